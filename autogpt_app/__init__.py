@@ -1,0 +1,1 @@
+"""AutoGPT-style agent platform: services, API and Reflex UI."""

@@ -1,0 +1,1 @@
+"""Accounts: users, roles and permissions, passwords, tokens, API keys."""

@@ -1,0 +1,128 @@
+"""Every environment variable the platform reads, typed, with embedded-mode defaults.
+
+Two modes share one code base:
+
+* ``embedded`` (default): SQLite under ``data/``, in-process broker and bus, a secret key
+  generated once and kept in ``data/secret_key``. Nothing to configure.
+* ``production``: PostgreSQL/Redis/RabbitMQ from the URLs below; a missing or default
+  ``SECRET_KEY`` refuses to start.
+"""
+
+from __future__ import annotations
+
+import secrets
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+# Values that look like secrets but are well known; production refuses them.
+_DEFAULT_SECRETS = {"", "changeme", "change-me", "changethis", "secret", "dev", "development"}
+_MIN_SECRET_LENGTH = 32
+
+
+class ConfigurationError(RuntimeError):
+    """Raised when the settings cannot run safely (e.g. default secret in production)."""
+
+
+class Settings(BaseSettings):
+    """Typed settings, read from the environment and an optional ``.env`` file."""
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+
+    app_mode: Literal["embedded", "production"] = "embedded"
+    app_url: str = "http://localhost:3000"
+    data_dir: Path = PROJECT_ROOT / "data"
+
+    database_url: str = ""
+    redis_url: str = ""
+    broker_url: str = ""
+
+    secret_key: str = ""
+    access_token_minutes: int = Field(default=60 * 24 * 7, ge=1)
+    credentials_keys: str = ""
+
+    openai_api_key: str = ""
+    openai_base_url: str = ""
+    openai_model: str = "gpt-4o-mini"
+
+    smtp_host: str = ""
+    smtp_port: int = 587
+    smtp_tls: bool = True
+    smtp_user: str = ""
+    smtp_password: str = ""
+    smtp_from: str = "AutoGPT Platform <no-reply@localhost>"
+
+    admin_email: str = ""
+    admin_password: str = ""
+
+    login_max_failures: int = Field(default=5, ge=1)
+    login_window_minutes: int = Field(default=15, ge=1)
+
+    @model_validator(mode="after")
+    def _fill_embedded_defaults(self) -> Settings:
+        if not self.database_url:
+            self.database_url = f"sqlite+aiosqlite:///{self.data_dir / 'app.db'}"
+        return self
+
+    @property
+    def is_production(self) -> bool:
+        """Whether the platform runs in production mode."""
+        return self.app_mode == "production"
+
+    @property
+    def is_sqlite(self) -> bool:
+        """Whether the configured database is SQLite."""
+        return self.database_url.startswith("sqlite")
+
+    def resolved_secret_key(self) -> str:
+        """Return the key that signs tokens.
+
+        In embedded mode a missing key is generated once and kept in ``data/secret_key``
+        so that sessions survive restarts. In production a missing, default or short key
+        raises :class:`ConfigurationError`.
+        """
+        key = self.secret_key.strip()
+        if self.is_production:
+            if key.lower() in _DEFAULT_SECRETS or len(key) < _MIN_SECRET_LENGTH:
+                raise ConfigurationError(
+                    "SECRET_KEY must be set to a random value of at least "
+                    f"{_MIN_SECRET_LENGTH} characters in production mode "
+                    '(e.g. python -c "import secrets; print(secrets.token_urlsafe(48))").'
+                )
+            return key
+        if key:
+            return key
+        return _embedded_secret(self.data_dir)
+
+
+def _embedded_secret(data_dir: Path) -> str:
+    path = data_dir / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    # Create exclusively so two processes starting at once agree on one key.
+    try:
+        with open(path, "x") as fh:
+            fh.write(key)
+        path.chmod(0o600)
+    except FileExistsError:
+        return path.read_text().strip()
+    return key
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """Return the process-wide settings (cached; tests call ``get_settings.cache_clear()``)."""
+    return Settings()
+
+
+@lru_cache
+def get_secret_key() -> str:
+    """Return the token-signing key, validated for the current mode."""
+    return get_settings().resolved_secret_key()

@@ -1,0 +1,208 @@
+"""The app shell: navigation, account menu, colour mode, and the ``@template`` page decorator."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import reflex as rx
+
+from autogpt_app.ui import routes
+from autogpt_app.ui.states.auth import AuthState
+
+APP_NAME = "AutoGPT Platform"
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    route: str
+    icon: str
+    admin_only: bool = False
+
+
+NAV_ITEMS: tuple[NavItem, ...] = (
+    NavItem("Chat", routes.HOME, "message-circle"),
+    NavItem("Marketplace", routes.MARKETPLACE, "store"),
+    NavItem("Library", routes.LIBRARY, "library"),
+    NavItem("Runs", routes.RUNS, "activity"),
+    NavItem("Schedules", routes.SCHEDULES, "calendar-clock"),
+    NavItem("Credentials", routes.CREDENTIALS, "key-round"),
+    NavItem("Admin", routes.ADMIN_USERS, "shield", admin_only=True),
+)
+
+
+def _nav_link(item: NavItem) -> rx.Component:
+    active = rx.State.router.page.path == item.route
+    link = rx.link(
+        rx.hstack(rx.icon(item.icon, size=18), rx.text(item.label, size="3"), align="center", spacing="3"),
+        href=item.route,
+        underline="none",
+        color_scheme=rx.cond(active, "violet", "gray"),
+        high_contrast=~active,
+        weight=rx.cond(active, "bold", "regular"),
+        padding_x="0.75rem",
+        padding_y="0.5rem",
+        border_radius="8px",
+        background=rx.cond(active, rx.color("violet", 3), "transparent"),
+        _hover={"background": rx.color("gray", 3)},
+        width="100%",
+        data_testid=f"nav-{item.label.lower()}",
+    )
+    return rx.cond(AuthState.is_admin, link, rx.fragment()) if item.admin_only else link
+
+
+def _nav_links() -> rx.Component:
+    return rx.vstack(*[_nav_link(item) for item in NAV_ITEMS], spacing="1", width="100%")
+
+
+def _brand() -> rx.Component:
+    return rx.link(
+        rx.hstack(rx.icon("bot", size=22, color=rx.color("violet", 9)), rx.heading(APP_NAME, size="4"), align="center"),
+        href=routes.HOME,
+        underline="none",
+        color_scheme="gray",
+        high_contrast=True,
+    )
+
+
+def _sidebar() -> rx.Component:
+    return rx.box(
+        rx.vstack(_brand(), rx.divider(), _nav_links(), spacing="4", padding="1rem", width="100%"),
+        display=["none", "none", "block"],
+        width="15rem",
+        min_width="15rem",
+        height="100vh",
+        position="sticky",
+        top="0",
+        border_right=f"1px solid {rx.color('gray', 5)}",
+        background=rx.color("gray", 2),
+    )
+
+
+def _mobile_menu() -> rx.Component:
+    return rx.box(
+        rx.drawer.root(
+            rx.drawer.trigger(rx.icon_button(rx.icon("menu"), variant="ghost", aria_label="Open navigation")),
+            rx.drawer.overlay(z_index="50"),
+            rx.drawer.portal(
+                rx.drawer.content(
+                    rx.vstack(
+                        rx.hstack(
+                            _brand(), rx.spacer(), rx.drawer.close(rx.icon_button(rx.icon("x"), variant="ghost"))
+                        ),
+                        rx.divider(),
+                        _nav_links(),
+                        spacing="4",
+                        padding="1rem",
+                    ),
+                    width="16rem",
+                    height="100%",
+                    top="0",
+                    left="0",
+                    background=rx.color("gray", 1),
+                    z_index="51",
+                )
+            ),
+            direction="left",
+        ),
+        display=["block", "block", "none"],
+    )
+
+
+def _account_menu() -> rx.Component:
+    return rx.menu.root(
+        rx.menu.trigger(
+            rx.button(
+                rx.avatar(fallback=AuthState.user_initial, size="1", radius="full"),
+                rx.text(AuthState.user_name, display=["none", "inline"]),
+                rx.icon("chevron-down", size=14),
+                variant="ghost",
+                data_testid="account-menu",
+            )
+        ),
+        rx.menu.content(
+            rx.box(
+                rx.text(AuthState.user_email, size="1", color_scheme="gray"), padding_x="0.75rem", padding_y="0.25rem"
+            ),
+            rx.menu.separator(),
+            rx.menu.item(rx.hstack(rx.icon("user", size=14), rx.text("Account")), on_click=rx.redirect(routes.ACCOUNT)),
+            rx.menu.item(
+                rx.hstack(rx.icon("log-out", size=14), rx.text("Log out")),
+                on_click=AuthState.logout,
+                color="red",
+                data_testid="logout",
+            ),
+        ),
+    )
+
+
+def _top_bar(title: str) -> rx.Component:
+    return rx.hstack(
+        _mobile_menu(),
+        rx.heading(title, size="5"),
+        rx.spacer(),
+        rx.color_mode.button(variant="ghost", aria_label="Toggle light or dark"),
+        rx.cond(AuthState.is_authenticated, _account_menu(), rx.fragment()),
+        align="center",
+        padding_x="1rem",
+        padding_y="0.75rem",
+        border_bottom=f"1px solid {rx.color('gray', 5)}",
+        width="100%",
+    )
+
+
+def shell(content: rx.Component, title: str) -> rx.Component:
+    """Wrap ``content`` in the navigation shell."""
+    return rx.hstack(
+        _sidebar(),
+        rx.vstack(
+            _top_bar(title),
+            rx.box(content, padding=["1rem", "1.5rem"], width="100%", max_width="72rem"),
+            spacing="0",
+            width="100%",
+            min_width="0",
+        ),
+        spacing="0",
+        width="100%",
+        min_height="100vh",
+        align="start",
+    )
+
+
+def _waiting() -> rx.Component:
+    return rx.center(rx.spinner(size="3"), height="60vh", width="100%")
+
+
+def template(
+    route: str,
+    title: str,
+    *,
+    admin: bool = False,
+    public: bool = False,
+    on_load: Callable | list | None = None,
+) -> Callable[[Callable[[], rx.Component]], rx.Component]:
+    """Register a page wrapped in the shell.
+
+    Args:
+        route: URL path of the page.
+        title: shown in the top bar and the browser tab.
+        admin: only admins may open it.
+        public: visitors without a session may open it (login, sign-up).
+        on_load: extra load events, run after the login check.
+    """
+    checks: list = [] if public else [AuthState.check_admin if admin else AuthState.check_login]
+    extra = on_load if isinstance(on_load, list) else ([on_load] if on_load else [])
+
+    def decorator(page: Callable[[], rx.Component]) -> rx.Component:
+        def wrapped() -> rx.Component:
+            body = page()
+            if not public:
+                # Nothing of a protected page renders before the server has verified the token.
+                body = rx.cond(AuthState.is_authenticated, body, _waiting())
+            return shell(body, title)
+
+        wrapped.__name__ = page.__name__
+        return rx.page(route=route, title=f"{title} · {APP_NAME}", on_load=checks + extra)(wrapped)
+
+    return decorator

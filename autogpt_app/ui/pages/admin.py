@@ -1,0 +1,205 @@
+"""Admin: users (search, change role, disable or enable)."""
+
+from __future__ import annotations
+
+import reflex as rx
+from pydantic import BaseModel
+
+from autogpt_app.auth import admin
+from autogpt_app.auth.models import User
+from autogpt_app.db import session_scope
+from autogpt_app.errors import ServiceError
+from autogpt_app.ui import routes
+from autogpt_app.ui.components.forms import error_callout
+from autogpt_app.ui.components.shell import template
+from autogpt_app.ui.states.auth import AuthState
+
+PAGE_SIZE = 20
+
+
+class UserRow(BaseModel):
+    """A user as the admin table shows it."""
+
+    id: str
+    email: str
+    name: str
+    role: str
+    disabled: bool
+    created: str
+    is_me: bool
+
+
+class AdminUsersState(AuthState):
+    """One page of users; every handler re-checks that the caller is an admin."""
+
+    rows: list[UserRow] = []
+    total: int = 0
+    offset: int = 0
+    query: str = ""
+    admin_error: str = ""
+
+    @rx.var
+    def page_label(self) -> str:
+        """E.g. '1–20 of 43'."""
+        if self.total == 0:
+            return "No users"
+        return f"{self.offset + 1}–{min(self.offset + PAGE_SIZE, self.total)} of {self.total}"
+
+    @rx.var
+    def has_prev(self) -> bool:
+        return self.offset > 0
+
+    @rx.var
+    def has_next(self) -> bool:
+        return self.offset + PAGE_SIZE < self.total
+
+    async def _admin(self) -> User:
+        return await self.require_user()
+
+    async def _refresh(self, actor: User) -> None:
+        async with session_scope() as session:
+            page = await admin.list_users(session, actor, query=self.query, offset=self.offset, limit=PAGE_SIZE)
+        self.total = page.total
+        self.rows = [
+            UserRow(
+                id=u.id,
+                email=u.email,
+                name=u.display_name,
+                role=u.role,
+                disabled=u.is_disabled,
+                created=u.created_at.strftime("%Y-%m-%d"),
+                is_me=u.id == actor.id,
+            )
+            for u in page.items
+        ]
+
+    async def _run(self, action=None):
+        """Verify the admin, apply ``action(session, actor)`` if any, reload the page of users."""
+        self.admin_error = ""
+        try:
+            actor = await self._admin()
+            if action is not None:
+                async with session_scope() as session:
+                    await action(session, actor)
+            await self._refresh(actor)
+        except PermissionError:
+            return self._login_redirect()
+        except ServiceError as exc:
+            self.admin_error = exc.message
+        return None
+
+    @rx.event
+    async def load(self):
+        """Show the first page."""
+        self.offset = 0
+        return await self._run()
+
+    @rx.event
+    async def search(self, value: str):
+        """Filter by e-mail or name as the admin types."""
+        self.query = value[:200]
+        self.offset = 0
+        return await self._run()
+
+    @rx.event
+    async def next_page(self):
+        self.offset += PAGE_SIZE
+        return await self._run()
+
+    @rx.event
+    async def prev_page(self):
+        self.offset = max(0, self.offset - PAGE_SIZE)
+        return await self._run()
+
+    @rx.event
+    async def set_role(self, user_id: str, role: str):
+        """Give a user the chosen role."""
+        return await self._run(lambda session, actor: admin.set_role(session, actor, user_id, role))
+
+    @rx.event
+    async def toggle_disabled(self, user_id: str, disabled: bool):
+        """Disable an enabled user, or enable a disabled one."""
+        return await self._run(lambda session, actor: admin.set_disabled(session, actor, user_id, not disabled))
+
+
+def _row(user: UserRow) -> rx.Component:
+    return rx.table.row(
+        rx.table.cell(
+            rx.vstack(
+                rx.text(user.name, weight="medium"), rx.text(user.email, size="1", color_scheme="gray"), spacing="0"
+            )
+        ),
+        rx.table.cell(
+            rx.select(
+                ["user", "admin"],
+                value=user.role,
+                on_change=lambda role: AdminUsersState.set_role(user.id, role),
+                disabled=user.is_me,
+                size="1",
+                data_testid="role-" + user.email,
+            )
+        ),
+        rx.table.cell(
+            rx.cond(user.disabled, rx.badge("disabled", color_scheme="red"), rx.badge("active", color_scheme="green"))
+        ),
+        rx.table.cell(user.created),
+        rx.table.cell(
+            rx.cond(
+                user.is_me,
+                rx.text("you", size="1", color_scheme="gray"),
+                rx.button(
+                    rx.cond(user.disabled, "Enable", "Disable"),
+                    size="1",
+                    variant="soft",
+                    color_scheme=rx.cond(user.disabled, "green", "red"),
+                    on_click=AdminUsersState.toggle_disabled(user.id, user.disabled),
+                    data_testid="toggle-" + user.email,
+                ),
+            )
+        ),
+        data_testid="user-row",
+    )
+
+
+@template(routes.ADMIN_USERS, "Admin · Users", admin=True, on_load=AdminUsersState.load)
+def admin_users_page() -> rx.Component:
+    return rx.vstack(
+        rx.hstack(
+            rx.input(
+                placeholder="Search by e-mail or name",
+                on_change=AdminUsersState.search.debounce(300),
+                width=["100%", "20rem"],
+                type="search",
+            ),
+            rx.spacer(),
+            rx.text(AdminUsersState.page_label, size="2", color_scheme="gray"),
+            width="100%",
+            align="center",
+            wrap="wrap",
+        ),
+        error_callout(AdminUsersState.admin_error),
+        rx.box(
+            rx.table.root(
+                rx.table.header(
+                    rx.table.row(*[rx.table.column_header_cell(h) for h in ("User", "Role", "Status", "Joined", "")])
+                ),
+                rx.table.body(rx.foreach(AdminUsersState.rows, _row)),
+                width="100%",
+            ),
+            overflow_x="auto",
+            width="100%",
+        ),
+        rx.hstack(
+            rx.button(
+                "Previous", variant="soft", disabled=~AdminUsersState.has_prev, on_click=AdminUsersState.prev_page
+            ),
+            rx.button("Next", variant="soft", disabled=~AdminUsersState.has_next, on_click=AdminUsersState.next_page),
+        ),
+        spacing="4",
+        width="100%",
+    )
+
+
+@template(routes.ADMIN, "Admin", admin=True, on_load=rx.redirect(routes.ADMIN_USERS))
+def admin_page() -> rx.Component:
+    return rx.fragment()

@@ -1,0 +1,69 @@
+"""The product's main sections. Each gets its real page from its own issue; until then it says
+plainly what it will hold, so the navigation is complete from the first run."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from autogpt_app.ui import routes
+from autogpt_app.ui.components.shell import template
+from autogpt_app.ui.states.auth import AuthState
+
+
+def _upcoming(icon: str, heading: str, text: str) -> rx.Component:
+    return rx.center(
+        rx.vstack(
+            rx.icon(icon, size=40, color=rx.color("violet", 9)),
+            rx.heading(heading, size="5"),
+            rx.text(text, color_scheme="gray", text_align="center", max_width="32rem"),
+            rx.badge("Not available yet in this version", color_scheme="gray", variant="surface"),
+            align="center",
+            spacing="3",
+        ),
+        padding_y="4rem",
+        width="100%",
+    )
+
+
+@template(routes.HOME, "Chat")
+def chat_page() -> rx.Component:
+    return rx.vstack(
+        rx.heading("Hello, ", AuthState.user_name, size="6", data_testid="greeting"),
+        _upcoming(
+            "message-circle",
+            "Your copilot",
+            "Ask for an agent in your own words; the copilot finds it, sets it up and runs it now or on a schedule.",
+        ),
+        width="100%",
+    )
+
+
+@template(routes.MARKETPLACE, "Marketplace")
+def marketplace_page() -> rx.Component:
+    return _upcoming(
+        "store", "Marketplace", "Browse agents others have published, read reviews and add them to your library."
+    )
+
+
+@template(routes.LIBRARY, "Library")
+def library_page() -> rx.Component:
+    return _upcoming("library", "Library", "Your agents: favourites, search, upload JSON or YAML, export and archive.")
+
+
+@template(routes.RUNS, "Runs")
+def runs_page() -> rx.Component:
+    return _upcoming("activity", "Runs", "Every run of your agents with live progress, outputs and errors.")
+
+
+@template(routes.SCHEDULES, "Schedules")
+def schedules_page() -> rx.Component:
+    return _upcoming("calendar-clock", "Schedules", "Agents that run on a cron schedule, with their next run times.")
+
+
+@template(routes.CREDENTIALS, "Credentials")
+def credentials_page() -> rx.Component:
+    return _upcoming(
+        "key-round",
+        "Credentials",
+        "API keys and passwords your agents use, encrypted at rest and never shown again once saved.",
+    )

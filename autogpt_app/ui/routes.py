@@ -1,0 +1,13 @@
+"""Every page route in one place, so links and redirects cannot drift apart."""
+
+HOME = "/"
+LOGIN = "/login"
+SIGNUP = "/signup"
+ACCOUNT = "/account"
+MARKETPLACE = "/marketplace"
+LIBRARY = "/library"
+RUNS = "/runs"
+SCHEDULES = "/schedules"
+CREDENTIALS = "/credentials"
+ADMIN = "/admin"
+ADMIN_USERS = "/admin/users"

@@ -1,0 +1,123 @@
+"""Who is logged in: the token in browser storage, checked server-side on every protected event."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+import reflex as rx
+
+from autogpt_app.auth import service
+from autogpt_app.auth.models import Role, User
+from autogpt_app.db import session_scope
+from autogpt_app.errors import ServiceError
+from autogpt_app.ui import routes
+
+TOKEN_STORAGE_KEY = "agpt_token"
+
+
+class AuthState(rx.State):
+    """The session's user, as the pages see it. Never holds a password hash or a secret."""
+
+    token: str = rx.LocalStorage("", name=TOKEN_STORAGE_KEY, sync=True)
+    user_id: str = ""
+    user_email: str = ""
+    user_name: str = ""
+    user_role: str = ""
+
+    @rx.var
+    def is_authenticated(self) -> bool:
+        """Whether a verified user is attached to this page."""
+        return self.user_id != ""
+
+    @rx.var
+    def is_admin(self) -> bool:
+        """Whether the verified user is an admin (decides the Admin link)."""
+        return self.user_role == Role.ADMIN.value
+
+    @rx.var
+    def user_initial(self) -> str:
+        """First letter of the display name, for the avatar."""
+        return (self.user_name[:1] or "?").upper()
+
+    def _show_user(self, user: User | None) -> None:
+        self.user_id = user.id if user else ""
+        self.user_email = user.email if user else ""
+        self.user_name = user.display_name if user else ""
+        self.user_role = user.role if user else ""
+
+    async def _resolve_user(self) -> User | None:
+        """Re-check the stored token against the database; forget it if it is no good."""
+        if not self.token:
+            self._show_user(None)
+            return None
+        try:
+            async with session_scope() as session:
+                user = await service.user_from_token(session, self.token)
+        except ServiceError:
+            self.token = ""
+            self._show_user(None)
+            return None
+        self._show_user(user)
+        return user
+
+    async def require_user(self) -> User:
+        """Return the verified user for a protected event, or raise.
+
+        Every handler that reads or changes a user's data calls this first.
+        """
+        user = await self._resolve_user()
+        if user is None:
+            raise PermissionError("not logged in")
+        return user
+
+    def _login_redirect(self):
+        here = self.router.url.path or routes.HOME
+        return rx.redirect(f"{routes.LOGIN}?next={quote(here)}")
+
+    @rx.event
+    async def check_login(self):
+        """``on_load`` of protected pages: send visitors without a valid session to the login page."""
+        if await self._resolve_user() is None:
+            return self._login_redirect()
+        return None
+
+    @rx.event
+    async def check_admin(self):
+        """``on_load`` of admin pages: log in first; non-admins go home with a message."""
+        user = await self._resolve_user()
+        if user is None:
+            return self._login_redirect()
+        if user.role != Role.ADMIN.value:
+            return [rx.redirect(routes.HOME), rx.toast.error("That page is for administrators.")]
+        return None
+
+    @rx.event
+    async def skip_if_logged_in(self):
+        """``on_load`` of login and sign-up: a logged-in visitor goes straight to the app."""
+        if await self._resolve_user() is not None:
+            return rx.redirect(routes.HOME)
+        return None
+
+    def _start_session(self, user: User):
+        """Store a fresh token and go where the visitor was heading."""
+        self.token = service.issue_token(user)
+        self._show_user(user)
+        target = self.router.url.query_parameters.get("next", "")
+        # Only same-site paths: an open redirect would let a link send people anywhere.
+        if not target.startswith("/") or target.startswith("//") or target in (routes.LOGIN, routes.SIGNUP):
+            target = routes.HOME
+        return rx.redirect(target)
+
+    @rx.event
+    async def logout(self):
+        """Revoke this user's tokens and forget the session."""
+        if self.token:
+            try:
+                async with session_scope() as session:
+                    user = await service.user_from_token(session, self.token)
+                    await service.revoke_tokens(session, user)
+            except ServiceError:
+                pass
+        self.token = ""
+        self._show_user(None)
+        return rx.redirect(routes.LOGIN)

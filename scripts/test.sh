@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Set up (idempotent) and run every check: ruff, the service/API suite on SQLite and on
+# PostgreSQL, the browser suite in real Chromium, and the benchmarks in smoke size.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+scripts/setup.sh --dev
+scripts/services.sh
+
+if ! command -v chromium >/dev/null && [ ! -x /usr/bin/chromium ]; then
+  echo "==> installing Debian's chromium for the browser tests"
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
+fi
+
+echo "==> ruff"
+.venv/bin/ruff check .
+.venv/bin/ruff format --check .
+
+echo "==> tests on SQLite"
+TEST_DATABASE=sqlite .venv/bin/pytest --ignore=tests/e2e -q -p no:cacheprovider
+echo "==> tests on PostgreSQL"
+TEST_DATABASE=postgres .venv/bin/pytest --ignore=tests/e2e -q -p no:cacheprovider
+echo "==> browser tests (Chromium)"
+.venv/bin/pytest tests/e2e --confcutdir=tests/e2e -p no:asyncio -p no:cacheprovider -q
+
+echo "==> benchmarks (smoke size)"
+for bench in benchmarks/bench_*.py; do
+  [ -e "$bench" ] || continue
+  BENCH_SMOKE=1 .venv/bin/python "$bench"
+done
+echo "==> all checks passed"
