@@ -2,9 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 import reflex as rx
 
 from autogpt_app.api.app import build_api
+from autogpt_app.db import dispose_engine
+from autogpt_app.settings import get_secret_key
 from autogpt_app.ui import pages  # noqa: F401  (registers every page)
 
+
+@asynccontextmanager
+async def _lifespan() -> AsyncIterator[None]:
+    """Refuse to serve with unsafe settings (e.g. a default secret in production); close the pool on exit."""
+    get_secret_key()
+    yield
+    await dispose_engine()
+
+
 app = rx.App(api_transformer=build_api())
+app.register_lifespan_task(_lifespan)
