@@ -1,0 +1,105 @@
+"""The scheduler process starts, says it is running, and exits cleanly on --once, a timer or a signal."""
+
+from __future__ import annotations
+
+import os
+import queue
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+RUNNING = "scheduler is running"
+START_TIMEOUT = 60
+
+
+def _run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "workers.scheduler", *args],
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=START_TIMEOUT,
+    )
+
+
+def test_once_starts_and_exits_zero() -> None:
+    result = _run("--once")
+    assert result.returncode == 0, result.stderr
+    assert RUNNING in result.stderr
+    assert "scheduler stopped" in result.stderr
+
+
+def test_exit_after_env_var_stops_after_the_delay() -> None:
+    started = time.monotonic()
+    result = _run(env={**os.environ, "SCHEDULER_EXIT_AFTER": "0.5"})
+    assert result.returncode == 0, result.stderr
+    assert RUNNING in result.stderr
+    assert "exit after 0.5s" in result.stderr
+    assert time.monotonic() - started >= 0.5
+
+
+@pytest.mark.parametrize("bad", ["soon", "-1"])
+def test_bad_exit_after_env_var_is_refused(bad: str) -> None:
+    result = _run(env={**os.environ, "SCHEDULER_EXIT_AFTER": bad})
+    assert result.returncode != 0
+    assert "SCHEDULER_EXIT_AFTER" in result.stderr
+
+
+def test_once_and_exit_after_are_exclusive() -> None:
+    result = _run("--once", "--exit-after", "5")
+    assert result.returncode == 2
+    assert "not allowed with" in result.stderr
+
+
+def _read_lines(stream, lines: queue.Queue[str]) -> None:
+    for line in stream:
+        lines.put(line)
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
+def test_signal_stops_a_running_scheduler_with_exit_zero(sig: signal.Signals) -> None:
+    env = {k: v for k, v in os.environ.items() if k != "SCHEDULER_EXIT_AFTER"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "workers.scheduler"],
+        cwd=PROJECT_ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    lines: queue.Queue[str] = queue.Queue()
+    reader = threading.Thread(target=_read_lines, args=(proc.stderr, lines), daemon=True)
+    reader.start()
+    output: list[str] = []
+    try:
+        deadline = time.monotonic() + START_TIMEOUT
+        while not any(RUNNING in line for line in output):
+            remaining = deadline - time.monotonic()
+            assert remaining > 0, "the scheduler never said it is running:\n" + "".join(output)
+            assert proc.poll() is None, "the scheduler exited before running:\n" + "".join(output)
+            try:
+                output.append(lines.get(timeout=min(remaining, 0.5)))
+            except queue.Empty:
+                continue
+
+        time.sleep(0.3)
+        assert proc.poll() is None, "the scheduler did not keep running"
+        proc.send_signal(sig)
+        assert proc.wait(timeout=10) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    reader.join(timeout=5)
+    while not lines.empty():
+        output.append(lines.get())
+    text = "".join(output)
+    assert f"scheduler stopping ({sig.name})" in text
+    assert "scheduler stopped" in text
