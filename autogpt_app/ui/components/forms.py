@@ -17,7 +17,7 @@ def field(
 ) -> rx.Component:
     """A labelled input that submits under ``name``."""
     return rx.vstack(
-        rx.text(label, as_="label", html_for=name, size="2", weight="medium"),
+        rx.el.label(rx.text(label, size="2", weight="medium"), html_for=name),
         rx.input(
             id=name,
             name=name,

@@ -33,7 +33,7 @@ NAV_ITEMS: tuple[NavItem, ...] = (
 
 
 def _nav_link(item: NavItem) -> rx.Component:
-    active = rx.State.router.page.path == item.route
+    active = rx.State.router.url.path == item.route
     link = rx.link(
         rx.hstack(rx.icon(item.icon, size=18), rx.text(item.label, size="3"), align="center", spacing="3"),
         href=item.route,

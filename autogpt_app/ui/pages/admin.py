@@ -130,13 +130,13 @@ def _row(user: UserRow) -> rx.Component:
             )
         ),
         rx.table.cell(
-            rx.select(
-                ["user", "admin"],
+            rx.select.root(
+                rx.select.trigger(data_testid="role-" + user.email, aria_label="Role of " + user.email),
+                rx.select.content(rx.select.item("user", value="user"), rx.select.item("admin", value="admin")),
                 value=user.role,
                 on_change=lambda role: AdminUsersState.set_role(user.id, role),
                 disabled=user.is_me,
                 size="1",
-                data_testid="role-" + user.email,
             )
         ),
         rx.table.cell(

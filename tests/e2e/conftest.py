@@ -1,0 +1,302 @@
+"""Browser tests: the real app (``reflex run --env prod``) driven by Chromium through Playwright.
+
+Run them as their own pytest invocation (pytest-playwright's event loop breaks pytest-asyncio)::
+
+    .venv/bin/pytest tests/e2e --confcutdir=tests/e2e -p no:asyncio -p no:cacheprovider -q
+
+The app is started once per run on a free port with a fresh database: a SQLite file in a
+temporary directory, or with ``TEST_DATABASE=postgres`` a new database on the local PostgreSQL
+(dropped after the run). Chromium is Debian's ``/usr/bin/chromium``; without it the tests skip,
+or the run stops with an error when ``CI=true``.
+"""
+
+from __future__ import annotations
+
+import http.client
+import os
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import BrowserContext, Page, expect
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+PG_HOST, PG_PORT, PG_USER = "127.0.0.1", 5432, "postgres"
+STARTUP_TIMEOUT = 240.0
+TIMEOUT_MS = 15_000
+
+ADMIN_EMAIL = "admin@example.com"
+ADMIN_PASSWORD = f"E2e-Admin-{secrets.token_urlsafe(12)}"
+USER_PASSWORD = "Plum-Kettle-Orbit-42"
+
+expect.set_options(timeout=TIMEOUT_MS)
+
+
+def pytest_addoption(parser: pytest.Parser, pluginmanager: pytest.PytestPluginManager) -> None:
+    """Know pyproject.toml's pytest-asyncio settings when this run disables that plugin (-p no:asyncio)."""
+    if not pluginmanager.has_plugin("asyncio"):
+        for name in ("asyncio_mode", "asyncio_default_fixture_loop_scope", "asyncio_default_test_loop_scope"):
+            parser.addini(name, "pytest-asyncio setting, unused by the browser tests")
+
+
+def _in_ci() -> bool:
+    return os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+def _unavailable(message: str) -> None:
+    """Stop the run under CI, skip otherwise."""
+    if _in_ci():
+        pytest.exit(f"CI=true and {message}", returncode=3)
+    pytest.skip(message)
+
+
+# --- the app under test -------------------------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _http_status(port: int, path: str) -> tuple[int, str]:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=3)
+    try:
+        conn.request("GET", path)
+        response = conn.getresponse()
+        return response.status, response.read(200).decode("utf-8", "replace")
+    finally:
+        conn.close()
+
+
+def _log_tail(log_path: Path, lines: int = 60) -> str:
+    try:
+        return "\n".join(log_path.read_text("utf-8", "replace").splitlines()[-lines:])
+    except OSError:
+        return "(no log)"
+
+
+def _admin_pg():
+    import psycopg
+
+    return psycopg.connect(host=PG_HOST, port=PG_PORT, user=PG_USER, dbname="postgres", autocommit=True)
+
+
+def _create_pg_database() -> tuple[str, str]:
+    from psycopg import sql
+
+    name = f"autogpt_e2e_{secrets.token_hex(4)}"
+    try:
+        with _admin_pg() as conn:
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    except Exception as exc:
+        _unavailable(f"PostgreSQL at {PG_HOST}:{PG_PORT} is not usable ({exc})")
+    return name, f"postgresql+psycopg://{PG_USER}@{PG_HOST}:{PG_PORT}/{name}"
+
+
+def _drop_pg_database(name: str) -> None:
+    from psycopg import sql
+
+    with _admin_pg() as conn:
+        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    """End the app's whole process group: SIGTERM, then SIGKILL after 10 s."""
+    if proc.poll() is not None:
+        return
+    try:
+        os.killpg(proc.pid, signal.SIGTERM)
+    except ProcessLookupError:
+        return
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            return
+        proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def app_server() -> Iterator[str]:
+    """Start the real app once per run and yield its base URL."""
+    tmp = Path(tempfile.mkdtemp(prefix="autogpt-e2e-"))
+    pg_name = ""
+    if os.environ.get("TEST_DATABASE", "sqlite") == "postgres":
+        pg_name, database_url = _create_pg_database()
+    else:
+        database_url = f"sqlite+aiosqlite:///{tmp / 'e2e.db'}"
+
+    env = os.environ.copy()
+    for var in ("REDIS_URL", "BROKER_URL", "OPENAI_API_KEY"):  # embedded mode, nothing external
+        env.pop(var, None)
+    env.update(
+        DATA_DIR=str(tmp / "data"),
+        DATABASE_URL=database_url,
+        SECRET_KEY=secrets.token_urlsafe(48),
+        APP_MODE="embedded",
+        ADMIN_EMAIL=ADMIN_EMAIL,
+        ADMIN_PASSWORD=ADMIN_PASSWORD,
+        PATH=os.pathsep.join([str(ROOT / ".tools/node_modules/.bin"), str(ROOT / ".venv/bin"), env.get("PATH", "")]),
+        REFLEX_USE_SYSTEM_BUN="1",
+    )
+    python = str(ROOT / ".venv/bin/python")
+    log_path = tmp / "reflex.log"
+    proc: subprocess.Popen | None = None
+    try:
+        prestart = subprocess.run(
+            [python, "-m", "autogpt_app.cli", "prestart"],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        if prestart.returncode != 0:
+            pytest.fail(f"prestart failed ({prestart.returncode}):\n{prestart.stdout}\n{prestart.stderr}")
+
+        port = _free_port()
+        with open(log_path, "wb") as log:
+            proc = subprocess.Popen(
+                [
+                    str(ROOT / ".venv/bin/reflex"),
+                    "run",
+                    "--env",
+                    "prod",
+                    "--frontend-port",
+                    str(port),
+                    "--backend-port",
+                    str(port),
+                ],
+                cwd=ROOT,
+                env=env,
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        deadline = time.monotonic() + STARTUP_TIMEOUT
+        ready = False
+        while time.monotonic() < deadline:
+            if proc.poll() is not None:
+                pytest.fail(f"reflex exited with {proc.returncode} before answering:\n{_log_tail(log_path)}")
+            try:
+                # /ping answers once the backend runs; / once the compiled pages are served.
+                ready = _http_status(port, "/ping")[0] == 200 and _http_status(port, "/")[0] == 200
+            except OSError:
+                ready = False
+            if ready:
+                break
+            time.sleep(0.5)
+        if not ready:
+            pytest.fail(f"the app did not answer on port {port} within {STARTUP_TIMEOUT:.0f} s:\n{_log_tail(log_path)}")
+
+        yield f"http://localhost:{port}"
+    finally:
+        if proc is not None:
+            _stop(proc)
+        if pg_name:
+            _drop_pg_database(pg_name)
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+# --- pytest-playwright configuration -------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
+    """Debian's Chromium, without its attempts to reach the internet."""
+    if not CHROMIUM.exists():
+        _unavailable(f"{CHROMIUM} is missing (apt-get install -y chromium)")
+    return {**browser_type_launch_args, "executable_path": str(CHROMIUM), "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture(scope="session")
+def base_url(browser_type_launch_args: dict, app_server: str) -> str:
+    """The app's URL, so that ``page.goto("/login")`` works (Chromium is checked before the app starts)."""
+    return app_server
+
+
+@pytest.fixture
+def new_context(new_context: Callable[..., BrowserContext]) -> Callable[..., BrowserContext]:
+    """pytest-playwright's context factory, with the suite's default timeouts."""
+
+    def make(**kwargs) -> BrowserContext:
+        context = new_context(**kwargs)
+        context.set_default_timeout(TIMEOUT_MS)
+        context.set_default_navigation_timeout(TIMEOUT_MS)
+        return context
+
+    return make
+
+
+# --- helpers -------------------------------------------------------------------------------
+
+
+def unique_email(prefix: str = "user") -> str:
+    """An e-mail address no other test uses."""
+    return f"{prefix}-{uuid.uuid4().hex[:12]}@example.com"
+
+
+def fill_signup(page: Page, email: str, name: str, password: str, repeat: str | None = None) -> None:
+    """Open the sign-up page and submit the form (without checking the outcome)."""
+    page.goto("/signup")
+    page.locator("input[name=email]").fill(email)
+    page.locator("input[name=display_name]").fill(name)
+    page.locator("input[name=password]").fill(password)
+    page.locator("input[name=confirm]").fill(password if repeat is None else repeat)
+    page.get_by_role("button", name="Sign up").click()
+
+
+def fill_login(page: Page, email: str, password: str) -> None:
+    """Open the login page and submit the form (without checking the outcome)."""
+    page.goto("/login")
+    page.locator("input[name=email]").fill(email)
+    page.locator("input[name=password]").fill(password)
+    page.get_by_role("button", name="Log in").click()
+
+
+def expect_greeting(page: Page, name: str) -> None:
+    """The Chat page greets the logged-in user by name."""
+    expect(page.get_by_test_id("greeting")).to_have_text(f"Hello, {name}")
+
+
+def signup(page: Page, email: str, name: str, password: str = USER_PASSWORD) -> None:
+    """Sign up through the UI and wait for the shell to greet the new user."""
+    fill_signup(page, email, name, password)
+    expect_greeting(page, name)
+
+
+def login(page: Page, email: str, password: str, name: str | None = None) -> None:
+    """Log in through the UI and wait until the shell shows the user."""
+    fill_login(page, email, password)
+    expect(page.get_by_test_id("account-menu")).to_be_visible()
+    if name is not None:
+        expect(page.get_by_test_id("account-menu")).to_contain_text(name)
+
+
+def logout(page: Page) -> None:
+    """Log out with the account menu and wait for the login page."""
+    page.get_by_test_id("account-menu").click()
+    page.get_by_test_id("logout").click()
+    expect(page.get_by_role("button", name="Log in")).to_be_visible()
