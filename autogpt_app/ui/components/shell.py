@@ -53,7 +53,12 @@ def _nav_link(item: NavItem) -> rx.Component:
 
 
 def _nav_links() -> rx.Component:
-    return rx.vstack(*[_nav_link(item) for item in NAV_ITEMS], spacing="1", width="100%")
+    # Visitors on the login and sign-up pages see no links they could not open.
+    return rx.cond(
+        AuthState.is_authenticated,
+        rx.vstack(*[_nav_link(item) for item in NAV_ITEMS], spacing="1", width="100%"),
+        rx.fragment(),
+    )
 
 
 def _brand() -> rx.Component:
