@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import reflex as rx
 from pydantic import BaseModel
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from autogpt_app.auth import api_keys, service
-from autogpt_app.db import session_scope
-from autogpt_app.errors import ServiceError
+from autogpt_app.auth.models import User
 from autogpt_app.ui import routes
 from autogpt_app.ui.components.forms import error_callout, field, success_callout
 from autogpt_app.ui.components.shell import template
-from autogpt_app.ui.states.auth import AuthState
+from autogpt_app.ui.states.auth import FAILED, AuthState
 
 
 class KeyRow(BaseModel):
@@ -40,9 +40,8 @@ class AccountState(AuthState):
     key_error: str = ""
     new_key_secret: str = ""
 
-    async def _load_keys(self, user) -> None:
-        async with session_scope() as session:
-            rows = await api_keys.list_api_keys(session, user)
+    async def _load_keys(self, session: AsyncSession, user: User) -> None:
+        rows = await api_keys.list_api_keys(session, user)
         self.keys = [
             KeyRow(
                 id=k.id,
@@ -60,80 +59,69 @@ class AccountState(AuthState):
         """Fill the page for the verified user."""
         self.profile_message = self.profile_error = self.password_message = self.password_error = ""
         self.key_error = self.new_key_secret = ""
-        try:
-            user = await self.require_user()
-        except PermissionError:
-            return
-        await self._load_keys(user)
+        await self.attempt(self._load_keys, error_field="key_error")
 
     @rx.event
     async def save_profile(self, form: dict):
         """Change the display name."""
         self.profile_message = self.profile_error = ""
-        try:
-            user = await self.require_user()
-            async with session_scope() as session:
-                user = await session.merge(user)
-                await service.update_profile(session, user, display_name=str(form.get("display_name", "")))
-            self.user_name = user.display_name
-            self.profile_message = "Saved."
-        except PermissionError:
-            return self._login_redirect()
-        except ServiceError as exc:
-            self.profile_error = exc.message
+        name = str(form.get("display_name", ""))
+        user = await self.attempt(
+            lambda session, user: service.update_profile(session, user, display_name=name),
+            error_field="profile_error",
+        )
+        if user is FAILED:
+            return self.after_failure()
+        self.user_name = user.display_name
+        self.profile_message = "Saved."
         return None
 
     @rx.event
     async def change_password(self, form: dict):
         """Change the password; other sessions end, this one continues with a new token."""
         self.password_message = self.password_error = ""
-        if form.get("new_password") != form.get("confirm"):
+        current, new = str(form.get("current_password", "")), str(form.get("new_password", ""))
+        if new != form.get("confirm"):
             self.password_error = "The two new passwords do not match."
             return None
-        try:
-            user = await self.require_user()
-            async with session_scope() as session:
-                user = await session.merge(user)
-                token = await service.change_password(
-                    session, user, current=str(form.get("current_password", "")), new=str(form.get("new_password", ""))
-                )
-            self.token = token
-            self.password_message = "Password changed. Other devices have been logged out."
-        except PermissionError:
-            return self._login_redirect()
-        except ServiceError as exc:
-            self.password_error = exc.message
+        token = await self.attempt(
+            lambda session, user: service.change_password(session, user, current=current, new=new),
+            error_field="password_error",
+        )
+        if token is FAILED:
+            return self.after_failure()
+        self.token = token
+        self.password_message = "Password changed. Other devices have been logged out."
         return None
 
     @rx.event
     async def create_key(self, form: dict):
         """Create an API key and show its secret once."""
         self.key_error = self.new_key_secret = ""
-        try:
-            user = await self.require_user()
-            async with session_scope() as session:
-                _record, secret = await api_keys.create_api_key(session, user, name=str(form.get("key_name", "")))
-            self.new_key_secret = secret
-            await self._load_keys(user)
-        except PermissionError:
-            return self._login_redirect()
-        except ServiceError as exc:
-            self.key_error = exc.message
+        name = str(form.get("key_name", ""))
+
+        async def create(session: AsyncSession, user: User) -> str:
+            _record, secret = await api_keys.create_api_key(session, user, name=name)
+            await self._load_keys(session, user)
+            return secret
+
+        secret = await self.attempt(create, error_field="key_error")
+        if secret is FAILED:
+            return self.after_failure()
+        self.new_key_secret = secret
         return None
 
     @rx.event
     async def revoke_key(self, key_id: str):
         """Revoke one of the user's keys."""
         self.key_error = ""
-        try:
-            user = await self.require_user()
-            async with session_scope() as session:
-                await api_keys.revoke_api_key(session, user, key_id)
-            await self._load_keys(user)
-        except PermissionError:
-            return self._login_redirect()
-        except ServiceError as exc:
-            self.key_error = exc.message
+
+        async def revoke(session: AsyncSession, user: User) -> None:
+            await api_keys.revoke_api_key(session, user, key_id)
+            await self._load_keys(session, user)
+
+        if await self.attempt(revoke, error_field="key_error") is FAILED:
+            return self.after_failure()
         return None
 
     @rx.event

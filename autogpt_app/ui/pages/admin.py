@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from typing import Any
+
 import reflex as rx
 from pydantic import BaseModel
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from autogpt_app.auth import admin
 from autogpt_app.auth.models import User
-from autogpt_app.db import session_scope
-from autogpt_app.errors import ServiceError
 from autogpt_app.ui import routes
 from autogpt_app.ui.components.forms import error_callout
 from autogpt_app.ui.components.shell import template
-from autogpt_app.ui.states.auth import AuthState
+from autogpt_app.ui.states.auth import FAILED, AuthState
 
 PAGE_SIZE = 20
 
@@ -53,12 +55,8 @@ class AdminUsersState(AuthState):
     def has_next(self) -> bool:
         return self.offset + PAGE_SIZE < self.total
 
-    async def _admin(self) -> User:
-        return await self.require_user()
-
-    async def _refresh(self, actor: User) -> None:
-        async with session_scope() as session:
-            page = await admin.list_users(session, actor, query=self.query, offset=self.offset, limit=PAGE_SIZE)
+    async def _refresh(self, session: AsyncSession, actor: User) -> None:
+        page = await admin.list_users(session, actor, query=self.query, offset=self.offset, limit=PAGE_SIZE)
         self.total = page.total
         self.rows = [
             UserRow(
@@ -73,19 +71,20 @@ class AdminUsersState(AuthState):
             for u in page.items
         ]
 
-    async def _run(self, action=None):
-        """Verify the admin, apply ``action(session, actor)`` if any, reload the page of users."""
+    async def _run(self, action: Callable[[AsyncSession, User], Awaitable[Any]] | None = None):
+        """Verify the session, apply ``action(session, actor)`` if any, reload the page of users.
+
+        The services check that the actor is an admin; a refusal shows as ``admin_error``.
+        """
         self.admin_error = ""
-        try:
-            actor = await self._admin()
+
+        async def run(session: AsyncSession, actor: User) -> None:
             if action is not None:
-                async with session_scope() as session:
-                    await action(session, actor)
-            await self._refresh(actor)
-        except PermissionError:
-            return self._login_redirect()
-        except ServiceError as exc:
-            self.admin_error = exc.message
+                await action(session, actor)
+            await self._refresh(session, actor)
+
+        if await self.attempt(run, error_field="admin_error") is FAILED:
+            return self.after_failure()
         return None
 
     @rx.event

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from typing import Any
 from urllib.parse import quote
 
 import reflex as rx
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from autogpt_app.auth import service
 from autogpt_app.auth.models import Role, User
@@ -13,6 +16,9 @@ from autogpt_app.errors import ServiceError
 from autogpt_app.ui import routes
 
 TOKEN_STORAGE_KEY = "agpt_token"
+
+#: Returned by :meth:`AuthState.attempt` when the action did not happen.
+FAILED: Any = object()
 
 
 class AuthState(rx.State):
@@ -69,6 +75,28 @@ class AuthState(rx.State):
         if user is None:
             raise PermissionError("not logged in")
         return user
+
+    async def attempt(self, action: Callable[[AsyncSession, User], Awaitable[Any]], *, error_field: str) -> Any:
+        """Run ``action(session, user)`` for the verified user in one transaction.
+
+        A service's refusal goes, as its readable message, into the state field ``error_field``.
+
+        Returns:
+            The action's result, or :data:`FAILED` (then :meth:`after_failure` says what to do).
+        """
+        try:
+            user = await self.require_user()
+            async with session_scope() as session:
+                return await action(session, await session.merge(user))
+        except PermissionError:
+            return FAILED
+        except ServiceError as exc:
+            setattr(self, error_field, exc.message)
+            return FAILED
+
+    def after_failure(self):
+        """After :data:`FAILED`: send a visitor whose session ended to the login page."""
+        return self._login_redirect() if not self.user_id else None
 
     def _login_redirect(self):
         here = self.router.url.path or routes.HOME
