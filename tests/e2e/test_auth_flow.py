@@ -188,3 +188,29 @@ def test_phone_width_uses_a_drawer(new_context: Callable[..., BrowserContext]) -
 
     drawer.get_by_role("link", name="Library", exact=True).click()
     expect(page).to_have_url(re.compile(r"/library"))
+
+
+def test_api_key_created_on_account_page_works_until_revoked(page: Page) -> None:
+    email = unique_email("apikey")
+    signup(page, email, "Key Maker")
+    page.goto("/account")
+    page.get_by_placeholder("Key name, e.g. laptop script").fill("nightly script")
+    page.get_by_role("button", name="Create key").click()
+    secret_box = page.get_by_test_id("new-api-key")
+    expect(secret_box).to_contain_text("agpt_")
+    secret = secret_box.inner_text().strip()
+
+    me = page.request.get("/api/v1/me", headers={"X-API-Key": secret})
+    assert me.status == 200 and me.json()["email"] == email
+
+    page.get_by_role("button", name="Done").click()
+    expect(secret_box).to_have_count(0)
+    row = page.get_by_role("row").filter(has_text="nightly script")
+    expect(row).to_be_visible()
+    expect(row).not_to_contain_text(secret)  # only the prefix is listed
+    row.get_by_role("button", name="Revoke").click()
+    expect(row).to_contain_text("revoked")
+
+    refused = page.request.get("/api/v1/me", headers={"X-API-Key": secret})
+    assert refused.status == 401
+    assert refused.json()["error"]["code"] == "invalid_api_key"
