@@ -60,6 +60,13 @@ class Settings(BaseSettings):
     admin_email: str = ""
     admin_password: str = ""
 
+    # Outbound HTTP from blocks (autogpt_app/net): limits, and a test-only escape hatch that lets
+    # the SSRF guard reach loopback. Never set OUTBOUND_ALLOW_LOOPBACK in a deployment.
+    outbound_timeout_seconds: float = Field(default=30.0, gt=0)
+    outbound_max_response_bytes: int = Field(default=10 * 1024 * 1024, ge=1024)
+    outbound_max_redirects: int = Field(default=5, ge=0)
+    outbound_allow_loopback: bool = False
+
     login_max_failures: int = Field(default=5, ge=1)
     login_window_minutes: int = Field(default=15, ge=1)
 
