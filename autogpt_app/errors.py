@@ -13,11 +13,13 @@ class ServiceError(Exception):
     status: int = 400
     code: str = "bad_request"
 
-    def __init__(self, message: str, *, code: str | None = None) -> None:
+    def __init__(self, message: str, *, code: str | None = None, details: list[dict] | None = None) -> None:
         super().__init__(message)
         self.message = message
         if code:
             self.code = code
+        #: Structured specifics (e.g. one entry per invalid node and pin), shown by the API as ``details``.
+        self.details = details or []
 
 
 class InvalidInput(ServiceError):

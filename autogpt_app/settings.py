@@ -67,6 +67,8 @@ class Settings(BaseSettings):
     outbound_max_redirects: int = Field(default=5, ge=0)
     outbound_allow_loopback: bool = False
 
+    max_graph_nodes: int = Field(default=500, ge=1)
+
     login_max_failures: int = Field(default=5, ge=1)
     login_window_minutes: int = Field(default=15, ge=1)
 

@@ -1,0 +1,1 @@
+"""Agents as graphs of blocks: the spec, validation, derived schemas, import/export, storage."""

@@ -1,0 +1,232 @@
+"""Graph validation on save: precise problems, one per node and pin, in words a person can act on."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+from autogpt_app.blocks.registry import find_block
+from autogpt_app.blocks.sdk import Block
+from autogpt_app.errors import InvalidInput
+from autogpt_app.graphs.spec import GraphSpec, base_pin
+from autogpt_app.settings import get_settings
+
+#: Cycles are allowed only through this block (it emits one item at a time).
+ITERATION_BLOCK_IDS = frozenset({"f66a3543-28d3-4ab5-8945-9b336371e2ce"})
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a graph."""
+
+    message: str
+    node_id: str | None = None
+    pin: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON form for API error details."""
+        return {"node_id": self.node_id, "pin": self.pin, "message": self.message}
+
+
+def _types(schema: dict[str, Any]) -> set[str]:
+    """The JSON types a field schema admits; empty means 'anything'."""
+    if "type" in schema:
+        t = schema["type"]
+        return set(t) if isinstance(t, list) else {t}
+    if "anyOf" in schema or "oneOf" in schema:
+        out: set[str] = set()
+        for option in schema.get("anyOf", []) + schema.get("oneOf", []):
+            option_types = _types(option)
+            if not option_types:
+                return set()
+            out |= option_types
+        return out
+    if "enum" in schema or "const" in schema:
+        return {"string"}
+    return set()  # no type: Any
+
+
+_SCALARS = {"string", "number", "integer", "boolean"}
+
+
+def _coercible(source: str, sink: str) -> bool:
+    if source == sink or "null" in (source, sink):
+        return True
+    if {source, sink} <= {"number", "integer"}:
+        return True
+    # Scalars turn into text, and text parses into numbers and booleans at run time.
+    return (sink == "string" and source in _SCALARS) or (source == "string" and sink in _SCALARS)
+
+
+def pins_compatible(source_schema: dict[str, Any], sink_schema: dict[str, Any]) -> bool:
+    """Whether a value of ``source_schema`` can feed an input of ``sink_schema``."""
+    source_types, sink_types = _types(source_schema), _types(sink_schema)
+    if not source_types or not sink_types:
+        return True
+    return any(_coercible(a, b) for a in source_types for b in sink_types)
+
+
+def _field_schema(block: Block, pin: str, *, output: bool) -> dict[str, Any]:
+    schema = block.output_schema() if output else block.input_schema()
+    field = schema.get("properties", {}).get(pin, {})
+    # Resolve one level of $ref so enum fields compare as strings.
+    ref = field.get("$ref")
+    if ref and ref.startswith("#/$defs/"):
+        return schema.get("$defs", {}).get(ref.split("/")[-1], {})
+    return field
+
+
+def _cycles_without_iteration(spec: GraphSpec) -> list[list[str]]:
+    """Strongly connected components (Tarjan) that form a cycle and contain no iteration block."""
+    edges: dict[str, set[str]] = defaultdict(set)
+    for link in spec.links:
+        edges[link.source_id].add(link.sink_id)
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    components: list[list[str]] = []
+    counter = 0
+
+    def visit(start: str) -> None:  # iterative Tarjan, safe for big graphs
+        nonlocal counter
+        work = [(start, iter(sorted(edges[start])))]
+        index[start] = low[start] = counter
+        counter += 1
+        stack.append(start)
+        on_stack.add(start)
+        while work:
+            node, children = work[-1]
+            child = next(children, None)
+            if child is not None:
+                if child not in index:
+                    index[child] = low[child] = counter
+                    counter += 1
+                    stack.append(child)
+                    on_stack.add(child)
+                    work.append((child, iter(sorted(edges[child]))))
+                elif child in on_stack:
+                    low[node] = min(low[node], index[child])
+                continue
+            work.pop()
+            if work:
+                low[work[-1][0]] = min(low[work[-1][0]], low[node])
+            if low[node] == index[node]:
+                component = []
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    component.append(member)
+                    if member == node:
+                        break
+                components.append(component)
+
+    for node in spec.nodes:
+        if node.id not in index:
+            visit(node.id)
+    block_of = {n.id: n.block_id for n in spec.nodes}
+    bad = []
+    for component in components:
+        is_cycle = len(component) > 1 or component[0] in edges[component[0]]
+        if is_cycle and not any(block_of.get(n) in ITERATION_BLOCK_IDS for n in component):
+            bad.append(sorted(component))
+    return bad
+
+
+def find_problems(spec: GraphSpec) -> list[Problem]:
+    """Return every problem of ``spec`` (empty when it can be saved and run)."""
+    problems: list[Problem] = []
+    limit = get_settings().max_graph_nodes
+    if len(spec.nodes) > limit:
+        problems.append(Problem(f"The agent has {len(spec.nodes)} nodes; at most {limit} are allowed."))
+    if not spec.nodes:
+        problems.append(Problem("The agent has no nodes."))
+
+    blocks: dict[str, Block] = {}
+    seen: set[str] = set()
+    for node in spec.nodes:
+        if node.id in seen:
+            problems.append(Problem(f"Two nodes share the id {node.id!r}.", node.id))
+            continue
+        seen.add(node.id)
+        block = find_block(node.block_id)
+        if block is None:
+            problems.append(Problem(f"Unknown block {node.block_id!r}.", node.id))
+            continue
+        if block.disabled:
+            problems.append(Problem(f"The block '{block.name}' is disabled on this platform.", node.id))
+            continue
+        blocks[node.id] = block
+        for key in node.input_default:
+            if base_pin(key) not in block.input_pins():
+                problems.append(Problem(f"'{block.name}' has no input '{key}'.", node.id, key))
+
+    linked_inputs: dict[str, set[str]] = defaultdict(set)
+    for link in spec.links:
+        source, sink = blocks.get(link.source_id), blocks.get(link.sink_id)
+        for node_id, block in ((link.source_id, source), (link.sink_id, sink)):
+            if block is None and node_id not in seen:
+                problems.append(Problem(f"A link refers to a node that does not exist ({node_id!r}).", node_id))
+        if source is None or sink is None:
+            continue
+        ok = True
+        if link.source_name not in source.output_pins():
+            problems.append(
+                Problem(f"'{source.name}' has no output '{link.source_name}'.", link.source_id, link.source_name)
+            )
+            ok = False
+        sink_base = base_pin(link.sink_name)
+        if sink_base not in sink.input_pins():
+            problems.append(Problem(f"'{sink.name}' has no input '{link.sink_name}'.", link.sink_id, link.sink_name))
+            ok = False
+        linked_inputs[link.sink_id].add(sink_base)
+        if ok and sink_base == link.sink_name:
+            source_schema = _field_schema(source, link.source_name, output=True)
+            sink_schema = _field_schema(sink, link.sink_name, output=False)
+            if not pins_compatible(source_schema, sink_schema):
+                problems.append(
+                    Problem(
+                        f"'{source.name}' output '{link.source_name}' ({'/'.join(sorted(_types(source_schema)))}) "
+                        f"cannot feed '{sink.name}' input '{link.sink_name}' "
+                        f"({'/'.join(sorted(_types(sink_schema)))}).",
+                        link.sink_id,
+                        link.sink_name,
+                    )
+                )
+
+    credential_fields = {node_id: {r.field for r in b.credentials} for node_id, b in blocks.items()}
+    for node in spec.nodes:
+        block = blocks.get(node.id)
+        if block is None:
+            continue
+        required = set(block.input_schema().get("required", []))
+        provided = {base_pin(k) for k in node.input_default} | linked_inputs[node.id]
+        for pin in sorted(required - provided - credential_fields[node.id]):
+            problems.append(
+                Problem(
+                    f"'{block.name}' needs a value for '{pin}': link an output to it or give it a value.", node.id, pin
+                )
+            )
+
+    for component in _cycles_without_iteration(spec):
+        problems.append(
+            Problem(
+                "These nodes form a loop that does not pass through 'Step through items': " + ", ".join(component),
+                component[0],
+            )
+        )
+    return problems
+
+
+def validate_graph(spec: GraphSpec) -> None:
+    """Raise :class:`InvalidInput` listing every problem, or return if the graph is valid."""
+    problems = find_problems(spec)
+    for sub in spec.sub_graphs:
+        problems.extend(Problem(f"Sub-agent '{sub.name}': {p.message}", p.node_id, p.pin) for p in find_problems(sub))
+    if problems:
+        first = problems[0].message
+        more = f" (and {len(problems) - 1} more problem{'s' if len(problems) > 2 else ''})" if len(problems) > 1 else ""
+        raise InvalidInput(
+            f"The agent is not valid: {first}{more}", code="invalid_graph", details=[p.as_dict() for p in problems]
+        )
