@@ -1,0 +1,73 @@
+"""Basic blocks: hold a value for later, and sticky notes on the canvas.
+
+Ids and pin names follow AutoGPT's blocks of the same purpose, so its agent exports import.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import Field
+
+from autogpt_app.blocks.sdk import Block, BlockCategory, BlockExample, BlockInput, BlockOutput, RunContext
+
+
+class StoreValueBlock(Block):
+    """Passes on a fixed value each time it is triggered (or the trigger itself when no value is set)."""
+
+    id = "1ff065e9-88e8-4358-9d82-8dc91f622ba9"
+    name = "Store value"
+    autogpt_name = "StoreValueBlock"
+    description = "Keeps a value and passes it on every time something arrives at its input."
+    categories = (BlockCategory.BASIC,)
+
+    class Input(BlockInput):
+        input: Any = Field(description="Triggers the block; also the value passed on when 'data' is empty")
+        data: Any = Field(default=None, description="The value to keep and pass on (optional)")
+
+    class Output(BlockOutput):
+        output: Any = Field(description="The kept value, or the trigger when no value is kept")
+
+    examples = (
+        BlockExample(input={"input": "Hello, World!"}, output=[("output", "Hello, World!")]),
+        BlockExample(
+            input={"input": "go", "data": {"city": "Paris"}},
+            output=[("output", {"city": "Paris"})],
+            description="a kept value wins over the trigger",
+        ),
+        BlockExample(
+            input={"input": "go", "data": 0},
+            output=[("output", 0)],
+            description="zero and empty text are real values, not 'nothing'",
+        ),
+    )
+
+    async def run(self, input: Input, context: RunContext):
+        yield "output", input.data if input.data is not None else input.input
+
+
+class NoteBlock(Block):
+    """A sticky note on the canvas; it documents the agent and passes its text on if linked."""
+
+    id = "cc10ff7b-7753-4ff2-9af6-9399b1a7eddc"
+    name = "Note"
+    autogpt_name = "NoteBlock"
+    description = "A sticky note for explaining part of the agent to people reading it."
+    categories = (BlockCategory.BASIC,)
+
+    class Input(BlockInput):
+        text: str = Field(default="", description="The text of the note")
+
+    class Output(BlockOutput):
+        output: str = Field(description="The text of the note")
+
+    examples = (
+        BlockExample(
+            input={"text": "Fetches the news, then summarises it."},
+            output=[("output", "Fetches the news, then summarises it.")],
+        ),
+        BlockExample(input={}, output=[("output", "")], description="an empty note"),
+    )
+
+    async def run(self, input: Input, context: RunContext):
+        yield "output", input.text
