@@ -214,3 +214,16 @@ def test_api_key_created_on_account_page_works_until_revoked(page: Page) -> None
     refused = page.request.get("/api/v1/me", headers={"X-API-Key": secret})
     assert refused.status == 401
     assert refused.json()["error"]["code"] == "invalid_api_key"
+
+
+def test_account_page_shows_service_errors(page: Page) -> None:
+    signup(page, unique_email("errors"), "Error Shower")
+    page.goto("/account")
+    page.locator("input[name=current_password]").fill(USER_PASSWORD)
+    page.locator("input[name=new_password]").fill("password123")
+    page.locator("input[name=confirm]").fill("password123")
+    page.get_by_role("button", name="Change password").click()
+    expect(page.get_by_test_id("form-error").filter(has_text="too common")).to_be_visible()
+    page.locator("input[name=display_name]").fill("   ")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_test_id("form-error").filter(has_text="display name")).to_be_visible()

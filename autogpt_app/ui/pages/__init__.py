@@ -1,3 +1,3 @@
 """Importing this package registers every page."""
 
-from autogpt_app.ui.pages import account, admin, login, sections, signup  # noqa: F401
+from autogpt_app.ui.pages import account, admin, credentials, login, sections, signup  # noqa: F401

@@ -59,19 +59,19 @@ class AccountState(AuthState):
         """Fill the page for the verified user."""
         self.profile_message = self.profile_error = self.password_message = self.password_error = ""
         self.key_error = self.new_key_secret = ""
-        await self.attempt(self._load_keys, error_field="key_error")
+        await self._attempt(self._load_keys, error_field="key_error")
 
     @rx.event
     async def save_profile(self, form: dict):
         """Change the display name."""
         self.profile_message = self.profile_error = ""
         name = str(form.get("display_name", ""))
-        user = await self.attempt(
+        user = await self._attempt(
             lambda session, user: service.update_profile(session, user, display_name=name),
             error_field="profile_error",
         )
         if user is FAILED:
-            return self.after_failure()
+            return self._after_failure()
         self.user_name = user.display_name
         self.profile_message = "Saved."
         return None
@@ -84,12 +84,12 @@ class AccountState(AuthState):
         if new != form.get("confirm"):
             self.password_error = "The two new passwords do not match."
             return None
-        token = await self.attempt(
+        token = await self._attempt(
             lambda session, user: service.change_password(session, user, current=current, new=new),
             error_field="password_error",
         )
         if token is FAILED:
-            return self.after_failure()
+            return self._after_failure()
         self.token = token
         self.password_message = "Password changed. Other devices have been logged out."
         return None
@@ -105,9 +105,9 @@ class AccountState(AuthState):
             await self._load_keys(session, user)
             return secret
 
-        secret = await self.attempt(create, error_field="key_error")
+        secret = await self._attempt(create, error_field="key_error")
         if secret is FAILED:
-            return self.after_failure()
+            return self._after_failure()
         self.new_key_secret = secret
         return None
 
@@ -120,8 +120,8 @@ class AccountState(AuthState):
             await api_keys.revoke_api_key(session, user, key_id)
             await self._load_keys(session, user)
 
-        if await self.attempt(revoke, error_field="key_error") is FAILED:
-            return self.after_failure()
+        if await self._attempt(revoke, error_field="key_error") is FAILED:
+            return self._after_failure()
         return None
 
     @rx.event

@@ -83,8 +83,8 @@ class AdminUsersState(AuthState):
                 await action(session, actor)
             await self._refresh(session, actor)
 
-        if await self.attempt(run, error_field="admin_error") is FAILED:
-            return self.after_failure()
+        if await self._attempt(run, error_field="admin_error") is FAILED:
+            return self._after_failure()
         return None
 
     @rx.event

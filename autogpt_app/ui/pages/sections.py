@@ -58,12 +58,3 @@ def runs_page() -> rx.Component:
 @template(routes.SCHEDULES, "Schedules")
 def schedules_page() -> rx.Component:
     return _upcoming("calendar-clock", "Schedules", "Agents that run on a cron schedule, with their next run times.")
-
-
-@template(routes.CREDENTIALS, "Credentials")
-def credentials_page() -> rx.Component:
-    return _upcoming(
-        "key-round",
-        "Credentials",
-        "API keys and passwords your agents use, encrypted at rest and never shown again once saved.",
-    )

@@ -17,7 +17,7 @@ from autogpt_app.ui import routes
 
 TOKEN_STORAGE_KEY = "agpt_token"
 
-#: Returned by :meth:`AuthState.attempt` when the action did not happen.
+#: Returned by :meth:`AuthState._attempt` when the action did not happen.
 FAILED: Any = object()
 
 
@@ -66,7 +66,7 @@ class AuthState(rx.State):
         self._show_user(user)
         return user
 
-    async def require_user(self) -> User:
+    async def _require_user(self) -> User:
         """Return the verified user for a protected event, or raise.
 
         Every handler that reads or changes a user's data calls this first.
@@ -76,16 +76,16 @@ class AuthState(rx.State):
             raise PermissionError("not logged in")
         return user
 
-    async def attempt(self, action: Callable[[AsyncSession, User], Awaitable[Any]], *, error_field: str) -> Any:
+    async def _attempt(self, action: Callable[[AsyncSession, User], Awaitable[Any]], *, error_field: str) -> Any:
         """Run ``action(session, user)`` for the verified user in one transaction.
 
         A service's refusal goes, as its readable message, into the state field ``error_field``.
 
         Returns:
-            The action's result, or :data:`FAILED` (then :meth:`after_failure` says what to do).
+            The action's result, or :data:`FAILED` (then :meth:`_after_failure` says what to do).
         """
         try:
-            user = await self.require_user()
+            user = await self._require_user()
             async with session_scope() as session:
                 return await action(session, await session.merge(user))
         except PermissionError:
@@ -94,7 +94,7 @@ class AuthState(rx.State):
             setattr(self, error_field, exc.message)
             return FAILED
 
-    def after_failure(self):
+    def _after_failure(self):
         """After :data:`FAILED`: send a visitor whose session ended to the login page."""
         return self._login_redirect() if not self.user_id else None
 
