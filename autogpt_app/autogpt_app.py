@@ -15,10 +15,18 @@ from autogpt_app.ui import pages  # noqa: F401  (registers every page)
 
 @asynccontextmanager
 async def _lifespan() -> AsyncIterator[None]:
-    """Refuse to serve with unsafe settings (e.g. a default secret in production); close the pool on exit."""
+    """Refuse to serve with unsafe settings (e.g. a default secret in production); in embedded mode
+    run the execution workers and the recovery sweep in this process; close the pool on exit."""
+    from workers.embedded import EmbeddedWorkers
+
     get_secret_key()
-    yield
-    await dispose_engine()
+    workers = EmbeddedWorkers()
+    workers.start()
+    try:
+        yield
+    finally:
+        workers.stop()
+        await dispose_engine()
 
 
 app = rx.App(api_transformer=build_api())

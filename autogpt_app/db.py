@@ -1,13 +1,18 @@
 """Database engines and sessions (async on both SQLite and PostgreSQL).
 
 The engine is created lazily from settings, never at import time, so tests and tools can
-point ``DATABASE_URL`` elsewhere before the first use. Migrations are a separate, explicit
-step (``alembic upgrade head``); nothing here creates tables.
+point ``DATABASE_URL`` elsewhere before the first use. Async connections belong to the event
+loop that opened them, so there is one engine per running loop: the web server's loop, each
+worker thread's loop, a test's loop. Migrations are a separate, explicit step
+(``alembic upgrade head``); nothing here creates tables.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import asyncio
+import logging
+import weakref
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
 from sqlalchemy import event
@@ -15,11 +20,14 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from autogpt_app.settings import get_settings
 
-_engine: AsyncEngine | None = None
-_session_factory: async_sessionmaker[AsyncSession] | None = None
+log = logging.getLogger(__name__)
+
+_engines: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, tuple[AsyncEngine, async_sessionmaker]] = (
+    weakref.WeakKeyDictionary()
+)
 
 
-def make_engine(url: str) -> AsyncEngine:
+def make_engine(url: str, *, pool_size: int = 10) -> AsyncEngine:
     """Create an async engine for ``url`` with settings fit for its dialect."""
     if url.startswith("sqlite"):
         engine = create_async_engine(url, connect_args={"timeout": 30})
@@ -33,42 +41,63 @@ def make_engine(url: str) -> AsyncEngine:
             cur.close()
 
         return engine
-    return create_async_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+    return create_async_engine(url, pool_pre_ping=True, pool_size=pool_size, max_overflow=10)
 
 
-def get_engine() -> AsyncEngine:
-    """Return the process-wide engine, creating it on first use."""
-    global _engine, _session_factory
-    if _engine is None:
+def _current() -> tuple[AsyncEngine, async_sessionmaker]:
+    loop = asyncio.get_running_loop()
+    pair = _engines.get(loop)
+    if pair is None:
         settings = get_settings()
         if settings.is_sqlite:
             settings.data_dir.mkdir(parents=True, exist_ok=True)
-        _engine = make_engine(settings.database_url)
-        _session_factory = async_sessionmaker(_engine, class_=AsyncSession, expire_on_commit=False)
-    return _engine
+        engine = make_engine(settings.database_url)
+        pair = (engine, async_sessionmaker(engine, class_=AsyncSession, expire_on_commit=False))
+        _engines[loop] = pair
+    return pair
+
+
+def get_engine() -> AsyncEngine:
+    """Return the engine of the running event loop, creating it on first use."""
+    return _current()[0]
+
+
+def after_commit(session: AsyncSession, callback: Callable[[], object]) -> None:
+    """Run ``callback`` once the session's transaction has committed (e.g. enqueue a job).
+
+    Work that must only happen for data that really exists — sending a message that carries an
+    id — goes here, so a rolled-back request never leaves a message pointing at nothing.
+    """
+    session.info.setdefault("after_commit", []).append(callback)
 
 
 @asynccontextmanager
 async def session_scope() -> AsyncIterator[AsyncSession]:
-    """Open a session; commit on success, roll back on error.
+    """Open a session; commit on success, roll back on error, then run after-commit callbacks.
 
     Services flush; this scope (the caller) commits, so one request is one transaction.
     """
-    get_engine()
-    assert _session_factory is not None
-    async with _session_factory() as session:
+    factory = _current()[1]
+    async with factory() as session:
         try:
             yield session
             await session.commit()
         except BaseException:
             await session.rollback()
+            session.info.pop("after_commit", None)
             raise
+        for callback in session.info.pop("after_commit", []):
+            try:
+                result = callback()
+                if asyncio.iscoroutine(result):
+                    await result
+            except Exception:  # the data is committed; a failed follow-up must not undo the request
+                log.exception("after-commit callback failed")
 
 
 async def dispose_engine() -> None:
-    """Close all pooled connections and forget the engine (tests, shutdown)."""
-    global _engine, _session_factory
-    if _engine is not None:
-        await _engine.dispose()
-    _engine = None
-    _session_factory = None
+    """Close the running loop's pooled connections and forget its engine (tests, shutdown)."""
+    loop = asyncio.get_running_loop()
+    pair = _engines.pop(loop, None)
+    if pair is not None:
+        await pair[0].dispose()

@@ -41,6 +41,8 @@ class Settings(BaseSettings):
     database_url: str = ""
     redis_url: str = ""
     broker_url: str = ""
+    #: Prefix of the broker's queue names, so several deployments (or test runs) can share one broker.
+    queue_prefix: str = ""
 
     secret_key: str = ""
     access_token_minutes: int = Field(default=60 * 24 * 7, ge=1)
@@ -68,6 +70,16 @@ class Settings(BaseSettings):
     outbound_allow_loopback: bool = False
 
     max_graph_nodes: int = Field(default=500, ge=1)
+    # Runaway protection and durability of runs (autogpt_app/executions).
+    node_timeout_seconds: float = Field(default=300.0, gt=0)
+    execution_timeout_seconds: float = Field(default=3600.0, gt=0)
+    max_node_runs: int = Field(default=10_000, ge=1)
+    max_parallel_nodes: int = Field(default=8, ge=1)
+    lease_seconds: float = Field(default=15.0, gt=1)
+    sweep_interval_seconds: float = Field(default=10.0, gt=0)
+    #: A queued run nobody picked up for this long is sent again (its message may have been lost).
+    queued_orphan_seconds: float = Field(default=300.0, ge=0)
+    max_subagent_depth: int = Field(default=5, ge=1)
 
     login_max_failures: int = Field(default=5, ge=1)
     login_window_minutes: int = Field(default=15, ge=1)

@@ -25,7 +25,7 @@ echo "==> browser tests (Chromium)"
 .venv/bin/pytest tests/e2e --confcutdir=tests/e2e -p no:asyncio -p no:cacheprovider -q
 
 echo "==> benchmarks (smoke size)"
-for bench in benchmarks/bench_*.py; do
+for bench in benchmarks/*.py; do
   [ -e "$bench" ] || continue
   BENCH_SMOKE=1 .venv/bin/python "$bench"
 done

@@ -53,7 +53,16 @@ def _downgrade(url: str, revision: str) -> None:
 
 
 def test_upgrade_downgrade_upgrade(scratch_url):
-    expected = {"users", "api_keys", "login_failures"}
+    expected = {
+        "users",
+        "api_keys",
+        "login_failures",
+        "graphs",
+        "graph_versions",
+        "graph_executions",
+        "node_executions",
+        "credentials",
+    }
     run_migrations(scratch_url)
     assert expected <= _tables(scratch_url)
     _downgrade(scratch_url, "base")

@@ -5,11 +5,18 @@ from __future__ import annotations
 from fastapi import FastAPI
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from autogpt_app.api import account_routes, admin_routes, auth_routes
+from autogpt_app.api import (
+    account_routes,
+    admin_routes,
+    auth_routes,
+    credentials_routes,
+    execution_routes,
+    graph_routes,
+)
 from autogpt_app.api.errors import error_response, install_error_handlers
 
 API_PREFIX = "/api/v1"
-MAX_BODY_BYTES = 1024 * 1024
+MAX_BODY_BYTES = 4 * 1024 * 1024  # agent files may be up to 2 MB
 
 
 class BodySizeLimit:
@@ -60,7 +67,16 @@ def build_api() -> FastAPI:
         redoc_url=None,
     )
     install_error_handlers(api)
-    for router in (auth_routes.router, account_routes.router, admin_routes.router):
+    routers = (
+        auth_routes.router,
+        account_routes.router,
+        admin_routes.router,
+        credentials_routes.router,
+        graph_routes.blocks_router,
+        graph_routes.router,
+        execution_routes.router,
+    )
+    for router in routers:
         api.include_router(router, prefix=API_PREFIX)
 
     @api.api_route(

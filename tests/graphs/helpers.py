@@ -28,3 +28,53 @@ def echo_graph(name: str = "Echo") -> dict[str, Any]:
         "nodes": [node("in", SHORT_TEXT, name="topic", title="Topic"), node("out", OUTPUT, name="echo")],
         "links": [link("in", "result", "out", "value")],
     }
+
+
+STEP = "f66a3543-28d3-4ab5-8945-9b336371e2ce"
+FILL = "db7d8f02-2f44-4c55-ab7a-eae0941f0c30"
+CALC = "b1ab9b19-67a6-406d-abf5-2dba76d00c79"
+DELAY = "4b1ce3f6-94c5-4116-a3a5-0be4a586927d"
+STORE = "1ff065e9-88e8-4358-9d82-8dc91f622ba9"
+
+
+def greeting_graph() -> dict[str, Any]:
+    """name (short text) → template 'Hello {{ name }}!' → output 'greeting'."""
+    return {
+        "name": "Greeter",
+        "nodes": [
+            node("in", SHORT_TEXT, name="name"),
+            node("tpl", FILL, format="Hello {{ name }}!"),
+            node("out", OUTPUT, name="greeting"),
+        ],
+        "links": [link("in", "result", "tpl", "values_#_name"), link("tpl", "output", "out", "value")],
+    }
+
+
+def iteration_graph() -> dict[str, Any]:
+    """items → step through → template per item (with a static prefix) → output 'lines'."""
+    return {
+        "name": "Per item",
+        "nodes": [
+            node("items", INPUT, name="items", value=["a", "b", "c"]),
+            node("prefix", STORE, input=">"),
+            node("step", STEP),
+            node("tpl", FILL, format="{{ p }} {{ key }}:{{ item }}"),
+            node("out", OUTPUT, name="lines"),
+        ],
+        "links": [
+            link("items", "result", "step", "items"),
+            link("step", "item", "tpl", "values_#_item"),
+            link("step", "key", "tpl", "values_#_key"),
+            link("prefix", "output", "tpl", "values_#_p", static=True),
+            link("tpl", "output", "out", "value"),
+        ],
+    }
+
+
+def slow_graph(seconds: float = 30) -> dict[str, Any]:
+    """A delay node that sleeps, then an output."""
+    return {
+        "name": "Slow",
+        "nodes": [node("wait", DELAY, seconds=seconds, data="done"), node("out", OUTPUT, name="result")],
+        "links": [link("wait", "data", "out", "value")],
+    }

@@ -1,0 +1,125 @@
+"""``/blocks`` and ``/graphs``: the block catalogue and the user's agents."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Body, Query, Request, Response, status
+
+from autogpt_app.api.deps import CurrentUser, SessionDep
+from autogpt_app.blocks.registry import get_block, list_blocks
+from autogpt_app.errors import InvalidInput
+from autogpt_app.graphs import service
+from autogpt_app.graphs.models import GraphPublic, GraphVersionSummary
+from autogpt_app.graphs.portable import MAX_IMPORT_BYTES
+from autogpt_app.graphs.validation import validate_graph
+
+blocks_router = APIRouter(prefix="/blocks", tags=["blocks"])
+router = APIRouter(prefix="/graphs", tags=["graphs"])
+
+GraphBody = Annotated[dict[str, Any], Body(description="An agent: name, description, nodes, links")]
+
+
+@blocks_router.get("")
+async def blocks(_user: CurrentUser) -> list[dict[str, Any]]:
+    """Every available block with its input, output and credential schemas."""
+    return [b.describe() for b in list_blocks()]
+
+
+@blocks_router.get("/{block_id}")
+async def block(block_id: str, _user: CurrentUser) -> dict[str, Any]:
+    """One block's description and schemas."""
+    return get_block(block_id).describe()
+
+
+@router.get("", response_model=list[GraphPublic])
+async def graphs(
+    user: CurrentUser,
+    session: SessionDep,
+    offset: Annotated[int, Query(ge=0)] = 0,
+    limit: Annotated[int, Query(ge=1, le=100)] = 50,
+) -> list[GraphPublic]:
+    """The caller's agents (active versions), most recently changed first."""
+    return await service.list_graphs(session, user, offset=offset, limit=limit)
+
+
+@router.post("", status_code=status.HTTP_201_CREATED, response_model=GraphPublic)
+async def create(body: GraphBody, user: CurrentUser, session: SessionDep) -> GraphPublic:
+    """Create an agent from a JSON body; invalid graphs answer 422 with every problem in ``details``."""
+    return await service.create_graph(session, user, service.parse_spec(body))
+
+
+@router.post("/validate")
+async def validate(body: GraphBody, _user: CurrentUser) -> dict[str, Any]:
+    """Check an agent without saving it."""
+    validate_graph(service.parse_spec(body))
+    return {"valid": True}
+
+
+async def _upload_bytes(request: Request) -> tuple[bytes, str]:
+    content_type = request.headers.get("content-type", "")
+    if content_type.startswith("multipart/form-data"):
+        form = await request.form()
+        upload = form.get("file")
+        if upload is None or isinstance(upload, str):
+            raise InvalidInput("Attach the agent file in a form field named 'file'.", code="invalid_file")
+        data = await upload.read(MAX_IMPORT_BYTES + 1)
+        return data, upload.filename or ""
+    name = "agent.yaml" if "yaml" in content_type else ""
+    return await request.body(), name
+
+
+@router.post("/import/preview")
+async def import_preview(request: Request, _user: CurrentUser) -> dict[str, Any]:
+    """Validate an agent file (JSON/YAML, ours or an AutoGPT export) and describe it, saving nothing."""
+    data, filename = await _upload_bytes(request)
+    return service.preview_import(data, filename=filename)
+
+
+@router.post("/import", status_code=status.HTTP_201_CREATED, response_model=GraphPublic)
+async def import_file(request: Request, user: CurrentUser, session: SessionDep) -> GraphPublic:
+    """Create an agent from a file: multipart field ``file``, or the raw JSON/YAML body."""
+    data, filename = await _upload_bytes(request)
+    return await service.import_graph(session, user, data, filename=filename)
+
+
+@router.get("/{graph_id}", response_model=GraphPublic)
+async def get(
+    graph_id: str, user: CurrentUser, session: SessionDep, version: Annotated[int | None, Query(ge=1)] = None
+) -> GraphPublic:
+    """One version of an agent (default: the active one)."""
+    return await service.get_graph(session, user, graph_id, version)
+
+
+@router.get("/{graph_id}/versions", response_model=list[GraphVersionSummary])
+async def versions(graph_id: str, user: CurrentUser, session: SessionDep) -> list[GraphVersionSummary]:
+    """The agent's version history, newest first."""
+    return await service.list_versions(session, user, graph_id)
+
+
+@router.post("/{graph_id}/versions", status_code=status.HTTP_201_CREATED, response_model=GraphPublic)
+async def new_version(graph_id: str, body: GraphBody, user: CurrentUser, session: SessionDep) -> GraphPublic:
+    """Save a new version of the agent and make it active."""
+    return await service.add_version(session, user, graph_id, service.parse_spec(body))
+
+
+@router.put("/{graph_id}/active-version", response_model=GraphPublic)
+async def activate(
+    graph_id: str, user: CurrentUser, session: SessionDep, version: Annotated[int, Body(embed=True, ge=1)]
+) -> GraphPublic:
+    """Choose which version runs by default."""
+    return await service.set_active_version(session, user, graph_id, version)
+
+
+@router.get("/{graph_id}/export")
+async def export(
+    graph_id: str,
+    user: CurrentUser,
+    session: SessionDep,
+    version: Annotated[int | None, Query(ge=1)] = None,
+    format: Annotated[Literal["json", "yaml"], Query()] = "json",
+) -> Response:
+    """Download the agent (secrets stripped) as JSON or YAML."""
+    filename, text = await service.export_graph(session, user, graph_id, version=version, as_yaml=format == "yaml")
+    media = "application/yaml" if format == "yaml" else "application/json"
+    return Response(text, media_type=media, headers={"Content-Disposition": f'attachment; filename="{filename}"'})

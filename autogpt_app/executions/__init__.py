@@ -1,0 +1,1 @@
+"""Runs of agents: records, the data-flow runner, leases and recovery."""

@@ -1,0 +1,122 @@
+"""Who runs which execution: leases with heartbeats, and the sweep that re-queues orphans.
+
+A worker owns an execution while its lease is fresh. A crashed worker stops renewing, the
+lease expires, and the sweep sends the execution's id again; the next worker resumes it,
+reusing the recorded outputs of node runs that had completed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from autogpt_app.executions.models import ExecutionStatus, GraphExecution
+from autogpt_app.settings import get_settings
+from autogpt_app.timeutil import utcnow
+
+_ACTIVE = (ExecutionStatus.QUEUED.value, ExecutionStatus.RUNNING.value)
+
+
+@dataclass(frozen=True)
+class Claim:
+    """What a worker needs to start an execution it just took."""
+
+    user_id: str
+    graph_id: str
+    graph_version: int
+    inputs: dict[str, Any]
+    credentials: dict[str, str]
+    stop_requested: bool
+    attempts: int
+    depth: int
+
+
+async def acquire(session: AsyncSession, execution_id: str, worker_id: str) -> Claim | None:
+    """Take the lease and mark the execution RUNNING, if it is active and nobody holds a fresh lease.
+
+    One atomic statement; returns None when another worker owns it or it has ended.
+    """
+    now = utcnow()
+    row = (
+        await session.execute(
+            update(GraphExecution)
+            .where(
+                GraphExecution.id == execution_id,
+                GraphExecution.status.in_(_ACTIVE),
+                or_(
+                    GraphExecution.lease_expires_at.is_(None),
+                    GraphExecution.lease_expires_at < now,
+                    GraphExecution.lease_owner == worker_id,
+                ),
+            )
+            .values(
+                lease_owner=worker_id,
+                lease_expires_at=now + timedelta(seconds=get_settings().lease_seconds),
+                attempts=GraphExecution.attempts + 1,
+                status=ExecutionStatus.RUNNING.value,
+                started_at=func.coalesce(GraphExecution.started_at, now),
+            )
+            .returning(
+                GraphExecution.user_id,
+                GraphExecution.graph_id,
+                GraphExecution.graph_version,
+                GraphExecution.inputs,
+                GraphExecution.credentials,
+                GraphExecution.stop_requested,
+                GraphExecution.attempts,
+                GraphExecution.depth,
+            )
+        )
+    ).one_or_none()
+    return Claim(*row) if row is not None else None
+
+
+async def renew(session: AsyncSession, execution_id: str, worker_id: str) -> tuple[bool, bool]:
+    """Extend the lease; return ``(still owned, stop requested)``."""
+    row = (
+        await session.execute(
+            select(GraphExecution.lease_owner, GraphExecution.stop_requested).where(GraphExecution.id == execution_id)
+        )
+    ).one_or_none()
+    if row is None or row[0] != worker_id:
+        return False, bool(row and row[1])
+    await session.execute(
+        update(GraphExecution)
+        .where(GraphExecution.id == execution_id, GraphExecution.lease_owner == worker_id)
+        .values(lease_expires_at=utcnow() + timedelta(seconds=get_settings().lease_seconds))
+    )
+    return True, bool(row[1])
+
+
+async def stop_requested(session: AsyncSession, execution_id: str) -> bool:
+    """Whether someone asked this execution to stop."""
+    value = (
+        await session.execute(select(GraphExecution.stop_requested).where(GraphExecution.id == execution_id))
+    ).scalar_one_or_none()
+    return bool(value)
+
+
+async def orphans(session: AsyncSession, *, queued_grace_seconds: float | None = None) -> list[str]:
+    """Executions nobody is working on: running with an expired lease, or queued too long unleased."""
+    settings = get_settings()
+    now = utcnow()
+    grace = timedelta(
+        seconds=queued_grace_seconds if queued_grace_seconds is not None else settings.queued_orphan_seconds
+    )
+    rows = await session.execute(
+        select(GraphExecution.id)
+        .where(
+            or_(
+                (GraphExecution.status == ExecutionStatus.RUNNING.value) & (GraphExecution.lease_expires_at < now),
+                (GraphExecution.status == ExecutionStatus.QUEUED.value)
+                & or_(GraphExecution.lease_expires_at < now, GraphExecution.lease_expires_at.is_(None))
+                & (GraphExecution.created_at < now - grace),
+            )
+        )
+        .limit(500)
+    )
+    return [r[0] for r in rows]

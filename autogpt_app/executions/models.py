@@ -1,0 +1,122 @@
+"""Tables of the executions domain: one row per run of an agent and one per node run."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel
+from sqlalchemy import JSON, Column, Index, Text
+from sqlmodel import Field, SQLModel
+
+from autogpt_app.auth.models import new_id
+from autogpt_app.timeutil import UTCDateTime, utcnow
+
+
+class ExecutionStatus(StrEnum):
+    """Life cycle of a run and of a node run."""
+
+    QUEUED = "QUEUED"
+    RUNNING = "RUNNING"
+    COMPLETED = "COMPLETED"
+    FAILED = "FAILED"
+    TERMINATED = "TERMINATED"
+
+
+TERMINAL = frozenset({ExecutionStatus.COMPLETED, ExecutionStatus.FAILED, ExecutionStatus.TERMINATED})
+
+#: Allowed moves; anything else is a bug and is refused.
+TRANSITIONS: dict[ExecutionStatus, frozenset[ExecutionStatus]] = {
+    ExecutionStatus.QUEUED: frozenset({ExecutionStatus.RUNNING, ExecutionStatus.TERMINATED, ExecutionStatus.FAILED}),
+    ExecutionStatus.RUNNING: frozenset(
+        {ExecutionStatus.RUNNING, ExecutionStatus.COMPLETED, ExecutionStatus.FAILED, ExecutionStatus.TERMINATED}
+    ),
+    ExecutionStatus.COMPLETED: frozenset(),
+    ExecutionStatus.FAILED: frozenset(),
+    ExecutionStatus.TERMINATED: frozenset(),
+}
+
+
+class GraphExecution(SQLModel, table=True):
+    """A run of one version of an agent. The row exists before any message is sent."""
+
+    __tablename__ = "graph_executions"
+    __table_args__ = (
+        Index("ix_graph_executions_user_created", "user_id", "created_at"),
+        Index("ix_graph_executions_status_lease", "status", "lease_expires_at"),
+    )
+
+    id: str = Field(default_factory=new_id, primary_key=True, max_length=36)
+    graph_id: str = Field(foreign_key="graphs.id", index=True, ondelete="CASCADE", max_length=36)
+    graph_version: int
+    user_id: str = Field(foreign_key="users.id", ondelete="CASCADE", max_length=36)
+    status: str = Field(default=ExecutionStatus.QUEUED.value, max_length=20)
+    inputs: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    #: Which of the user's credentials each need uses: {need key: credential id}. Never secrets.
+    credentials: dict[str, str] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    outputs: dict[str, list[Any]] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    error: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    stop_requested: bool = Field(default=False)
+    lease_owner: str | None = Field(default=None, max_length=100)
+    lease_expires_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    attempts: int = Field(default=0)
+    parent_execution_id: str | None = Field(default=None, max_length=36)
+    depth: int = Field(default=0)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    started_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    ended_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class NodeExecution(SQLModel, table=True):
+    """One run of one node with the inputs it got, the outputs it produced, and its timing."""
+
+    __tablename__ = "node_executions"
+    __table_args__ = (Index("ix_node_executions_exec_seq", "graph_exec_id", "seq"),)
+
+    id: str = Field(default_factory=new_id, primary_key=True, max_length=36)
+    graph_exec_id: str = Field(foreign_key="graph_executions.id", ondelete="CASCADE", max_length=36)
+    node_id: str = Field(max_length=100)
+    block_id: str = Field(max_length=36)
+    seq: int
+    #: Hash of node id + inputs: a resumed run reuses a completed node run with the same key.
+    input_key: str = Field(max_length=64)
+    status: str = Field(default=ExecutionStatus.RUNNING.value, max_length=20)
+    inputs: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    outputs: list[list[Any]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    error: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    started_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    ended_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class NodeExecutionPublic(BaseModel):
+    """A node run as the API and the run page show it."""
+
+    id: str
+    node_id: str
+    block_id: str
+    seq: int
+    status: str
+    inputs: dict[str, Any]
+    outputs: list[list[Any]]
+    error: str | None
+    started_at: datetime
+    ended_at: datetime | None
+
+
+class ExecutionPublic(BaseModel):
+    """A run as the API and pages show it."""
+
+    id: str
+    graph_id: str
+    graph_version: int
+    status: str
+    inputs: dict[str, Any]
+    credentials: dict[str, str]
+    outputs: dict[str, list[Any]]
+    error: str | None
+    stop_requested: bool
+    created_at: datetime
+    started_at: datetime | None
+    ended_at: datetime | None
+    nodes: list[NodeExecutionPublic] | None = None

@@ -1,0 +1,408 @@
+"""Runs one execution by data flow, durably: every node run is recorded before and after it runs.
+
+The runner holds the execution's lease while it works, renews it on a heartbeat that also
+notices stop requests, runs independent nodes concurrently, and on a resumed execution reuses
+the outputs of node runs that had completed instead of running them again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+import uuid
+from collections import defaultdict, deque
+from typing import Any
+
+from pydantic import ValidationError
+from sqlalchemy import func, insert, select, update
+
+from autogpt_app.blocks.registry import find_block
+from autogpt_app.blocks.sdk import BlockError, CredentialSecret, RunContext
+from autogpt_app.bus import execution_channel, get_bus, user_channel
+from autogpt_app.db import session_scope
+from autogpt_app.errors import ServiceError
+from autogpt_app.executions import leases
+from autogpt_app.executions.dataflow import OUTPUT_BLOCK_ID, DataFlow, ReadyRun
+from autogpt_app.executions.models import TERMINAL, ExecutionStatus, GraphExecution, NodeExecution
+from autogpt_app.executions.secrets import Scrubber
+from autogpt_app.graphs.models import GraphVersion
+from autogpt_app.graphs.service import spec_of
+from autogpt_app.graphs.spec import GraphSpec
+from autogpt_app.settings import get_settings
+from autogpt_app.timeutil import utcnow
+
+log = logging.getLogger(__name__)
+
+
+_SPEC_CACHE_SIZE = 256
+_spec_cache: dict[tuple[str, int], GraphSpec] = {}
+
+
+async def _spec(session, graph_id: str, version: int) -> GraphSpec:
+    """The spec of a graph version; versions never change, so each process reads one only once."""
+    key = (graph_id, version)
+    spec = _spec_cache.get(key)
+    if spec is None:
+        row = (
+            await session.execute(
+                select(GraphVersion).where(GraphVersion.graph_id == graph_id, GraphVersion.version == version)
+            )
+        ).scalar_one()
+        spec = spec_of(row)
+        if len(_spec_cache) >= _SPEC_CACHE_SIZE:
+            _spec_cache.pop(next(iter(_spec_cache)))
+        _spec_cache[key] = spec
+    return spec
+
+
+def _readable(exc: BaseException) -> str:
+    if isinstance(exc, ValidationError):
+        parts = []
+        for err in exc.errors()[:3]:
+            where = ".".join(str(p) for p in err["loc"]) or "input"
+            parts.append(f"'{where}': {err['msg']}")
+        return "Invalid input " + "; ".join(parts)
+    if isinstance(exc, BlockError | ServiceError):
+        return str(exc)
+    if isinstance(exc, TimeoutError):
+        return "The block took too long and was stopped."
+    return f"The block failed unexpectedly ({type(exc).__name__})."
+
+
+class GraphRunner:
+    """Executes one graph execution from its id."""
+
+    def __init__(self, execution_id: str, worker_id: str | None = None) -> None:
+        self.execution_id = execution_id
+        self.worker_id = worker_id or f"worker-{uuid.uuid4().hex[:12]}"
+        self.settings = get_settings()
+        self.bus = get_bus()
+        self.scrubber = Scrubber()
+        self.node_runs = 0
+        self.failure: str | None = None
+        # Agent outputs by name, as (causal order, value): sorted at the end so results keep the
+        # order of the data that produced them, however the parallel runs finish.
+        self.outputs: dict[str, list[tuple[tuple[int, ...], Any]]] = defaultdict(list)
+
+    async def _publish(self, event_type: str, data: dict[str, Any]) -> None:
+        payload = {"execution_id": self.execution_id, **self.scrubber.scrub(data)}
+        for channel in (execution_channel(self.execution_id), user_channel(self.user_id)):
+            try:
+                await self.bus.publish(channel, event_type, payload)
+            except Exception:  # live updates are best effort; the database is the record
+                log.warning("could not publish %s for execution %s", event_type, self.execution_id)
+
+    async def run(self) -> str | None:
+        """Run (or resume) the execution. Returns its final status, or None if another worker owns it."""
+        async with session_scope() as session:
+            claimed = await leases.acquire(session, self.execution_id, self.worker_id)
+            if claimed is None:
+                return None
+            self.user_id = claimed.user_id
+            self.depth = claimed.depth
+            spec = await _spec(session, claimed.graph_id, claimed.graph_version)
+            credentials = await self._load_credentials(session, claimed.user_id, claimed.credentials)
+            self.recorded: dict[str, deque[NodeExecution]] = defaultdict(deque)
+            self.seq = 0
+            if claimed.attempts > 1:
+                await self._load_previous_attempts(session)
+        if claimed.stop_requested:
+            await self._finish(ExecutionStatus.TERMINATED, "Stopped before it started.")
+            return ExecutionStatus.TERMINATED.value
+        await self._publish("execution_status", {"status": ExecutionStatus.RUNNING.value})
+
+        flow = DataFlow(spec, dict(claimed.inputs))
+        self.credentials = credentials
+        status, error = ExecutionStatus.COMPLETED, None
+        heartbeat = asyncio.create_task(self._heartbeat())
+        flow_task = asyncio.create_task(self._flow(flow))
+        try:
+            done_tasks, _ = await asyncio.wait(
+                {heartbeat, flow_task},
+                timeout=self.settings.execution_timeout_seconds,
+                return_when=asyncio.FIRST_COMPLETED,
+            )
+            if flow_task in done_tasks:
+                flow_task.result()
+                if self.failure:
+                    status, error = ExecutionStatus.FAILED, self.failure
+            elif heartbeat in done_tasks:
+                status, error = heartbeat.result()
+            else:
+                status = ExecutionStatus.FAILED
+                error = f"The run took longer than {self.settings.execution_timeout_seconds:g} seconds and was stopped."
+        finally:
+            for task in (flow_task, heartbeat):
+                task.cancel()
+            for task in (flow_task, heartbeat):
+                with contextlib.suppress(asyncio.CancelledError, Exception):
+                    await task
+        if status is None:  # lost the lease: another worker carries on
+            return None
+        await self._finish(ExecutionStatus(status), error)
+        return ExecutionStatus(status).value
+
+    async def _load_previous_attempts(self, session) -> None:
+        """On a resumed run: recorded node results, interrupted node runs, the next sequence number."""
+        done = await session.execute(
+            select(NodeExecution)
+            .where(
+                NodeExecution.graph_exec_id == self.execution_id,
+                NodeExecution.status.in_([ExecutionStatus.COMPLETED.value, ExecutionStatus.FAILED.value]),
+            )
+            .order_by(NodeExecution.seq)
+        )
+        for row in done.scalars():
+            self.recorded[row.input_key].append(row)
+        # Node runs that were in flight when a previous worker died never finished.
+        await session.execute(
+            update(NodeExecution)
+            .where(
+                NodeExecution.graph_exec_id == self.execution_id,
+                NodeExecution.status == ExecutionStatus.RUNNING.value,
+            )
+            .values(status=ExecutionStatus.TERMINATED.value, error="Interrupted; run again.", ended_at=utcnow())
+        )
+        self.seq = (
+            await session.execute(
+                select(func.coalesce(func.max(NodeExecution.seq), 0)).where(
+                    NodeExecution.graph_exec_id == self.execution_id
+                )
+            )
+        ).scalar_one()
+
+    async def _load_credentials(self, session, user_id: str, chosen: dict[str, str]) -> dict[str, CredentialSecret]:
+        loaded: dict[str, CredentialSecret] = {}
+        if not chosen:
+            return loaded
+        from autogpt_app.credentials import service as credentials_service
+
+        for need, credential_id in chosen.items():
+            secret = await credentials_service.get_secret(session, user_id, credential_id)
+            headers = {
+                k: (v.get_secret_value() if hasattr(v, "get_secret_value") else v)
+                for k, v in (secret.headers or {}).items()
+            }
+            value = CredentialSecret(
+                id=secret.id,
+                provider=secret.provider,
+                type=str(secret.type),
+                api_key=secret.api_key,
+                username=secret.username,
+                password=secret.password,
+                host=secret.host,
+                headers=headers,
+                meta=secret.meta,
+            )
+            loaded[need] = value
+            self.scrubber.add(value)
+        return loaded
+
+    async def _heartbeat(self) -> tuple[ExecutionStatus | None, str | None]:
+        """Renew the lease and watch for stop requests; returns only to end the run."""
+        interval = 0.5
+        last_renew = time.monotonic()
+        while True:
+            await asyncio.sleep(interval)
+            async with session_scope() as session:
+                if time.monotonic() - last_renew >= self.settings.lease_seconds / 3:
+                    owned, stop = await leases.renew(session, self.execution_id, self.worker_id)
+                    last_renew = time.monotonic()
+                    if not owned:
+                        log.warning("execution %s: lease lost, leaving it to its new owner", self.execution_id)
+                        return None, None
+                else:
+                    stop = await leases.stop_requested(session, self.execution_id)
+            if stop:
+                return ExecutionStatus.TERMINATED, "Stopped by the user."
+
+    async def _flow(self, flow: DataFlow) -> None:
+        ready: deque[ReadyRun] = deque(flow.initial_runs())
+        running: dict[asyncio.Task, ReadyRun] = {}
+        try:
+            await self._drive(flow, ready, running)
+        finally:
+            # A stop or a time limit cancels this task: cancel the node runs too, and let each
+            # record that it was stopped.
+            for task in running:
+                task.cancel()
+            if running:
+                await asyncio.gather(*running, return_exceptions=True)
+
+    async def _drive(self, flow: DataFlow, ready: deque[ReadyRun], running: dict[asyncio.Task, ReadyRun]) -> None:
+        limit = self.settings.max_parallel_nodes
+        while ready or running:
+            while ready and len(running) < limit:
+                if self.node_runs >= self.settings.max_node_runs:
+                    self.failure = f"The run reached the limit of {self.settings.max_node_runs} node runs."
+                    ready.clear()
+                    break
+                item = ready.popleft()
+                self.node_runs += 1
+                running[asyncio.create_task(self._run_node(item))] = item
+            if not running:
+                break
+            finished, _ = await asyncio.wait(running, return_when=asyncio.FIRST_COMPLETED)
+            for task in finished:
+                item = running.pop(task)
+                outputs, failed = task.result()
+                for index, (pin, value) in enumerate(outputs):
+                    ready.extend(flow.deliver(item.node_id, pin, value, (*item.order, index)))
+                if failed and not flow.error_is_handled(item.node_id) and self.failure is None:
+                    block = find_block(item.block_id)
+                    name = block.name if block else item.block_id
+                    self.failure = f"Node '{item.node_id}' ({name}) failed: {failed}"
+
+    async def _run_node(self, item: ReadyRun) -> tuple[list[tuple[str, Any]], str | None]:
+        """Run one node (or replay its recorded result); return its outputs and error, if any.
+
+        A node that finishes quickly is recorded with one INSERT of its final state; one that is
+        still running after a moment is recorded as RUNNING first, so a reloaded run page shows it.
+        """
+        key = item.key
+        if self.recorded.get(key):
+            row = self.recorded[key].popleft()
+            outputs = [(pin, value) for pin, value in row.outputs]
+            self._collect(item, outputs)
+            return outputs, row.error if row.status == ExecutionStatus.FAILED.value else None
+
+        self.seq += 1
+        node_exec_id = str(uuid.uuid4())
+        started_at = utcnow()
+        inputs = self.scrubber.scrub(item.inputs)
+        record = {
+            "id": node_exec_id,
+            "graph_exec_id": self.execution_id,
+            "node_id": item.node_id,
+            "block_id": item.block_id,
+            "seq": self.seq,
+            "input_key": key,
+            "inputs": inputs,
+            "started_at": started_at,
+        }
+        await self._publish(
+            "node_status",
+            {
+                "node_id": item.node_id,
+                "node_exec_id": node_exec_id,
+                "status": ExecutionStatus.RUNNING.value,
+                "inputs": inputs,
+            },
+        )
+        work = asyncio.create_task(self._execute_block(item))
+        inserted = False
+        try:
+            finished, _ = await asyncio.wait({work}, timeout=self.RUNNING_RECORD_AFTER)
+            if not finished:
+                async with session_scope() as session:
+                    await session.execute(
+                        insert(NodeExecution).values(**record, status=ExecutionStatus.RUNNING.value, outputs=[])
+                    )
+                inserted = True
+            outputs, error = await work
+        except asyncio.CancelledError:
+            work.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await work
+            await self._record(record, inserted, ExecutionStatus.TERMINATED, [], "Stopped.")
+            raise
+        status = ExecutionStatus.FAILED if error else ExecutionStatus.COMPLETED
+        stored = [list(o) for o in outputs]
+        await self._record(record, inserted, status, stored, error)
+        self._collect(item, outputs)
+        await self._publish(
+            "node_status",
+            {
+                "node_id": item.node_id,
+                "node_exec_id": node_exec_id,
+                "status": status.value,
+                "outputs": stored,
+                "error": error,
+            },
+        )
+        return outputs, error
+
+    #: Seconds after which a still-running node is written down as RUNNING.
+    RUNNING_RECORD_AFTER = 0.2
+
+    async def _record(
+        self,
+        record: dict[str, Any],
+        inserted: bool,
+        status: ExecutionStatus,
+        outputs: list[list[Any]],
+        error: str | None,
+    ) -> None:
+        final = {"status": status.value, "outputs": outputs, "error": error, "ended_at": utcnow()}
+        async with session_scope() as session:
+            if inserted:
+                await session.execute(update(NodeExecution).where(NodeExecution.id == record["id"]).values(**final))
+            else:
+                await session.execute(insert(NodeExecution).values(**record, **final))
+
+    async def _execute_block(self, item: ReadyRun) -> tuple[list[tuple[str, Any]], str | None]:
+        outputs: list[tuple[str, Any]] = []
+        error: str | None = None
+        block = find_block(item.block_id)
+        try:
+            if block is None:
+                raise BlockError(f"Unknown block {item.block_id}.")
+            parsed = block.Input.model_validate(item.inputs)
+            context = RunContext(
+                user_id=self.user_id,
+                graph_exec_id=self.execution_id,
+                node_id=item.node_id,
+                credentials={
+                    req.field: self.credentials[need]
+                    for req in block.credentials
+                    if (need := f"{req.provider}_{'_'.join(sorted(req.types))}") in self.credentials
+                },
+                depth=self.depth,
+            )
+            pins = block.output_pins()
+            async with asyncio.timeout(block.timeout_seconds or self.settings.node_timeout_seconds):
+                async for pin, value in block.run(parsed, context):
+                    if pin not in pins:
+                        raise BlockError(f"The block produced an unknown output '{pin}'.")
+                    outputs.append((pin, self.scrubber.scrub(value)))
+                    if pin == "error":
+                        error = self.scrubber.scrub(str(value))
+        except Exception as exc:
+            error = self.scrubber.scrub(_readable(exc))
+            outputs.append(("error", error))
+            log.info("node %s of execution %s failed: %s", item.node_id, self.execution_id, type(exc).__name__)
+        return outputs, error
+
+    def _collect(self, item: ReadyRun, outputs: list[tuple[str, Any]]) -> None:
+        if item.block_id != OUTPUT_BLOCK_ID:
+            return
+        name = str(item.inputs.get("name", ""))
+        for pin, value in outputs:
+            if pin == "output" and name:
+                self.outputs[name].append((item.order, value))
+
+    def final_outputs(self) -> dict[str, list[Any]]:
+        """The agent's results by output name, in node-run order."""
+        return {name: [v for _o, v in sorted(values, key=lambda p: p[0])] for name, values in self.outputs.items()}
+
+    async def _finish(self, status: ExecutionStatus, error: str | None) -> None:
+        error = self.scrubber.scrub(error) if error else None
+        outputs = self.final_outputs()
+        async with session_scope() as session:
+            await session.execute(
+                update(GraphExecution)
+                .where(
+                    GraphExecution.id == self.execution_id, GraphExecution.status.not_in([s.value for s in TERMINAL])
+                )
+                .values(
+                    status=status.value,
+                    error=error,
+                    outputs=outputs,
+                    ended_at=utcnow(),
+                    lease_owner=None,
+                    lease_expires_at=None,
+                )
+            )
+        await self._publish("execution_status", {"status": status.value, "error": error, "outputs": outputs})

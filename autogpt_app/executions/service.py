@@ -1,0 +1,254 @@
+"""Runs of agents: start (validated, durable, enqueued after commit), read, list, stop.
+
+Every function is owner-checked: another user's execution id answers :class:`NotFound`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from autogpt_app.auth.models import User
+from autogpt_app.auth.permissions import Permission, require_permission
+from autogpt_app.db import after_commit
+from autogpt_app.errors import Conflict, InvalidInput, NotFound
+from autogpt_app.executions.models import (
+    TERMINAL,
+    ExecutionPublic,
+    ExecutionStatus,
+    GraphExecution,
+    NodeExecution,
+    NodeExecutionPublic,
+)
+from autogpt_app.graphs.service import get_graph
+from autogpt_app.timeutil import utcnow
+
+MAX_INPUT_CHARS = 1_000_000
+
+
+def _coerce(name: str, field: dict[str, Any], value: Any) -> Any:
+    kind = field.get("type")
+    try:
+        if kind == "number" and not isinstance(value, bool):
+            number = float(value)
+            return int(number) if number.is_integer() and not isinstance(value, float) else number
+        if kind == "boolean":
+            if isinstance(value, bool):
+                return value
+            if str(value).strip().lower() in {"true", "yes", "1", "on"}:
+                return True
+            if str(value).strip().lower() in {"false", "no", "0", "off", ""}:
+                return False
+            raise ValueError
+    except (TypeError, ValueError):
+        raise InvalidInput(
+            f"Input '{name}' must be a {kind}.",
+            code="invalid_inputs",
+            details=[{"input": name, "message": f"must be a {kind}"}],
+        ) from None
+    if field.get("enum") and str(value) not in field["enum"]:
+        raise InvalidInput(
+            f"Input '{name}' must be one of: {', '.join(field['enum'])}.",
+            code="invalid_inputs",
+            details=[{"input": name, "message": "not one of the options"}],
+        )
+    return value
+
+
+def validate_inputs(schema: dict[str, Any], inputs: dict[str, Any]) -> dict[str, Any]:
+    """Check run inputs against an agent's input schema; fill defaults; coerce numbers and booleans.
+
+    Raises:
+        InvalidInput: unknown, missing or mistyped inputs, with one ``details`` entry per input.
+    """
+    if not isinstance(inputs, dict):
+        raise InvalidInput("Inputs must be an object of name → value.", code="invalid_inputs")
+    properties: dict[str, Any] = schema.get("properties", {})
+    unknown = sorted(set(inputs) - set(properties))
+    if unknown:
+        raise InvalidInput(
+            f"This agent has no input named {', '.join(repr(u) for u in unknown)}.",
+            code="invalid_inputs",
+            details=[{"input": u, "message": "unknown input"} for u in unknown],
+        )
+    missing = [n for n in schema.get("required", []) if inputs.get(n) in (None, "")]
+    if missing:
+        raise InvalidInput(
+            f"Please provide: {', '.join(missing)}.",
+            code="inputs_missing",
+            details=[
+                {"input": n, "message": "required", "title": properties.get(n, {}).get("title", n)} for n in missing
+            ],
+        )
+    values: dict[str, Any] = {}
+    for name, field in properties.items():
+        if name in inputs and inputs[name] is not None:
+            values[name] = _coerce(name, field, inputs[name])
+        elif "default" in field:
+            values[name] = field["default"]
+    if len(str(values)) > MAX_INPUT_CHARS:
+        raise InvalidInput("The inputs are too large.", code="invalid_inputs")
+    return values
+
+
+async def resolve_credentials(
+    session: AsyncSession, user: User, schema: dict[str, Any], chosen: dict[str, str] | None
+) -> dict[str, str]:
+    """Pick the user's credential for each need of the agent.
+
+    A need with no choice takes the user's newest matching credential.
+
+    Raises:
+        InvalidInput: ``credentials_missing`` listing provider, types and nodes of each unmet need,
+            or a chosen credential that is someone else's or of the wrong kind.
+    """
+    from autogpt_app.credentials import service as credentials_service
+
+    chosen = dict(chosen or {})
+    resolved: dict[str, str] = {}
+    missing: list[dict[str, Any]] = []
+    for key, need in schema.get("properties", {}).items():
+        if key in chosen:
+            try:
+                credential = await credentials_service.get_credential(session, user, chosen[key])
+            except NotFound:
+                raise InvalidInput(f"Credential {chosen[key]!r} was not found.", code="invalid_credentials") from None
+            if credential.provider != need["provider"] or str(credential.type) not in need["types"]:
+                raise InvalidInput(
+                    f"Credential '{credential.title}' is a {credential.provider} {credential.type}; this agent needs "
+                    f"a {need['provider']} {' or '.join(need['types'])}.",
+                    code="invalid_credentials",
+                )
+            resolved[key] = credential.id
+            continue
+        candidates = [
+            c
+            for c in await credentials_service.find_for_provider(session, user, need["provider"])
+            if str(c.type) in need["types"]
+        ]
+        if candidates:
+            resolved[key] = candidates[0].id
+        elif need.get("required", True):
+            missing.append(
+                {"key": key, "provider": need["provider"], "types": need["types"], "nodes": need.get("nodes", [])}
+            )
+    unknown = sorted(set(chosen) - set(schema.get("properties", {})))
+    if unknown:
+        raise InvalidInput(f"This agent does not use credentials for {', '.join(unknown)}.", code="invalid_credentials")
+    if missing:
+        names = ", ".join(f"{m['provider']} ({' or '.join(m['types'])})" for m in missing)
+        raise InvalidInput(f"Add these credentials first: {names}.", code="credentials_missing", details=missing)
+    return resolved
+
+
+def _enqueue(execution_id: str) -> None:
+    from workers.execution import execute_graph
+
+    execute_graph.send(execution_id)
+
+
+async def add_graph_execution(
+    session: AsyncSession,
+    user: User,
+    graph_id: str,
+    *,
+    version: int | None = None,
+    inputs: dict[str, Any] | None = None,
+    credentials: dict[str, str] | None = None,
+) -> ExecutionPublic:
+    """Validate inputs and credentials, record the execution, and enqueue its id after commit.
+
+    Raises:
+        NotFound: not the user's agent (or no such version).
+        InvalidInput: ``inputs_missing``/``invalid_inputs``/``credentials_missing``/``invalid_credentials``.
+    """
+    require_permission(user, Permission.USE_PLATFORM)
+    graph = await get_graph(session, user, graph_id, version)
+    values = validate_inputs(graph.input_schema, inputs or {})
+    chosen = await resolve_credentials(session, user, graph.credentials_input_schema, credentials)
+    execution = GraphExecution(
+        graph_id=graph.id, graph_version=graph.version, user_id=user.id, inputs=values, credentials=chosen
+    )
+    session.add(execution)
+    await session.flush()
+    after_commit(session, lambda: _enqueue(execution.id))
+    return _public(execution)
+
+
+def _public(row: GraphExecution, nodes: list[NodeExecution] | None = None) -> ExecutionPublic:
+    data = ExecutionPublic.model_validate(row, from_attributes=True)
+    if nodes is not None:
+        data.nodes = [NodeExecutionPublic.model_validate(n, from_attributes=True) for n in nodes]
+    return data
+
+
+async def _owned(session: AsyncSession, user: User, execution_id: str) -> GraphExecution:
+    row = await session.get(GraphExecution, execution_id)
+    if row is None or row.user_id != user.id:
+        raise NotFound("No such run.", code="execution_not_found")
+    return row
+
+
+async def get_execution(
+    session: AsyncSession, user: User, execution_id: str, *, with_nodes: bool = True
+) -> ExecutionPublic:
+    """Return one of the user's runs, with its node runs in order."""
+    row = await _owned(session, user, execution_id)
+    nodes = None
+    if with_nodes:
+        nodes = list(
+            (
+                await session.execute(
+                    select(NodeExecution).where(NodeExecution.graph_exec_id == row.id).order_by(NodeExecution.seq)
+                )
+            ).scalars()
+        )
+    return _public(row, nodes)
+
+
+async def list_executions(
+    session: AsyncSession, user: User, *, graph_id: str | None = None, offset: int = 0, limit: int = 20
+) -> list[ExecutionPublic]:
+    """The user's runs, newest first, optionally of one agent."""
+    stmt = select(GraphExecution).where(GraphExecution.user_id == user.id)
+    if graph_id:
+        stmt = stmt.where(GraphExecution.graph_id == graph_id)
+    rows = await session.execute(
+        stmt.order_by(GraphExecution.created_at.desc(), GraphExecution.id)
+        .offset(max(0, offset))
+        .limit(max(1, min(limit, 100)))
+    )
+    return [_public(r) for r in rows.scalars()]
+
+
+async def stop_execution(session: AsyncSession, user: User, execution_id: str) -> ExecutionPublic:
+    """Ask a run to stop. A queued run ends at once; a running one within about a second.
+
+    Raises:
+        Conflict: the run has already ended.
+    """
+    row = await _owned(session, user, execution_id)
+    if row.status in {s.value for s in TERMINAL}:
+        raise Conflict(f"This run has already ended ({row.status.lower()}).", code="execution_ended")
+    row.stop_requested = True
+    if row.status == ExecutionStatus.QUEUED.value and row.lease_owner is None:
+        await session.execute(
+            update(GraphExecution)
+            .where(
+                GraphExecution.id == row.id,
+                GraphExecution.status == ExecutionStatus.QUEUED.value,
+                GraphExecution.lease_owner.is_(None),
+            )
+            .values(
+                status=ExecutionStatus.TERMINATED.value,
+                ended_at=utcnow(),
+                stop_requested=True,
+                error="Stopped before it started.",
+            )
+        )
+        await session.refresh(row)
+    session.add(row)
+    await session.flush()
+    return _public(row)

@@ -1,0 +1,224 @@
+"""Agents: create, version, read, import and export — always for their owner only.
+
+Another user's graph id answers :class:`NotFound`, exactly like an unknown one, so ids do not
+reveal what exists.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from autogpt_app.auth.models import User
+from autogpt_app.auth.permissions import Permission, require_permission
+from autogpt_app.errors import InvalidInput, NotFound
+from autogpt_app.graphs import portable
+from autogpt_app.graphs.models import Graph, GraphPublic, GraphVersion, GraphVersionSummary
+from autogpt_app.graphs.schemas import credentials_input_schema, input_schema, output_schema
+from autogpt_app.graphs.spec import GraphSpec
+from autogpt_app.graphs.validation import validate_graph
+from autogpt_app.timeutil import utcnow
+
+
+def _public(graph: Graph, row: GraphVersion) -> GraphPublic:
+    return GraphPublic(
+        id=graph.id,
+        version=row.version,
+        active_version=graph.active_version,
+        latest_version=graph.latest_version,
+        is_active=row.version == graph.active_version,
+        name=row.name,
+        description=row.description,
+        nodes=row.nodes,
+        links=row.links,
+        sub_graphs=row.sub_graphs,
+        input_schema=row.input_schema,
+        output_schema=row.output_schema,
+        credentials_input_schema=row.credentials_input_schema,
+        created_at=row.created_at,
+    )
+
+
+def spec_of(row: GraphVersion) -> GraphSpec:
+    """The spec stored in a version row."""
+    return GraphSpec.model_validate(
+        {
+            "name": row.name,
+            "description": row.description,
+            "nodes": row.nodes,
+            "links": row.links,
+            "sub_graphs": row.sub_graphs,
+        }
+    )
+
+
+def _version_row(graph_id: str, version: int, spec: GraphSpec, user: User) -> GraphVersion:
+    dumped = spec.model_dump(mode="json")
+    return GraphVersion(
+        graph_id=graph_id,
+        version=version,
+        name=spec.name,
+        description=spec.description,
+        nodes=dumped["nodes"],
+        links=dumped["links"],
+        sub_graphs=dumped["sub_graphs"],
+        input_schema=input_schema(spec),
+        output_schema=output_schema(spec),
+        credentials_input_schema=credentials_input_schema(spec),
+        created_by=user.id,
+    )
+
+
+async def create_graph(session: AsyncSession, user: User, spec: GraphSpec) -> GraphPublic:
+    """Validate and save a new agent as version 1.
+
+    Raises:
+        InvalidInput: the graph is not valid (``details`` lists every problem).
+    """
+    require_permission(user, Permission.USE_PLATFORM)
+    validate_graph(spec)
+    graph = Graph(owner_id=user.id)
+    session.add(graph)
+    await session.flush()
+    row = _version_row(graph.id, 1, spec, user)
+    session.add(row)
+    await session.flush()
+    return _public(graph, row)
+
+
+async def _owned_graph(session: AsyncSession, user: User, graph_id: str) -> Graph:
+    graph = await session.get(Graph, graph_id)
+    if graph is None or graph.owner_id != user.id:
+        raise NotFound("No such agent.", code="graph_not_found")
+    return graph
+
+
+async def _version(session: AsyncSession, graph: Graph, version: int | None) -> GraphVersion:
+    wanted = graph.active_version if version is None else version
+    row = (
+        await session.execute(
+            select(GraphVersion).where(GraphVersion.graph_id == graph.id, GraphVersion.version == wanted)
+        )
+    ).scalar_one_or_none()
+    if row is None:
+        raise NotFound(f"This agent has no version {wanted}.", code="graph_version_not_found")
+    return row
+
+
+async def add_version(session: AsyncSession, user: User, graph_id: str, spec: GraphSpec) -> GraphPublic:
+    """Save ``spec`` as the next version of the user's agent and make it active."""
+    graph = await _owned_graph(session, user, graph_id)
+    validate_graph(spec)
+    graph.latest_version += 1
+    graph.active_version = graph.latest_version
+    graph.updated_at = utcnow()
+    row = _version_row(graph.id, graph.latest_version, spec, user)
+    session.add_all([graph, row])
+    await session.flush()
+    return _public(graph, row)
+
+
+async def get_graph(session: AsyncSession, user: User, graph_id: str, version: int | None = None) -> GraphPublic:
+    """Return one version (default: the active one) of the user's agent."""
+    graph = await _owned_graph(session, user, graph_id)
+    return _public(graph, await _version(session, graph, version))
+
+
+async def get_graph_spec(
+    session: AsyncSession, user: User, graph_id: str, version: int | None = None
+) -> tuple[GraphPublic, GraphSpec]:
+    """Return one version of the user's agent and its spec (for running and exporting)."""
+    graph = await _owned_graph(session, user, graph_id)
+    row = await _version(session, graph, version)
+    return _public(graph, row), spec_of(row)
+
+
+async def list_versions(session: AsyncSession, user: User, graph_id: str) -> list[GraphVersionSummary]:
+    """The version history of the user's agent, newest first."""
+    graph = await _owned_graph(session, user, graph_id)
+    rows = (
+        await session.execute(
+            select(GraphVersion.version, GraphVersion.name, GraphVersion.created_at)
+            .where(GraphVersion.graph_id == graph.id)
+            .order_by(GraphVersion.version.desc())
+        )
+    ).all()
+    return [
+        GraphVersionSummary(version=v, name=n, is_active=v == graph.active_version, created_at=c) for v, n, c in rows
+    ]
+
+
+async def set_active_version(session: AsyncSession, user: User, graph_id: str, version: int) -> GraphPublic:
+    """Make an existing version the one that runs by default."""
+    graph = await _owned_graph(session, user, graph_id)
+    row = await _version(session, graph, version)
+    graph.active_version = version
+    graph.updated_at = utcnow()
+    session.add(graph)
+    await session.flush()
+    return _public(graph, row)
+
+
+async def list_graphs(session: AsyncSession, user: User, *, offset: int = 0, limit: int = 50) -> list[GraphPublic]:
+    """The user's agents (their active versions), most recently changed first."""
+    limit = max(1, min(limit, 100))
+    rows = (
+        await session.execute(
+            select(Graph, GraphVersion)
+            .join(GraphVersion, (GraphVersion.graph_id == Graph.id) & (GraphVersion.version == Graph.active_version))
+            .where(Graph.owner_id == user.id)
+            .order_by(Graph.updated_at.desc(), Graph.id)
+            .offset(max(0, offset))
+            .limit(limit)
+        )
+    ).all()
+    return [_public(graph, row) for graph, row in rows]
+
+
+async def import_graph(session: AsyncSession, user: User, data: bytes, *, filename: str = "") -> GraphPublic:
+    """Create an agent from an uploaded JSON/YAML file (ours or an AutoGPT export).
+
+    Raises:
+        InvalidInput: malformed file, unsupported blocks, or an invalid graph; nothing is written.
+    """
+    spec = portable.spec_from_document(portable.parse_document(data, filename=filename))
+    return await create_graph(session, user, spec)
+
+
+def preview_import(data: bytes, *, filename: str = "") -> dict:
+    """Check an upload without saving: name, description, inputs, credentials and blocks used.
+
+    Raises:
+        InvalidInput: as :func:`import_graph` would.
+    """
+    from autogpt_app.blocks.registry import find_block
+
+    spec = portable.spec_from_document(portable.parse_document(data, filename=filename))
+    validate_graph(spec)
+    blocks = sorted({b.name for n in spec.nodes if (b := find_block(n.block_id)) is not None})
+    return {
+        "name": spec.name,
+        "description": spec.description,
+        "input_schema": input_schema(spec),
+        "output_schema": output_schema(spec),
+        "credentials_input_schema": credentials_input_schema(spec),
+        "blocks": blocks,
+        "node_count": len(spec.nodes),
+    }
+
+
+async def export_graph(
+    session: AsyncSession, user: User, graph_id: str, *, version: int | None = None, as_yaml: bool = False
+) -> tuple[str, str]:
+    """Return ``(filename, text)`` of the user's agent in our format, secrets stripped."""
+    public, spec = await get_graph_spec(session, user, graph_id, version)
+    safe = "".join(c if c.isalnum() or c in "-_" else "-" for c in public.name.lower()).strip("-")[:60] or "agent"
+    extension = "yaml" if as_yaml else "json"
+    return f"{safe}-v{public.version}.{extension}", portable.export_text(spec, as_yaml=as_yaml)
+
+
+def parse_spec(payload: dict) -> GraphSpec:
+    """Turn a JSON request body into a spec, with the same readable errors as an import."""
+    if not isinstance(payload, dict):
+        raise InvalidInput("Send the agent as a JSON object.")
+    return portable.spec_from_document(payload)

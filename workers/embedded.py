@@ -1,0 +1,47 @@
+"""Embedded mode: worker threads and the recovery sweep inside the web process.
+
+With no ``BROKER_URL`` the broker is Dramatiq's in-process ``StubBroker``; this starts a
+``dramatiq.Worker`` on it so runs execute without any other process. Messages of a previous
+process are gone after a restart, but every execution is a database row first: the first sweep
+re-sends all queued and orphaned runs at once.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import dramatiq
+from dramatiq.brokers.stub import StubBroker
+
+logger = logging.getLogger(__name__)
+
+
+class EmbeddedWorkers:
+    """In-process worker threads plus the sweep; a no-op when a real broker is configured."""
+
+    def __init__(self, threads: int = 4) -> None:
+        self.threads = threads
+        self.worker: dramatiq.Worker | None = None
+        self.sweeper = None
+
+    def start(self) -> bool:
+        """Start consuming if the broker is in-process; return whether anything was started."""
+        from workers.execution import broker
+        from workers.sweeper import Sweeper
+
+        if not isinstance(broker, StubBroker):
+            return False
+        # The TimeLimit middleware only arms on process boot, which a hand-made Worker never emits.
+        broker.emit_after("process_boot")
+        self.worker = dramatiq.Worker(broker, worker_threads=self.threads, worker_timeout=100)
+        self.worker.start()
+        self.sweeper = Sweeper(first_queued_grace=0).start()
+        logger.info("embedded workers started (%d threads)", self.threads)
+        return True
+
+    def stop(self) -> None:
+        """Stop the sweep and the worker threads."""
+        if self.sweeper:
+            self.sweeper.stop()
+        if self.worker:
+            self.worker.stop(timeout=10_000)

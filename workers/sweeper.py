@@ -1,0 +1,59 @@
+"""The recovery sweep on a timer: a daemon thread in every worker process (and the web process
+in embedded mode) that re-sends executions whose worker died."""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+import dramatiq
+
+from autogpt_app.settings import get_settings
+
+logger = logging.getLogger(__name__)
+
+
+class Sweeper:
+    """Runs ``workers.execution.sweep_once`` every ``interval`` seconds until stopped."""
+
+    def __init__(self, interval: float | None = None, *, first_queued_grace: float | None = None) -> None:
+        self.interval = interval or get_settings().sweep_interval_seconds
+        self.first_queued_grace = first_queued_grace
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._loop, name="execution-sweeper", daemon=True)
+
+    def start(self) -> Sweeper:
+        """Start the thread; returns self."""
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        """Stop the thread and wait briefly for it."""
+        self._stop.set()
+        self._thread.join(timeout=5)
+
+    def _loop(self) -> None:
+        from workers.execution import sweep_once
+
+        grace = self.first_queued_grace
+        while not self._stop.is_set():
+            try:
+                sweep_once(queued_grace_seconds=grace)
+            except Exception:
+                logger.exception("recovery sweep failed; trying again later")
+            grace = None
+            self._stop.wait(self.interval)
+
+
+class SweeperMiddleware(dramatiq.Middleware):
+    """Starts a :class:`Sweeper` in each process booted by the ``dramatiq`` command."""
+
+    def __init__(self) -> None:
+        self.sweeper: Sweeper | None = None
+
+    def after_process_boot(self, broker: dramatiq.Broker) -> None:
+        self.sweeper = Sweeper().start()
+
+    def before_process_stop(self, broker: dramatiq.Broker) -> None:
+        if self.sweeper:
+            self.sweeper.stop()
