@@ -1,0 +1,525 @@
+"""Language-model blocks: text generation, structured (JSON) answers and summaries of long texts.
+
+They speak the OpenAI chat-completions API, so any compatible server works (OpenAI, Ollama, vLLM,
+LM Studio, ...). The credential (provider ``openai``, an API key) may carry ``meta.base_url`` and
+``meta.model``; a block's ``model`` input wins over the credential's, and the platform's
+``OPENAI_MODEL`` is the last default. The base URL defaults to ``OPENAI_BASE_URL``, then OpenAI.
+
+Connections go through the SSRF-guarded client (:func:`~autogpt_app.net.safe_client`), so a base URL
+on a private or local address is refused. Rate limits, 5xx answers, time-outs and dropped
+connections are retried with exponential back-off by the ``openai`` client (``MAX_RETRIES``).
+Failures come out on the ``error`` pin in plain words; the API key never appears in outputs,
+errors or logs.
+
+Ids and pin names follow AutoGPT's ``AITextGeneratorBlock``, ``AIStructuredResponseGeneratorBlock``
+and ``AITextSummarizerBlock`` so its agent exports import.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import re
+from collections.abc import Coroutine, Iterable
+from dataclasses import dataclass, field
+from types import TracebackType
+from typing import Any, Literal, TypeVar
+
+import httpx
+import openai
+from pydantic import Field
+
+from autogpt_app.blocks.sdk import (
+    Block,
+    BlockCategory,
+    BlockExample,
+    BlockInput,
+    BlockOutput,
+    CredentialRequirement,
+    CredentialsRef,
+    RunContext,
+)
+from autogpt_app.net import OutboundRequestError, checked_url, safe_client
+from autogpt_app.settings import get_settings
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+DEFAULT_BASE_URL = "https://api.openai.com/v1"
+#: Retries of one call on 408/409/429/5xx, time-outs and dropped connections (exponential back-off).
+MAX_RETRIES = 3
+#: Seconds one model call may take (a long answer from a slow local model takes a while).
+REQUEST_TIMEOUT_SECONDS = 120.0
+MAX_PROMPT_CHARS = 500_000
+MAX_SUMMARY_TEXT_CHARS = 1_000_000
+MAX_SUMMARY_CHUNKS = 100
+SUMMARY_PARALLEL_CALLS = 4
+_MASK = "****"
+
+CREDENTIALS = (
+    CredentialRequirement(
+        field="credentials",
+        provider="openai",
+        types=("api_key",),
+        description="An API key for OpenAI or any OpenAI-compatible server (its base_url and model in the settings)",
+    ),
+)
+
+EXAMPLE_SECRETS = {
+    "credentials": {
+        "provider": "openai",
+        "type": "api_key",
+        "api_key": "sk-test-xxxxxxxx",
+        "meta": {"base_url": "http://10.0.0.1/v1"},  # type: ignore[dict-item]
+    }
+}
+EXAMPLE_SECRETS_FILE = {
+    "credentials": {
+        "provider": "openai",
+        "type": "api_key",
+        "api_key": "sk-test-xxxxxxxx",
+        "meta": {"base_url": "file:///etc/passwd"},  # type: ignore[dict-item]
+    }
+}
+BLOCKED_BASE_URL = (
+    "The language model address is refused: Requests to private or local addresses are not allowed (10.0.0.1)."
+)
+FILE_BASE_URL = "The language model address is refused: Only http:// and https:// URLs are allowed (scheme: file:)."
+NO_CREDENTIAL = "No API key was given: choose an OpenAI (or OpenAI-compatible) credential for this block."
+
+
+class LLMError(Exception):
+    """A model call failed; the message is fit for the run page (no key, no traceback)."""
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """Where and how to call the model."""
+
+    api_key: str = field(repr=False)
+    base_url: str
+    model: str
+
+    @property
+    def host(self) -> str:
+        return httpx.URL(self.base_url).host
+
+    def scrub(self, text: str) -> str:
+        """``text`` without the API key."""
+        return text.replace(self.api_key, _MASK) if len(self.api_key) >= 4 else text
+
+
+def endpoint_for(context: RunContext, model: str = "") -> Endpoint:
+    """The endpoint from the run's credential, the block's ``model`` and the settings.
+
+    Raises:
+        LLMError: no credential or key, or a base URL that is not a public http(s) address.
+    """
+    credential = context.credentials.get("credentials")
+    key = credential.api_key.get_secret_value() if credential and credential.api_key else ""
+    if not key:
+        raise LLMError(NO_CREDENTIAL)
+    settings = get_settings()
+    base_url = str(credential.meta.get("base_url") or settings.openai_base_url or DEFAULT_BASE_URL).strip()
+    try:
+        base_url = str(checked_url(base_url))
+    except OutboundRequestError as exc:
+        raise LLMError(f"The language model address is refused: {exc.message}") from None
+    chosen = model.strip() or str(credential.meta.get("model") or "").strip() or settings.openai_model
+    return Endpoint(api_key=key, base_url=base_url, model=chosen)
+
+
+def _provider_message(exc: openai.APIStatusError) -> str:
+    body = exc.body
+    if isinstance(body, dict):
+        inner = body.get("error", body)
+        message = inner.get("message") if isinstance(inner, dict) else inner
+        if message:
+            return str(message)
+    return ""
+
+
+def readable_failure(exc: BaseException, endpoint: Endpoint) -> str:
+    """A short, key-free description of a failed model call."""
+    host = endpoint.host
+    if isinstance(exc, openai.APIStatusError):
+        status = exc.status_code
+        if status in (401, 403):
+            message = f"The language model at {host} refused the API key (HTTP {status})."
+        elif status == 429:
+            message = f"The language model at {host} is rate limiting requests (HTTP 429); try again later."
+        else:
+            detail = " ".join(_provider_message(exc).split())[:300]
+            message = f"The language model at {host} answered with an error (HTTP {status})"
+            message += f": {detail}" if detail else "."
+    elif isinstance(exc, openai.APITimeoutError):
+        message = f"The language model at {host} did not answer in time."
+    elif isinstance(exc, OutboundRequestError):
+        message = f"The language model address is refused: {exc.message}"
+    elif isinstance(exc, openai.APIConnectionError):
+        cause = exc.__cause__ or exc.__context__
+        if isinstance(cause, OutboundRequestError):
+            message = f"The language model address is refused: {cause.message}"
+        else:
+            message = f"Could not connect to the language model at {host}."
+    else:
+        message = f"The call to the language model at {host} failed ({type(exc).__name__})."
+    return endpoint.scrub(message)
+
+
+class ChatModel:
+    """One OpenAI-compatible client for a block run (use as an async context manager)."""
+
+    def __init__(self, endpoint: Endpoint) -> None:
+        self.endpoint = endpoint
+        self._client = openai.AsyncOpenAI(
+            api_key=endpoint.api_key,
+            base_url=endpoint.base_url,
+            http_client=safe_client(timeout=REQUEST_TIMEOUT_SECONDS),
+            max_retries=MAX_RETRIES,
+            timeout=REQUEST_TIMEOUT_SECONDS,
+        )
+
+    async def __aenter__(self) -> ChatModel:
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self._client.close()
+
+    async def complete(self, messages: list[dict[str, str]], *, max_tokens: int | None = None) -> str:
+        """The assistant's answer to ``messages``.
+
+        Raises:
+            LLMError: the provider failed after the retries, or answered nothing.
+        """
+        try:
+            completion = await self._client.chat.completions.create(
+                model=self.endpoint.model,
+                messages=messages,  # type: ignore[arg-type]
+                max_tokens=max_tokens if max_tokens else openai.NOT_GIVEN,
+            )
+        except (openai.OpenAIError, OutboundRequestError, httpx.HTTPError) as exc:
+            message = readable_failure(exc, self.endpoint)
+            log.info("model call to %s failed: %s", self.endpoint.host, type(exc).__name__)
+            raise LLMError(message) from None
+        if not completion.choices:
+            raise LLMError(f"The language model at {self.endpoint.host} returned no answer.")
+        return completion.choices[0].message.content or ""
+
+
+def fill_prompt(prompt: str, values: dict[str, Any]) -> str:
+    """Put ``values`` where the prompt has ``{{ name }}`` (names not given stay as they are)."""
+    if not values:
+        return prompt
+
+    def replace(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name not in values:
+            return match.group(0)
+        value = values[name]
+        return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
+
+    return re.sub(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}", replace, prompt)
+
+
+def _messages(sys_prompt: str, prompt: str) -> list[dict[str, str]]:
+    messages = [{"role": "system", "content": sys_prompt}] if sys_prompt.strip() else []
+    messages.append({"role": "user", "content": prompt})
+    return messages
+
+
+class _LLMInput(BlockInput):
+    model: str = Field(default="", description="Model name (empty: the credential's model, then the platform's)")
+    credentials: CredentialsRef | None = Field(default=None, description="API key of the model provider")
+
+
+class AITextGeneratorBlock(Block):
+    """Asks a language model a question and passes on its answer."""
+
+    id = "1f292d4a-41a4-4977-9684-7c8d560b9f91"
+    name = "AI text generator"
+    autogpt_name = "AITextGeneratorBlock"
+    description = "Sends a prompt to a language model (OpenAI or any compatible server) and passes on its answer."
+    categories = (BlockCategory.AI, BlockCategory.TEXT)
+    credentials = CREDENTIALS
+
+    class Input(_LLMInput):
+        prompt: str = Field(max_length=MAX_PROMPT_CHARS, description="What to ask; {{ name }} takes prompt_values")
+        sys_prompt: str = Field(default="", max_length=MAX_PROMPT_CHARS, description="Instructions for the model")
+        max_tokens: int | None = Field(default=None, ge=1, description="Longest answer, in tokens (empty: no limit)")
+        prompt_values: dict[str, Any] = Field(default_factory=dict, description="Values for {{ name }} in the prompt")
+
+    class Output(BlockOutput):
+        response: str = Field(description="The model's answer")
+        prompt: list[dict[str, str]] = Field(description="The messages sent to the model")
+
+    examples = (
+        BlockExample(
+            input={"prompt": "Hello"}, output=[("error", BLOCKED_BASE_URL)], secrets=EXAMPLE_SECRETS
+        ),  # a base_url on a private address is refused before any connection
+        BlockExample(input={"prompt": "Hello"}, output=[("error", FILE_BASE_URL)], secrets=EXAMPLE_SECRETS_FILE),
+        BlockExample(input={"prompt": "Hello"}, output=[("error", NO_CREDENTIAL)], description="no credential"),
+    )
+
+    async def run(self, input: Input, context: RunContext):
+        messages = _messages(input.sys_prompt, fill_prompt(input.prompt, input.prompt_values))
+        try:
+            async with ChatModel(endpoint_for(context, input.model)) as model:
+                answer = await model.complete(messages, max_tokens=input.max_tokens)
+        except LLMError as exc:
+            yield "error", str(exc)
+            return
+        yield "response", answer
+        yield "prompt", messages
+
+
+# ---------------------------------------------------------------------------------------------
+# Structured answers
+# ---------------------------------------------------------------------------------------------
+
+
+def format_instructions(expected: dict[str, str]) -> str:
+    fields = "\n".join(f'- "{key}": {description}' for key, description in expected.items())
+    return (
+        "Answer with one JSON object and nothing else (no code fences, no text around it). "
+        f"It must have exactly these keys:\n{fields}\n"
+        'If you cannot give a value, use an empty string "".'
+    )
+
+
+def parse_structured(text: str, expected: dict[str, str]) -> dict[str, Any]:
+    """The JSON object in a model's answer, reduced to the expected keys.
+
+    Raises:
+        ValueError: no JSON object, or keys missing (the message tells the model what to fix).
+    """
+    candidate = text.strip()
+    fenced = re.search(r"```(?:json)?\s*(.*?)```", candidate, re.DOTALL)
+    if fenced:
+        candidate = fenced.group(1).strip()
+    try:
+        data = json.loads(candidate)
+    except ValueError:
+        start, end = candidate.find("{"), candidate.rfind("}")
+        try:
+            data = json.loads(candidate[start : end + 1]) if 0 <= start < end else None
+        except ValueError:
+            data = None
+    if not isinstance(data, dict):
+        raise ValueError("Your answer did not contain a valid JSON object.")
+    missing = [key for key in expected if key not in data]
+    if missing:
+        raise ValueError(f"Your answer is missing the keys: {', '.join(missing)}.")
+    return {key: data[key] for key in expected}
+
+
+class AIStructuredResponseGeneratorBlock(Block):
+    """Asks a language model for an answer with named fields (a JSON object)."""
+
+    id = "ed55ac19-356e-4243-a6cb-bc599e9b716f"
+    name = "AI structured response"
+    autogpt_name = "AIStructuredResponseGeneratorBlock"
+    description = (
+        "Asks a language model for an answer with the fields you name, checks it, and asks again "
+        "when the answer is not valid JSON or misses a field."
+    )
+    categories = (BlockCategory.AI, BlockCategory.DATA)
+    credentials = CREDENTIALS
+
+    class Input(_LLMInput):
+        prompt: str = Field(max_length=MAX_PROMPT_CHARS, description="What to ask; {{ name }} takes prompt_values")
+        expected_format: dict[str, str] = Field(
+            description="The fields of the answer: name → what it should hold, e.g. {'city': 'the capital'}"
+        )
+        sys_prompt: str = Field(default="", max_length=MAX_PROMPT_CHARS, description="Instructions for the model")
+        retry: int = Field(default=3, ge=1, le=10, description="How many times to ask before giving up")
+        max_tokens: int | None = Field(default=None, ge=1, description="Longest answer, in tokens (empty: no limit)")
+        prompt_values: dict[str, Any] = Field(default_factory=dict, description="Values for {{ name }} in the prompt")
+
+    class Output(BlockOutput):
+        response: dict[str, Any] = Field(description="The answer, with exactly the fields asked for")
+        prompt: list[dict[str, str]] = Field(description="The messages sent to the model")
+
+    examples = (
+        BlockExample(
+            input={"prompt": "Capital of France?", "expected_format": {"city": "the capital"}},
+            output=[("error", BLOCKED_BASE_URL)],
+            secrets=EXAMPLE_SECRETS,
+        ),
+        BlockExample(
+            input={"prompt": "Capital of France?", "expected_format": {}},
+            output=[("error", "Name at least one field in expected_format.")],
+            secrets=EXAMPLE_SECRETS,
+        ),
+        BlockExample(
+            input={"prompt": "Capital of France?", "expected_format": {"city": "the capital"}},
+            output=[("error", NO_CREDENTIAL)],
+        ),
+    )
+
+    async def run(self, input: Input, context: RunContext):
+        if not input.expected_format:
+            yield "error", "Name at least one field in expected_format."
+            return
+        system = "\n\n".join(p for p in (input.sys_prompt.strip(), format_instructions(input.expected_format)) if p)
+        messages = _messages(system, fill_prompt(input.prompt, input.prompt_values))
+        problem = ""
+        try:
+            async with ChatModel(endpoint_for(context, input.model)) as model:
+                for _attempt in range(input.retry):
+                    answer = await model.complete(messages, max_tokens=input.max_tokens)
+                    try:
+                        result = parse_structured(answer, input.expected_format)
+                    except ValueError as exc:
+                        problem = str(exc)
+                        messages = [
+                            *messages,
+                            {"role": "assistant", "content": answer},
+                            {"role": "user", "content": f"{problem} {format_instructions(input.expected_format)}"},
+                        ]
+                        continue
+                    yield "response", result
+                    yield "prompt", messages
+                    return
+        except LLMError as exc:
+            yield "error", str(exc)
+            return
+        tries = "once" if input.retry == 1 else f"{input.retry} times"
+        yield "error", f"The model did not give a valid answer after being asked {tries}: {problem}"
+
+
+# ---------------------------------------------------------------------------------------------
+# Summaries
+# ---------------------------------------------------------------------------------------------
+
+SummaryStyle = Literal["concise", "detailed", "bullet points", "numbered list"]
+
+
+def split_words(text: str, size: int, overlap: int) -> list[str]:
+    """``text`` in pieces of ``size`` words, each sharing ``overlap`` words with the one before."""
+    words = text.split()
+    overlap = min(max(overlap, 0), size // 2)  # a large overlap would make pieces of almost the same text
+    step = max(1, size - overlap)
+    chunks = []
+    for start in range(0, len(words), step):
+        chunks.append(" ".join(words[start : start + size]))
+        if start + size >= len(words):
+            break
+    return chunks
+
+
+async def _all(coroutines: Iterable[Coroutine[Any, Any, T]]) -> list[T]:
+    """Run ``coroutines`` together; the first failure cancels the others and is raised as is."""
+    try:
+        async with asyncio.TaskGroup() as group:
+            tasks = [group.create_task(c) for c in coroutines]
+    except BaseExceptionGroup as failures:
+        first: BaseException = failures
+        while isinstance(first, BaseExceptionGroup):
+            first = first.exceptions[0]
+        raise first from None
+    return [task.result() for task in tasks]
+
+
+def group_words(texts: list[str], size: int) -> list[list[str]]:
+    """Consecutive ``texts`` in groups of at most ``size`` words (at least two texts per group)."""
+    groups: list[list[str]] = []
+    current: list[str] = []
+    words = 0
+    for text in texts:
+        count = len(text.split())
+        if len(current) >= 2 and words + count > size:
+            groups.append(current)
+            current, words = [], 0
+        current.append(text)
+        words += count
+    if len(current) == 1 and groups:
+        groups[-1].append(current[0])
+    elif current:
+        groups.append(current)
+    return groups
+
+
+class AITextSummarizerBlock(Block):
+    """Summarises a text of any length with a language model."""
+
+    id = "a0a69be1-4528-491c-a85a-a4ab6873e3f0"
+    name = "AI text summarizer"
+    autogpt_name = "AITextSummarizerBlock"
+    description = (
+        "Summarises a text of any length with a language model: long texts are cut into pieces, each "
+        "piece is summarised, and the summaries are combined."
+    )
+    categories = (BlockCategory.AI, BlockCategory.TEXT)
+    credentials = CREDENTIALS
+    timeout_seconds = 900.0
+
+    class Input(_LLMInput):
+        text: str = Field(max_length=MAX_SUMMARY_TEXT_CHARS, description="The text to summarise")
+        focus: str = Field(default="general information", max_length=1_000, description="What the summary is about")
+        style: SummaryStyle = Field(default="concise", description="How the summary is written")
+        max_tokens: int = Field(
+            default=4096, ge=16, le=200_000, description="Size of each piece of text (in words) and longest summary"
+        )
+        chunk_overlap: int = Field(default=100, ge=0, description="Words each piece shares with the one before")
+
+    class Output(BlockOutput):
+        summary: str = Field(description="The summary")
+        prompt: list[dict[str, str]] = Field(description="The messages of the last request to the model")
+
+    examples = (
+        BlockExample(input={"text": "A long story."}, output=[("error", BLOCKED_BASE_URL)], secrets=EXAMPLE_SECRETS),
+        BlockExample(
+            input={"text": "   "}, output=[("error", "There is no text to summarise.")], secrets=EXAMPLE_SECRETS
+        ),
+        BlockExample(input={"text": "A long story."}, output=[("error", NO_CREDENTIAL)]),
+    )
+
+    def _prompt(self, input: Input, text: str, *, combine: bool) -> list[dict[str, str]]:
+        what = "these partial summaries of one text into a single summary" if combine else "the following text"
+        system = (
+            f"You write {input.style} summaries focused on {input.focus}. "
+            "Keep the facts, leave out filler, and answer with the summary only."
+        )
+        return _messages(system, f"Summarise {what}:\n\n{text}")
+
+    async def run(self, input: Input, context: RunContext):
+        if not input.text.strip():
+            yield "error", "There is no text to summarise."
+            return
+        chunks = split_words(input.text, input.max_tokens, input.chunk_overlap)
+        if len(chunks) > MAX_SUMMARY_CHUNKS:
+            problem = (
+                f"The text is too long to summarise in pieces of {input.max_tokens} words "
+                f"({len(chunks)} pieces; the limit is {MAX_SUMMARY_CHUNKS}). Raise max_tokens or shorten the text."
+            )
+            yield "error", problem
+            return
+        try:
+            async with ChatModel(endpoint_for(context, input.model)) as model:
+                gate = asyncio.Semaphore(SUMMARY_PARALLEL_CALLS)
+
+                async def summarise(text: str, combine: bool) -> tuple[str, list[dict[str, str]]]:
+                    messages = self._prompt(input, text, combine=combine)
+                    async with gate:
+                        return await model.complete(messages, max_tokens=input.max_tokens), messages
+
+                results = await _all(summarise(chunk, False) for chunk in chunks)
+                for round_ in range(3):
+                    if len(results) == 1:
+                        break
+                    summaries = [text.strip() for text, _ in results]
+                    if sum(len(s.split()) for s in summaries) <= input.max_tokens or round_ == 2:
+                        results = [await summarise("\n\n".join(summaries), True)]
+                    else:  # too long to combine at once: combine neighbours first
+                        groups = group_words(summaries, input.max_tokens)
+                        results = await _all(summarise("\n\n".join(g), True) for g in groups)
+                summary, messages = results[0]
+        except LLMError as exc:
+            yield "error", str(exc)
+            return
+        yield "summary", summary.strip()
+        yield "prompt", messages
