@@ -41,7 +41,9 @@ def make_engine(url: str, *, pool_size: int = 10) -> AsyncEngine:
             cur.close()
 
         return engine
-    return create_async_engine(url, pool_pre_ping=True, pool_size=pool_size, max_overflow=10)
+    # No pre-ping (it costs a round trip per checkout on hot paths); connections are recycled and a
+    # connection broken by a database restart is discarded on its first error.
+    return create_async_engine(url, pool_recycle=1800, pool_size=pool_size, max_overflow=10)
 
 
 def _current() -> tuple[AsyncEngine, async_sessionmaker]:
@@ -93,6 +95,16 @@ async def session_scope() -> AsyncIterator[AsyncSession]:
                     await result
             except Exception:  # the data is committed; a failed follow-up must not undo the request
                 log.exception("after-commit callback failed")
+
+
+async def execute_autocommit(statement) -> None:
+    """Run one write statement on its own, committed at once (one round trip, no ORM).
+
+    For hot paths whose every write stands alone, such as recording a node run.
+    """
+    async with get_engine().connect() as conn:
+        conn = await conn.execution_options(isolation_level="AUTOCOMMIT")
+        await conn.execute(statement)
 
 
 async def dispose_engine() -> None:

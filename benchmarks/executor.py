@@ -31,7 +31,7 @@ SMOKE = bool(os.environ.get("BENCH_SMOKE"))
 CHAIN = 10 if SMOKE else 50
 RUNS = 40 if SMOKE else 1000
 LATENCY_SAMPLES = 10 if SMOKE else 100
-THREADS = 4
+THREADS = int(os.environ.get("BENCH_THREADS", "4"))
 RABBITMQ_URL = os.environ.get("BENCH_RABBITMQ_URL", "amqp://guest:guest@127.0.0.1:5672/")
 PG = dict(host="127.0.0.1", port=5432, user="postgres")
 
@@ -105,26 +105,35 @@ async def create_runs(user, graph_id: str, count: int) -> list[str]:
     return ids
 
 
-async def wait_done(ids: list[str], within: float = 600) -> None:
+async def wait_done(ids: list[str], within: float = 600, poll: float = 0.002) -> None:
+    """Wait until every execution in ``ids`` completed (one cheap count query per poll)."""
+    from sqlalchemy import func
+
     from autogpt_app.db import session_scope
     from autogpt_app.executions.models import GraphExecution
 
-    pending = set(ids)
     deadline = time.monotonic() + within
-    while pending and time.monotonic() < deadline:
+    chunks = [ids[i : i + 500] for i in range(0, len(ids), 500)]
+    while time.monotonic() < deadline:
+        done = failed = 0
         async with session_scope() as s:
-            rows = await s.execute(
-                select(GraphExecution.id, GraphExecution.status).where(GraphExecution.id.in_(list(pending)[:500]))
-            )
-            for execution_id, status in rows:
-                if status in ("COMPLETED", "FAILED", "TERMINATED"):
-                    if status != "COMPLETED":
-                        raise RuntimeError(f"execution {execution_id} ended {status}")
-                    pending.discard(execution_id)
-        if pending:
-            await asyncio.sleep(0.005)
-    if pending:
-        raise RuntimeError(f"{len(pending)} executions did not finish")
+            for chunk in chunks:
+                rows = await s.execute(
+                    select(GraphExecution.status, func.count())
+                    .where(
+                        GraphExecution.id.in_(chunk), GraphExecution.status.in_(["COMPLETED", "FAILED", "TERMINATED"])
+                    )
+                    .group_by(GraphExecution.status)
+                )
+                for status, count in rows:
+                    done += count
+                    failed += count if status != "COMPLETED" else 0
+        if failed:
+            raise RuntimeError(f"{failed} executions did not complete")
+        if done == len(ids):
+            return
+        await asyncio.sleep(poll)
+    raise RuntimeError("executions did not finish in time")
 
 
 def main() -> None:
@@ -229,7 +238,7 @@ def report(loop, user, chain_id, single_id, execute_graph, hop, hop_done, noop, 
     start = time.perf_counter()
     for run_id in ids:
         execute_graph.send(run_id)
-    loop.run_until_complete(wait_done(ids))
+    loop.run_until_complete(wait_done(ids, poll=0.02))
     rate = RUNS / (time.perf_counter() - start)
     print(
         f"2. throughput of {RUNS} one-node runs: {rate:.0f} executions/s vs {baseline_rate:.0f} no-op messages/s "

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import bindparam, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from autogpt_app.executions.models import ExecutionStatus, GraphExecution
@@ -19,6 +19,39 @@ from autogpt_app.settings import get_settings
 from autogpt_app.timeutil import utcnow
 
 _ACTIVE = (ExecutionStatus.QUEUED.value, ExecutionStatus.RUNNING.value)
+
+
+_table = GraphExecution.__table__
+# Built once with bound parameters: the statement is compiled once per process, not per run.
+_ACQUIRE = (
+    update(_table)
+    .where(
+        _table.c.id == bindparam("execution_id"),
+        _table.c.status.in_(_ACTIVE),
+        or_(
+            _table.c.lease_expires_at.is_(None),
+            _table.c.lease_expires_at < bindparam("now"),
+            _table.c.lease_owner == bindparam("worker_id"),
+        ),
+    )
+    .values(
+        lease_owner=bindparam("worker_id"),
+        lease_expires_at=bindparam("expires"),
+        attempts=_table.c.attempts + 1,
+        status=ExecutionStatus.RUNNING.value,
+        started_at=func.coalesce(_table.c.started_at, bindparam("now")),
+    )
+    .returning(
+        _table.c.user_id,
+        _table.c.graph_id,
+        _table.c.graph_version,
+        _table.c.inputs,
+        _table.c.credentials,
+        _table.c.stop_requested,
+        _table.c.attempts,
+        _table.c.depth,
+    )
+)
 
 
 @dataclass(frozen=True)
@@ -35,43 +68,20 @@ class Claim:
     depth: int
 
 
-async def acquire(session: AsyncSession, execution_id: str, worker_id: str) -> Claim | None:
+async def acquire(session: AsyncSession | Any, execution_id: str, worker_id: str) -> Claim | None:
     """Take the lease and mark the execution RUNNING, if it is active and nobody holds a fresh lease.
 
-    One atomic statement; returns None when another worker owns it or it has ended.
+    One atomic statement on a session or a connection (anything with ``execute``); returns None
+    when another worker owns it or it has ended.
     """
     now = utcnow()
-    row = (
-        await session.execute(
-            update(GraphExecution)
-            .where(
-                GraphExecution.id == execution_id,
-                GraphExecution.status.in_(_ACTIVE),
-                or_(
-                    GraphExecution.lease_expires_at.is_(None),
-                    GraphExecution.lease_expires_at < now,
-                    GraphExecution.lease_owner == worker_id,
-                ),
-            )
-            .values(
-                lease_owner=worker_id,
-                lease_expires_at=now + timedelta(seconds=get_settings().lease_seconds),
-                attempts=GraphExecution.attempts + 1,
-                status=ExecutionStatus.RUNNING.value,
-                started_at=func.coalesce(GraphExecution.started_at, now),
-            )
-            .returning(
-                GraphExecution.user_id,
-                GraphExecution.graph_id,
-                GraphExecution.graph_version,
-                GraphExecution.inputs,
-                GraphExecution.credentials,
-                GraphExecution.stop_requested,
-                GraphExecution.attempts,
-                GraphExecution.depth,
-            )
-        )
-    ).one_or_none()
+    params = {
+        "execution_id": execution_id,
+        "worker_id": worker_id,
+        "now": now,
+        "expires": now + timedelta(seconds=get_settings().lease_seconds),
+    }
+    row = (await session.execute(_ACQUIRE, params)).one_or_none()
     return Claim(*row) if row is not None else None
 
 

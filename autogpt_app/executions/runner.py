@@ -16,12 +16,12 @@ from collections import defaultdict, deque
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import bindparam, func, select, update
 
 from autogpt_app.blocks.registry import find_block
 from autogpt_app.blocks.sdk import BlockError, CredentialSecret, RunContext
 from autogpt_app.bus import execution_channel, get_bus, user_channel
-from autogpt_app.db import session_scope
+from autogpt_app.db import get_engine, session_scope
 from autogpt_app.errors import ServiceError
 from autogpt_app.executions import leases
 from autogpt_app.executions.dataflow import OUTPUT_BLOCK_ID, DataFlow, ReadyRun
@@ -34,6 +34,56 @@ from autogpt_app.settings import get_settings
 from autogpt_app.timeutil import utcnow
 
 log = logging.getLogger(__name__)
+
+
+# Prebuilt statements: compiled once, so recording a node run costs one round trip and little Python.
+_NODE_INSERT = NodeExecution.__table__.insert()
+_NODE_FINISH = (
+    NodeExecution.__table__.update()
+    .where(NodeExecution.__table__.c.id == bindparam("node_exec_id"))
+    .values(
+        status=bindparam("status"),
+        outputs=bindparam("outputs"),
+        error=bindparam("error"),
+        ended_at=bindparam("ended_at"),
+    )
+)
+
+
+_runs = GraphExecution.__table__
+_RUN_FINISH = (
+    _runs.update()
+    .where(_runs.c.id == bindparam("execution_id"), _runs.c.status.not_in([t.value for t in TERMINAL]))
+    .values(
+        status=bindparam("status"),
+        error=bindparam("error"),
+        outputs=bindparam("outputs"),
+        ended_at=bindparam("ended_at"),
+        lease_owner=None,
+        lease_expires_at=None,
+    )
+)
+
+
+class _Recorder:
+    """One autocommit connection per run for node records; statements go one at a time."""
+
+    def __init__(self) -> None:
+        self._conn = None
+        self._lock = asyncio.Lock()
+
+    async def execute(self, statement, params: dict[str, Any] | None = None):
+        async with self._lock:
+            if self._conn is None:
+                conn = await get_engine().connect()
+                self._conn = await conn.execution_options(isolation_level="AUTOCOMMIT")
+            return await self._conn.execute(statement, params)
+
+    async def close(self) -> None:
+        async with self._lock:
+            if self._conn is not None:
+                await self._conn.close()
+                self._conn = None
 
 
 _SPEC_CACHE_SIZE = 256
@@ -80,6 +130,7 @@ class GraphRunner:
         self.settings = get_settings()
         self.bus = get_bus()
         self.scrubber = Scrubber()
+        self.recorder = _Recorder()
         self.node_runs = 0
         self.failure: str | None = None
         # Agent outputs by name, as (causal order, value): sorted at the end so results keep the
@@ -87,8 +138,12 @@ class GraphRunner:
         self.outputs: dict[str, list[tuple[tuple[int, ...], Any]]] = defaultdict(list)
 
     async def _publish(self, event_type: str, data: dict[str, Any]) -> None:
+        """Publish on the execution's channel; run-level changes also on the owner's channel."""
         payload = {"execution_id": self.execution_id, **self.scrubber.scrub(data)}
-        for channel in (execution_channel(self.execution_id), user_channel(self.user_id)):
+        channels = [execution_channel(self.execution_id)]
+        if event_type == "execution_status":
+            channels.append(user_channel(self.user_id))
+        for channel in channels:
             try:
                 await self.bus.publish(channel, event_type, payload)
             except Exception:  # live updates are best effort; the database is the record
@@ -96,18 +151,27 @@ class GraphRunner:
 
     async def run(self) -> str | None:
         """Run (or resume) the execution. Returns its final status, or None if another worker owns it."""
-        async with session_scope() as session:
-            claimed = await leases.acquire(session, self.execution_id, self.worker_id)
-            if claimed is None:
-                return None
-            self.user_id = claimed.user_id
-            self.depth = claimed.depth
-            spec = await _spec(session, claimed.graph_id, claimed.graph_version)
-            credentials = await self._load_credentials(session, claimed.user_id, claimed.credentials)
-            self.recorded: dict[str, deque[NodeExecution]] = defaultdict(deque)
-            self.seq = 0
-            if claimed.attempts > 1:
-                await self._load_previous_attempts(session)
+        try:
+            return await self._run()
+        finally:
+            await self.recorder.close()
+
+    async def _run(self) -> str | None:
+        claimed = await leases.acquire(self.recorder, self.execution_id, self.worker_id)
+        if claimed is None:
+            return None
+        self.user_id = claimed.user_id
+        self.depth = claimed.depth
+        self.recorded: dict[str, deque[NodeExecution]] = defaultdict(deque)
+        self.seq = 0
+        spec = _spec_cache.get((claimed.graph_id, claimed.graph_version))
+        credentials: dict[str, CredentialSecret] = {}
+        if spec is None or claimed.credentials or claimed.attempts > 1:
+            async with session_scope() as session:
+                spec = await _spec(session, claimed.graph_id, claimed.graph_version)
+                credentials = await self._load_credentials(session, claimed.user_id, claimed.credentials)
+                if claimed.attempts > 1:
+                    await self._load_previous_attempts(session)
         if claimed.stop_requested:
             await self._finish(ExecutionStatus.TERMINATED, "Stopped before it started.")
             return ExecutionStatus.TERMINATED.value
@@ -296,10 +360,10 @@ class GraphRunner:
         try:
             finished, _ = await asyncio.wait({work}, timeout=self.RUNNING_RECORD_AFTER)
             if not finished:
-                async with session_scope() as session:
-                    await session.execute(
-                        insert(NodeExecution).values(**record, status=ExecutionStatus.RUNNING.value, outputs=[])
-                    )
+                await self.recorder.execute(
+                    _NODE_INSERT,
+                    {**record, "status": ExecutionStatus.RUNNING.value, "outputs": [], "error": None, "ended_at": None},
+                )
                 inserted = True
             outputs, error = await work
         except asyncio.CancelledError:
@@ -336,11 +400,10 @@ class GraphRunner:
         error: str | None,
     ) -> None:
         final = {"status": status.value, "outputs": outputs, "error": error, "ended_at": utcnow()}
-        async with session_scope() as session:
-            if inserted:
-                await session.execute(update(NodeExecution).where(NodeExecution.id == record["id"]).values(**final))
-            else:
-                await session.execute(insert(NodeExecution).values(**record, **final))
+        if inserted:
+            await self.recorder.execute(_NODE_FINISH, {"node_exec_id": record["id"], **final})
+        else:
+            await self.recorder.execute(_NODE_INSERT, {**record, **final})
 
     async def _execute_block(self, item: ReadyRun) -> tuple[list[tuple[str, Any]], str | None]:
         outputs: list[tuple[str, Any]] = []
@@ -390,19 +453,14 @@ class GraphRunner:
     async def _finish(self, status: ExecutionStatus, error: str | None) -> None:
         error = self.scrubber.scrub(error) if error else None
         outputs = self.final_outputs()
-        async with session_scope() as session:
-            await session.execute(
-                update(GraphExecution)
-                .where(
-                    GraphExecution.id == self.execution_id, GraphExecution.status.not_in([s.value for s in TERMINAL])
-                )
-                .values(
-                    status=status.value,
-                    error=error,
-                    outputs=outputs,
-                    ended_at=utcnow(),
-                    lease_owner=None,
-                    lease_expires_at=None,
-                )
-            )
+        await self.recorder.execute(
+            _RUN_FINISH,
+            {
+                "execution_id": self.execution_id,
+                "status": status.value,
+                "error": error,
+                "outputs": outputs,
+                "ended_at": utcnow(),
+            },
+        )
         await self._publish("execution_status", {"status": status.value, "error": error, "outputs": outputs})
