@@ -119,6 +119,15 @@ class CredentialSecret(BaseModel):
     meta: dict[str, Any] = Field(default_factory=dict)
 
 
+class SubgraphResult(BaseModel):
+    """What a sub-agent run produced."""
+
+    execution_id: str
+    status: str
+    outputs: dict[str, list[Any]] = Field(default_factory=dict)
+    error: str | None = None
+
+
 class BlockError(Exception):
     """A block failure with a message fit for the run page (no secrets, no tracebacks)."""
 
@@ -145,7 +154,7 @@ class RunContext:
     credentials: dict[str, CredentialSecret] = field(default_factory=dict)
     http: Callable[[], Any] | None = None
     notify: Callable[[str, str, str], Awaitable[None]] | None = None
-    run_subgraph: Callable[[str, int | None, dict[str, Any]], Awaitable[dict[str, list[Any]]]] | None = None
+    run_subgraph: Callable[[str, int | None, dict[str, Any]], Awaitable[SubgraphResult]] | None = None
     depth: int = 0
     started_at: datetime = field(default_factory=utcnow)
 
@@ -173,6 +182,8 @@ class Block:
     autogpt_name: ClassVar[str] = ""
     #: Seconds a single run may take before the engine cancels it (None: the engine default).
     timeout_seconds: ClassVar[float | None] = None
+    #: Whether the block names its output pins at run time (e.g. a sub-agent's outputs).
+    dynamic_outputs: ClassVar[bool] = False
 
     async def run(self, input: Any, context: RunContext) -> AsyncIterator[tuple[str, Any]]:
         """Do the work, yielding ``(output pin, value)`` pairs. Must be an async generator."""
@@ -234,7 +245,7 @@ async def run_block(block: Block, inputs: dict[str, Any], context: RunContext | 
     outputs: list[tuple[str, Any]] = []
     pins = block.output_pins()
     async for pin, value in block.run(parsed, context or RunContext()):
-        if pin not in pins:
+        if pin not in pins and not block.dynamic_outputs:
             raise BlockError(f"Block '{block.name}' produced an unknown output '{pin}'.")
         outputs.append((pin, value))
     return outputs

@@ -120,6 +120,8 @@ async def orphans(session: AsyncSession, *, queued_grace_seconds: float | None =
     rows = await session.execute(
         select(GraphExecution.id)
         .where(
+            # Sub-agent runs belong to their parent: a resumed parent starts them afresh.
+            GraphExecution.parent_execution_id.is_(None),
             or_(
                 (GraphExecution.status == ExecutionStatus.RUNNING.value) & (GraphExecution.lease_expires_at < now),
                 (GraphExecution.status == ExecutionStatus.QUEUED.value)

@@ -19,7 +19,7 @@ from pydantic import ValidationError
 from sqlalchemy import bindparam, func, select, update
 
 from autogpt_app.blocks.registry import find_block
-from autogpt_app.blocks.sdk import BlockError, CredentialSecret, RunContext
+from autogpt_app.blocks.sdk import BlockError, CredentialSecret, RunContext, SubgraphResult
 from autogpt_app.bus import execution_channel, get_bus, user_channel
 from autogpt_app.db import get_engine, session_scope
 from autogpt_app.errors import ServiceError
@@ -220,6 +220,15 @@ class GraphRunner:
         )
         for row in done.scalars():
             self.recorded[row.input_key].append(row)
+        # Sub-agent runs started by the interrupted attempt are abandoned; their nodes run again.
+        await session.execute(
+            update(GraphExecution)
+            .where(
+                GraphExecution.parent_execution_id == self.execution_id,
+                GraphExecution.status.in_([ExecutionStatus.QUEUED.value, ExecutionStatus.RUNNING.value]),
+            )
+            .values(status=ExecutionStatus.TERMINATED.value, error="Parent run was interrupted.", ended_at=utcnow())
+        )
         # Node runs that were in flight when a previous worker died never finished.
         await session.execute(
             update(NodeExecution)
@@ -423,11 +432,12 @@ class GraphRunner:
                     if (need := f"{req.provider}_{'_'.join(sorted(req.types))}") in self.credentials
                 },
                 depth=self.depth,
+                run_subgraph=self._run_subgraph,
             )
             pins = block.output_pins()
             async with asyncio.timeout(block.timeout_seconds or self.settings.node_timeout_seconds):
                 async for pin, value in block.run(parsed, context):
-                    if pin not in pins:
+                    if pin not in pins and not block.dynamic_outputs:
                         raise BlockError(f"The block produced an unknown output '{pin}'.")
                     outputs.append((pin, self.scrubber.scrub(value)))
                     if pin == "error":
@@ -437,6 +447,59 @@ class GraphRunner:
             outputs.append(("error", error))
             log.info("node %s of execution %s failed: %s", item.node_id, self.execution_id, type(exc).__name__)
         return outputs, error
+
+    async def _run_subgraph(self, graph_id: str, version: int | None, inputs: dict[str, Any]) -> SubgraphResult:
+        """Run one of the owner's agents as a child of this run, in this worker, and wait for it."""
+        from autogpt_app.auth.models import User
+        from autogpt_app.executions.service import resolve_credentials, validate_inputs
+        from autogpt_app.graphs.service import get_graph
+
+        limit = self.settings.max_subagent_depth
+        if self.depth + 1 > limit:
+            raise BlockError(f"Sub-agents can be nested at most {limit} deep.")
+        async with session_scope() as session:
+            owner = await session.get(User, self.user_id)
+            if owner is None or owner.is_disabled:
+                raise BlockError("The owner of this run can no longer run agents.")
+            try:
+                graph = await get_graph(session, owner, graph_id, version)
+                values = validate_inputs(graph.input_schema, inputs or {})
+                chosen = await resolve_credentials(session, owner, graph.credentials_input_schema, None)
+            except ServiceError as exc:
+                raise BlockError(f"The sub-agent cannot start: {exc.message}") from None
+            child = GraphExecution(
+                graph_id=graph.id,
+                graph_version=graph.version,
+                user_id=owner.id,
+                inputs=values,
+                credentials=chosen,
+                parent_execution_id=self.execution_id,
+                depth=self.depth + 1,
+            )
+            session.add(child)
+        runner = GraphRunner(child.id)
+        try:
+            status = await runner.run()
+        except asyncio.CancelledError:
+            async with session_scope() as session:
+                await session.execute(
+                    update(GraphExecution)
+                    .where(GraphExecution.id == child.id, GraphExecution.status.not_in([t.value for t in TERMINAL]))
+                    .values(
+                        status=ExecutionStatus.TERMINATED.value,
+                        error="Parent run was stopped.",
+                        ended_at=utcnow(),
+                        lease_owner=None,
+                        lease_expires_at=None,
+                    )
+                )
+            raise
+        return SubgraphResult(
+            execution_id=child.id,
+            status=status or ExecutionStatus.FAILED.value,
+            outputs=runner.final_outputs(),
+            error=runner.failure,
+        )
 
     def _collect(self, item: ReadyRun, outputs: list[tuple[str, Any]]) -> None:
         if item.block_id != OUTPUT_BLOCK_ID:

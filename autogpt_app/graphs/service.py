@@ -182,7 +182,51 @@ async def import_graph(session: AsyncSession, user: User, data: bytes, *, filena
         InvalidInput: malformed file, unsupported blocks, or an invalid graph; nothing is written.
     """
     spec = portable.spec_from_document(portable.parse_document(data, filename=filename))
-    return await create_graph(session, user, spec)
+    return await create_with_subgraphs(session, user, spec)
+
+
+SUBAGENT_BLOCK_ID = "e189baac-8c20-45a1-94a7-55177ea42565"
+
+
+def _point_subagents(spec: GraphSpec, new_ids: dict[str, str]) -> GraphSpec:
+    """Return ``spec`` with "run sub-agent" nodes pointing at the user's copies of its sub-graphs."""
+    spec = spec.model_copy(deep=True)
+    for node in spec.nodes:
+        old = node.input_default.get("graph_id")
+        if node.block_id == SUBAGENT_BLOCK_ID and old in new_ids:
+            node.input_default["graph_id"] = new_ids[old]
+            node.input_default["graph_version"] = 1
+            node.input_default.pop("user_id", None)
+    return spec
+
+
+async def create_with_subgraphs(session: AsyncSession, user: User, spec: GraphSpec) -> GraphPublic:
+    """Save an agent and the sub-agents it carries (AutoGPT's ``sub_graphs``) as the user's own agents.
+
+    Sub-graphs are validated and saved first; "run sub-agent" nodes are pointed at the new copies.
+    One transaction: if anything is invalid, nothing is saved.
+    """
+    validate_graph(spec)
+    new_ids: dict[str, str] = {}
+    pending = list(spec.sub_graphs)
+    for _ in range(len(pending) + 1):  # sub-graphs may use each other: save those whose references are known
+        if not pending:
+            break
+        still = []
+        pending_ids = {p.id for p in pending if p.id}
+        for sub in pending:
+            refs = {n.input_default.get("graph_id") for n in sub.nodes if n.block_id == SUBAGENT_BLOCK_ID}
+            if any(r in pending_ids and r not in new_ids and r != sub.id for r in refs):
+                still.append(sub)  # save after the sub-graphs it uses
+                continue
+            saved = await create_graph(
+                session, user, _point_subagents(sub.model_copy(update={"sub_graphs": []}), new_ids)
+            )
+            if sub.id:
+                new_ids[sub.id] = saved.id
+        pending = still
+    main = _point_subagents(spec.model_copy(update={"sub_graphs": []}), new_ids)
+    return await create_graph(session, user, main)
 
 
 def preview_import(data: bytes, *, filename: str = "") -> dict:
@@ -212,9 +256,32 @@ async def export_graph(
 ) -> tuple[str, str]:
     """Return ``(filename, text)`` of the user's agent in our format, secrets stripped."""
     public, spec = await get_graph_spec(session, user, graph_id, version)
+    spec = await _with_subgraphs(session, user, spec)
     safe = "".join(c if c.isalnum() or c in "-_" else "-" for c in public.name.lower()).strip("-")[:60] or "agent"
     extension = "yaml" if as_yaml else "json"
     return f"{safe}-v{public.version}.{extension}", portable.export_text(spec, as_yaml=as_yaml)
+
+
+async def _with_subgraphs(session: AsyncSession, user: User, spec: GraphSpec, depth: int = 0) -> GraphSpec:
+    """Attach the user's agents that "run sub-agent" nodes use, so an export is self-contained."""
+    seen: dict[str, GraphSpec] = {}
+
+    async def collect(graph: GraphSpec, level: int) -> None:
+        if level > 5:
+            return
+        for node in graph.nodes:
+            ref = node.input_default.get("graph_id")
+            if node.block_id != SUBAGENT_BLOCK_ID or not ref or ref in seen:
+                continue
+            try:
+                public, sub = await get_graph_spec(session, user, ref, node.input_default.get("graph_version"))
+            except NotFound:
+                continue
+            seen[ref] = sub.model_copy(update={"id": public.id, "version": public.version})
+            await collect(sub, level + 1)
+
+    await collect(spec, depth)
+    return spec.model_copy(update={"sub_graphs": list(seen.values())}) if seen else spec
 
 
 def parse_spec(payload: dict) -> GraphSpec:

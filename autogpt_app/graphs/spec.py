@@ -62,6 +62,9 @@ class GraphSpec(BaseModel):
 
     model_config = ConfigDict(extra="ignore")
 
+    #: Identity inside an export: "run sub-agent" nodes refer to sub-graphs by these.
+    id: str | None = Field(default=None, max_length=100)
+    version: int | None = None
     name: str = Field(min_length=1, max_length=MAX_NAME)
     description: str = Field(default="", max_length=MAX_DESCRIPTION)
     nodes: list[Node] = Field(default_factory=list)

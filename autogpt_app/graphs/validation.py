@@ -171,7 +171,7 @@ def find_problems(spec: GraphSpec) -> list[Problem]:
         if source is None or sink is None:
             continue
         ok = True
-        if link.source_name not in source.output_pins():
+        if link.source_name not in source.output_pins() and not source.dynamic_outputs:
             problems.append(
                 Problem(f"'{source.name}' has no output '{link.source_name}'.", link.source_id, link.source_name)
             )
@@ -181,7 +181,7 @@ def find_problems(spec: GraphSpec) -> list[Problem]:
             problems.append(Problem(f"'{sink.name}' has no input '{link.sink_name}'.", link.sink_id, link.sink_name))
             ok = False
         linked_inputs[link.sink_id].add(sink_base)
-        if ok and sink_base == link.sink_name:
+        if ok and sink_base == link.sink_name and link.source_name in source.output_pins():
             source_schema = _field_schema(source, link.source_name, output=True)
             sink_schema = _field_schema(sink, link.sink_name, output=False)
             if not pins_compatible(source_schema, sink_schema):
