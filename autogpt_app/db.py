@@ -36,6 +36,9 @@ def make_engine(url: str, *, pool_size: int = 10) -> AsyncEngine:
         def _sqlite_pragmas(dbapi_conn, _record) -> None:  # pragma: no cover - trivial
             cur = dbapi_conn.cursor()
             cur.execute("PRAGMA journal_mode=WAL")
+            # In WAL mode NORMAL survives an application crash; only a power loss can drop the
+            # last commits. FULL would flush the disk on every commit.
+            cur.execute("PRAGMA synchronous=NORMAL")
             cur.execute("PRAGMA foreign_keys=ON")
             cur.execute("PRAGMA busy_timeout=30000")
             cur.close()

@@ -29,7 +29,7 @@ sys.path.insert(0, str(ROOT))
 
 SMOKE = bool(os.environ.get("BENCH_SMOKE"))
 CHAIN = 10 if SMOKE else 50
-RUNS = 40 if SMOKE else 1000
+RUNS = int(os.environ.get("BENCH_RUNS", "0")) or (40 if SMOKE else 1000)
 LATENCY_SAMPLES = 10 if SMOKE else 100
 THREADS = int(os.environ.get("BENCH_THREADS", "4"))
 RABBITMQ_URL = os.environ.get("BENCH_RABBITMQ_URL", "amqp://guest:guest@127.0.0.1:5672/")

@@ -66,10 +66,17 @@ _RUN_FINISH = (
 
 
 class _Recorder:
-    """One autocommit connection per run for node records; statements go one at a time."""
+    """One autocommit connection per run for its lease, node records and result; one statement at a time.
+
+    On PostgreSQL these writes use asynchronous commit: a commit returns before its WAL record
+    reaches the disk. A worker that dies loses nothing (the server has every commit); only a crash
+    of the database server itself can lose the last fraction of a second of node records, and
+    those nodes simply run again when the run resumes. This removes a disk flush per node.
+    """
 
     def __init__(self) -> None:
         self._conn = None
+        self._postgres = False
         self._lock = asyncio.Lock()
 
     async def execute(self, statement, params: dict[str, Any] | None = None):
@@ -77,13 +84,20 @@ class _Recorder:
             if self._conn is None:
                 conn = await get_engine().connect()
                 self._conn = await conn.execution_options(isolation_level="AUTOCOMMIT")
+                self._postgres = conn.dialect.name == "postgresql"
+                if self._postgres:
+                    await self._conn.exec_driver_sql("SET synchronous_commit TO off")
             return await self._conn.execute(statement, params)
 
     async def close(self) -> None:
         async with self._lock:
             if self._conn is not None:
-                await self._conn.close()
-                self._conn = None
+                try:
+                    if self._postgres:
+                        await self._conn.exec_driver_sql("RESET synchronous_commit")
+                finally:
+                    await self._conn.close()
+                    self._conn = None
 
 
 _SPEC_CACHE_SIZE = 256
@@ -433,6 +447,7 @@ class GraphRunner:
                 },
                 depth=self.depth,
                 run_subgraph=self._run_subgraph,
+                notify=lambda title, body, link, node=item.node_id: self._notify(title, body, link, node_id=node),
             )
             pins = block.output_pins()
             async with asyncio.timeout(block.timeout_seconds or self.settings.node_timeout_seconds):
@@ -500,6 +515,21 @@ class GraphRunner:
             outputs=runner.final_outputs(),
             error=runner.failure,
         )
+
+    async def _notify(self, title: str, body: str, link: str, *, node_id: str = "") -> None:
+        """Record an ``agent_message`` notification for the run's owner (secrets masked)."""
+        from autogpt_app.notifications import service as notifications
+
+        async with session_scope() as session:
+            await notifications.create_notification(
+                session,
+                self.user_id,
+                type="agent_message",
+                title=self.scrubber.scrub(title),
+                body=self.scrubber.scrub(body),
+                link=self.scrubber.scrub(link) or None,
+                data={"execution_id": self.execution_id, "node_id": node_id},
+            )
 
     def _collect(self, item: ReadyRun, outputs: list[tuple[str, Any]]) -> None:
         if item.block_id != OUTPUT_BLOCK_ID:
