@@ -1,0 +1,89 @@
+"""The in-process bus: fan-out inside one process, safe to publish from any thread."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Iterable
+from typing import Any
+
+from autogpt_app.bus.base import DEFAULT_QUEUE_SIZE, Event, EventBus, Subscription
+
+logger = logging.getLogger(__name__)
+
+
+class _InProcessSubscription(Subscription):
+    def __init__(self, bus: InProcessBus, channels: Iterable[str], queue_size: int) -> None:
+        super().__init__(channels, queue_size)
+        self._bus = bus
+
+    async def _open(self) -> None:
+        self._bus._register(self)
+
+    async def _close(self) -> None:
+        self._bus._unregister(self)
+
+
+class InProcessBus(EventBus):
+    """Fan-out inside one process (embedded mode); publishing never blocks and is thread-safe."""
+
+    def __init__(self, queue_size: int = DEFAULT_QUEUE_SIZE) -> None:
+        super().__init__(queue_size)
+        self._by_channel: dict[str, set[_InProcessSubscription]] = {}
+
+    async def publish(self, channel: str, type: str, data: dict[str, Any]) -> None:
+        """See :meth:`EventBus.publish`; delivery is immediate and never waits."""
+        self._dispatch(Event(channel=channel, type=type, data=data))
+
+    def publish_sync(self, channel: str, type: str, data: dict[str, Any]) -> None:
+        """See :meth:`EventBus.publish_sync`; never blocks, from any thread."""
+        self._dispatch(Event(channel=channel, type=type, data=data))
+
+    def subscribe(self, *channels: str) -> Subscription:
+        """See :meth:`EventBus.subscribe`."""
+        return _InProcessSubscription(self, channels, self._queue_size)
+
+    async def close(self) -> None:
+        """See :meth:`EventBus.close`."""
+        await super().close()
+        with self._lock:
+            self._by_channel.clear()
+
+    def _dispatch(self, event: Event) -> None:
+        self._check_open()
+        with self._lock:
+            targets = tuple(self._by_channel.get(event.channel, ()))
+        logger.debug("event %s on %s to %d local subscribers", event.type, event.channel, len(targets))
+        if not targets:
+            return
+        try:
+            running = asyncio.get_running_loop()
+        except RuntimeError:
+            running = None
+        for subscription in targets:
+            loop = subscription._loop
+            if loop is running:
+                subscription._put(event)
+            elif loop is not None:
+                # A closed loop means its subscriber is gone; it unregisters on its own.
+                with contextlib.suppress(RuntimeError):
+                    loop.call_soon_threadsafe(subscription._put, event)
+
+    def _register(self, subscription: _InProcessSubscription) -> None:
+        with self._lock:
+            self._check_open()
+            self._subscriptions.add(subscription)
+            for channel in subscription.channels:
+                self._by_channel.setdefault(channel, set()).add(subscription)
+
+    def _unregister(self, subscription: _InProcessSubscription) -> None:
+        with self._lock:
+            self._subscriptions.discard(subscription)
+            for channel in subscription.channels:
+                members = self._by_channel.get(channel)
+                if members is None:
+                    continue
+                members.discard(subscription)
+                if not members:
+                    del self._by_channel[channel]
