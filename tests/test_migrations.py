@@ -62,6 +62,7 @@ def test_upgrade_downgrade_upgrade(scratch_url):
         "graph_executions",
         "node_executions",
         "credentials",
+        "notifications",
     }
     run_migrations(scratch_url)
     assert expected <= _tables(scratch_url)

@@ -12,6 +12,7 @@ from autogpt_app.api import (
     credentials_routes,
     execution_routes,
     graph_routes,
+    notification_routes,
 )
 from autogpt_app.api.errors import error_response, install_error_handlers
 
@@ -75,6 +76,7 @@ def build_api() -> FastAPI:
         graph_routes.blocks_router,
         graph_routes.router,
         execution_routes.router,
+        notification_routes.router,
     )
     for router in routers:
         api.include_router(router, prefix=API_PREFIX)

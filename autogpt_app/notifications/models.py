@@ -1,0 +1,54 @@
+"""Table and public shape of the notifications domain."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel
+from sqlalchemy import JSON, Column, Index, Text
+from sqlmodel import Field, SQLModel
+
+from autogpt_app.auth.models import new_id
+from autogpt_app.timeutil import UTCDateTime, utcnow
+
+MAX_TYPE = 50
+MAX_TITLE = 200
+MAX_LINK = 500
+
+
+class Notification(SQLModel, table=True):
+    """One message for one user (e.g. an agent's "Send notification" block), read or not."""
+
+    __tablename__ = "notifications"
+    __table_args__ = (Index("ix_notifications_user_created", "user_id", "created_at"),)
+
+    id: str = Field(default_factory=new_id, primary_key=True, max_length=36)
+    user_id: str = Field(foreign_key="users.id", index=True, ondelete="CASCADE", max_length=36)
+    #: What produced it, e.g. ``agent_message``; the UI may pick an icon by it.
+    type: str = Field(max_length=MAX_TYPE)
+    title: str = Field(max_length=MAX_TITLE)
+    body: str = Field(default="", sa_column=Column(Text, nullable=False))
+    #: A path of this site (``/runs/…``) or an http(s) address; never another scheme.
+    link: str | None = Field(default=None, max_length=MAX_LINK)
+    #: Ids that give context (e.g. ``execution_id``); JSON values only, never secrets.
+    data: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    read_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class NotificationPublic(BaseModel):
+    """A notification as its owner sees it in pages, API responses and bus events."""
+
+    id: str
+    type: str
+    title: str
+    body: str
+    link: str | None = None
+    data: dict[str, Any] = {}
+    read_at: datetime | None = None
+    created_at: datetime
+
+    @property
+    def is_read(self) -> bool:
+        return self.read_at is not None
