@@ -127,7 +127,7 @@ async def orphans(session: AsyncSession, *, queued_grace_seconds: float | None =
                 (GraphExecution.status == ExecutionStatus.QUEUED.value)
                 & or_(GraphExecution.lease_expires_at < now, GraphExecution.lease_expires_at.is_(None))
                 & (GraphExecution.created_at < now - grace),
-            )
+            ),
         )
         .limit(500)
     )
