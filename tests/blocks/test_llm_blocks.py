@@ -9,7 +9,7 @@ from collections.abc import Iterator
 import openai
 import pytest
 
-from autogpt_app.blocks.builtin import llm
+from autogpt_app.blocks.builtin import _llm_client as llm_client
 from autogpt_app.blocks.builtin.llm import (
     AIStructuredResponseGeneratorBlock,
     AITextGeneratorBlock,
@@ -107,7 +107,7 @@ async def test_server_error_forever_gives_a_readable_error_without_the_key(serve
     out = await run_block(AITextGeneratorBlock(), {"prompt": "x"}, context(server.base_url))
     message = only_error(out)
     assert message == "The language model at 127.0.0.1 answered with an error (HTTP 500): internal failure for key ****"
-    assert len(server.completions) == llm.MAX_RETRIES + 1
+    assert len(server.completions) == llm_client.MAX_RETRIES + 1
 
 
 async def test_other_provider_failures(server: FakeOpenAIServer, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -121,13 +121,13 @@ async def test_other_provider_failures(server: FakeOpenAIServer, monkeypatch: py
         "The language model at 127.0.0.1 answered with an error (HTTP 404): The model `nope` does not exist"
     )
     server.responder = lambda request: Reply(status=429, error_message="Too many")
-    monkeypatch.setattr(llm, "MAX_RETRIES", 1)
+    monkeypatch.setattr(llm_client, "MAX_RETRIES", 1)
     assert only_error(await run_block(block, {"prompt": "x"}, context(server.base_url))) == (
         "The language model at 127.0.0.1 is rate limiting requests (HTTP 429); try again later."
     )
 
-    monkeypatch.setattr(llm, "MAX_RETRIES", 0)
-    monkeypatch.setattr(llm, "REQUEST_TIMEOUT_SECONDS", 0.3)
+    monkeypatch.setattr(llm_client, "MAX_RETRIES", 0)
+    monkeypatch.setattr(llm_client, "REQUEST_TIMEOUT_SECONDS", 0.3)
     server.responder = None
     server.enqueue(Reply(content="late", delay=1.0))
     assert only_error(await run_block(block, {"prompt": "x"}, context(server.base_url))) == (
@@ -269,7 +269,7 @@ async def test_summary_combines_in_rounds_when_summaries_are_long(server: FakeOp
 
 
 async def test_summary_failure_stops_everything(server: FakeOpenAIServer, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(llm, "MAX_RETRIES", 0)
+    monkeypatch.setattr(llm_client, "MAX_RETRIES", 0)
     server.responder = lambda request: Reply(status=500, error_message="down")
     inputs = {"text": " ".join(f"w{i}" for i in range(300)), "max_tokens": 100}
     out = await run_block(AITextSummarizerBlock(), inputs, context(server.base_url))
@@ -298,7 +298,7 @@ async def test_api_key_never_in_outputs_errors_or_logs(
     server: FakeOpenAIServer, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     caplog.set_level(logging.DEBUG)
-    monkeypatch.setattr(llm, "MAX_RETRIES", 1)
+    monkeypatch.setattr(llm_client, "MAX_RETRIES", 1)
     outputs: list[object] = []
     server.reply_text("fine")
     outputs.append(await run_block(AITextGeneratorBlock(), {"prompt": "hello"}, context(server.base_url)))
@@ -314,7 +314,7 @@ async def test_api_key_never_in_outputs_errors_or_logs(
     assert len(server.completions) == 5
     assert KEY not in repr(outputs)
     assert KEY not in caplog.text
-    assert KEY not in repr(llm.endpoint_for(context(server.base_url)))
+    assert KEY not in repr(llm_client.endpoint_for(context(server.base_url)))
 
 
 # ---------------------------------------------------------------------------------------------

@@ -10,23 +10,14 @@ import pydantic
 import pytest
 
 from autogpt_app.blocks import registry
-from autogpt_app.blocks.builtin.documents import (
-    MAX_CSV_CHARS,
-    MAX_CSV_ROWS,
-    CsvColumnStatsBlock,
-    CsvParseBlock,
-    ExtractLinksBlock,
-    HtmlToTextBlock,
-    KeywordExtractionBlock,
-    MarkdownToHtmlBlock,
-    extract_keywords,
-    split_sentences,
-)
+from autogpt_app.blocks.builtin.csv_blocks import MAX_CSV_CHARS, MAX_CSV_ROWS, CsvColumnStatsBlock, CsvParseBlock
 from autogpt_app.blocks.builtin.logic import (
     CalculatorBlock,
     ConditionBlock,
     ExpressionCalculatorBlock,
 )
+from autogpt_app.blocks.builtin.markup import ExtractLinksBlock, HtmlToTextBlock, MarkdownToHtmlBlock
+from autogpt_app.blocks.builtin.text_analysis import KeywordExtractionBlock, extract_keywords, split_sentences
 from autogpt_app.blocks.builtin.time import (
     ConvertTimezoneBlock,
     DateDifferenceBlock,

@@ -10,13 +10,10 @@ import pytest
 from autogpt_app.blocks import registry
 from autogpt_app.blocks.builtin import text as text_blocks
 from autogpt_app.blocks.builtin.basic import NoteBlock, StoreValueBlock
-from autogpt_app.blocks.builtin.data import (
-    AddToListBlock,
-    FindInDictionaryBlock,
-    GetJsonPathBlock,
-    StepThroughItemsBlock,
-    UniversalTypeConverterBlock,
-)
+from autogpt_app.blocks.builtin.conversion import StepThroughItemsBlock, UniversalTypeConverterBlock
+from autogpt_app.blocks.builtin.dict_blocks import FindInDictionaryBlock
+from autogpt_app.blocks.builtin.json_blocks import GetJsonPathBlock
+from autogpt_app.blocks.builtin.list_blocks import AddToListBlock
 from autogpt_app.blocks.builtin.text import (
     TIMEOUT_MESSAGE,
     ExtractTextInformationBlock,

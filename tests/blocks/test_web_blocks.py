@@ -12,13 +12,9 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from autogpt_app.blocks.builtin.web import (
-    FetchWebPageBlock,
-    ReadRSSFeedBlock,
-    SendAuthenticatedWebRequestBlock,
-    SendWebhookBlock,
-    SendWebRequestBlock,
-)
+from autogpt_app.blocks.builtin.rss import ReadRSSFeedBlock
+from autogpt_app.blocks.builtin.web import SendAuthenticatedWebRequestBlock, SendWebhookBlock, SendWebRequestBlock
+from autogpt_app.blocks.builtin.web_page import FetchWebPageBlock
 from autogpt_app.blocks.sdk import CredentialSecret, RunContext, run_block
 from autogpt_app.settings import get_settings
 

@@ -1,11 +1,11 @@
-"""Web blocks: HTTP requests, RSS/Atom feeds, webhooks and reading a web page as text.
+"""Web request blocks: HTTP requests (with optional host-scoped credentials) and webhooks.
 
 Every request goes through the SSRF-guarded client (:class:`~autogpt_app.net.SafeHTTP`): only
 public http(s) addresses, each redirect checked, bodies capped in size, an overall time limit.
 Failures come out on the ``error`` pin as the client's readable message (never headers or secrets).
 
-The HTTP request and RSS blocks use AutoGPT's ids and pin names (``SendWebRequestBlock``,
-``SendAuthenticatedWebRequestBlock``, ``ReadRSSFeedBlock``) so its agent exports import.
+The HTTP request blocks use AutoGPT's ids and pin names (``SendWebRequestBlock``,
+``SendAuthenticatedWebRequestBlock``) so its agent exports import.
 
 Host-scoped credentials (provider ``http``) add their headers only when the request's host is the
 credential's host. Redirects are then followed here, hop by hop, and the credential's headers are
@@ -16,19 +16,15 @@ dropped for good as soon as a hop leaves the first origin (scheme, host and port
 from __future__ import annotations
 
 import asyncio
-import io
 import json
 import logging
 import re
-from datetime import UTC, datetime, timedelta
-from html.parser import HTMLParser
 from typing import Any, ClassVar, Literal
 
-import feedparser
 import httpx
 from pydantic import Field, field_validator
 
-from autogpt_app.blocks.builtin.documents import extract_links, html_to_text
+from autogpt_app.blocks.builtin._web_helpers import BLOCKED_LOOPBACK, BLOCKED_METADATA, NOT_HTTP, WebProblem, open_http
 from autogpt_app.blocks.sdk import (
     Block,
     BlockCategory,
@@ -53,21 +49,6 @@ _HOP_BY_HOP = frozenset(
     {"host", "content-length", "transfer-encoding", "connection", "keep-alive", "upgrade", "te", "trailer"}
 )
 _HEADER_NAME = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]{1,256}")
-_FEED_TYPES = "application/rss+xml, application/atom+xml, application/xml;q=0.9, */*;q=0.5"
-_THREAD_THRESHOLD = 50_000  # bytes of HTML/XML parsed in a worker thread rather than on the event loop
-
-BLOCKED_LOOPBACK = "Requests to private or local addresses are not allowed (127.0.0.1)."
-BLOCKED_METADATA = "Requests to private or local addresses are not allowed (169.254.169.254)."
-NOT_HTTP = "Only http:// and https:// URLs are allowed (scheme: file:)."
-
-
-class WebProblem(Exception):
-    """A request the block refuses before sending; the message is shown as is."""
-
-
-def open_http(context: RunContext) -> SafeHTTP:
-    """The run's guarded HTTP client (the engine's factory when it gives one)."""
-    return context.http() if context.http is not None else SafeHTTP()
 
 
 def _clean_headers(headers: dict[str, Any]) -> dict[str, str]:
@@ -319,110 +300,6 @@ class SendAuthenticatedWebRequestBlock(SendWebRequestBlock):
 
 
 # ---------------------------------------------------------------------------------------------
-# RSS and Atom
-# ---------------------------------------------------------------------------------------------
-
-
-def _entry_time(entry: Any) -> datetime | None:
-    for key in ("published_parsed", "updated_parsed", "created_parsed"):
-        value = entry.get(key)
-        if value:
-            try:
-                return datetime(*value[:6], tzinfo=UTC)
-            except (TypeError, ValueError):
-                continue
-    return None
-
-
-def parse_feed(content: bytes, content_type: str = "", url: str = "") -> list[tuple[datetime | None, dict[str, Any]]]:
-    """Entries of an RSS or Atom document: (publication time, {title, link, description, pub_date, author,
-    categories}).
-
-    The bytes are given as a stream: feedparser never opens a URL or a file itself.
-
-    Raises:
-        WebProblem: the document is not a feed.
-    """
-    headers = {"content-type": content_type or "application/xml", "content-location": url}
-    feed = feedparser.parse(io.BytesIO(content), response_headers=headers)
-    if not feed.get("version") and not feed.entries:
-        raise WebProblem("The address did not return an RSS or Atom feed.")
-    entries = []
-    for entry in feed.entries:
-        published = _entry_time(entry)
-        entries.append(
-            (
-                published,
-                {
-                    "title": str(entry.get("title", "")),
-                    "link": str(entry.get("link", "")),
-                    "description": str(entry.get("summary", "")),
-                    "pub_date": published.isoformat() if published else None,
-                    "author": str(entry.get("author", "")),
-                    "categories": [str(t.get("term")) for t in entry.get("tags", []) if t.get("term")],
-                },
-            )
-        )
-    return entries
-
-
-class ReadRSSFeedBlock(Block):
-    """Reads the entries of an RSS or Atom feed."""
-
-    id = "5ebe6768-8e5d-41e3-9134-1c7bd89a8d52"
-    name = "Read RSS feed"
-    autogpt_name = "ReadRSSFeedBlock"
-    description = "Reads the latest entries of an RSS or Atom feed, one at a time and as a list."
-    categories = (BlockCategory.WEB, BlockCategory.INPUT)
-
-    class Input(BlockInput):
-        rss_url: str = Field(description="Address of the RSS or Atom feed")
-        time_period: int = Field(
-            default=1440, ge=0, description="Only entries published in the last this many minutes (0: all entries)"
-        )
-        max_entries: int = Field(default=100, ge=1, le=1000, description="Most entries to pass on")
-
-    class Output(BlockOutput):
-        entry: dict[str, Any] = Field(
-            description="One entry: title, link, description, pub_date (ISO 8601), author, categories"
-        )
-        entries: list[dict[str, Any]] = Field(description="All the entries passed on, in feed order")
-
-    examples = (
-        BlockExample(input={"rss_url": "http://169.254.169.254/feed"}, output=[("error", BLOCKED_METADATA)]),
-        BlockExample(input={"rss_url": "file:///etc/passwd"}, output=[("error", NOT_HTTP)]),
-        BlockExample(input={"rss_url": "http://127.0.0.1/rss", "time_period": 0}, output=[("error", BLOCKED_LOOPBACK)]),
-    )
-
-    async def run(self, input: Input, context: RunContext):
-        since = context.started_at - timedelta(minutes=input.time_period) if input.time_period else None
-        try:
-            async with open_http(context) as http:
-                response = await http.get(input.rss_url, headers={"Accept": _FEED_TYPES})
-            if not response.is_success:
-                host = httpx.URL(response.url).host
-                raise WebProblem(f"The feed at {host} answered with HTTP {response.status_code}.")
-            args = (response.content, response.headers.get("content-type", ""), response.url)
-            if len(response.content) > _THREAD_THRESHOLD:
-                entries = await asyncio.to_thread(parse_feed, *args)
-            else:
-                entries = parse_feed(*args)
-        except (OutboundRequestError, WebProblem) as exc:
-            yield "error", getattr(exc, "message", None) or str(exc)
-            return
-        chosen = []
-        for published, entry in entries:
-            if since is not None and (published is None or published <= since):
-                continue
-            chosen.append(entry)
-            if len(chosen) >= input.max_entries:
-                break
-        for entry in chosen:
-            yield "entry", entry
-        yield "entries", chosen
-
-
-# ---------------------------------------------------------------------------------------------
 # Webhook
 # ---------------------------------------------------------------------------------------------
 
@@ -470,89 +347,3 @@ class SendWebhookBlock(Block):
         yield "response", _decoded(response, True)
         if response.status_code >= 400:
             yield "error", f"The webhook at {httpx.URL(response.url).host} answered with HTTP {response.status_code}."
-
-
-# ---------------------------------------------------------------------------------------------
-# Web page as text
-# ---------------------------------------------------------------------------------------------
-
-
-class _TitleParser(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.title: list[str] = []
-        self._inside = False
-        self.done = False
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag == "title" and not self.done:
-            self._inside = True
-        elif tag in ("svg", "math"):
-            self._inside = False
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "title" and self._inside:
-            self._inside, self.done = False, True
-
-    def handle_data(self, data: str) -> None:
-        if self._inside:
-            self.title.append(data)
-
-
-def page_parts(html: str, url: str) -> tuple[str, str, list[dict[str, str]]]:
-    """The title, readable text and links of an HTML page."""
-    parser = _TitleParser()
-    parser.feed(html)
-    parser.close()
-    title = " ".join("".join(parser.title).split())
-    return title, html_to_text(html), extract_links(html, url)
-
-
-class FetchWebPageBlock(Block):
-    """Fetches a web page and gives its readable text, title and links."""
-
-    id = "0ef29513-ea54-45ce-bd88-e1564ed9fd91"
-    name = "Read web page"
-    description = "Fetches a web page and gives its readable text (no tags, scripts or styles), its title and links."
-    categories = (BlockCategory.WEB, BlockCategory.TEXT)
-
-    class Input(BlockInput):
-        url: str = Field(description="Address of the page, e.g. https://example.com/article")
-
-    class Output(BlockOutput):
-        text: str = Field(description="The readable text of the page")
-        title: str = Field(description="The page's title (empty when it has none)")
-        links: list[dict[str, str]] = Field(description="The page's links as {url, text}")
-
-    examples = (
-        BlockExample(input={"url": "http://127.0.0.1:8080/admin"}, output=[("error", BLOCKED_LOOPBACK)]),
-        BlockExample(input={"url": "http://169.254.169.254/latest"}, output=[("error", BLOCKED_METADATA)]),
-        BlockExample(input={"url": "file:///etc/passwd"}, output=[("error", NOT_HTTP)]),
-    )
-
-    async def run(self, input: Input, context: RunContext):
-        try:
-            async with open_http(context) as http:
-                response = await http.get(input.url, headers={"Accept": "text/html, text/plain;q=0.9, */*;q=0.5"})
-        except OutboundRequestError as exc:
-            yield "error", exc.message
-            return
-        host = httpx.URL(response.url).host
-        if not response.is_success:
-            yield "error", f"The page at {host} answered with HTTP {response.status_code}."
-            return
-        kind = response.headers.get("content-type", "").split(";")[0].strip().lower()
-        text = response.text()
-        if kind and not (kind.startswith("text/") or kind.endswith(("xml", "json")) or "html" in kind):
-            yield "error", f"The page at {host} is not text (it is {kind[:60]})."
-            return
-        if kind in ("", "text/html", "application/xhtml+xml") or "<html" in text[:2000].lower():
-            if len(text) > _THREAD_THRESHOLD:
-                title, body, links = await asyncio.to_thread(page_parts, text, response.url)
-            else:
-                title, body, links = page_parts(text, response.url)
-        else:
-            title, body, links = "", text.strip(), []
-        yield "text", body
-        yield "title", title
-        yield "links", links
