@@ -10,6 +10,7 @@ from alembic import context
 from autogpt_app.db import make_engine
 from autogpt_app.models import metadata
 from autogpt_app.settings import get_settings
+from autogpt_app.store.models import include_name, include_object
 
 config = context.config
 
@@ -26,6 +27,9 @@ def _configure(connection: Connection | None = None, **kwargs) -> None:
         target_metadata=metadata,
         compare_type=True,
         render_as_batch=url.startswith("sqlite"),
+        # Search index objects (FTS5 tables, tsvector column, GIN indexes) exist only in migrations.
+        include_name=include_name,
+        include_object=include_object,
         **kwargs,
     )
 

@@ -6,6 +6,9 @@ from autogpt_app.auth import models as _auth_models  # noqa: F401
 from autogpt_app.credentials import models as _credentials_models  # noqa: F401
 from autogpt_app.executions import models as _execution_models  # noqa: F401
 from autogpt_app.graphs import models as _graph_models  # noqa: F401
+from autogpt_app.library import models as _library_models  # noqa: F401
 from autogpt_app.notifications import models as _notification_models  # noqa: F401
+from autogpt_app.scheduling import models as _scheduling_models  # noqa: F401
+from autogpt_app.store import models as _store_models  # noqa: F401
 
 metadata = SQLModel.metadata

@@ -81,6 +81,18 @@ class Settings(BaseSettings):
     queued_orphan_seconds: float = Field(default=300.0, ge=0)
     max_subagent_depth: int = Field(default=5, ge=1)
 
+    # The scheduler (autogpt_app/scheduling, workers/scheduler.py): one leader holds a lease row,
+    # renewed every heartbeat; a standby takes over once it has expired (lease + heartbeat at most).
+    scheduler_lease_seconds: float = Field(default=15.0, gt=0.5)
+    scheduler_heartbeat_seconds: float = Field(default=5.0, gt=0)
+    #: Jobs are re-read from the schedules table this often, a safety net behind the bus events.
+    scheduler_resync_seconds: float = Field(default=30.0, gt=0)
+    #: A firing later than this after its due time is skipped (the next one is planned instead).
+    scheduler_misfire_grace_seconds: float = Field(default=60.0, ge=0)
+    scheduler_threads: int = Field(default=8, ge=1)
+    #: Run the scheduler inside the web process in embedded mode (in-process broker).
+    scheduler_embedded: bool = True
+
     login_max_failures: int = Field(default=5, ge=1)
     login_window_minutes: int = Field(default=15, ge=1)
 

@@ -63,6 +63,13 @@ def test_upgrade_downgrade_upgrade(scratch_url):
         "node_executions",
         "credentials",
         "notifications",
+        "creators",
+        "store_listings",
+        "store_listing_versions",
+        "store_reviews",
+        "library_agents",
+        "schedules",
+        "scheduler_leases",
     }
     run_migrations(scratch_url)
     assert expected <= _tables(scratch_url)
@@ -78,15 +85,19 @@ def test_models_match_migrations(scratch_url):
     from alembic.migration import MigrationContext
 
     from autogpt_app.models import metadata
+    from autogpt_app.store.models import include_name, include_object
 
     run_migrations(scratch_url)
+
+    # The search index (FTS5 tables, tsvector column, GIN indexes) exists only in the migrations.
+    opts = {"compare_type": True, "include_name": include_name, "include_object": include_object}
 
     async def diff():
         engine = make_engine(scratch_url)
         try:
             async with engine.connect() as conn:
                 return await conn.run_sync(
-                    lambda c: compare_metadata(MigrationContext.configure(c, opts={"compare_type": True}), metadata)
+                    lambda c: compare_metadata(MigrationContext.configure(c, opts=opts), metadata)
                 )
         finally:
             await engine.dispose()

@@ -1,9 +1,10 @@
-"""Embedded mode: worker threads and the recovery sweep inside the web process.
+"""Embedded mode: worker threads, the recovery sweep and the scheduler inside the web process.
 
 With no ``BROKER_URL`` the broker is Dramatiq's in-process ``StubBroker``; this starts a
 ``dramatiq.Worker`` on it so runs execute without any other process. Messages of a previous
 process are gone after a restart, but every execution is a database row first: the first sweep
-re-sends all queued and orphaned runs at once.
+re-sends all queued and orphaned runs at once. The scheduler (``SCHEDULER_EMBEDDED``, on by
+default) leads only while no other scheduler process holds the lease.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ class EmbeddedWorkers:
         self.threads = threads
         self.worker: dramatiq.Worker | None = None
         self.sweeper = None
+        self.scheduler = None
 
     def start(self) -> bool:
         """Start consuming if the broker is in-process; return whether anything was started."""
@@ -36,11 +38,22 @@ class EmbeddedWorkers:
         self.worker = dramatiq.Worker(broker, worker_threads=self.threads, worker_timeout=100)
         self.worker.start()
         self.sweeper = Sweeper(first_queued_grace=0).start()
+        self._start_scheduler()
         logger.info("embedded workers started (%d threads)", self.threads)
         return True
 
+    def _start_scheduler(self) -> None:
+        """Embedded scheduler: fires schedules in this process (see workers/scheduler.py)."""
+        from autogpt_app.settings import get_settings
+        from workers.scheduler import InProcessScheduler
+
+        if get_settings().scheduler_embedded:
+            self.scheduler = InProcessScheduler().start()
+
     def stop(self) -> None:
-        """Stop the sweep and the worker threads."""
+        """Stop the scheduler, the sweep and the worker threads."""
+        if self.scheduler:
+            self.scheduler.stop()
         if self.sweeper:
             self.sweeper.stop()
         if self.worker:

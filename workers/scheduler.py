@@ -1,8 +1,15 @@
-"""Scheduler process: ``python -m workers.scheduler``.
+"""Scheduler process: ``python -m workers.scheduler`` (and, in embedded mode, the same inside the web process).
 
-Runs an APScheduler 3.x :class:`~apscheduler.schedulers.blocking.BlockingScheduler` in the
-foreground until SIGTERM or SIGINT, then exits with code 0. It holds no jobs yet: the schedules
-table, cron triggers and leader election arrive with the scheduling issue.
+Runs an APScheduler 3.x scheduler until SIGTERM or SIGINT, then exits with code 0. Only the leader
+(see :mod:`autogpt_app.scheduling.leader`) plans jobs; a second process stands by and takes over
+when the leader's lease expires. The leader plans one in-memory job per active schedule, at the
+schedule's ``next_run_at``, from the ``schedules`` table — at election, on every
+``schedule_changed`` bus event, and in a full resync every ``SCHEDULER_RESYNC_SECONDS`` (30 s) as
+a safety net. Nothing is ever stored in or unpickled from an APScheduler job store.
+
+Each job calls :func:`autogpt_app.scheduling.firing.fire` on its worker thread's own event loop
+(async database connections belong to one loop) and re-plans itself at the schedule's new due
+time. The claim inside ``fire`` makes every occurrence fire once, whatever the scheduler does.
 
 Options:
     --once                      start, then shut down right away (a start-up check)
@@ -12,31 +19,263 @@ Options:
 from __future__ import annotations
 
 import argparse
+import asyncio
 import contextlib
 import logging
 import os
 import signal
 import sys
 import threading
+from collections.abc import Awaitable, Callable, Iterable
+from datetime import UTC, datetime, timedelta
 from types import FrameType
+from typing import Any
 
 from apscheduler.events import EVENT_SCHEDULER_STARTED, SchedulerEvent
+from apscheduler.executors.pool import ThreadPoolExecutor
+from apscheduler.jobstores.base import JobLookupError
 from apscheduler.schedulers import SchedulerNotRunningError
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
+from apscheduler.triggers.date import DateTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+
+from autogpt_app.settings import get_settings
 
 logger = logging.getLogger("workers.scheduler")
 
+JOB_PREFIX = "schedule:"
+RESYNC_JOB = "scheduler:resync"
 
-def build_scheduler() -> BlockingScheduler:
+_local = threading.local()
+
+
+def _run_async(func: Callable[..., Awaitable[Any]], *args: Any) -> Any:
+    """Run a coroutine function on this thread's own long-lived event loop (one pool per loop)."""
+    loop = getattr(_local, "loop", None)
+    if loop is None or loop.is_closed():
+        loop = asyncio.new_event_loop()
+        _local.loop = loop
+    return loop.run_until_complete(func(*args))
+
+
+async def _fire_now(schedule_id: str):
+    from autogpt_app.db import session_scope
+    from autogpt_app.scheduling.firing import fire
+
+    async with session_scope() as session:
+        return await fire(session, schedule_id)
+
+
+async def _load(schedule_ids: Iterable[str] | None) -> list[tuple[str, datetime | None]]:
+    """(id, due time or None) of the given schedules, or of every active one."""
+    from sqlalchemy import select
+
+    from autogpt_app.db import session_scope
+    from autogpt_app.scheduling.models import Schedule
+
+    query = select(Schedule.id, Schedule.is_active, Schedule.next_run_at)
+    if schedule_ids is None:
+        query = query.where(Schedule.is_active.is_(True), Schedule.next_run_at.is_not(None))
+    else:
+        ids = list(schedule_ids)
+        query = query.where(Schedule.id.in_(ids))
+    async with session_scope() as session:
+        rows = {sid: (due if active else None) for sid, active, due in (await session.execute(query)).all()}
+    if schedule_ids is not None:
+        return [(sid, rows.get(sid)) for sid in ids]
+    return list(rows.items())
+
+
+class ScheduleKeeper:
+    """Leads (or stands by) and keeps one APScheduler job per active schedule while leading."""
+
+    def __init__(self, scheduler: BaseScheduler) -> None:
+        from autogpt_app.scheduling.leader import LeaderElector
+
+        settings = get_settings()
+        self.scheduler = scheduler
+        self.resync_seconds = settings.scheduler_resync_seconds
+        self.retry_seconds = min(5.0, settings.scheduler_heartbeat_seconds)
+        self.elector = LeaderElector(
+            lease_seconds=settings.scheduler_lease_seconds,
+            heartbeat_seconds=settings.scheduler_heartbeat_seconds,
+            on_elected=self._elected,
+            on_demoted=self._demoted,
+        )
+        self._plan_lock = threading.Lock()
+        self._stopping = threading.Event()
+        self._listener = threading.Thread(target=self._listen, name="scheduler-bus", daemon=True)
+        self._listen_loop: asyncio.AbstractEventLoop | None = None
+        self._listen_task: asyncio.Task | None = None
+
+    @property
+    def is_leader(self) -> bool:
+        """Whether this process leads now."""
+        return self.elector.is_leader
+
+    def start(self) -> ScheduleKeeper:
+        """Start the elector and the bus listener; returns self."""
+        self.elector.start()
+        self._listener.start()
+        return self
+
+    def stop(self) -> None:
+        """Stop listening, drop every job, and release the lead."""
+        self._stopping.set()
+        loop, task = self._listen_loop, self._listen_task
+        if loop is not None and task is not None:
+            with contextlib.suppress(RuntimeError):
+                loop.call_soon_threadsafe(task.cancel)
+        self._listener.join(timeout=10)
+        self.elector.stop()
+
+    # Leadership -------------------------------------------------------------------------------
+
+    def _elected(self) -> None:
+        # The first resync runs at once and plans every active schedule from the table.
+        self.scheduler.add_job(
+            self.resync,
+            IntervalTrigger(seconds=self.resync_seconds, timezone=UTC),
+            id=RESYNC_JOB,
+            replace_existing=True,
+            next_run_time=datetime.now(UTC),
+            coalesce=True,
+            max_instances=1,
+            misfire_grace_time=None,
+        )
+
+    def _demoted(self) -> None:
+        with self._plan_lock:
+            for job in self.scheduler.get_jobs():
+                if job.id == RESYNC_JOB or job.id.startswith(JOB_PREFIX):
+                    with contextlib.suppress(JobLookupError):
+                        job.remove()
+
+    # Planning ---------------------------------------------------------------------------------
+
+    def plan(self, schedule_id: str, due: datetime | None) -> None:
+        """Have exactly one job for the schedule at ``due`` (none when ``due`` is None or we do not lead)."""
+        job_id = JOB_PREFIX + schedule_id
+        with self._plan_lock:
+            job = self.scheduler.get_job(job_id)
+            if due is None or not self.is_leader:
+                if job is not None:
+                    with contextlib.suppress(JobLookupError):
+                        job.remove()
+                return
+            if job is not None and job.next_run_time == due:
+                return
+            self.scheduler.add_job(
+                self._fire_job,
+                DateTrigger(run_date=due, timezone=UTC),
+                args=[schedule_id],
+                id=job_id,
+                name=f"schedule {schedule_id}",
+                replace_existing=True,
+                coalesce=True,
+                max_instances=1,
+                # Lateness is judged by fire() against the due time in the table, which survives
+                # restarts; APScheduler must not drop a late job silently.
+                misfire_grace_time=None,
+            )
+
+    def resync(self) -> int:
+        """Re-plan every active schedule from the table and drop jobs of the others; return the count."""
+        if not self.is_leader:
+            return 0
+        wanted = dict(_run_async(_load, None))
+        for schedule_id, due in wanted.items():
+            self.plan(schedule_id, due)
+        for job in self.scheduler.get_jobs():
+            if job.id.startswith(JOB_PREFIX) and job.id[len(JOB_PREFIX) :] not in wanted:
+                self.plan(job.id[len(JOB_PREFIX) :], None)
+        logger.debug("resync planned %d schedule(s)", len(wanted))
+        return len(wanted)
+
+    def _fire_job(self, schedule_id: str) -> None:
+        if not self.is_leader:
+            return
+        try:
+            result = _run_async(_fire_now, schedule_id)
+        except Exception:
+            logger.exception("firing schedule %s failed; trying again shortly", schedule_id)
+            self.plan(schedule_id, datetime.now(UTC) + timedelta(seconds=self.retry_seconds))
+            return
+        self.plan(schedule_id, result.next_run_at)
+
+    # Bus --------------------------------------------------------------------------------------
+
+    def _listen(self) -> None:
+        loop = asyncio.new_event_loop()
+        self._listen_loop = loop
+        try:
+            loop.run_until_complete(self._listen_forever())
+        except asyncio.CancelledError:
+            pass
+        finally:
+            from autogpt_app.db import dispose_engine
+
+            with contextlib.suppress(Exception):
+                loop.run_until_complete(dispose_engine())
+            loop.close()
+
+    async def _listen_forever(self) -> None:
+        from autogpt_app.bus import get_bus
+        from autogpt_app.scheduling import SCHEDULE_CHANGED, SCHEDULER_CHANNEL
+
+        self._listen_task = asyncio.current_task()
+        while not self._stopping.is_set():
+            try:
+                async with get_bus().subscribe(SCHEDULER_CHANNEL) as events:
+                    async for event in events:
+                        ids = event.data.get("schedule_ids") or []
+                        if event.type == SCHEDULE_CHANGED and ids and self.is_leader:
+                            for schedule_id, due in await _load([str(i) for i in ids][:1000]):
+                                self.plan(schedule_id, due)
+            except asyncio.CancelledError:
+                return
+            except Exception as exc:  # Redis down, database blip: the resync covers the gap
+                logger.warning("scheduler bus listener: %s; listening again shortly", type(exc).__name__)
+            if not self._stopping.is_set():
+                await asyncio.sleep(1)
+
+
+def build_scheduler(*, background: bool = False) -> BaseScheduler:
     """Return the scheduler, configured but not started.
 
     Returns:
-        A ``BlockingScheduler`` in UTC with conservative job defaults (no pile-up of missed runs).
+        A ``BlockingScheduler`` (``BackgroundScheduler`` with ``background``) in UTC with a pool of
+        ``SCHEDULER_THREADS`` threads and conservative job defaults (no pile-up of missed runs).
     """
-    return BlockingScheduler(
+    cls = BackgroundScheduler if background else BlockingScheduler
+    return cls(
         timezone="UTC",
+        executors={"default": ThreadPoolExecutor(get_settings().scheduler_threads)},
         job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 60},
     )
+
+
+class InProcessScheduler:
+    """The scheduler inside another process (embedded mode): a background thread plus the keeper."""
+
+    def __init__(self) -> None:
+        self.scheduler = build_scheduler(background=True)
+        self.keeper = ScheduleKeeper(self.scheduler)
+
+    def start(self) -> InProcessScheduler:
+        """Start scheduling (it leads only if no other scheduler does); returns self."""
+        self.scheduler.start()
+        self.keeper.start()
+        logger.info("in-process scheduler started")
+        return self
+
+    def stop(self) -> None:
+        """Release the lead and stop."""
+        self.keeper.stop()
+        with contextlib.suppress(SchedulerNotRunningError):
+            self.scheduler.shutdown(wait=False)
 
 
 class _Runner:
@@ -126,7 +365,16 @@ def main(argv: list[str] | None = None) -> int:
         exit_after = _exit_after_from_env()
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    return _Runner(build_scheduler(), exit_after).run()
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    scheduler = build_scheduler()
+    keeper = ScheduleKeeper(scheduler)
+    runner = _Runner(scheduler, exit_after)
+    keeper.start()
+    try:
+        return runner.run()
+    finally:
+        keeper.stop()
+        logger.info("scheduler released its lease and exits")
 
 
 if __name__ == "__main__":

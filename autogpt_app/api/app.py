@@ -12,12 +12,18 @@ from autogpt_app.api import (
     credentials_routes,
     execution_routes,
     graph_routes,
+    library_routes,
     notification_routes,
+    schedule_routes,
+    store_routes,
 )
 from autogpt_app.api.errors import error_response, install_error_handlers
 
 API_PREFIX = "/api/v1"
-MAX_BODY_BYTES = 4 * 1024 * 1024  # agent files may be up to 2 MB
+MAX_BODY_BYTES = 4 * 1024 * 1024
+#: Agent file uploads may be up to 5 MB, plus the multipart envelope.
+FILE_BODY_BYTES = 6 * 1024 * 1024
+FILE_PATH_ENDINGS = ("/upload", "/upload/preview", "/import", "/import/preview")
 
 
 class BodySizeLimit:
@@ -32,9 +38,10 @@ class BodySizeLimit:
         if scope["type"] != "http" or not scope["path"].startswith(self.prefix):
             await self.app(scope, receive, send)
             return
-        too_large = error_response(413, "payload_too_large", f"Request body is larger than {self.max_bytes} bytes.")
+        max_bytes = FILE_BODY_BYTES if scope["path"].rstrip("/").endswith(FILE_PATH_ENDINGS) else self.max_bytes
+        too_large = error_response(413, "payload_too_large", f"Request body is larger than {max_bytes} bytes.")
         for name, value in scope.get("headers", []):
-            if name == b"content-length" and value.isdigit() and int(value) > self.max_bytes:
+            if name == b"content-length" and value.isdigit() and int(value) > max_bytes:
                 await too_large(scope, receive, send)
                 return
         received = 0
@@ -44,7 +51,7 @@ class BodySizeLimit:
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > self.max_bytes:
+                if received > max_bytes:
                     raise _TooLarge
             return message
 
@@ -77,6 +84,9 @@ def build_api() -> FastAPI:
         graph_routes.router,
         execution_routes.router,
         notification_routes.router,
+        store_routes.router,
+        library_routes.router,
+        schedule_routes.router,
     )
     for router in routers:
         api.include_router(router, prefix=API_PREFIX)

@@ -13,6 +13,7 @@ from autogpt_app.graphs import service
 from autogpt_app.graphs.models import GraphPublic, GraphVersionSummary
 from autogpt_app.graphs.portable import MAX_IMPORT_BYTES
 from autogpt_app.graphs.validation import validate_graph
+from autogpt_app.library import service as library
 
 blocks_router = APIRouter(prefix="/blocks", tags=["blocks"])
 router = APIRouter(prefix="/graphs", tags=["graphs"])
@@ -45,8 +46,10 @@ async def graphs(
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=GraphPublic)
 async def create(body: GraphBody, user: CurrentUser, session: SessionDep) -> GraphPublic:
-    """Create an agent from a JSON body; invalid graphs answer 422 with every problem in ``details``."""
-    return await service.create_graph(session, user, service.parse_spec(body))
+    """Create an agent from a JSON body (and add it to the library); invalid graphs answer 422 with every problem."""
+    graph = await service.create_graph(session, user, service.parse_spec(body))
+    await library.add_graph(session, user, graph.id, source="created")
+    return graph
 
 
 @router.post("/validate")
@@ -80,7 +83,9 @@ async def import_preview(request: Request, _user: CurrentUser) -> dict[str, Any]
 async def import_file(request: Request, user: CurrentUser, session: SessionDep) -> GraphPublic:
     """Create an agent from a file: multipart field ``file``, or the raw JSON/YAML body."""
     data, filename = await _upload_bytes(request)
-    return await service.import_graph(session, user, data, filename=filename)
+    graph = await service.import_graph(session, user, data, filename=filename)
+    await library.add_graph(session, user, graph.id, source="upload")
+    return graph
 
 
 @router.get("/{graph_id}", response_model=GraphPublic)

@@ -23,6 +23,7 @@ from autogpt_app.executions.models import (
     NodeExecutionPublic,
 )
 from autogpt_app.graphs.service import get_graph
+from autogpt_app.library import service as library
 from autogpt_app.timeutil import utcnow
 
 MAX_INPUT_CHARS = 1_000_000
@@ -173,6 +174,7 @@ async def add_graph_execution(
     )
     session.add(execution)
     await session.flush()
+    await library.record_run(session, graph.id, user.id)
     after_commit(session, lambda: _enqueue(execution.id))
     return _public(execution)
 

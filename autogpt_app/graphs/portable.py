@@ -20,9 +20,10 @@ from autogpt_app.blocks.registry import find_block
 from autogpt_app.blocks.sdk import CredentialsRef
 from autogpt_app.errors import InvalidInput
 from autogpt_app.graphs.spec import GraphSpec
+from autogpt_app.library.uploads import MAX_UPLOAD_BYTES, safe_yaml_load
 
 FORMAT = "agpt-graph/1"
-MAX_IMPORT_BYTES = 2 * 1024 * 1024
+MAX_IMPORT_BYTES = MAX_UPLOAD_BYTES
 #: Input keys whose values are secrets wherever they appear; exports drop them.
 _SECRET_KEYS = {"api_key", "password", "secret", "token", "access_token", "refresh_token", "client_secret"}
 
@@ -42,11 +43,13 @@ def parse_document(data: bytes | str, *, filename: str = "") -> dict[str, Any]:
         raise InvalidInput("The file is not UTF-8 text.", code="invalid_file") from None
     is_yaml = filename.lower().endswith((".yaml", ".yml")) or not text.lstrip().startswith(("{", "["))
     try:
-        document = yaml.safe_load(text) if is_yaml else json.loads(text)
+        document = safe_yaml_load(text) if is_yaml else json.loads(text)
     except json.JSONDecodeError as exc:
         raise InvalidInput(
             f"The file is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg}).", code="invalid_file"
         ) from None
+    except RecursionError:
+        raise InvalidInput("The file is nested too deeply.", code="invalid_file") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""

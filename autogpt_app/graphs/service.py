@@ -86,6 +86,22 @@ async def create_graph(session: AsyncSession, user: User, spec: GraphSpec) -> Gr
     return _public(graph, row)
 
 
+async def published_spec(session: AsyncSession, graph_id: str, version: int) -> GraphSpec:
+    """INTERNAL: the spec of a version that the marketplace has published, whoever owns it.
+
+    Only the store calls this, for listings an admin approved; everything user-facing goes
+    through the owner-checked functions.
+    """
+    row = (
+        await session.execute(
+            select(GraphVersion).where(GraphVersion.graph_id == graph_id, GraphVersion.version == version)
+        )
+    ).scalar_one_or_none()
+    if row is None:
+        raise NotFound("This agent version is no longer available.", code="graph_version_not_found")
+    return spec_of(row)
+
+
 async def _owned_graph(session: AsyncSession, user: User, graph_id: str) -> Graph:
     graph = await session.get(Graph, graph_id)
     if graph is None or graph.owner_id != user.id:

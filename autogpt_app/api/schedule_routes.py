@@ -1,0 +1,144 @@
+"""``/schedules``: the caller's cron schedules of agents — list, create, read, change, pause, resume, delete."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Path, Query, Response, status
+from pydantic import BaseModel, Field
+
+from autogpt_app.api.deps import CurrentUser, SessionDep
+from autogpt_app.errors import InvalidInput
+from autogpt_app.scheduling import cron as cronlib
+from autogpt_app.scheduling import service
+from autogpt_app.scheduling.models import MAX_CRON, MAX_NAME, MAX_TIMEZONE, CronPreview, SchedulePublic
+
+router = APIRouter(prefix="/schedules", tags=["schedules"])
+
+ScheduleId = Annotated[str, Path(max_length=64)]
+
+
+class Preset(BaseModel):
+    """A common schedule instead of a cron expression."""
+
+    kind: Literal["hourly", "daily", "weekdays", "weekly"]
+    hour: int = Field(default=0, ge=0, le=23)
+    minute: int = Field(default=0, ge=0, le=59)
+    day_of_week: int | str = Field(default=1, description="0 or 7 = Sunday … 6 = Saturday, or 'mon'…")
+
+
+class ScheduleCreate(BaseModel):
+    graph_id: str = Field(max_length=64)
+    graph_version: int | None = Field(default=None, ge=1, description="None runs the active version")
+    name: str = Field(max_length=MAX_NAME * 2)
+    cron: str | None = Field(default=None, max_length=MAX_CRON, description="5 fields, e.g. '0 8 * * 1-5'")
+    preset: Preset | None = None
+    timezone: str = Field(default="UTC", max_length=MAX_TIMEZONE * 2)
+    inputs: dict[str, Any] = Field(default_factory=dict)
+    credentials: dict[str, str] = Field(default_factory=dict, description="need key → credential id")
+
+
+class ScheduleUpdate(BaseModel):
+    name: str | None = Field(default=None, max_length=MAX_NAME * 2)
+    cron: str | None = Field(default=None, max_length=MAX_CRON)
+    preset: Preset | None = None
+    timezone: str | None = Field(default=None, max_length=MAX_TIMEZONE * 2)
+    inputs: dict[str, Any] | None = None
+    credentials: dict[str, str] | None = None
+    graph_version: int | None = Field(default=None, ge=1)
+    is_active: bool | None = None
+
+
+def _cron(cron: str | None, preset: Preset | None, *, required: bool) -> str | None:
+    if cron is not None and preset is not None:
+        raise InvalidInput("Give either a cron expression or a preset, not both.", code="invalid_cron")
+    if preset is not None:
+        return cronlib.from_preset(preset.kind, hour=preset.hour, minute=preset.minute, day_of_week=preset.day_of_week)
+    if cron is None and required:
+        raise InvalidInput("Give a cron expression (e.g. '0 8 * * 1-5') or a preset.", code="invalid_cron")
+    return cron
+
+
+@router.get("", response_model=list[SchedulePublic])
+async def list_schedules(
+    user: CurrentUser,
+    session: SessionDep,
+    graph_id: Annotated[str | None, Query(max_length=64)] = None,
+    offset: Annotated[int, Query(ge=0)] = 0,
+    limit: Annotated[int, Query(ge=1, le=service.MAX_PAGE)] = 50,
+) -> list[SchedulePublic]:
+    """The caller's schedules (``?graph_id=`` for one agent's), newest first, with words and next runs."""
+    return await service.list_schedules(session, user, offset=offset, limit=limit, graph_id=graph_id)
+
+
+@router.post("", status_code=status.HTTP_201_CREATED, response_model=SchedulePublic)
+async def create_schedule(body: ScheduleCreate, user: CurrentUser, session: SessionDep) -> SchedulePublic:
+    """Schedule one of the caller's agents; inputs and credentials are checked as for a run."""
+    return await service.create_schedule(
+        session,
+        user,
+        graph_id=body.graph_id,
+        graph_version=body.graph_version,
+        name=body.name,
+        cron=_cron(body.cron, body.preset, required=True) or "",
+        timezone=body.timezone,
+        inputs=body.inputs,
+        credentials=body.credentials,
+    )
+
+
+@router.get("/describe", response_model=CronPreview)
+async def describe(
+    _user: CurrentUser,
+    cron: Annotated[str, Query(max_length=MAX_CRON)],
+    timezone: Annotated[str, Query(max_length=MAX_TIMEZONE * 2)] = "UTC",
+) -> CronPreview:
+    """A cron expression in words and its next five run times in ``timezone`` (for the form; saves nothing)."""
+    return service.describe_cron(cron, timezone)
+
+
+@router.get("/{schedule_id}", response_model=SchedulePublic)
+async def get_schedule(schedule_id: ScheduleId, user: CurrentUser, session: SessionDep) -> SchedulePublic:
+    """One of the caller's schedules."""
+    return await service.get_schedule(session, user, schedule_id)
+
+
+@router.patch("/{schedule_id}", response_model=SchedulePublic)
+async def update_schedule(
+    schedule_id: ScheduleId, body: ScheduleUpdate, user: CurrentUser, session: SessionDep
+) -> SchedulePublic:
+    """Change a schedule; only the fields sent change (``graph_version: null`` follows the active version)."""
+    extra: dict[str, Any] = {}
+    if "graph_version" in body.model_fields_set:
+        extra["graph_version"] = body.graph_version
+    return await service.update_schedule(
+        session,
+        user,
+        schedule_id,
+        name=body.name,
+        cron=_cron(body.cron, body.preset, required=False),
+        timezone=body.timezone,
+        inputs=body.inputs,
+        credentials=body.credentials,
+        is_active=body.is_active,
+        **extra,
+    )
+
+
+@router.delete("/{schedule_id}", status_code=status.HTTP_204_NO_CONTENT)
+async def delete_schedule(schedule_id: ScheduleId, user: CurrentUser, session: SessionDep) -> Response:
+    """Delete one of the caller's schedules (its past runs stay)."""
+    await service.delete_schedule(session, user, schedule_id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.post("/{schedule_id}/pause", response_model=SchedulePublic)
+async def pause_schedule(schedule_id: ScheduleId, user: CurrentUser, session: SessionDep) -> SchedulePublic:
+    """Stop firing until resumed."""
+    return await service.pause_schedule(session, user, schedule_id)
+
+
+@router.post("/{schedule_id}/resume", response_model=SchedulePublic)
+async def resume_schedule(schedule_id: ScheduleId, user: CurrentUser, session: SessionDep) -> SchedulePublic:
+    """Fire again from the next occurrence after now (missed runs are not caught up)."""
+    return await service.resume_schedule(session, user, schedule_id)

@@ -1,0 +1,472 @@
+"""A user's library: add, list (server-side pages), read, rename, favourite, archive, delete, upload, export.
+
+Functions take the session first and flush; the caller commits. Every id is owner-checked: another
+user's library agent (or graph) answers :class:`NotFound`, exactly like an unknown one. Deleting a
+library agent removes it from the library only; the graph and its run history stay.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import zipfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy import delete as sql_delete
+from sqlalchemy import update as sql_update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from autogpt_app.auth.models import User
+from autogpt_app.auth.permissions import Permission, require_permission
+from autogpt_app.errors import InvalidInput, NotFound
+from autogpt_app.graphs import service as graphs
+from autogpt_app.graphs.models import Graph, GraphVersion
+from autogpt_app.library import uploads
+from autogpt_app.library.models import (
+    MAX_NAME,
+    SUMMARY_DESCRIPTION,
+    LibraryAgent,
+    LibraryAgentDetail,
+    LibraryAgentSummary,
+    LibraryPage,
+    LibrarySource,
+)
+from autogpt_app.timeutil import utcnow
+
+__all__ = [
+    "ExportFile",
+    "add_graph",
+    "bulk",
+    "delete",
+    "export",
+    "find_by_listing",
+    "get_agent",
+    "list_library",
+    "preview_upload",
+    "record_run",
+    "update",
+    "upload",
+]
+
+SORTS = ("updated", "name", "created", "last_run", "run_count")
+BULK_ACTIONS = ("favorite", "unfavorite", "archive", "unarchive", "delete")
+EXPORT_FORMATS = ("json", "yaml")
+MAX_PAGE = 100
+MAX_BULK = 500
+MAX_EXPORT = 100
+MAX_QUERY = 200
+
+_A = LibraryAgent
+_ORDER = {
+    "updated": (_A.updated_at.desc(), _A.id),
+    "name": (func.lower(_A.name), _A.id),
+    "created": (_A.created_at.desc(), _A.id),
+    "last_run": (_A.last_run_at.desc().nulls_last(), _A.id),
+    "run_count": (_A.run_count.desc(), _A.last_run_at.desc().nulls_last(), _A.id),
+}
+
+
+def _not_found() -> NotFound:
+    return NotFound("No such agent in your library.", code="library_agent_not_found")
+
+
+def _short(text: str, limit: int = SUMMARY_DESCRIPTION) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _summary(row: LibraryAgent, input_count: int) -> LibraryAgentSummary:
+    return LibraryAgentSummary(
+        id=row.id,
+        graph_id=row.graph_id,
+        graph_version=row.graph_version,
+        source=row.source,
+        store_listing_id=row.store_listing_id,
+        name=row.name,
+        description=_short(row.description),
+        is_favorite=row.is_favorite,
+        is_archived=row.is_archived,
+        run_count=row.run_count,
+        last_run_at=row.last_run_at,
+        input_count=input_count,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+    )
+
+
+async def _input_counts(session: AsyncSession, ids: Sequence[str]) -> dict[str, int]:
+    """How many inputs the running version (pinned or active) of each library agent asks for."""
+    if not ids:
+        return {}
+    rows = await session.execute(
+        select(_A.id, GraphVersion.input_schema)
+        .join(Graph, Graph.id == _A.graph_id)
+        .join(
+            GraphVersion,
+            and_(
+                GraphVersion.graph_id == _A.graph_id,
+                GraphVersion.version == func.coalesce(_A.graph_version, Graph.active_version),
+            ),
+        )
+        .where(_A.id.in_(list(ids)))
+    )
+    return {agent_id: len((schema or {}).get("properties") or {}) for agent_id, schema in rows.all()}
+
+
+async def _summaries(session: AsyncSession, rows: Sequence[LibraryAgent]) -> list[LibraryAgentSummary]:
+    counts = await _input_counts(session, [r.id for r in rows])
+    return [_summary(r, counts.get(r.id, 0)) for r in rows]
+
+
+async def _owned(session: AsyncSession, user: User, agent_id: str) -> LibraryAgent:
+    row = await session.get(LibraryAgent, agent_id)
+    if row is None or row.user_id != user.id:
+        raise _not_found()
+    return row
+
+
+async def _owned_many(session: AsyncSession, user: User, ids: Sequence[str], limit: int) -> list[str]:
+    """Deduplicate ``ids`` and check that every one is the user's; all or nothing."""
+    wanted = list(dict.fromkeys(str(i) for i in ids))
+    if not wanted:
+        raise InvalidInput("Choose at least one agent.", code="no_agents_selected")
+    if len(wanted) > limit:
+        raise InvalidInput(f"Choose at most {limit} agents at a time.", code="too_many_agents")
+    found = set((await session.execute(select(_A.id).where(_A.user_id == user.id, _A.id.in_(wanted)))).scalars().all())
+    if len(found) != len(wanted):
+        raise NotFound(
+            "Some of the chosen agents are not in your library; nothing was changed.",
+            code="library_agent_not_found",
+        )
+    return wanted
+
+
+def _source(source: str) -> str:
+    try:
+        return LibrarySource(source).value
+    except ValueError:
+        raise InvalidInput(
+            "An agent comes from the marketplace, an upload, or was created here.", code="invalid_source"
+        ) from None
+
+
+async def add_graph(
+    session: AsyncSession,
+    user: User,
+    graph_id: str,
+    *,
+    source: str,
+    store_listing_id: str | None = None,
+    graph_version: int | None = None,
+) -> LibraryAgentSummary:
+    """Put one of the user's agents in their library, or return the entry it already has.
+
+    ``graph_version`` pins a version; None follows the graph's active version. Adding an archived
+    entry again brings it back from the archive.
+
+    Raises:
+        NotFound: not the user's graph (or no such version).
+    """
+    require_permission(user, Permission.USE_PLATFORM)
+    source = _source(source)
+    existing = await _by_graph(session, user.id, graph_id)
+    if existing is None:
+        graph = await graphs.get_graph(session, user, graph_id, graph_version)
+        row = LibraryAgent(
+            user_id=user.id,
+            graph_id=graph.id,
+            graph_version=graph_version,
+            source=source,
+            store_listing_id=store_listing_id,
+            name=graph.name[:MAX_NAME],
+            description=graph.description,
+        )
+        # Two concurrent adds of the same agent: the second insert does nothing and reads the first.
+        insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+        await session.execute(
+            insert(LibraryAgent)
+            .values(**row.model_dump())
+            .on_conflict_do_nothing(index_elements=["user_id", "graph_id"])
+        )
+        existing = await _by_graph(session, user.id, graph_id)
+        assert existing is not None  # inserted now, or by the concurrent add
+    elif existing.is_archived:
+        existing.is_archived = False
+        existing.updated_at = utcnow()
+        session.add(existing)
+        await session.flush()
+    return (await _summaries(session, [existing]))[0]
+
+
+async def _by_graph(session: AsyncSession, user_id: str, graph_id: str) -> LibraryAgent | None:
+    return (
+        await session.execute(select(LibraryAgent).where(_A.user_id == user_id, _A.graph_id == graph_id))
+    ).scalar_one_or_none()
+
+
+async def add_from_listing(session: AsyncSession, user: User, slug_or_id: str) -> LibraryAgentSummary:
+    """Add a marketplace agent to the user's library: the user gets their own copy of the approved
+    version (sub-agents included), linked to the listing; adding it again returns the same entry.
+
+    Raises:
+        NotFound: no approved listing with this slug or id.
+    """
+    from autogpt_app.store.models import StoreListingVersion
+    from autogpt_app.store.ratings import visible_listing
+
+    require_permission(user, Permission.USE_PLATFORM)
+    listing = await visible_listing(session, slug_or_id)
+    existing = await find_by_listing(session, user, listing.id)
+    if existing is not None:
+        return existing
+    version = await session.get(StoreListingVersion, listing.active_version_id or "")
+    if version is None:
+        raise NotFound("No such agent in the marketplace.", code="listing_not_found")
+    spec = await graphs.published_spec(session, version.graph_id, version.graph_version)
+    copy = await graphs.create_with_subgraphs(session, user, spec)
+    return await add_graph(session, user, copy.id, source="marketplace", store_listing_id=listing.id)
+
+
+async def find_by_listing(session: AsyncSession, user: User, store_listing_id: str) -> LibraryAgentSummary | None:
+    """The user's library entry added from a store listing, if any (the store's "already added" check)."""
+    row = (
+        (
+            await session.execute(
+                select(LibraryAgent)
+                .where(_A.user_id == user.id, _A.store_listing_id == store_listing_id)
+                .order_by(_A.created_at.desc(), _A.id)
+            )
+        )
+        .scalars()
+        .first()
+    )
+    return None if row is None else (await _summaries(session, [row]))[0]
+
+
+def _conditions(user: User, query: str, favorites: bool | None, archived: bool | None) -> list:
+    conditions = [_A.user_id == user.id]
+    if archived is not None:
+        conditions.append(_A.is_archived == archived)
+    if favorites is not None:
+        conditions.append(_A.is_favorite == favorites)
+    for word in " ".join((query or "").split())[:MAX_QUERY].split(" "):
+        if word:
+            pattern = "%" + word.replace("/", "//").replace("%", "/%").replace("_", "/_") + "%"
+            conditions.append(or_(_A.name.ilike(pattern, escape="/"), _A.description.ilike(pattern, escape="/")))
+    return conditions
+
+
+async def list_library(
+    session: AsyncSession,
+    user: User,
+    *,
+    query: str = "",
+    favorites: bool | None = None,
+    archived: bool | None = False,
+    sort: str = "updated",
+    offset: int = 0,
+    limit: int = 24,
+) -> LibraryPage:
+    """One page of the user's library, matching every word of ``query`` in the name or description.
+
+    ``favorites``/``archived``: True only those, False none of those, None both.
+
+    Raises:
+        InvalidInput: unknown ``sort``.
+    """
+    if sort not in _ORDER:
+        raise InvalidInput(f"Sort by one of: {', '.join(SORTS)}.", code="invalid_sort")
+    offset, limit = max(0, offset), max(1, min(limit, MAX_PAGE))
+    conditions = _conditions(user, query, favorites, archived)
+    total = (await session.execute(select(func.count()).select_from(_A).where(*conditions))).scalar_one()
+    page = select(LibraryAgent).where(*conditions).order_by(*_ORDER[sort]).offset(offset).limit(limit)
+    rows = (await session.execute(page)).scalars().all()
+    return LibraryPage(items=await _summaries(session, rows), total=total, offset=offset, limit=limit)
+
+
+async def get_agent(session: AsyncSession, user: User, agent_id: str) -> LibraryAgentDetail:
+    """One library agent with the schemas of the version that runs (for the run form)."""
+    row = await _owned(session, user, agent_id)
+    graph = await graphs.get_graph(session, user, row.graph_id, row.graph_version)
+    summary = _summary(row, len(graph.input_schema.get("properties") or {}))
+    return LibraryAgentDetail(
+        **summary.model_dump(exclude={"description"}),
+        description=row.description,
+        version=graph.version,
+        active_version=graph.active_version,
+        latest_version=graph.latest_version,
+        input_schema=graph.input_schema,
+        output_schema=graph.output_schema,
+        credentials_input_schema=graph.credentials_input_schema,
+    )
+
+
+async def update(
+    session: AsyncSession,
+    user: User,
+    agent_id: str,
+    *,
+    is_favorite: bool | None = None,
+    is_archived: bool | None = None,
+    name: str | None = None,
+) -> LibraryAgentSummary:
+    """Favourite/unfavourite, archive/unarchive or rename one library agent.
+
+    Raises:
+        InvalidInput: an empty or too long name.
+    """
+    row = await _owned(session, user, agent_id)
+    if name is not None:
+        clean = " ".join(str(name).split())
+        if not clean:
+            raise InvalidInput("An agent needs a name.", code="invalid_name")
+        if len(clean) > MAX_NAME:
+            raise InvalidInput(f"A name is at most {MAX_NAME} characters.", code="invalid_name")
+        row.name = clean
+    if is_favorite is not None:
+        row.is_favorite = bool(is_favorite)
+    if is_archived is not None:
+        row.is_archived = bool(is_archived)
+        if row.is_archived:  # an archived agent does not keep running on its schedules
+            from autogpt_app.scheduling import service as schedules  # scheduling depends on runs, runs on us
+
+            await schedules.pause_for_graph(session, row.graph_id, user_id=user.id)
+    if name is not None or is_favorite is not None or is_archived is not None:
+        row.updated_at = utcnow()
+        session.add(row)
+        await session.flush()
+    return (await _summaries(session, [row]))[0]
+
+
+async def bulk(session: AsyncSession, user: User, ids: Sequence[str], action: str) -> int:
+    """Apply one action to several library agents; any unknown or other user's id changes nothing.
+
+    Returns how many agents were changed.
+
+    Raises:
+        InvalidInput: unknown action, no ids, or too many.
+        NotFound: one of the ids is not in the user's library.
+    """
+    if action not in BULK_ACTIONS:
+        raise InvalidInput(f"The action is one of: {', '.join(BULK_ACTIONS)}.", code="invalid_action")
+    wanted = await _owned_many(session, user, ids, MAX_BULK)
+    where = (_A.user_id == user.id, _A.id.in_(wanted))
+    if action in ("archive", "delete"):
+        from autogpt_app.scheduling import service as schedules  # scheduling depends on runs, runs on us
+
+        graph_ids = (await session.execute(select(_A.graph_id).where(*where))).scalars().all()
+        for graph_id in graph_ids:  # schedules follow their agent, in the same transaction
+            if action == "delete":
+                await schedules.delete_for_graph(session, graph_id, user_id=user.id)
+            else:
+                await schedules.pause_for_graph(session, graph_id, user_id=user.id)
+    if action == "delete":
+        await session.execute(sql_delete(LibraryAgent).where(*where))
+    else:
+        field = "is_favorite" if action.endswith("favorite") else "is_archived"
+        value = not action.startswith("un")
+        await session.execute(sql_update(LibraryAgent).where(*where).values({field: value, "updated_at": utcnow()}))
+    await session.flush()
+    return len(wanted)
+
+
+async def delete(session: AsyncSession, user: User, agent_id: str) -> None:
+    """Remove one agent from the user's library (the graph and its runs stay)."""
+    row = await _owned(session, user, agent_id)
+    from autogpt_app.scheduling import service as schedules  # scheduling depends on runs, runs on us
+
+    await schedules.delete_for_graph(session, row.graph_id, user_id=user.id)
+    await session.delete(row)
+    await session.flush()
+
+
+async def upload(session: AsyncSession, user: User, data: bytes, filename: str) -> LibraryAgentDetail:
+    """Create an agent from a JSON/YAML file (ours or an AutoGPT export) and add it to the library.
+
+    All or nothing: a refused file writes nothing (the caller rolls back on the error).
+
+    Raises:
+        InvalidInput: too large, not JSON/YAML, malformed, a YAML bomb, unsupported blocks, invalid graph.
+    """
+    require_permission(user, Permission.USE_PLATFORM)
+    uploads.check_upload(data, filename)
+    graph = await graphs.import_graph(session, user, data, filename=filename)
+    entry = await add_graph(session, user, graph.id, source=LibrarySource.UPLOAD.value)
+    return await get_agent(session, user, entry.id)
+
+
+def preview_upload(data: bytes, filename: str) -> dict:
+    """Check a file as :func:`upload` would and describe it (name, inputs, credentials, blocks), saving nothing."""
+    uploads.check_upload(data, filename)
+    return graphs.preview_import(data, filename=filename)
+
+
+@dataclass(frozen=True)
+class ExportFile:
+    """A download: its file name, bytes and media type."""
+
+    filename: str
+    content: bytes
+    media_type: str
+
+
+async def export(
+    session: AsyncSession, user: User, ids: Sequence[str], fmt: str = "json", *, as_zip: bool | None = None
+) -> ExportFile:
+    """Export library agents without secrets: one agent as its JSON/YAML file, several as a zip.
+
+    ``as_zip`` forces a zip (True) or a single file (False, one id only); None decides by count.
+
+    Raises:
+        InvalidInput: unknown format, no ids, or too many.
+        NotFound: one of the ids is not in the user's library (nothing is exported).
+    """
+    if fmt not in EXPORT_FORMATS:
+        raise InvalidInput("Export as json or yaml.", code="invalid_format")
+    wanted = await _owned_many(session, user, ids, MAX_EXPORT)
+    rows = {r.id: r for r in (await session.execute(select(LibraryAgent).where(_A.id.in_(wanted)))).scalars().all()}
+    files = [
+        await graphs.export_graph(session, user, rows[i].graph_id, version=rows[i].graph_version, as_yaml=fmt == "yaml")
+        for i in wanted
+    ]
+    zipped = len(files) > 1 if as_zip is None else as_zip
+    if not zipped:
+        if len(files) > 1:
+            raise InvalidInput("Several agents are exported as a zip.", code="invalid_format")
+        filename, text = files[0]
+        media = "application/yaml" if fmt == "yaml" else "application/json"
+        return ExportFile(filename, text.encode("utf-8"), media)
+    buffer = io.BytesIO()
+    used: set[str] = set()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for filename, text in files:
+            stem, _, extension = filename.rpartition(".")
+            unique, n = filename, 1
+            while unique in used:
+                n += 1
+                unique = f"{stem}-{n}.{extension}"
+            used.add(unique)
+            archive.writestr(unique, text)
+    return ExportFile("agents.zip", buffer.getvalue(), "application/zip")
+
+
+async def record_run(session: AsyncSession, graph_id: str, user_id: str) -> None:
+    """Count a run of ``graph_id`` by ``user_id`` in their library entry, if there is one, and in the
+    marketplace listing it was added from, so listing pages show run counts without scanning runs."""
+    listing_id = (
+        await session.execute(
+            sql_update(LibraryAgent)
+            .where(_A.user_id == user_id, _A.graph_id == graph_id)
+            .values(run_count=_A.run_count + 1, last_run_at=utcnow())
+            .returning(_A.store_listing_id)
+        )
+    ).scalar_one_or_none()
+    if listing_id:
+        from autogpt_app.store import service as store
+
+        # The listing may have been removed since; the run still counts in the library.
+        with contextlib.suppress(NotFound):
+            await store.record_run(session, listing_id)

@@ -1,0 +1,345 @@
+"""Marketplace search: one function, one result shape, on PostgreSQL and on SQLite.
+
+PostgreSQL
+    ``websearch_to_tsquery('english', q)`` (words, "quoted phrases", ``or``, ``-word``) against the
+    stored generated ``search_vector`` (name A > subheading B > description C > categories D, GIN
+    index), ranked by ``ts_rank_cd``. When that finds nothing, a ``pg_trgm`` fallback takes the
+    100 names and the 100 subheadings nearest to the query (``q <% name``, i.e. word similarity
+    ≥ 0.4, ordered by ``q <<-> name`` from GiST trigram indexes: bounded work however common the
+    letters are) and ranks them by similarity, which forgives typos ("calcualtor") and half-typed
+    words.
+SQLite
+    The same query syntax translated to an FTS5 expression (:func:`fts5_query`) over
+    ``store_listings_fts`` (porter stemming, like PostgreSQL's english stemmer), ranked by
+    ``bm25()`` with weights 1.0 / 0.4 / 0.2 / 0.1 in the same column order as PostgreSQL's A–D
+    defaults. The fallback asks the trigram FTS5 table ``store_listings_trgm`` for at most 200
+    listings sharing trigrams with the query, scores their names and subheadings word by word in
+    Python (:func:`fuzzy_score`) and keeps those scoring ≥ 0.75.
+
+Both paths return :class:`SearchPage`; filters (category, creator, featured), sorts and paging
+behave the same, and only approved, visible listings (``is_active``) are ever returned. A fuzzy
+page's ``total`` counts the candidates kept (a few hundred at most), not every similar listing.
+Without a query, listings are read in the order of an index per sort (see ``models``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Float, Select, String, func, literal, literal_column, select, table, text, type_coerce
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from autogpt_app.errors import InvalidInput
+from autogpt_app.store.models import Creator, ListingSummary, SearchPage, StoreListing
+from autogpt_app.store.query_text import fts5_query, fuzzy_score, meaningful_words, trigram_query
+
+__all__ = [
+    "SORTS",
+    "SearchPage",
+    "fts5_query",
+    "fuzzy_score",
+    "has_category",
+    "search_listings",
+    "summaries",
+    "summary_select",
+]
+
+SORTS = ("relevance", "rating", "runs", "name", "updated")
+MAX_QUERY = 200
+MAX_PAGE = 100
+MAX_OFFSET = 10_000
+PG_WORD_SIMILARITY = 0.4
+FUZZY_CANDIDATES = 200
+PG_FUZZY_NEAREST = 100
+SQLITE_FUZZY_THRESHOLD = 0.75
+#: bm25 weights per FTS5 column (name, subheading, description, categories): PostgreSQL's A–D.
+BM25_WEIGHTS = "1.0, 0.4, 0.2, 0.1"
+
+_ROWID = literal_column("store_listings.rowid")
+
+
+def _fts_hits(fts_table: str, expression: str, rank: str):
+    """``(hit_rowid, rank)`` of an FTS5 match, materialized first: FTS5 ranking functions only work
+    in a query on the FTS table itself (not beside a window function or after a join reorder)."""
+    return (
+        select(literal_column("rowid").label("hit_rowid"), literal_column(rank).label("rank"))
+        .select_from(table(fts_table))
+        .where(literal_column(fts_table).op("MATCH")(expression))
+        .cte(f"{fts_table}_hits")
+        .prefix_with("MATERIALIZED")
+    )
+
+
+_SUMMARY_COLUMNS = (
+    StoreListing.id,
+    StoreListing.slug,
+    StoreListing.name,
+    StoreListing.subheading,
+    StoreListing.categories,
+    StoreListing.image_url,
+    StoreListing.featured,
+    StoreListing.run_count,
+    StoreListing.rating_sum,
+    StoreListing.rating_count,
+    StoreListing.updated_at,
+    Creator.username,
+    Creator.name.label("creator_name"),
+)
+
+#: Sort keys per sort: (expression, descending); the listing id always breaks ties.
+Key = tuple[Any, bool]
+_SORT_KEYS: dict[str, list[Key]] = {
+    "rating": [
+        (StoreListing.rating_average, True),
+        (StoreListing.rating_count, True),
+        (StoreListing.run_count, True),
+    ],
+    "runs": [(StoreListing.run_count, True), (StoreListing.rating_average, True)],
+    "name": [(func.lower(StoreListing.name), False), (StoreListing.name, False)],
+    "updated": [(StoreListing.updated_at, True)],
+    "relevance": [(StoreListing.featured, True), (StoreListing.run_count, True)],
+}
+
+
+def summaries(rows: Any) -> list[ListingSummary]:
+    """Turn rows selected with the summary columns into :class:`ListingSummary` items."""
+    return [
+        ListingSummary(
+            id=r.id,
+            slug=r.slug,
+            name=r.name,
+            subheading=r.subheading,
+            categories=list(r.categories or []),
+            image_url=r.image_url,
+            featured=r.featured,
+            creator_username=r.username,
+            creator_name=r.creator_name,
+            run_count=r.run_count,
+            rating_average=round(r.rating_sum / r.rating_count, 2) if r.rating_count else None,
+            rating_count=r.rating_count,
+            updated_at=r.updated_at,
+        )
+        for r in rows
+    ]
+
+
+def summary_select(*extra: Any) -> Select:
+    """``SELECT`` of the summary columns (plus ``extra``) from visible listings joined to creators."""
+    return (
+        select(*_SUMMARY_COLUMNS, *extra)
+        .join(Creator, Creator.id == StoreListing.creator_id)
+        .where(StoreListing.is_active.is_(True))
+    )
+
+
+def has_category(dialect: str, category: str):
+    """A condition: the listing's JSON category list contains ``category``."""
+    if dialect == "postgresql":
+        return type_coerce(StoreListing.categories, JSONB).contains([category])  # GIN jsonb_path_ops
+    values = func.json_each(StoreListing.categories).table_valued("value")
+    return select(1).select_from(values).where(values.c.value == category).exists()
+
+
+def _filters(dialect: str, category: str | None, creator: str | None, featured: bool | None) -> list:
+    conditions = []
+    if category:
+        conditions.append(has_category(dialect, category))
+    if creator:  # a subquery, so every condition is on store_listings alone
+        creator_id = select(Creator.id).where(Creator.username == creator.strip().lower()).scalar_subquery()
+        conditions.append(StoreListing.creator_id == creator_id)
+    if featured is not None:
+        conditions.append(StoreListing.featured.is_(featured))
+    return conditions
+
+
+def _clean(query: str, sort: str, offset: int, limit: int) -> tuple[str, int, int]:
+    query = " ".join(str(query or "").split())
+    if len(query) > MAX_QUERY:
+        raise InvalidInput(f"A search may be at most {MAX_QUERY} characters.", code="invalid_query")
+    if sort not in SORTS:
+        raise InvalidInput(f"Sort by one of: {', '.join(SORTS)}.", code="invalid_sort")
+    if offset > MAX_OFFSET:
+        raise InvalidInput(f"Results are paged up to offset {MAX_OFFSET}; narrow the search.", code="invalid_offset")
+    return query, max(0, offset), min(max(1, limit), MAX_PAGE)
+
+
+def _order(keys: list[Key], columns: list | None = None) -> list:
+    exprs = columns if columns is not None else [expr for expr, _ in keys]
+    return [e.desc() if descending else e for e, (_, descending) in zip(exprs, keys, strict=True)]
+
+
+async def _browse(
+    session: AsyncSession, conditions: list, keys: list[Key], offset: int, limit: int
+) -> tuple[list[ListingSummary], int]:
+    """No query: a count and one ordered page (indexes on ``is_active`` + the sort column can serve it)."""
+    visible = [StoreListing.is_active.is_(True), *conditions]
+    total = int((await session.execute(select(func.count()).select_from(StoreListing).where(*visible))).scalar_one())
+    if total <= offset:
+        return [], total
+    statement = summary_select().where(*conditions).order_by(*_order(keys), StoreListing.id).offset(offset).limit(limit)
+    return summaries((await session.execute(statement)).all()), total
+
+
+async def _matched_page(
+    session: AsyncSession, source: Any, conditions: list, keys: list[Key], offset: int, limit: int
+) -> tuple[list[ListingSummary], int]:
+    """One page of a search's matches, best first, with their total — one statement in three steps.
+
+    1. ``hits``: a materialized CTE of each match's id and sort keys, so a score (``ts_rank_cd``,
+       ``bm25``, similarity) is computed once per match and the wide ``tsvector`` goes no further;
+    2. ``page``: the page of ``hits`` in order, with ``count(*) OVER ()`` over those narrow rows;
+    3. the display columns (and creator) for the page's rows only.
+    """
+    columns = [StoreListing.id.label("hit_id"), *(expr.label(f"k{i}") for i, (expr, _) in enumerate(keys))]
+    hits = (
+        select(*columns)
+        .select_from(source)
+        .where(StoreListing.is_active.is_(True), *conditions)
+        .cte("hits")
+        .prefix_with("MATERIALIZED")
+    )
+    hit_keys = [hits.c[f"k{i}"] for i in range(len(keys))]
+    page = (
+        select(hits.c.hit_id, *hit_keys, func.count().over().label("total_count"))
+        .order_by(*_order(keys, hit_keys), hits.c.hit_id)
+        .offset(offset)
+        .limit(limit)
+        .subquery("page")
+    )
+    page_keys = [page.c[f"k{i}"] for i in range(len(keys))]
+    statement = (
+        summary_select(page.c.total_count)
+        .join(page, page.c.hit_id == StoreListing.id)
+        .order_by(*_order(keys, page_keys), page.c.hit_id)
+    )
+    rows = (await session.execute(statement)).all()
+    if rows:
+        return summaries(rows), int(rows[0].total_count)
+    if offset == 0:
+        return [], 0
+    return [], int((await session.execute(select(func.count()).select_from(hits))).scalar_one())
+
+
+async def search_listings(
+    session: AsyncSession,
+    *,
+    query: str = "",
+    category: str | None = None,
+    creator: str | None = None,
+    featured: bool | None = None,
+    sort: str = "relevance",
+    offset: int = 0,
+    limit: int = 20,
+) -> SearchPage:
+    """Search the visible listings; the same arguments and result shape on every engine.
+
+    ``sort="relevance"`` orders by text rank for a query, and by featured then run count without
+    one. ``total`` counts every match, for paging. Public: no user needed.
+
+    Raises:
+        InvalidInput: a query over 200 characters, an unknown sort, or an offset past 10,000.
+    """
+    query, offset, limit = _clean(query, sort, offset, limit)
+    dialect = session.bind.dialect.name
+    conditions = _filters(dialect, (category or "").strip().lower() or None, creator, featured)
+    page = SearchPage(items=[], total=0, offset=offset, limit=limit, query=query)
+    if not query:
+        page.items, page.total = await _browse(session, conditions, _SORT_KEYS[sort], offset, limit)
+        return page
+    if dialect == "postgresql":
+        found = await _postgres(session, query, conditions, sort, offset, limit)
+    else:
+        found = await _sqlite(session, query, conditions, sort, offset, limit)
+    page.items, page.total, page.fuzzy = found
+    return page
+
+
+def _keys(sort: str, score: Any, *, descending: bool = True) -> list[Key]:
+    """Sort keys of a search: the score (then run count) for relevance, else the chosen sort."""
+    return [(score, descending), (StoreListing.run_count, True)] if sort == "relevance" else _SORT_KEYS[sort]
+
+
+async def _postgres(
+    session: AsyncSession, query: str, conditions: list, sort: str, offset: int, limit: int
+) -> tuple[list[ListingSummary], int, bool]:
+    vector = literal_column("store_listings.search_vector")
+    # A scalar subquery: parsed once per statement (an InitPlan), not once per matching row as a
+    # bound-parameter function call in the rank expression would be under a generic plan.
+    tsquery = select(func.websearch_to_tsquery(literal_column("'english'::regconfig"), query)).scalar_subquery()
+    matched = [*conditions, vector.bool_op("@@")(tsquery)]
+    keys = _keys(sort, func.ts_rank_cd(vector, tsquery))
+    items, total = await _matched_page(session, StoreListing, matched, keys, offset, limit)
+    if total or not meaningful_words(query):
+        return items, total, False
+    # Nothing in full text: the names and subheadings most similar to the query, typos forgiven.
+    await session.execute(
+        text("SELECT set_config('pg_trgm.word_similarity_threshold', :t, true)"), {"t": str(PG_WORD_SIMILARITY)}
+    )
+    scores: dict[str, tuple[float, int]] = {}
+    for column in (StoreListing.name, StoreListing.subheading):
+        distance = literal(query, String).op("<<->", return_type=Float)(column)  # 1 - word_similarity
+        rows = await session.execute(
+            select(StoreListing.id, distance, StoreListing.run_count)
+            .where(StoreListing.is_active.is_(True), literal(query, String).bool_op("<%")(column), *conditions)
+            .order_by(distance)  # nearest first, from the GiST index: bounded work
+            .limit(PG_FUZZY_NEAREST)
+        )
+        for listing_id, d, runs in rows.all():
+            scores[listing_id] = max(scores.get(listing_id, (0.0, runs)), (1.0 - d, runs))
+    return await _fuzzy_page(session, scores, sort, offset, limit)
+
+
+async def _fuzzy_page(
+    session: AsyncSession, scores: dict[str, tuple[float, int]], sort: str, offset: int, limit: int
+) -> tuple[list[ListingSummary], int, bool]:
+    """A page of typo-tolerant candidates (``{id: (similarity, run count)}``), at most a few hundred."""
+    if not scores:
+        return [], 0, False
+    if sort != "relevance":
+        ids = [StoreListing.id.in_(list(scores))]
+        items, total = await _matched_page(session, StoreListing, ids, _SORT_KEYS[sort], offset, limit)
+        return items, total, True
+    ranked = sorted(scores, key=lambda i: (-scores[i][0], -scores[i][1], i))
+    wanted = ranked[offset : offset + limit]
+    rows = (await session.execute(summary_select().where(StoreListing.id.in_(wanted)))).all() if wanted else []
+    by_id = {r.id: r for r in rows}
+    return summaries(by_id[i] for i in wanted if i in by_id), len(scores), True
+
+
+async def _sqlite(
+    session: AsyncSession, query: str, conditions: list, sort: str, offset: int, limit: int
+) -> tuple[list[ListingSummary], int, bool]:
+    expression = fts5_query(query)
+    if expression:
+        fts = _fts_hits("store_listings_fts", expression, f"bm25(store_listings_fts, {BM25_WEIGHTS})")
+        source = StoreListing.__table__.join(fts, fts.c.hit_rowid == _ROWID)
+        keys = _keys(sort, fts.c.rank, descending=False)  # bm25: lower is better
+        items, total = await _matched_page(session, source, conditions, keys, offset, limit)
+        if total:
+            return items, total, False
+    return await _sqlite_fuzzy(session, query, conditions, sort, offset, limit)
+
+
+async def _sqlite_fuzzy(
+    session: AsyncSession, query: str, conditions: list, sort: str, offset: int, limit: int
+) -> tuple[list[ListingSummary], int, bool]:
+    grams = trigram_query(meaningful_words(query))
+    if not grams:
+        return [], 0, False
+    trgm = _fts_hits("store_listings_trgm", grams, "bm25(store_listings_trgm)")
+    candidates = (
+        await session.execute(
+            select(StoreListing.id, StoreListing.name, StoreListing.subheading, StoreListing.run_count)
+            .join(trgm, trgm.c.hit_rowid == _ROWID)
+            .where(StoreListing.is_active.is_(True), *conditions)
+            .order_by(trgm.c.rank)
+            .limit(FUZZY_CANDIDATES)
+        )
+    ).all()
+    scores = {
+        r.id: (score, r.run_count)
+        for r in candidates
+        if (score := fuzzy_score(query, r.name, r.subheading)) >= SQLITE_FUZZY_THRESHOLD
+    }
+    return await _fuzzy_page(session, scores, sort, offset, limit)
