@@ -29,11 +29,16 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("Schedules", routes.SCHEDULES, "calendar-clock"),
     NavItem("Credentials", routes.CREDENTIALS, "key-round"),
     NavItem("Admin", routes.ADMIN_USERS, "shield", admin_only=True),
+    NavItem("Review", routes.ADMIN_SUBMISSIONS, "clipboard-check", admin_only=True),
 )
 
 
 def _nav_link(item: NavItem) -> rx.Component:
-    active = rx.State.router.url.path == item.route
+    path = rx.State.router.url.path
+    # A section stays highlighted on its sub-pages (an agent's page is still the Marketplace).
+    active = (
+        (path == item.route) if item.route == routes.HOME else (path == item.route) | path.startswith(item.route + "/")
+    )
     link = rx.link(
         rx.hstack(rx.icon(item.icon, size=18), rx.text(item.label, size="3"), align="center", spacing="3"),
         href=item.route,
@@ -132,6 +137,10 @@ def _account_menu() -> rx.Component:
             ),
             rx.menu.separator(),
             rx.menu.item(rx.hstack(rx.icon("user", size=14), rx.text("Account")), on_click=rx.redirect(routes.ACCOUNT)),
+            rx.menu.item(
+                rx.hstack(rx.icon("send", size=14), rx.text("My submissions")),
+                on_click=rx.redirect(routes.SUBMISSIONS),
+            ),
             rx.menu.item(
                 rx.hstack(rx.icon("log-out", size=14), rx.text("Log out")),
                 on_click=AuthState.logout,

@@ -1,3 +1,15 @@
 """Importing this package registers every page."""
 
-from autogpt_app.ui.pages import account, admin, credentials, login, sections, signup  # noqa: F401
+from autogpt_app.ui.pages import (  # noqa: F401
+    account,
+    admin,
+    credentials,
+    library,
+    library_agent,
+    login,
+    marketplace,
+    runs,
+    sections,
+    signup,
+    submissions,
+)

@@ -38,23 +38,6 @@ def chat_page() -> rx.Component:
     )
 
 
-@template(routes.MARKETPLACE, "Marketplace")
-def marketplace_page() -> rx.Component:
-    return _upcoming(
-        "store", "Marketplace", "Browse agents others have published, read reviews and add them to your library."
-    )
-
-
-@template(routes.LIBRARY, "Library")
-def library_page() -> rx.Component:
-    return _upcoming("library", "Library", "Your agents: favourites, search, upload JSON or YAML, export and archive.")
-
-
-@template(routes.RUNS, "Runs")
-def runs_page() -> rx.Component:
-    return _upcoming("activity", "Runs", "Every run of your agents with live progress, outputs and errors.")
-
-
 @template(routes.SCHEDULES, "Schedules")
 def schedules_page() -> rx.Component:
     return _upcoming("calendar-clock", "Schedules", "Agents that run on a cron schedule, with their next run times.")
