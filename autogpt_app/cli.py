@@ -2,7 +2,8 @@
 
 Commands:
     migrate                 apply database migrations (alembic upgrade head)
-    prestart                check settings, migrate, make ADMIN_EMAIL an admin
+    prestart                check settings, migrate, make ADMIN_EMAIL an admin, seed the marketplace
+    seed                    add or update the built-in marketplace catalogue (idempotent)
     create-admin EMAIL      promote an account to admin, or create one (asks for a password)
 """
 
@@ -41,6 +42,29 @@ async def _ensure_admin(email: str, password: str | None) -> str:
         await dispose_engine()
 
 
+async def _seed_catalogue() -> str:
+    """Seed the built-in marketplace catalogue in one transaction; return its one-line summary."""
+    from sqlalchemy.exc import IntegrityError
+
+    from autogpt_app.db import dispose_engine, session_scope
+    from autogpt_app.store.seed import seed_catalogue
+
+    async def once() -> str:
+        async with session_scope() as session:
+            report = await seed_catalogue(session)
+        return report.summary()
+
+    try:
+        try:
+            return await once()
+        except IntegrityError:
+            # Another process seeded the same rows at the same moment (SQLite has no advisory lock):
+            # its transaction won, and a second pass finds its rows and changes nothing.
+            return await once()
+    finally:
+        await dispose_engine()
+
+
 def _read_password(from_stdin: bool) -> str:
     if from_stdin:
         return sys.stdin.readline().rstrip("\n")
@@ -57,7 +81,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m autogpt_app.cli")
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("migrate", help="apply database migrations")
-    sub.add_parser("prestart", help="check settings, migrate, bootstrap ADMIN_EMAIL")
+    sub.add_parser("prestart", help="check settings, migrate, bootstrap ADMIN_EMAIL, seed the marketplace")
+    sub.add_parser("seed", help="add or update the built-in marketplace catalogue")
     admin = sub.add_parser("create-admin", help="promote or create an admin account")
     admin.add_argument("email")
     admin.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
@@ -74,6 +99,10 @@ def main(argv: list[str] | None = None) -> int:
                 print(asyncio.run(_ensure_admin(settings.admin_email, settings.admin_password or None)))
                 if not settings.admin_password:
                     print(f"Sign up as {settings.admin_email} to become an admin if that account does not exist yet.")
+            if settings.seed_catalogue:
+                print(asyncio.run(_seed_catalogue()))
+        elif args.command == "seed":
+            print(asyncio.run(_seed_catalogue()))
         elif args.command == "create-admin":
             message = asyncio.run(_ensure_admin(args.email, None))
             if message.startswith("No account"):

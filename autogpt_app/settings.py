@@ -61,6 +61,8 @@ class Settings(BaseSettings):
 
     admin_email: str = ""
     admin_password: str = ""
+    #: Seed the marketplace with the built-in catalogue of agents during ``prestart`` (idempotent).
+    seed_catalogue: bool = True
 
     # Outbound HTTP from blocks (autogpt_app/net): limits, and a test-only escape hatch that lets
     # the SSRF guard reach loopback. Never set OUTBOUND_ALLOW_LOOPBACK in a deployment.

@@ -142,6 +142,15 @@ async def update_agent(agent_id: str, body: AgentUpdate, user: CurrentUser, sess
     )
 
 
+@router.post("/agents/{agent_id}/update-version", response_model=LibraryAgentSummary)
+async def update_version(agent_id: str, user: CurrentUser, session: SessionDep) -> LibraryAgentSummary:
+    """Move a marketplace agent to its listing's newest approved version (``update_available`` in the list).
+
+    Idempotent: an agent already up to date is returned unchanged.
+    """
+    return await service.update_to_latest(session, user, agent_id)
+
+
 @router.delete("/agents/{agent_id}", status_code=status.HTTP_204_NO_CONTENT)
 async def delete_agent(agent_id: str, user: CurrentUser, session: SessionDep) -> Response:
     """Remove an agent from the library (the agent itself and its runs stay)."""

@@ -9,6 +9,7 @@ from pydantic import BaseModel, Field
 
 from autogpt_app.api.deps import CurrentUser, SessionDep
 from autogpt_app.store import service
+from autogpt_app.store.creators import CREATOR_PAGE_LISTINGS
 from autogpt_app.store.models import (
     CategoryCount,
     CreatorDetail,
@@ -102,9 +103,17 @@ async def categories(session: SessionDep) -> list[CategoryCount]:
 
 
 @router.get("/creators/{username}", response_model=CreatorDetail)
-async def creator(username: str, session: SessionDep) -> CreatorDetail:
-    """A creator's profile and listings (public)."""
-    return await service.get_creator(session, username)
+async def creator(
+    username: str,
+    session: SessionDep,
+    offset: Offset = 0,
+    limit: Annotated[int, Query(ge=1, le=100)] = CREATOR_PAGE_LISTINGS,
+) -> CreatorDetail:
+    """A creator's profile and one page of their listings, most run first (public).
+
+    ``listing_count`` counts all their listings, so ``offset``/``limit`` page through them.
+    """
+    return await service.get_creator(session, username, offset=offset, limit=limit)
 
 
 @router.post("/submissions", status_code=status.HTTP_201_CREATED, response_model=SubmissionPublic)

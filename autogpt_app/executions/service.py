@@ -5,9 +5,11 @@ Every function is owner-checked: another user's execution id answers :class:`Not
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from pydantic import BaseModel
+from sqlalchemy import and_, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from autogpt_app.auth.models import User
@@ -22,11 +24,52 @@ from autogpt_app.executions.models import (
     NodeExecution,
     NodeExecutionPublic,
 )
+from autogpt_app.graphs.models import GraphVersion
 from autogpt_app.graphs.service import get_graph
 from autogpt_app.library import service as library
+from autogpt_app.library.models import LibraryAgent
 from autogpt_app.timeutil import utcnow
 
 MAX_INPUT_CHARS = 1_000_000
+#: Most rows one page of runs or node runs may hold.
+MAX_PAGE = 100
+
+
+class RunSummary(BaseModel):
+    """A run as a list row shows it: status, timing, and which agent it ran (never inputs or outputs)."""
+
+    id: str
+    graph_id: str
+    graph_version: int
+    status: str
+    error: str | None
+    created_at: datetime
+    started_at: datetime | None
+    ended_at: datetime | None
+    #: The agent's name as the user's library shows it (or the graph version's name).
+    agent_name: str
+    #: The user's library entry for the agent, if they still keep it.
+    library_agent_id: str | None
+    #: Titles of the agent's outputs by name, for showing results (only filled for one run).
+    output_titles: dict[str, str] = {}
+
+
+class RunPage(BaseModel):
+    """One page of a user's runs, newest first, with the total for paging."""
+
+    items: list[RunSummary]
+    total: int
+    offset: int
+    limit: int
+
+
+class NodePage(BaseModel):
+    """One page of a run's node runs, in the order they started, with the total for paging."""
+
+    items: list[NodeExecutionPublic]
+    total: int
+    offset: int
+    limit: int
 
 
 def _coerce(name: str, field: dict[str, Any], value: Any) -> Any:
@@ -254,3 +297,113 @@ async def stop_execution(session: AsyncSession, user: User, execution_id: str) -
     session.add(row)
     await session.flush()
     return _public(row)
+
+
+def _summary_query():
+    """Runs joined with their library entry (the user's name for the agent) and graph version."""
+    return (
+        select(GraphExecution, LibraryAgent.id, LibraryAgent.name, GraphVersion.name, GraphVersion.output_schema)
+        .outerjoin(
+            LibraryAgent,
+            and_(LibraryAgent.graph_id == GraphExecution.graph_id, LibraryAgent.user_id == GraphExecution.user_id),
+        )
+        .outerjoin(
+            GraphVersion,
+            and_(
+                GraphVersion.graph_id == GraphExecution.graph_id, GraphVersion.version == GraphExecution.graph_version
+            ),
+        )
+    )
+
+
+def _run_summary(row: Any, *, with_titles: bool = False) -> RunSummary:
+    execution, library_id, library_name, graph_name, output_schema = row
+    titles: dict[str, str] = {}
+    if with_titles:
+        for name, field in ((output_schema or {}).get("properties") or {}).items():
+            titles[str(name)] = str((field or {}).get("title") or name)
+    return RunSummary(
+        id=execution.id,
+        graph_id=execution.graph_id,
+        graph_version=execution.graph_version,
+        status=execution.status,
+        error=execution.error,
+        created_at=execution.created_at,
+        started_at=execution.started_at,
+        ended_at=execution.ended_at,
+        agent_name=library_name or graph_name or "Agent",
+        library_agent_id=library_id,
+        output_titles=titles,
+    )
+
+
+async def list_runs(
+    session: AsyncSession, user: User, *, graph_id: str | None = None, offset: int = 0, limit: int = 20
+) -> RunPage:
+    """One page of the user's runs (not sub-agent runs), newest first, optionally of one agent, with the total."""
+    offset, limit = max(0, offset), max(1, min(limit, MAX_PAGE))
+    conditions = [GraphExecution.user_id == user.id, GraphExecution.parent_execution_id.is_(None)]
+    if graph_id:
+        conditions.append(GraphExecution.graph_id == graph_id)
+    total = (await session.execute(select(func.count()).select_from(GraphExecution).where(*conditions))).scalar_one()
+    rows = await session.execute(
+        _summary_query()
+        .where(*conditions)
+        .order_by(GraphExecution.created_at.desc(), GraphExecution.id)
+        .offset(offset)
+        .limit(limit)
+    )
+    return RunPage(items=[_run_summary(r) for r in rows.all()], total=total, offset=offset, limit=limit)
+
+
+async def get_run_summary(session: AsyncSession, user: User, execution_id: str) -> RunSummary:
+    """One of the user's runs with its agent's name, library entry and output titles.
+
+    Raises:
+        NotFound: no such run, or another user's.
+    """
+    row = (
+        await session.execute(
+            _summary_query().where(GraphExecution.id == execution_id, GraphExecution.user_id == user.id)
+        )
+    ).first()
+    if row is None:
+        raise NotFound("No such run.", code="execution_not_found")
+    return _run_summary(row, with_titles=True)
+
+
+async def list_node_executions(
+    session: AsyncSession, user: User, execution_id: str, *, offset: int = 0, limit: int = 50
+) -> NodePage:
+    """One page of a run's node runs in the order they started, with the total.
+
+    Raises:
+        NotFound: no such run, or another user's.
+    """
+    row = await _owned(session, user, execution_id)
+    offset, limit = max(0, offset), max(1, min(limit, MAX_PAGE))
+    condition = NodeExecution.graph_exec_id == row.id
+    total = (await session.execute(select(func.count()).select_from(NodeExecution).where(condition))).scalar_one()
+    nodes = await session.execute(
+        select(NodeExecution).where(condition).order_by(NodeExecution.seq).offset(offset).limit(limit)
+    )
+    items = [NodeExecutionPublic.model_validate(n, from_attributes=True) for n in nodes.scalars()]
+    return NodePage(items=items, total=total, offset=offset, limit=limit)
+
+
+async def rerun_execution(session: AsyncSession, user: User, execution_id: str) -> ExecutionPublic:
+    """Start a new run of the same agent version with the inputs and credentials of one of the user's runs.
+
+    Raises:
+        NotFound: no such run (or another user's), or its agent is gone.
+        InvalidInput: the inputs or credentials no longer fit (e.g. a credential was deleted).
+    """
+    row = await _owned(session, user, execution_id)
+    return await add_graph_execution(
+        session,
+        user,
+        row.graph_id,
+        version=row.graph_version,
+        inputs=dict(row.inputs),
+        credentials=dict(row.credentials),
+    )

@@ -216,13 +216,11 @@ def _point_subagents(spec: GraphSpec, new_ids: dict[str, str]) -> GraphSpec:
     return spec
 
 
-async def create_with_subgraphs(session: AsyncSession, user: User, spec: GraphSpec) -> GraphPublic:
-    """Save an agent and the sub-agents it carries (AutoGPT's ``sub_graphs``) as the user's own agents.
+async def _save_subgraphs(session: AsyncSession, user: User, spec: GraphSpec) -> GraphSpec:
+    """Save the sub-agents ``spec`` carries (AutoGPT's ``sub_graphs``) as new agents of the user.
 
-    Sub-graphs are validated and saved first; "run sub-agent" nodes are pointed at the new copies.
-    One transaction: if anything is invalid, nothing is saved.
+    Returns the main spec without its sub-graphs, its "run sub-agent" nodes pointing at the copies.
     """
-    validate_graph(spec)
     new_ids: dict[str, str] = {}
     pending = list(spec.sub_graphs)
     for _ in range(len(pending) + 1):  # sub-graphs may use each other: save those whose references are known
@@ -241,8 +239,33 @@ async def create_with_subgraphs(session: AsyncSession, user: User, spec: GraphSp
             if sub.id:
                 new_ids[sub.id] = saved.id
         pending = still
-    main = _point_subagents(spec.model_copy(update={"sub_graphs": []}), new_ids)
-    return await create_graph(session, user, main)
+    return _point_subagents(spec.model_copy(update={"sub_graphs": []}), new_ids)
+
+
+async def create_with_subgraphs(session: AsyncSession, user: User, spec: GraphSpec) -> GraphPublic:
+    """Save an agent and the sub-agents it carries (AutoGPT's ``sub_graphs``) as the user's own agents.
+
+    Sub-graphs are validated and saved first; "run sub-agent" nodes are pointed at the new copies.
+    One transaction: if anything is invalid, nothing is saved.
+    """
+    validate_graph(spec)
+    return await create_graph(session, user, await _save_subgraphs(session, user, spec))
+
+
+async def add_version_with_subgraphs(session: AsyncSession, user: User, graph_id: str, spec: GraphSpec) -> GraphPublic:
+    """Save ``spec`` as the next version of the user's agent (and make it active), with its sub-agents.
+
+    The sub-agents it carries are saved as new agents of the user, as :func:`create_with_subgraphs`
+    does, and the new version's "run sub-agent" nodes point at them. One transaction: the caller
+    rolls back on an error and nothing is saved.
+
+    Raises:
+        NotFound: not the user's agent.
+        InvalidInput: the agent or one of its sub-agents is not valid.
+    """
+    await _owned_graph(session, user, graph_id)  # refuse before saving any sub-agent
+    validate_graph(spec)
+    return await add_version(session, user, graph_id, await _save_subgraphs(session, user, spec))
 
 
 def preview_import(data: bytes, *, filename: str = "") -> dict:

@@ -44,6 +44,8 @@ class LibraryAgent(SQLModel, table=True):
     source: str = Field(default=LibrarySource.CREATED.value, max_length=20)
     #: The store listing it was added from (a plain id: the store's tables are another domain's).
     store_listing_id: str | None = Field(default=None, max_length=36)
+    #: The listing version the user's copy was made from (a newer approved one means an update).
+    store_listing_version_id: str | None = Field(default=None, max_length=36)
     #: Display name, cached from the graph when added; the user may rename it.
     name: str = Field(max_length=MAX_NAME)
     description: str = Field(default="", sa_column=Column(Text, nullable=False))
@@ -72,6 +74,11 @@ class LibraryAgentSummary(BaseModel):
     input_count: int
     created_at: datetime
     updated_at: datetime
+    #: Added from the marketplace, whose listing now has a newer approved version.
+    update_available: bool = False
+    #: Marketplace version numbers: the one the user has and the newest approved (None if not from there).
+    listing_version: int | None = None
+    latest_listing_version: int | None = None
 
 
 class LibraryAgentDetail(LibraryAgentSummary):

@@ -2,7 +2,8 @@
 
 Functions take the session first and flush; the caller commits. Every id is owner-checked: another
 user's library agent (or graph) answers :class:`NotFound`, exactly like an unknown one. Deleting a
-library agent removes it from the library only; the graph and its run history stay.
+library agent removes it from the library only; the graph and its run history stay. Marketplace
+updates ("update available", :func:`update_to_latest`) live in :mod:`autogpt_app.library.updates`.
 """
 
 from __future__ import annotations
@@ -35,10 +36,13 @@ from autogpt_app.library.models import (
     LibraryPage,
     LibrarySource,
 )
+from autogpt_app.library.updates import ListingVersions, listing_versions, update_to_latest
+from autogpt_app.store.models import StoreListingVersion
 from autogpt_app.timeutil import utcnow
 
 __all__ = [
     "ExportFile",
+    "add_from_listing",
     "add_graph",
     "bulk",
     "delete",
@@ -49,6 +53,7 @@ __all__ = [
     "preview_upload",
     "record_run",
     "update",
+    "update_to_latest",
     "upload",
 ]
 
@@ -78,22 +83,20 @@ def _short(text: str, limit: int = SUMMARY_DESCRIPTION) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def _summary(row: LibraryAgent, input_count: int) -> LibraryAgentSummary:
+#: What a list item takes from the row as it is (its description is shortened).
+_SUMMARY_FIELDS = tuple(
+    f for f in LibraryAgentSummary.model_fields if f in LibraryAgent.model_fields and f != "description"
+)
+
+
+def _summary(row: LibraryAgent, input_count: int, listing: ListingVersions | None = None) -> LibraryAgentSummary:
     return LibraryAgentSummary(
-        id=row.id,
-        graph_id=row.graph_id,
-        graph_version=row.graph_version,
-        source=row.source,
-        store_listing_id=row.store_listing_id,
-        name=row.name,
+        **{field: getattr(row, field) for field in _SUMMARY_FIELDS},
         description=_short(row.description),
-        is_favorite=row.is_favorite,
-        is_archived=row.is_archived,
-        run_count=row.run_count,
-        last_run_at=row.last_run_at,
         input_count=input_count,
-        created_at=row.created_at,
-        updated_at=row.updated_at,
+        update_available=listing is not None and listing.update_available,
+        listing_version=None if listing is None else listing.mine,
+        latest_listing_version=None if listing is None else listing.latest,
     )
 
 
@@ -118,7 +121,8 @@ async def _input_counts(session: AsyncSession, ids: Sequence[str]) -> dict[str, 
 
 async def _summaries(session: AsyncSession, rows: Sequence[LibraryAgent]) -> list[LibraryAgentSummary]:
     counts = await _input_counts(session, [r.id for r in rows])
-    return [_summary(r, counts.get(r.id, 0)) for r in rows]
+    listings = await listing_versions(session, rows)
+    return [_summary(r, counts.get(r.id, 0), listings.get(r.id)) for r in rows]
 
 
 async def _owned(session: AsyncSession, user: User, agent_id: str) -> LibraryAgent:
@@ -160,6 +164,7 @@ async def add_graph(
     *,
     source: str,
     store_listing_id: str | None = None,
+    store_listing_version_id: str | None = None,
     graph_version: int | None = None,
 ) -> LibraryAgentSummary:
     """Put one of the user's agents in their library, or return the entry it already has.
@@ -181,6 +186,7 @@ async def add_graph(
             graph_version=graph_version,
             source=source,
             store_listing_id=store_listing_id,
+            store_listing_version_id=store_listing_version_id if store_listing_id else None,
             name=graph.name[:MAX_NAME],
             description=graph.description,
         )
@@ -214,7 +220,6 @@ async def add_from_listing(session: AsyncSession, user: User, slug_or_id: str) -
     Raises:
         NotFound: no approved listing with this slug or id.
     """
-    from autogpt_app.store.models import StoreListingVersion
     from autogpt_app.store.ratings import visible_listing
 
     require_permission(user, Permission.USE_PLATFORM)
@@ -227,7 +232,9 @@ async def add_from_listing(session: AsyncSession, user: User, slug_or_id: str) -
         raise NotFound("No such agent in the marketplace.", code="listing_not_found")
     spec = await graphs.published_spec(session, version.graph_id, version.graph_version)
     copy = await graphs.create_with_subgraphs(session, user, spec)
-    return await add_graph(session, user, copy.id, source="marketplace", store_listing_id=listing.id)
+    return await add_graph(
+        session, user, copy.id, source="marketplace", store_listing_id=listing.id, store_listing_version_id=version.id
+    )
 
 
 async def find_by_listing(session: AsyncSession, user: User, store_listing_id: str) -> LibraryAgentSummary | None:
@@ -287,20 +294,20 @@ async def list_library(
     return LibraryPage(items=await _summaries(session, rows), total=total, offset=offset, limit=limit)
 
 
+#: What a detail adds to a list item: the run form's facts, from the graph version that runs.
+_DETAIL_FIELDS = set(LibraryAgentDetail.model_fields) - set(LibraryAgentSummary.model_fields)
+
+
 async def get_agent(session: AsyncSession, user: User, agent_id: str) -> LibraryAgentDetail:
     """One library agent with the schemas of the version that runs (for the run form)."""
     row = await _owned(session, user, agent_id)
     graph = await graphs.get_graph(session, user, row.graph_id, row.graph_version)
-    summary = _summary(row, len(graph.input_schema.get("properties") or {}))
+    listing = (await listing_versions(session, [row])).get(row.id)
+    summary = _summary(row, len(graph.input_schema.get("properties") or {}), listing)
     return LibraryAgentDetail(
         **summary.model_dump(exclude={"description"}),
         description=row.description,
-        version=graph.version,
-        active_version=graph.active_version,
-        latest_version=graph.latest_version,
-        input_schema=graph.input_schema,
-        output_schema=graph.output_schema,
-        credentials_input_schema=graph.credentials_input_schema,
+        **graph.model_dump(include=_DETAIL_FIELDS),
     )
 
 

@@ -64,11 +64,16 @@ async def get_or_create_creator(session: AsyncSession, user: User) -> Creator:
     return row
 
 
-async def get_creator(session: AsyncSession, username: str) -> CreatorDetail:
-    """A creator's page: profile, totals and their listings, most run first. Public.
+async def get_creator(
+    session: AsyncSession, username: str, *, offset: int = 0, limit: int = CREATOR_PAGE_LISTINGS
+) -> CreatorDetail:
+    """A creator's page: profile, totals and one page of their listings, most run first. Public.
+
+    ``listing_count`` counts every listing, so ``offset``/``limit`` can page through them.
 
     Raises:
         NotFound: unknown username, or a creator with no approved listing.
+        InvalidInput: an offset past the search's limit.
     """
     username = (username or "").strip().lower()
     row = None
@@ -85,7 +90,7 @@ async def get_creator(session: AsyncSession, username: str) -> CreatorDetail:
         ).one()
     if row is None or not totals[0]:
         raise NotFound("No such creator in the marketplace.", code="creator_not_found")
-    page = await search_listings(session, creator=row.username, sort="runs", limit=CREATOR_PAGE_LISTINGS)
+    page = await search_listings(session, creator=row.username, sort="runs", offset=offset, limit=limit)
     return CreatorDetail(
         **creator_public(row).model_dump(), listing_count=totals[0], run_count=int(totals[1]), listings=page.items
     )

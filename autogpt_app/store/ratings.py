@@ -9,6 +9,8 @@ listing's own graph or a graph in their library added from this listing
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from sqlalchemy import Float, cast, func, or_, select, true, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -41,6 +43,7 @@ __all__ = [
     "list_categories",
     "most_run",
     "record_run",
+    "reviewer_status",
     "top_rated",
     "visible_listing",
 ]
@@ -112,6 +115,44 @@ def _score(value: object) -> int:
     return value
 
 
+class ReviewerStatus(NamedTuple):
+    """What an agent page needs to offer (or explain) the review form."""
+
+    #: Why the user may not review the listing yet ("" when they may).
+    refusal: str
+    #: Their current review, shown in the form so that they can edit it.
+    review: ReviewPublic | None
+
+
+async def _refusal(session: AsyncSession, user: User, listing: StoreListing) -> Forbidden | None:
+    """Why ``user`` may not review ``listing``: the creator may not, nor anyone who has not run it."""
+    creator = await session.get(Creator, listing.creator_id)
+    if creator is not None and creator.user_id == user.id:
+        return Forbidden("You cannot review your own agent.", code="own_listing")
+    if not await has_run(session, user.id, listing):
+        return Forbidden("Run this agent before reviewing it.", code="not_run_yet")
+    return None
+
+
+async def reviewer_status(session: AsyncSession, user: User, listing_id: str) -> ReviewerStatus:
+    """Whether ``user`` may review a listing (and if not, why), with their current review if any.
+
+    Raises:
+        NotFound: no such approved listing.
+    """
+    listing = await visible_listing(session, listing_id)
+    refusal = await _refusal(session, user, listing)
+    row = (
+        await session.execute(
+            select(StoreReview).where(StoreReview.listing_id == listing.id, StoreReview.user_id == user.id)
+        )
+    ).scalar_one_or_none()
+    return ReviewerStatus(
+        refusal=refusal.message if refusal else "",
+        review=_review_public(row, user.display_name) if row else None,
+    )
+
+
 async def add_review(session: AsyncSession, user: User, listing_id: str, score: int, comment: str = "") -> ReviewPublic:
     """Rate a listing 1–5 with a comment; a second call edits the user's review (one per user).
 
@@ -124,11 +165,9 @@ async def add_review(session: AsyncSession, user: User, listing_id: str, score: 
     score = _score(score)
     comment = validation.long_text(comment, "comment", validation.MAX_COMMENT)
     listing = await visible_listing(session, listing_id)
-    creator = await session.get(Creator, listing.creator_id)
-    if creator is not None and creator.user_id == user.id:
-        raise Forbidden("You cannot review your own agent.", code="own_listing")
-    if not await has_run(session, user.id, listing):
-        raise Forbidden("Run this agent before reviewing it.", code="not_run_yet")
+    refusal = await _refusal(session, user, listing)
+    if refusal is not None:
+        raise refusal
     row = (
         await session.execute(
             select(StoreReview).where(StoreReview.listing_id == listing.id, StoreReview.user_id == user.id)

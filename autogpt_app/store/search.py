@@ -280,13 +280,16 @@ async def _postgres(
     for column in (StoreListing.name, StoreListing.subheading):
         distance = literal(query, String).op("<<->", return_type=Float)(column)  # 1 - word_similarity
         rows = await session.execute(
-            select(StoreListing.id, distance, StoreListing.run_count)
+            select(StoreListing.id, distance, StoreListing.run_count, StoreListing.name, StoreListing.subheading)
             .where(StoreListing.is_active.is_(True), literal(query, String).bool_op("<%")(column), *conditions)
             .order_by(distance)  # nearest first, from the GiST index: bounded work
             .limit(PG_FUZZY_NEAREST)
         )
-        for listing_id, d, runs in rows.all():
-            scores[listing_id] = max(scores.get(listing_id, (0.0, runs)), (1.0 - d, runs))
+        for listing_id, d, runs, name, subheading in rows.all():
+            # The index finds candidates for the query as a whole; each word's best match then ranks
+            # them, so "loan calculater" puts the loan calculator above every other calculator.
+            score = fuzzy_score(query, name, subheading) + (1.0 - d) / 100
+            scores[listing_id] = max(scores.get(listing_id, (0.0, runs)), (score, runs))
     return await _fuzzy_page(session, scores, sort, offset, limit)
 
 

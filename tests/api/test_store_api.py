@@ -101,6 +101,22 @@ async def test_publish_flow_search_detail_categories_creator(client):
     assert [i["slug"] for i in home["most_run"]] == ["rss-digest"] and home["top_rated"] == []
 
 
+async def test_creator_page_is_paged(client):
+    ada, boss = await token_for(client), await admin_token(client)
+    slugs = {(await submit_and_approve(client, ada, boss, name=f"Tool {n}"))["slug"] for n in range(3)}
+    url = f"{STORE}/creators/ada"
+    first = (await client.get(url, params={"limit": 2})).json()
+    rest = (await client.get(url, params={"offset": 2, "limit": 2})).json()
+    assert [(p["listing_count"], len(p["listings"])) for p in (first, rest)] == [(3, 2), (3, 1)]
+    assert {i["slug"] for i in first["listings"] + rest["listings"]} == slugs  # no listing twice, none missed
+    assert len((await client.get(url)).json()["listings"]) == 3  # the default page holds them all
+    past = (await client.get(url, params={"offset": 30})).json()
+    assert past["listings"] == [] and past["listing_count"] == 3
+    for params in ({"limit": 0}, {"limit": 101}, {"offset": -1}, {"offset": 10_001}, {"limit": "many"}):
+        assert_error(await client.get(url, params=params), 422, "invalid_input")
+    assert_error(await client.get(f"{STORE}/creators/nobody", params={"offset": 2}), 404, "creator_not_found")
+
+
 async def test_reject_and_reviews(client):
     ada, boss = await token_for(client), await admin_token(client)
     bob = await token_for(client, "bob@example.com", "Bob")

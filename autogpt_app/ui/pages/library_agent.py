@@ -1,13 +1,229 @@
-"""A library agent's page: run form from its input schema, credential pickers, run history (being built)."""
+"""A library agent's page: its details, a run form generated from its input schema, and its run history."""
 
 from __future__ import annotations
 
 import reflex as rx
 
 from autogpt_app.ui import routes
+from autogpt_app.ui.components.forms import error_callout
+from autogpt_app.ui.components.outputs import status_badge
+from autogpt_app.ui.components.run_form import RunField, credential_picker, run_field
 from autogpt_app.ui.components.shell import template
+from autogpt_app.ui.states.agent_run import AgentRunState, HistoryRow
 
 
-@template(routes.LIBRARY_AGENT, "Agent")
+def _not_found() -> rx.Component:
+    return rx.card(
+        rx.vstack(
+            rx.icon("search-x", size=32, color=rx.color("gray", 9)),
+            rx.heading("Agent not found", size="5"),
+            rx.text(
+                "This agent is not in your library. It may have been removed, or the link is wrong.",
+                color_scheme="gray",
+            ),
+            rx.link(rx.button("Back to the library", variant="soft"), href=routes.LIBRARY),
+            align="center",
+            spacing="3",
+            padding="2rem",
+        ),
+        width="100%",
+        data_testid="agent-not-found",
+    )
+
+
+def _header() -> rx.Component:
+    return rx.vstack(
+        rx.hstack(
+            rx.link(
+                rx.hstack(rx.icon("arrow-left", size=14), rx.text("Library", size="2"), align="center", spacing="1"),
+                href=routes.LIBRARY,
+                color_scheme="gray",
+            ),
+            width="100%",
+        ),
+        rx.hstack(
+            rx.heading(AgentRunState.agent_name, size="6", data_testid="agent-name"),
+            rx.badge("v", AgentRunState.agent_version, variant="soft", data_testid="agent-version"),
+            align="center",
+            spacing="3",
+            wrap="wrap",
+        ),
+        rx.cond(
+            AgentRunState.agent_description != "",
+            rx.text(AgentRunState.agent_description, color_scheme="gray", white_space="pre-wrap"),
+            rx.fragment(),
+        ),
+        error_callout(AgentRunState.page_error),
+        spacing="2",
+        width="100%",
+    )
+
+
+def _field(field: RunField) -> rx.Component:
+    return run_field(field, AgentRunState.values[field.name], AgentRunState.field_errors[field.name])
+
+
+def _run_form() -> rx.Component:
+    return rx.card(
+        rx.form(
+            rx.vstack(
+                rx.heading("Run this agent", size="4"),
+                rx.cond(
+                    AgentRunState.fields.length() == 0,
+                    rx.text("This agent needs no inputs.", size="2", color_scheme="gray"),
+                    rx.fragment(),
+                ),
+                rx.foreach(AgentRunState.fields, _field),
+                rx.foreach(AgentRunState.needs, credential_picker),
+                rx.cond(
+                    AgentRunState.missing_credentials,
+                    rx.callout(
+                        "Add the credentials marked above before running this agent.",
+                        icon="key-round",
+                        color_scheme="amber",
+                        width="100%",
+                    ),
+                    rx.fragment(),
+                ),
+                rx.cond(
+                    AgentRunState.run_error != "",
+                    rx.callout(
+                        AgentRunState.run_error,
+                        icon="triangle-alert",
+                        color_scheme="red",
+                        role="alert",
+                        width="100%",
+                        data_testid="run-error",
+                    ),
+                    rx.fragment(),
+                ),
+                rx.button(
+                    rx.icon("play", size=16),
+                    "Run",
+                    type="submit",
+                    size="3",
+                    loading=AgentRunState.starting,
+                    data_testid="run-button",
+                ),
+                spacing="4",
+                width="100%",
+            ),
+            on_submit=AgentRunState.run,
+            # Re-mounted per agent, so the inputs start from that agent's defaults.
+            key=AgentRunState.agent_id,
+            width="100%",
+        ),
+        width="100%",
+    )
+
+
+#: Columns a phone has no room for.
+WIDE_ONLY = ["none", "table-cell"]
+
+
+def _history_row(row: HistoryRow) -> rx.Component:
+    return rx.table.row(
+        rx.table.cell(rx.link(status_badge(row.status), href=row.href)),
+        rx.table.cell(rx.text(row.started, size="2", white_space="nowrap")),
+        rx.table.cell(rx.text(row.duration, size="2", white_space="nowrap"), display=WIDE_ONLY),
+        rx.table.cell(rx.link("Open", href=row.href, size="2")),
+        data_testid="history-row",
+    )
+
+
+def _history() -> rx.Component:
+    return rx.card(
+        rx.vstack(
+            rx.hstack(
+                rx.heading("Run history", size="4"),
+                rx.spacer(),
+                rx.icon_button(
+                    rx.icon("refresh-cw", size=14),
+                    variant="ghost",
+                    size="1",
+                    on_click=AgentRunState.refresh_history,
+                    aria_label="Refresh the run history",
+                ),
+                width="100%",
+                align="center",
+            ),
+            rx.cond(
+                AgentRunState.history_total > 0,
+                rx.vstack(
+                    rx.box(
+                        rx.table.root(
+                            rx.table.header(
+                                rx.table.row(
+                                    rx.table.column_header_cell("Status"),
+                                    rx.table.column_header_cell("Started"),
+                                    rx.table.column_header_cell("Duration", display=WIDE_ONLY),
+                                    rx.table.column_header_cell(""),
+                                )
+                            ),
+                            rx.table.body(rx.foreach(AgentRunState.history, _history_row)),
+                            width="100%",
+                            size="1",
+                        ),
+                        overflow_x="auto",
+                        width="100%",
+                    ),
+                    rx.hstack(
+                        rx.button(
+                            "Previous",
+                            size="1",
+                            variant="soft",
+                            on_click=AgentRunState.history_prev,
+                            disabled=AgentRunState.history_page <= 1,
+                        ),
+                        rx.text(
+                            "Page ",
+                            AgentRunState.history_page,
+                            " of ",
+                            AgentRunState.history_pages,
+                            " · ",
+                            AgentRunState.history_total,
+                            rx.cond(AgentRunState.history_total == 1, " run", " runs"),
+                            size="2",
+                            color_scheme="gray",
+                            data_testid="history-pager",
+                        ),
+                        rx.button(
+                            "Next",
+                            size="1",
+                            variant="soft",
+                            on_click=AgentRunState.history_next,
+                            disabled=AgentRunState.history_page >= AgentRunState.history_pages,
+                        ),
+                        align="center",
+                        spacing="3",
+                        wrap="wrap",
+                    ),
+                    spacing="3",
+                    width="100%",
+                ),
+                rx.text("No runs yet.", size="2", color_scheme="gray", data_testid="no-history"),
+            ),
+            spacing="3",
+            width="100%",
+        ),
+        width="100%",
+    )
+
+
+def _content() -> rx.Component:
+    return rx.vstack(
+        _header(),
+        rx.grid(_run_form(), _history(), columns=rx.breakpoints(initial="1", md="2"), spacing="4", width="100%"),
+        spacing="4",
+        width="100%",
+    )
+
+
+@template(routes.LIBRARY_AGENT, "Agent", on_load=AgentRunState.load)
 def library_agent_page() -> rx.Component:
-    return rx.text("Agent")
+    return rx.match(
+        AgentRunState.page_status,
+        ("not_found", _not_found()),
+        ("ready", _content()),
+        rx.center(rx.spinner(size="3"), height="40vh", width="100%"),
+    )

@@ -36,8 +36,3 @@ def chat_page() -> rx.Component:
         ),
         width="100%",
     )
-
-
-@template(routes.SCHEDULES, "Schedules")
-def schedules_page() -> rx.Component:
-    return _upcoming("calendar-clock", "Schedules", "Agents that run on a cron schedule, with their next run times.")
