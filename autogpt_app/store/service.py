@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from autogpt_app.auth.models import User
 from autogpt_app.auth.permissions import Permission, require_permission
+from autogpt_app.blocks.registry import find_block
 from autogpt_app.errors import Conflict, InvalidInput, NotFound
 from autogpt_app.graphs import service as graphs
 from autogpt_app.graphs.models import GraphVersion
@@ -47,6 +48,7 @@ from autogpt_app.store.ratings import (
     list_categories,
     most_run,
     record_run,
+    reviewer_status,
     top_rated,
     visible_listing,
 )
@@ -55,11 +57,13 @@ from autogpt_app.timeutil import utcnow
 
 __all__ = [  # one entry point for the whole domain; reviews, counts and rows live in ratings.py
     "SearchPage",
+    "SubmissionDetail",
     "add_review",
     "featured",
     "get_creator",
     "get_listing",
     "get_or_create_creator",
+    "get_submission",
     "home_rows",
     "list_categories",
     "list_my_submissions",
@@ -67,6 +71,7 @@ __all__ = [  # one entry point for the whole domain; reviews, counts and rows li
     "most_run",
     "record_run",
     "review",
+    "reviewer_status",
     "search_listings",
     "slugify",
     "submit",
@@ -77,7 +82,7 @@ log = logging.getLogger(__name__)
 
 MAX_PAGE = 100
 NOTIFICATION_TYPE = "submission_reviewed"
-SUBMISSIONS_LINK = "/marketplace/submissions"
+SUBMISSIONS_LINK = "/submissions"
 LISTING_LINK = "/marketplace/agent/{slug}"
 
 
@@ -304,6 +309,66 @@ async def list_pending(
         .limit(limit)
     )
     return [_submission_public(*row) for row in rows.all()]
+
+
+class SubmissionDetail(SubmissionPublic):
+    """What a reviewer reads before deciding: the submission, who sent it, and what the agent is made of."""
+
+    submitter_name: str
+    submitter_email: str
+    graph_description: str
+    #: ``(block name, how many nodes use it)``, most used first.
+    blocks: list[tuple[str, int]]
+    #: ``(input name, title, type, required)`` in the order the run form asks for them.
+    inputs: list[tuple[str, str, str, bool]]
+    #: Providers whose credentials a run needs (``openai``, ``smtp``…).
+    credential_providers: list[str]
+
+
+async def get_submission(session: AsyncSession, admin: User, version_id: str) -> SubmissionDetail:
+    """One submission with the submitted agent's blocks, inputs and credential needs (reviewers only).
+
+    Raises:
+        Forbidden: the caller may not review submissions.
+        NotFound: no such submission.
+    """
+    require_permission(admin, Permission.REVIEW_SUBMISSIONS)
+    found = None
+    if version_id and len(version_id) <= 64:
+        found = (await session.execute(_submission_query().where(StoreListingVersion.id == version_id))).first()
+    if found is None:
+        raise NotFound("No such submission.", code="submission_not_found")
+    public = _submission_public(*found)
+    creator = await session.get(Creator, found[1].creator_id)
+    submitter = await session.get(User, creator.user_id)
+    graph = (
+        await session.execute(
+            select(GraphVersion).where(
+                GraphVersion.graph_id == public.graph_id, GraphVersion.version == public.graph_version
+            )
+        )
+    ).scalar_one_or_none()
+    uses: dict[str, int] = {}
+    for node in graph.nodes if graph else []:
+        block = find_block(str(node.get("block_id", "")))
+        name = block.name if block else f"Unknown block {str(node.get('block_id', ''))[:36]}"
+        uses[name] = uses.get(name, 0) + 1
+    schema = graph.input_schema if graph else {}
+    required = set(schema.get("required") or [])
+    inputs = [
+        (name, str(field.get("title") or name), str(field.get("type") or "string"), name in required)
+        for name, field in (schema.get("properties") or {}).items()
+    ]
+    credentials = (graph.credentials_input_schema if graph else {}).get("properties") or {}
+    return SubmissionDetail(
+        **public.model_dump(),
+        submitter_name=submitter.display_name if submitter else creator.name,
+        submitter_email=submitter.email if submitter else "",
+        graph_description=graph.description if graph else "",
+        blocks=sorted(uses.items(), key=lambda item: (-item[1], item[0].lower())),
+        inputs=inputs,
+        credential_providers=sorted({str(c.get("provider", "")) for c in credentials.values()} - {""}),
+    )
 
 
 async def review(

@@ -1,4 +1,4 @@
-"""Checks of what people type into the marketplace: listing text, categories, image addresses."""
+"""Checks of what people send to the marketplace: listing text, categories, image addresses and image files."""
 
 from __future__ import annotations
 
@@ -17,7 +17,23 @@ from autogpt_app.store.models import (
     MAX_URL,
 )
 
-__all__ = ["MAX_CHANGELOG", "MAX_COMMENT", "categories", "image_url", "listing_text", "long_text", "short_text"]
+__all__ = [
+    "IMAGE_TYPES",
+    "MAX_CHANGELOG",
+    "MAX_COMMENT",
+    "MAX_IMAGE_BYTES",
+    "categories",
+    "image_file",
+    "image_url",
+    "listing_text",
+    "long_text",
+    "short_text",
+]
+
+#: Largest listing image accepted as an upload.
+MAX_IMAGE_BYTES = 2 * 1024 * 1024
+#: File extension → media type of the image formats a listing may upload.
+IMAGE_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".webp": "image/webp"}
 
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _CATEGORY_RE = re.compile(r"^[a-z0-9][a-z0-9 &+/-]*$")
@@ -82,7 +98,9 @@ def image_url(value: Any) -> str:
     lowered = url.lower()
     is_path = url.startswith("/") and not url.startswith(("//", "/\\"))
     is_web = lowered.startswith(("http://", "https://")) and len(url) > len("https://")
-    if not (is_path or is_web) or " " in url or "\\" in url:
+    # A site path may not climb out of where it points ("/_upload/../secret").
+    climbs = is_path and ".." in url.split("?", 1)[0].split("#", 1)[0].split("/")
+    if not (is_path or is_web) or climbs or " " in url or "\\" in url:
         raise InvalidInput(
             "The image must be an http(s) address or a path of this site starting with '/'.", code="invalid_image_url"
         )
@@ -98,3 +116,25 @@ def listing_text(name: Any, subheading: Any, description: Any, category_list: An
         "categories": categories(category_list),
         "image_url": image_url(image),
     }
+
+
+def image_file(data: bytes) -> str:
+    """Check an uploaded listing image by its content and return its extension (``.png``, ``.jpg``, ``.webp``).
+
+    The file's name and declared type are not trusted: only the bytes decide (PNG signature and
+    header chunk, JPEG start-of-image marker, WebP RIFF container with a VP8 chunk).
+
+    Raises:
+        InvalidInput: empty, over 2 MB, or not a PNG, JPEG or WebP image.
+    """
+    if not data:
+        raise InvalidInput("The image file is empty.", code="invalid_image")
+    if len(data) > MAX_IMAGE_BYTES:
+        raise InvalidInput(f"The image may be at most {MAX_IMAGE_BYTES // (1024 * 1024)} MB.", code="image_too_large")
+    if data.startswith(b"\x89PNG\r\n\x1a\n") and data[12:16] == b"IHDR":
+        return ".png"
+    if data.startswith(b"\xff\xd8\xff"):
+        return ".jpg"
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP" and data[12:15] == b"VP8":
+        return ".webp"
+    raise InvalidInput("The image must be a PNG, JPEG or WebP file.", code="invalid_image")

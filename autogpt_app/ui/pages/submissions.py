@@ -1,18 +1,535 @@
-"""Publishing: my submissions to the marketplace, and the admin review queue (being built)."""
+"""Publishing: submit a library agent to the marketplace and follow its review; the admins' review queue."""
 
 from __future__ import annotations
 
 import reflex as rx
 
+from autogpt_app.store import validation
+from autogpt_app.store.models import MAX_CHANGELOG, MAX_COMMENT, MAX_DESCRIPTION, MAX_NAME, MAX_SUBHEADING, MAX_URL
 from autogpt_app.ui import routes
+from autogpt_app.ui.components.forms import error_callout, success_callout
+from autogpt_app.ui.components.image_upload import image_upload
 from autogpt_app.ui.components.shell import template
+from autogpt_app.ui.states.submissions import (
+    CATEGORY_CHOICES,
+    IMAGE_UPLOAD_ID,
+    AgentOption,
+    BlockUse,
+    InputRow,
+    PendingRow,
+    ReviewState,
+    SubmissionRow,
+    SubmissionsState,
+)
+
+STATUS_COLORS = {"pending": "amber", "approved": "green", "rejected": "red", "draft": "gray"}
 
 
-@template(routes.SUBMISSIONS, "My submissions")
+def _label(text: str, html_for: str, hint: str = "") -> rx.Component:
+    return rx.hstack(
+        rx.el.label(rx.text(text, size="2", weight="medium"), html_for=html_for),
+        rx.text(hint, size="1", color_scheme="gray") if hint else rx.fragment(),
+        align="baseline",
+        spacing="2",
+        wrap="wrap",
+    )
+
+
+def _section(title: str, description: str, *children: rx.Component, testid: str = "") -> rx.Component:
+    return rx.card(
+        rx.vstack(
+            rx.heading(title, size="4"),
+            rx.text(description, size="2", color_scheme="gray"),
+            *children,
+            spacing="3",
+            width="100%",
+        ),
+        width="100%",
+        data_testid=testid or None,
+    )
+
+
+def status_badge(status: rx.Var) -> rx.Component:
+    """A coloured badge for a submission status (pending, approved, rejected)."""
+    return rx.match(
+        status,
+        *[
+            (value, rx.badge(value, color_scheme=color, data_testid="submission-status"))
+            for value, color in STATUS_COLORS.items()
+        ],
+        rx.badge(status, data_testid="submission-status"),
+    )
+
+
+# --- /submissions: the submit form ------------------------------------------------------------------
+
+
+def _agent_item(option: AgentOption) -> rx.Component:
+    return rx.select.item(option.name, value=option.id)
+
+
+def _agent_picker() -> rx.Component:
+    s = SubmissionsState
+    picker = rx.vstack(
+        _label("Agent", "agent_search", "one of the agents in your library"),
+        rx.flex(
+            rx.box(
+                rx.input(
+                    id="agent_search",
+                    type="search",
+                    placeholder="Search your library",
+                    aria_label="Search your library",
+                    on_change=s.search_agents.debounce(300),
+                    max_length=200,
+                    size="3",
+                    width="100%",
+                ),
+                width=rx.breakpoints(initial="100%", md="16rem"),
+                flex_shrink="0",
+            ),
+            rx.box(
+                rx.select.root(
+                    rx.select.trigger(placeholder="Choose an agent", aria_label="Agent", width="100%"),
+                    rx.select.content(rx.foreach(s.agent_options, _agent_item)),
+                    value=s.agent_id,
+                    on_change=s.choose_agent,
+                    size="3",
+                ),
+                flex="1",
+                min_width="0",
+                width="100%",
+            ),
+            direction=rx.breakpoints(initial="column", md="row"),
+            gap="2",
+            width="100%",
+        ),
+        rx.cond(s.agent_hint != "", rx.text(s.agent_hint, size="1", color_scheme="gray"), rx.fragment()),
+        rx.cond(
+            (s.agent_options.length() == 0) & (s.agent_query != ""),
+            rx.text("No agent in your library matches that search.", size="2", color_scheme="gray"),
+            rx.fragment(),
+        ),
+        rx.cond(
+            s.agent_id != "",
+            rx.text("Publishing: ", rx.text.strong(s.agent_name), size="2", data_testid="chosen-agent"),
+            rx.fragment(),
+        ),
+        spacing="2",
+        width="100%",
+    )
+    empty = rx.callout(
+        rx.text(
+            "Your library has no agents yet. ",
+            rx.link("Upload or create one in your Library", href=routes.LIBRARY),
+            ", then come back to publish it.",
+        ),
+        icon="info",
+        width="100%",
+        data_testid="no-agents",
+    )
+    # An empty library (no search typed) has nothing to publish.
+    return rx.cond((s.agent_total == 0) & (s.agent_query == ""), empty, picker)
+
+
+def _text_input(label: str, name: str, limit: int, *, hint: str = "", required: bool = False, **props) -> rx.Component:
+    return rx.vstack(
+        _label(label, name, hint),
+        rx.input(id=name, name=name, max_length=limit, required=required, size="3", width="100%", **props),
+        spacing="1",
+        width="100%",
+    )
+
+
+def _text_area(label: str, name: str, limit: int, *, hint: str = "", rows: str = "4", **props) -> rx.Component:
+    return rx.vstack(
+        _label(label, name, hint),
+        rx.text_area(id=name, name=name, max_length=limit, rows=rows, size="3", width="100%", **props),
+        spacing="1",
+        width="100%",
+    )
+
+
+def _category_chip(name: str) -> rx.Component:
+    chosen = SubmissionsState.chosen_categories.contains(name)
+    return rx.button(
+        rx.cond(chosen, rx.icon("check", size=12), rx.fragment()),
+        name,
+        type="button",
+        size="1",
+        radius="full",
+        variant=rx.cond(chosen, "solid", "outline"),
+        aria_pressed=rx.cond(chosen, "true", "false"),
+        on_click=SubmissionsState.toggle_category(name),
+        data_testid=f"category-{name.replace(' ', '-')}",
+    )
+
+
+def _categories() -> rx.Component:
+    return rx.vstack(
+        _label("Categories", "more_categories", f"up to {validation.MAX_CATEGORIES} in all"),
+        rx.flex(*[_category_chip(name) for name in CATEGORY_CHOICES], wrap="wrap", gap="2"),
+        rx.input(
+            id="more_categories",
+            name="more_categories",
+            placeholder="Other categories, separated by commas (e.g. travel, health)",
+            aria_label="Other categories",
+            max_length=250,
+            size="3",
+            width="100%",
+        ),
+        spacing="2",
+        width="100%",
+    )
+
+
+def _image() -> rx.Component:
+    s = SubmissionsState
+    return rx.vstack(
+        _label("Image", "image_url", "optional"),
+        image_upload(
+            IMAGE_UPLOAD_ID,
+            image_url=s.image_url,
+            on_upload=s.upload_image,
+            on_rejected=s.image_rejected,
+            on_clear=s.clear_image,
+            max_bytes=validation.MAX_IMAGE_BYTES,
+            alt="Listing image",
+        ),
+        rx.box(error_callout(s.image_error), width="100%", data_testid="image-error"),
+        rx.input(
+            id="image_url",
+            name="image_url",
+            # Re-mounted with the uploaded image's address after an upload.
+            key=s.image_key,
+            default_value=s.image_url,
+            on_blur=s.set_image_url,
+            placeholder="…or an image address: https://…",
+            aria_label="Image address",
+            max_length=MAX_URL,
+            size="3",
+            width="100%",
+        ),
+        spacing="2",
+        width="100%",
+    )
+
+
+def _submit_form() -> rx.Component:
+    s = SubmissionsState
+    return rx.form(
+        rx.vstack(
+            _text_input(
+                "Listing name",
+                "name",
+                MAX_NAME,
+                required=True,
+                key=s.agent_id,
+                default_value=s.agent_name,
+                placeholder="What people will search for",
+            ),
+            _text_input(
+                "Subheading", "subheading", MAX_SUBHEADING, hint="one line", placeholder="What it does, briefly"
+            ),
+            _text_area(
+                "Description",
+                "description",
+                MAX_DESCRIPTION,
+                hint="Markdown allowed",
+                rows="6",
+                key=s.agent_id,
+                default_value=s.agent_description,
+                placeholder="What it does, what it needs, what you get back",
+            ),
+            _categories(),
+            _image(),
+            _text_area("Changelog", "changelog", MAX_CHANGELOG, hint="what is new in this version", rows="3"),
+            rx.box(error_callout(s.submit_error), width="100%", data_testid="submit-error"),
+            success_callout(s.submit_message),
+            rx.button(
+                rx.icon("send", size=16), "Submit for review", type="submit", size="3", disabled=s.agent_id == ""
+            ),
+            spacing="4",
+            width="100%",
+        ),
+        key=s.form_key,
+        on_submit=s.submit,
+        reset_on_submit=False,
+        width="100%",
+    )
+
+
+# --- /submissions: my submissions -----------------------------------------------------------------
+
+
+def _submission_row(row: SubmissionRow) -> rx.Component:
+    return rx.table.row(
+        rx.table.cell(
+            rx.vstack(
+                rx.cond(
+                    row.is_live,
+                    rx.link(row.name, href=routes.marketplace_agent(row.slug), weight="medium"),
+                    rx.text(row.name, weight="medium"),
+                ),
+                rx.text(row.graph_name, size="1", color_scheme="gray"),
+                spacing="0",
+            )
+        ),
+        rx.table.cell(row.version),
+        rx.table.cell(status_badge(row.status)),
+        rx.table.cell(rx.text(row.submitted, white_space="nowrap")),
+        rx.table.cell(
+            rx.cond(
+                row.comment != "",
+                rx.text(row.comment, size="2", data_testid="reviewer-comment"),
+                rx.text("—", color_scheme="gray"),
+            ),
+            max_width="20rem",
+        ),
+        data_testid="submission-row",
+    )
+
+
+def _pager(state: type[SubmissionsState] | type[ReviewState]) -> rx.Component:
+    return rx.cond(
+        state.has_prev | state.has_next,
+        rx.hstack(
+            rx.button("Previous", variant="soft", disabled=~state.has_prev, on_click=state.prev_page),
+            rx.button("Next", variant="soft", disabled=~state.has_next, on_click=state.next_page),
+        ),
+        rx.fragment(),
+    )
+
+
+def _my_submissions() -> rx.Component:
+    s = SubmissionsState
+    return _section(
+        "My submissions",
+        "Every version you sent, newest first, with the reviewer's decision.",
+        error_callout(s.list_error),
+        rx.cond(
+            s.rows.length() > 0,
+            rx.box(
+                rx.table.root(
+                    rx.table.header(
+                        rx.table.row(
+                            *[
+                                rx.table.column_header_cell(h)
+                                for h in ("Listing", "Version", "Status", "Submitted", "Reviewer comment")
+                            ]
+                        )
+                    ),
+                    rx.table.body(rx.foreach(s.rows, _submission_row)),
+                    width="100%",
+                ),
+                overflow_x="auto",
+                width="100%",
+            ),
+            rx.text(
+                "You have not submitted anything yet.", size="2", color_scheme="gray", data_testid="no-submissions"
+            ),
+        ),
+        _pager(s),
+        testid="my-submissions",
+    )
+
+
+@template(routes.SUBMISSIONS, "My submissions", on_load=SubmissionsState.load)
 def submissions_page() -> rx.Component:
-    return rx.text("Submissions")
+    return rx.vstack(
+        _section(
+            "Submit an agent",
+            "Publish one of your agents to the marketplace. An admin reviews it before it is listed.",
+            _agent_picker(),
+            _submit_form(),
+            testid="submit-form",
+        ),
+        _my_submissions(),
+        spacing="4",
+        width="100%",
+        max_width="60rem",
+    )
 
 
-@template(routes.ADMIN_SUBMISSIONS, "Admin · Submissions", admin=True)
+# --- /admin/submissions: the review queue ----------------------------------------------------------
+
+
+def _pending_row(row: PendingRow) -> rx.Component:
+    return rx.table.row(
+        rx.table.cell(
+            rx.vstack(
+                rx.text(row.name, weight="medium"),
+                rx.text(row.graph_name, size="1", color_scheme="gray"),
+                spacing="0",
+            )
+        ),
+        rx.table.cell(row.version),
+        rx.table.cell(rx.text("@", row.submitter)),
+        rx.table.cell(rx.text(row.submitted, white_space="nowrap")),
+        rx.table.cell(
+            rx.button("Open", size="1", variant="soft", on_click=ReviewState.open_submission(row.version_id))
+        ),
+        data_testid="pending-row",
+    )
+
+
+def _block_item(block: BlockUse) -> rx.Component:
+    return rx.badge(block.name, " ×", block.count, variant="surface", color_scheme="gray")
+
+
+def _input_item(field: InputRow) -> rx.Component:
+    return rx.hstack(
+        rx.code(field.name),
+        rx.text(field.title, size="2"),
+        rx.text(field.type, size="1", color_scheme="gray"),
+        rx.cond(field.required, rx.badge("required", size="1", color_scheme="amber"), rx.fragment()),
+        spacing="2",
+        align="center",
+        wrap="wrap",
+    )
+
+
+def _fact(title: str, *children: rx.Component) -> rx.Component:
+    return rx.vstack(rx.text(title, size="1", weight="bold", color_scheme="gray"), *children, spacing="1", width="100%")
+
+
+def _review_dialog() -> rx.Component:
+    r = ReviewState
+    d = r.detail
+    return rx.dialog.root(
+        rx.dialog.content(
+            rx.vstack(
+                rx.dialog.title(d.name),
+                rx.cond(d.subheading != "", rx.text(d.subheading, size="3", color_scheme="gray"), rx.fragment()),
+                rx.cond(
+                    d.image_url != "",
+                    rx.image(
+                        src=d.image_url,
+                        alt="Listing image",
+                        max_height="10rem",
+                        max_width="100%",
+                        object_fit="contain",
+                        border_radius="8px",
+                        data_testid="review-image",
+                    ),
+                    rx.fragment(),
+                ),
+                rx.flex(rx.foreach(d.categories, lambda c: rx.badge(c, variant="soft")), wrap="wrap", gap="2"),
+                rx.box(
+                    # No raw HTML: the description is a stranger's text.
+                    rx.markdown(d.description, use_raw=False),
+                    width="100%",
+                    padding="0.75rem",
+                    border=f"1px solid {rx.color('gray', 5)}",
+                    border_radius="8px",
+                    data_testid="review-description",
+                ),
+                rx.grid(
+                    _fact("Submitted by", rx.text(d.submitter, size="2", data_testid="review-submitter")),
+                    _fact("When", rx.text(d.submitted, " · ", d.version, size="2")),
+                    _fact(
+                        "Agent", rx.text(d.graph, size="2"), rx.text(d.graph_description, size="1", color_scheme="gray")
+                    ),
+                    _fact(
+                        "Credentials needed",
+                        rx.cond(
+                            d.credentials.length() > 0,
+                            rx.flex(rx.foreach(d.credentials, lambda c: rx.badge(c, color_scheme="violet")), gap="2"),
+                            rx.text("none", size="2", color_scheme="gray"),
+                        ),
+                    ),
+                    columns=rx.breakpoints(initial="1", sm="2"),
+                    spacing="3",
+                    width="100%",
+                ),
+                _fact(
+                    "Blocks",
+                    rx.flex(rx.foreach(d.blocks, _block_item), wrap="wrap", gap="2", data_testid="review-blocks"),
+                ),
+                _fact(
+                    "Inputs",
+                    rx.cond(
+                        d.inputs.length() > 0,
+                        rx.vstack(rx.foreach(d.inputs, _input_item), spacing="1"),
+                        rx.text("none", size="2", color_scheme="gray"),
+                    ),
+                ),
+                _fact(
+                    "Changelog",
+                    rx.cond(
+                        d.changelog != "",
+                        rx.text(d.changelog, size="2", white_space="pre-wrap"),
+                        rx.text("—", size="2", color_scheme="gray"),
+                    ),
+                ),
+                rx.divider(),
+                rx.vstack(
+                    _label("Comment for the creator", "review_comment", "required to reject"),
+                    rx.text_area(
+                        id="review_comment",
+                        key=d.version_id,
+                        on_change=r.set_review_comment,
+                        max_length=MAX_COMMENT,
+                        rows="3",
+                        width="100%",
+                    ),
+                    spacing="1",
+                    width="100%",
+                ),
+                error_callout(r.review_error),
+                rx.flex(
+                    rx.dialog.close(rx.button("Cancel", variant="soft", color_scheme="gray")),
+                    rx.button("Reject", color_scheme="red", variant="soft", on_click=r.decide(False)),
+                    rx.button("Approve", color_scheme="green", on_click=r.decide(True)),
+                    gap="3",
+                    justify="end",
+                    wrap="wrap",
+                    width="100%",
+                ),
+                spacing="3",
+                width="100%",
+            ),
+            max_width="44rem",
+            data_testid="review-dialog",
+        ),
+        open=r.dialog_open,
+        on_open_change=r.set_dialog_open,
+    )
+
+
+@template(routes.ADMIN_SUBMISSIONS, "Admin · Submissions", admin=True, on_load=ReviewState.load)
 def admin_submissions_page() -> rx.Component:
-    return rx.text("Review queue")
+    r = ReviewState
+    return rx.vstack(
+        _section(
+            "Review queue",
+            "Pending submissions, oldest first. Approving lists the agent in the marketplace; "
+            "the creator is notified either way.",
+            error_callout(r.queue_error),
+            rx.cond(
+                r.rows.length() > 0,
+                rx.box(
+                    rx.table.root(
+                        rx.table.header(
+                            rx.table.row(
+                                *[
+                                    rx.table.column_header_cell(h)
+                                    for h in ("Listing", "Version", "Creator", "Submitted", "")
+                                ]
+                            )
+                        ),
+                        rx.table.body(rx.foreach(r.rows, _pending_row)),
+                        width="100%",
+                    ),
+                    overflow_x="auto",
+                    width="100%",
+                ),
+                rx.text("Nothing waits for review.", size="2", color_scheme="gray", data_testid="queue-empty"),
+            ),
+            _pager(r),
+            testid="review-queue",
+        ),
+        _review_dialog(),
+        spacing="4",
+        width="100%",
+        max_width="60rem",
+    )
