@@ -5,6 +5,7 @@ Every function is owner-checked: another user's execution id answers :class:`Not
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -33,6 +34,8 @@ from autogpt_app.timeutil import utcnow
 MAX_INPUT_CHARS = 1_000_000
 #: Most rows one page of runs or node runs may hold.
 MAX_PAGE = 100
+#: Most execution ids one :func:`run_statuses` lookup takes (a page of rows needs far fewer).
+MAX_LOOKUP = 500
 
 
 class RunSummary(BaseModel):
@@ -370,6 +373,27 @@ async def get_run_summary(session: AsyncSession, user: User, execution_id: str) 
     if row is None:
         raise NotFound("No such run.", code="execution_not_found")
     return _run_summary(row, with_titles=True)
+
+
+async def run_statuses(session: AsyncSession, user: User, execution_ids: Sequence[str]) -> dict[str, str]:
+    """The status of each of the user's runs among ``execution_ids``, by id, in one query.
+
+    Ids of runs that no longer exist, or are another user's, are simply absent from the answer.
+
+    Raises:
+        InvalidInput: more than :data:`MAX_LOOKUP` distinct ids.
+    """
+    wanted = list(dict.fromkeys(str(i) for i in execution_ids if i))
+    if not wanted:
+        return {}
+    if len(wanted) > MAX_LOOKUP:
+        raise InvalidInput(f"Look up at most {MAX_LOOKUP} runs at a time.", code="too_many_runs")
+    rows = await session.execute(
+        select(GraphExecution.id, GraphExecution.status).where(
+            GraphExecution.user_id == user.id, GraphExecution.id.in_(wanted)
+        )
+    )
+    return {execution_id: str(status) for execution_id, status in rows.all()}
 
 
 async def list_node_executions(

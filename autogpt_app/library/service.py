@@ -14,6 +14,7 @@ import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from pydantic import BaseModel
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy import delete as sql_delete
 from sqlalchemy import update as sql_update
@@ -41,9 +42,11 @@ from autogpt_app.store.models import StoreListingVersion
 from autogpt_app.timeutil import utcnow
 
 __all__ = [
+    "AgentRef",
     "ExportFile",
     "add_from_listing",
     "add_graph",
+    "agents_by_graph",
     "bulk",
     "delete",
     "export",
@@ -64,6 +67,8 @@ MAX_PAGE = 100
 MAX_BULK = 500
 MAX_EXPORT = 100
 MAX_QUERY = 200
+#: Most graph ids one :func:`agents_by_graph` lookup takes (a page of rows needs far fewer).
+MAX_LOOKUP = 500
 
 _A = LibraryAgent
 _ORDER = {
@@ -251,6 +256,38 @@ async def find_by_listing(session: AsyncSession, user: User, store_listing_id: s
         .first()
     )
     return None if row is None else (await _summaries(session, [row]))[0]
+
+
+class AgentRef(BaseModel):
+    """A library entry as another page names and links it (e.g. the agent of a schedule or a run)."""
+
+    id: str
+    graph_id: str
+    name: str
+    is_archived: bool
+
+
+async def agents_by_graph(session: AsyncSession, user: User, graph_ids: Sequence[str]) -> dict[str, AgentRef]:
+    """The user's library entries of ``graph_ids``, by graph id, in one query.
+
+    Graphs the user does not keep in their library (removed since, or another user's) are simply
+    absent from the answer; archived entries are included (``is_archived`` says so).
+
+    Raises:
+        InvalidInput: more than :data:`MAX_LOOKUP` distinct graph ids.
+    """
+    wanted = list(dict.fromkeys(str(g) for g in graph_ids if g))
+    if not wanted:
+        return {}
+    if len(wanted) > MAX_LOOKUP:
+        raise InvalidInput(f"Look up at most {MAX_LOOKUP} agents at a time.", code="too_many_agents")
+    rows = await session.execute(
+        select(_A.id, _A.graph_id, _A.name, _A.is_archived).where(_A.user_id == user.id, _A.graph_id.in_(wanted))
+    )
+    return {
+        graph_id: AgentRef(id=agent_id, graph_id=graph_id, name=name, is_archived=archived)
+        for agent_id, graph_id, name, archived in rows.all()
+    }
 
 
 def _conditions(user: User, query: str, favorites: bool | None, archived: bool | None) -> list:

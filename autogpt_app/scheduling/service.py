@@ -20,7 +20,8 @@ from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from pydantic import BaseModel
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from autogpt_app.auth.models import User
@@ -45,6 +46,7 @@ __all__ = [
     "fire",
     "get_schedule",
     "list_schedules",
+    "list_schedules_page",
     "pause_for_graph",
     "pause_schedule",
     "resume_schedule",
@@ -217,6 +219,31 @@ async def list_schedules(
         .limit(min(max(1, limit), MAX_PAGE))
     )
     return [to_public(row) for row in (await session.execute(query)).scalars()]
+
+
+class SchedulePage(BaseModel):
+    """One page of a user's schedules, newest first, with how many there are in all (for paging)."""
+
+    items: list[SchedulePublic]
+    total: int
+    offset: int
+    limit: int
+
+
+async def list_schedules_page(
+    session: AsyncSession, user: User, *, offset: int = 0, limit: int = 50, graph_id: str | None = None
+) -> SchedulePage:
+    """Like :func:`list_schedules`, with the total count of the user's schedules (of ``graph_id`` if given)."""
+    offset, limit = max(0, offset), min(max(1, limit), MAX_PAGE)
+    items = await list_schedules(session, user, offset=offset, limit=limit, graph_id=graph_id)
+    if offset == 0 and len(items) < limit:
+        total = len(items)  # the whole list fits on the first page: no count needed
+    else:
+        count = select(func.count()).select_from(Schedule).where(Schedule.user_id == user.id)
+        if graph_id:
+            count = count.where(Schedule.graph_id == graph_id)
+        total = int((await session.execute(count)).scalar_one())
+    return SchedulePage(items=items, total=total, offset=offset, limit=limit)
 
 
 async def get_schedule(session: AsyncSession, user: User, schedule_id: str) -> SchedulePublic:

@@ -16,10 +16,9 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import ADMIN_EMAIL, ADMIN_PASSWORD, USER_PASSWORD, login, signup, unique_email
-from tests.graphs.helpers import DROPDOWN, NUMBER, OUTPUT, SHORT_TEXT, echo_graph, link, node
+from tests.graphs.helpers import echo_graph, writer_graph
 
 API = "/api/v1"
-LLM = "1f292d4a-41a4-4977-9684-7c8d560b9f91"
 
 
 def api(base_url: str, method: str, path: str, body: Any = None, token: str = "") -> Any:
@@ -36,26 +35,6 @@ def api_user(base_url: str, prefix: str, name: str) -> tuple[str, str]:
     email = unique_email(prefix)
     answer = api(base_url, "POST", "/auth/signup", {"email": email, "display_name": name, "password": USER_PASSWORD})
     return email, answer["access_token"]
-
-
-def writer_graph() -> dict[str, Any]:
-    """Three kinds of input feeding a language model: needs an OpenAI-compatible credential."""
-    return {
-        "name": "Writer",
-        "nodes": [
-            node("topic", SHORT_TEXT, name="topic", title="Topic", description="What to write about"),
-            node("words", NUMBER, name="words", value=120),
-            node("tone", DROPDOWN, name="tone", placeholder_values=["friendly", "formal"], value="friendly"),
-            node("llm", LLM, prompt="Write {{ words }} {{ tone }} words on {{ topic }}"),
-            node("out", OUTPUT, name="text"),
-        ],
-        "links": [
-            link("topic", "result", "llm", "prompt_values_#_topic"),
-            link("words", "result", "llm", "prompt_values_#_words"),
-            link("tone", "result", "llm", "prompt_values_#_tone"),
-            link("llm", "response", "out", "value"),
-        ],
-    }
 
 
 DESCRIPTION = (

@@ -9,9 +9,7 @@ from __future__ import annotations
 import json
 import os
 import re
-import struct
 import uuid
-import zlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -19,18 +17,7 @@ import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 
 from tests.e2e.conftest import ADMIN_EMAIL, ADMIN_PASSWORD, ROOT, USER_PASSWORD, login, signup, unique_email
-from tests.graphs.helpers import echo_graph
-
-
-def png_bytes(width: int = 4, height: int = 4) -> bytes:
-    """A small, valid PNG (violet pixels), built without an image library."""
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
-
-    raw = b"".join(b"\x00" + b"\x80\x40\xc0" * width for _ in range(height))
-    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b"")
+from tests.graphs.helpers import echo_graph, png_bytes
 
 
 @pytest.fixture
@@ -117,7 +104,7 @@ def test_submit_approve_and_find_it_in_the_marketplace(
     expect(page.get_by_test_id("image-error")).to_contain_text("PNG, JPEG or WebP")
     expect(page.get_by_test_id("image-preview")).to_have_count(0)
 
-    dropzone_input.set_input_files(files=[{"name": "logo.png", "mimeType": "image/png", "buffer": png_bytes()}])
+    dropzone_input.set_input_files(files=[{"name": "logo.png", "mimeType": "image/png", "buffer": png_bytes(4, 4)}])
     preview = page.get_by_test_id("image-preview")
     expect(preview).to_be_visible()
     expect(preview).to_have_attribute("src", re.compile(r"^/_upload/listing-[0-9a-f]{32}\.png$"))
@@ -125,7 +112,7 @@ def test_submit_approve_and_find_it_in_the_marketplace(
     uploaded_images.append(image_url)
     expect(page.locator("input[name=image_url]")).to_have_value(image_url)
     served = page.request.get(image_url)
-    assert served.ok and served.headers["content-type"] == "image/png" and served.body() == png_bytes()
+    assert served.ok and served.headers["content-type"] == "image/png" and served.body() == png_bytes(4, 4)
     # The browser really decoded it as an image.
     page.wait_for_function("el => el.complete && el.naturalWidth === 4", arg=preview.element_handle())
 

@@ -1,7 +1,9 @@
-"""Small builders for graph specs in tests."""
+"""Small builders for test data: graph specs, and a real image file for the publishing tests."""
 
 from __future__ import annotations
 
+import struct
+import zlib
 from typing import Any
 
 INPUT = "c0a8e994-ebf1-4a9c-a4d8-89d09c86741b"
@@ -10,6 +12,8 @@ NUMBER = "96dae2bb-97a2-41c2-bd2f-13a3b5a8ea98"
 DROPDOWN = "655d6fdf-a334-421c-b733-520549c07cd1"
 TOGGLE = "cbf36ab5-df4a-43b6-8a7f-f7ed8652116e"
 OUTPUT = "363ae599-353e-4804-937e-b2ee3cef3da4"
+#: The AI text generator (an LLM prompt): needs an OpenAI-compatible credential.
+LLM = "1f292d4a-41a4-4977-9684-7c8d560b9f91"
 
 
 def node(node_id: str, block_id: str, **defaults: Any) -> dict[str, Any]:
@@ -78,3 +82,38 @@ def slow_graph(seconds: float = 30) -> dict[str, Any]:
         "nodes": [node("wait", DELAY, seconds=seconds, data="done"), node("out", OUTPUT, name="result")],
         "links": [link("wait", "data", "out", "value")],
     }
+
+
+def writer_graph(name: str = "Writer", description: str = "") -> dict[str, Any]:
+    """Inputs of three kinds (topic, words, tone) feeding an LLM prompt → output 'text'.
+
+    The LLM block needs an OpenAI-compatible credential.
+    """
+    return {
+        "name": name,
+        "description": description,
+        "nodes": [
+            node("topic", SHORT_TEXT, name="topic", title="Topic", description="What to write about"),
+            node("words", NUMBER, name="words", value=120),
+            node("tone", DROPDOWN, name="tone", placeholder_values=["friendly", "formal"], value="friendly"),
+            node("llm", LLM, prompt="Write {{ words }} {{ tone }} words on {{ topic }}"),
+            node("out", OUTPUT, name="text"),
+        ],
+        "links": [
+            link("topic", "result", "llm", "prompt_values_#_topic"),
+            link("words", "result", "llm", "prompt_values_#_words"),
+            link("tone", "result", "llm", "prompt_values_#_tone"),
+            link("llm", "response", "out", "value"),
+        ],
+    }
+
+
+def png_bytes(width: int = 2, height: int = 2) -> bytes:
+    """A small, valid PNG (grey pixels), built without an image library."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+    raw = b"".join(b"\x00" + b"\x80" * width for _ in range(height))
+    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b"")

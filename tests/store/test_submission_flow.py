@@ -8,7 +8,6 @@ search visibility after approval on the engine under test, and the submitter's n
 from __future__ import annotations
 
 import struct
-import zlib
 
 import pytest
 from sqlalchemy import func, select
@@ -21,44 +20,11 @@ from autogpt_app.notifications import service as notifications
 from autogpt_app.store import service as store
 from autogpt_app.store import validation
 from autogpt_app.store.models import StoreListing, StoreListingVersion
-from tests.graphs.helpers import NUMBER, OUTPUT, SHORT_TEXT, link, node
+from tests.graphs.helpers import png_bytes, writer_graph
 from tests.store.test_service import make_graph, make_user, review, submit
-
-AI_TEXT = "1f292d4a-41a4-4977-9684-7c8d560b9f91"
-
-
-def png_bytes(width: int = 2, height: int = 2) -> bytes:
-    """A small, valid PNG (grey pixels), built without an image library."""
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
-
-    raw = b"".join(b"\x00" + b"\x80" * width for _ in range(height))
-    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b"")
-
 
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00" + b"\x00" * 32 + b"\xff\xd9"
 WEBP = b"RIFF" + struct.pack("<I", 30) + b"WEBPVP8L" + b"\x00" * 22
-
-
-def writer_graph() -> dict:
-    """topic + length inputs → AI text generator (needs an OpenAI credential) → output."""
-    return {
-        "name": "Blog writer",
-        "description": "Writes a blog post about a topic.",
-        "nodes": [
-            node("topic", SHORT_TEXT, name="topic", title="Topic"),
-            node("words", NUMBER, name="words", title="Length in words", value=300),
-            node("ai", AI_TEXT, prompt="Write {{ words }} words about {{ topic }}."),
-            node("out", OUTPUT, name="post"),
-        ],
-        "links": [
-            link("topic", "result", "ai", "prompt_values_#_topic"),
-            link("words", "result", "ai", "prompt_values_#_words"),
-            link("ai", "response", "out", "value"),
-        ],
-    }
 
 
 # --- uploaded images ------------------------------------------------------------------------------
@@ -112,7 +78,9 @@ async def test_submission_keeps_an_uploaded_image_path_and_publishes_it():
 async def test_get_submission_shows_blocks_inputs_credentials_and_submitter():
     ada, admin = await make_user(), await make_user("root@example.com", "Root", admin=True)
     async with session_scope() as s:
-        graph = await graphs.create_graph(s, ada, GraphSpec.model_validate(writer_graph()))
+        graph = await graphs.create_graph(
+            s, ada, GraphSpec.model_validate(writer_graph("Blog writer", "Writes a blog post about a topic."))
+        )
     sub = await submit(
         ada,
         graph.id,
@@ -128,10 +96,17 @@ async def test_get_submission_shows_blocks_inputs_credentials_and_submitter():
     assert detail.categories == ["writing"] and detail.changelog == "First release"
     assert detail.submitter_name == "Ada" and detail.submitter_email == "ada@example.com"
     assert detail.graph_name == "Blog writer" and detail.graph_description == "Writes a blog post about a topic."
-    assert dict(detail.blocks) == {"Short text input": 1, "Number input": 1, "AI text generator": 1, "Agent output": 1}
+    assert dict(detail.blocks) == {
+        "Short text input": 1,
+        "Number input": 1,
+        "Dropdown input": 1,
+        "AI text generator": 1,
+        "Agent output": 1,
+    }
     assert [(name, required) for name, _title, _type, required in detail.inputs] == [
         ("topic", True),
         ("words", False),
+        ("tone", False),
     ]
     assert detail.inputs[0][1] == "Topic" and detail.inputs[1][2] in {"number", "integer"}
     assert detail.credential_providers == ["openai"]

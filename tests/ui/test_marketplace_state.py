@@ -28,31 +28,8 @@ from autogpt_app.timeutil import utcnow
 from autogpt_app.ui.states import marketplace as m
 from autogpt_app.ui.states import marketplace_creator as creator_page
 from autogpt_app.ui.states import marketplace_listing as agent_page
-from tests.graphs.helpers import DROPDOWN, NUMBER, OUTPUT, SHORT_TEXT, link, node
+from tests.graphs.helpers import writer_graph
 from tests.store.test_service import make_user, publish, record_execution
-
-LLM = "1f292d4a-41a4-4977-9684-7c8d560b9f91"
-
-
-def writer_graph() -> dict[str, Any]:
-    """Inputs of three kinds feeding an LLM prompt: needs an OpenAI-compatible credential."""
-    return {
-        "name": "Writer",
-        "nodes": [
-            node("topic", SHORT_TEXT, name="topic", title="Topic", description="What to write about"),
-            node("words", NUMBER, name="words", value=120),
-            node("tone", DROPDOWN, name="tone", placeholder_values=["friendly", "formal"], value="friendly"),
-            node("llm", LLM, prompt="Write {{ words }} {{ tone }} words on {{ topic }}"),
-            node("out", OUTPUT, name="text"),
-        ],
-        "links": [
-            link("topic", "result", "llm", "prompt_values_#_topic"),
-            link("words", "result", "llm", "prompt_values_#_words"),
-            link("tone", "result", "llm", "prompt_values_#_tone"),
-            link("llm", "response", "out", "value"),
-        ],
-    }
-
 
 # --- pure helpers -------------------------------------------------------------------------------
 

@@ -1,10 +1,13 @@
-"""What the live run page reads for a run, on the real database."""
+"""What the live run page reads for a run, and how it follows one live, on the real database."""
 
 from __future__ import annotations
+
+import asyncio
 
 import pytest
 
 from autogpt_app.auth import service as auth_service
+from autogpt_app.bus import execution_channel, get_bus
 from autogpt_app.db import session_scope
 from autogpt_app.errors import NotFound
 from autogpt_app.executions import service
@@ -13,8 +16,10 @@ from autogpt_app.graphs import service as graphs
 from autogpt_app.graphs.spec import GraphSpec
 from autogpt_app.library import service as library
 from autogpt_app.ui.states import runs as runs_state
-from autogpt_app.ui.states.runs import _fresh_view, read_run
+from autogpt_app.ui.states.runs import RunState, _fresh_view, read_run
 from tests.graphs.helpers import greeting_graph, iteration_graph
+from tests.ui.test_live import Locked, cancelled, wait_until
+from tests.ui.test_marketplace_state import call, state_for
 
 
 async def make_user(email: str = "ada@example.com"):
@@ -71,3 +76,48 @@ async def test_another_users_run_is_not_found_and_a_dead_session_reads_nothing()
     token = auth_service.issue_token(owner)
     assert (await _fresh_view(token, run_id, 1)).status == "COMPLETED"
     assert await _fresh_view(auth_service.issue_token(other), run_id, 1) is None
+
+
+async def test_the_run_page_follows_a_run_live_until_it_is_final(monkeypatch):
+    """The page's own background task: a queued run is shown, then its end, without a reload."""
+    monkeypatch.setattr(runs_state, "FALLBACK_READ_INTERVAL", 60.0)  # only events can update it in time
+    user = await make_user()
+    async with session_scope() as s:
+        graph = await graphs.create_graph(s, user, GraphSpec.model_validate(greeting_graph()))
+        await library.add_graph(s, user, graph.id, source="created")
+        run = await service.add_graph_execution(s, user, graph.id, inputs={"name": "Ada"})
+    page = state_for(RunState, user, f"/runs/{run.id}")
+    event = await call(page, "load")
+    assert page.page_status == "ready" and page.status == "QUEUED" and page.live
+    assert event.fn.__name__ == RunState.follow.fn.__name__
+    task = asyncio.create_task(RunState.follow.fn(Locked(page)))
+    try:
+        await wait_until(lambda: get_bus().subscriber_count == 1)
+        assert await GraphRunner(run.id).run() == "COMPLETED"
+        await asyncio.wait_for(task, 5)  # final: the task ends by itself
+    finally:
+        if not task.done():
+            await cancelled(task)
+    assert page.status == "COMPLETED" and not page.live and page.is_final
+    assert [o.text for o in page.outputs] == ["Hello Ada!"] and len(page.nodes) == 3
+
+
+async def test_a_newer_load_of_the_run_page_takes_over(monkeypatch):
+    monkeypatch.setattr(runs_state, "FALLBACK_READ_INTERVAL", 60.0)
+    user = await make_user()
+    async with session_scope() as s:
+        graph = await graphs.create_graph(s, user, GraphSpec.model_validate(greeting_graph()))
+        run = await service.add_graph_execution(s, user, graph.id, inputs={"name": "Ada"})
+    page = state_for(RunState, user, f"/runs/{run.id}")
+    await call(page, "load")
+    task = asyncio.create_task(RunState.follow.fn(Locked(page)))
+    try:
+        await wait_until(lambda: get_bus().subscriber_count == 1)
+        await call(page, "load")  # the tab reloaded: a newer task follows now
+        assert page.live
+        await get_bus().publish(execution_channel(run.id), "status", {})
+        await asyncio.wait_for(task, 3)  # the old task sees it was replaced and stops
+    finally:
+        if not task.done():
+            await cancelled(task)
+    assert page.live and get_bus().subscriber_count == 0  # the flag belongs to the newer task

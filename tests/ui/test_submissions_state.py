@@ -18,10 +18,10 @@ from autogpt_app.notifications import service as notifications
 from autogpt_app.store import service as store
 from autogpt_app.store.models import StoreListingVersion
 from autogpt_app.ui.states import submissions as pub
-from autogpt_app.ui.states.submissions import ReviewState, SubmissionsState
-from tests.graphs.helpers import echo_graph
+from autogpt_app.ui.states.admin_submissions import ReviewState
+from autogpt_app.ui.states.submissions import SubmissionsState
+from tests.graphs.helpers import echo_graph, png_bytes
 from tests.store.test_service import make_user
-from tests.store.test_submission_flow import png_bytes
 from tests.ui.test_marketplace_state import call, state_for
 
 
@@ -185,3 +185,25 @@ async def test_upload_keeps_real_images_under_a_random_name(tmp_path, monkeypatc
     assert page.image_url == "" and "http(s) address" in page.image_error
     await call(page, "set_image_url", " https://example.com/a.png ")
     assert page.image_url == "https://example.com/a.png" and page.image_error == ""
+
+
+async def test_review_queue_holds_one_page_and_steps_back_when_its_last_page_empties():
+    ada, admin = await make_user(), await make_user("root@example.com", "Root", admin=True)
+    async with session_scope() as s:
+        merged = await s.merge(ada)
+        for i in range(pub.PAGE_SIZE + 1):
+            graph = await graphs.create_graph(s, merged, GraphSpec.model_validate(echo_graph(f"G{i}")))
+            await store.submit(s, merged, graph_id=graph.id, name=f"Listing {i:02d}")
+    queue = state_for(ReviewState, admin, "/admin/submissions")
+    await call(queue, "load")
+    assert len(queue.rows) == pub.PAGE_SIZE and queue.has_next and not queue.has_prev
+    assert queue.rows[0].name == "Listing 00"  # oldest first
+    await call(queue, "next_page")
+    [last] = queue.rows
+    assert last.name == f"Listing {pub.PAGE_SIZE:02d}" and queue.has_prev and not queue.has_next
+    await call(queue, "open_submission", last.version_id)
+    await call(queue, "decide", True)
+    # The page it was on is now empty: the queue shows the page before instead of nothing.
+    assert queue.offset == 0 and len(queue.rows) == pub.PAGE_SIZE and not queue.has_next
+    await call(queue, "prev_page")
+    assert queue.offset == 0 and len(queue.rows) == pub.PAGE_SIZE

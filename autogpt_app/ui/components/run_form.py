@@ -18,6 +18,9 @@ from autogpt_app.ui import routes
 #: Prefix of form element names: inputs and credential choices cannot collide, whatever an input is called.
 INPUT_PREFIX = "in__"
 CREDENTIAL_PREFIX = "cred__"
+#: Prefix of the run form's element ids (``run-<input name>``); a second form on the same page, such as
+#: the schedule dialog's, passes its own to :func:`run_field` so its labels focus its own inputs.
+RUN_ID_PREFIX = "run-"
 
 #: Field kinds the form knows.
 KINDS = ("text", "long_text", "number", "select", "boolean", "date", "json")
@@ -205,7 +208,7 @@ def credential_needs(schema: dict[str, Any], credentials: list[Any]) -> list[Cre
 # --- components -------------------------------------------------------------------------------
 
 
-def _label(field: RunField) -> rx.Component:
+def _label(field: RunField, id_prefix: str) -> rx.Component:
     return rx.el.label(
         rx.hstack(
             rx.text(field.title, size="2", weight="medium"),
@@ -219,13 +222,13 @@ def _label(field: RunField) -> rx.Component:
             spacing="1",
             align="center",
         ),
-        html_for="run-" + field.name,
+        html_for=id_prefix + field.name,
     )
 
 
-def _control(field: RunField, default: rx.Var) -> rx.Component:
+def _control(field: RunField, default: rx.Var, id_prefix: str) -> rx.Component:
     name = INPUT_PREFIX + field.name
-    control_id = "run-" + field.name
+    control_id = id_prefix + field.name
     common = {"id": control_id, "name": name, "width": "100%", "aria_required": field.required}
     return rx.match(
         field.kind,
@@ -272,11 +275,19 @@ def _control(field: RunField, default: rx.Var) -> rx.Component:
     )
 
 
-def run_field(field: RunField, default: rx.Var, error: rx.Var) -> rx.Component:
-    """One labelled input with its help text and the message about it, if any."""
+def run_field(field: RunField, default: rx.Var, error: rx.Var, id_prefix: str = RUN_ID_PREFIX) -> rx.Component:
+    """One labelled input with its help text and the message about it, if any.
+
+    Args:
+        field: The input (usually a var of ``rx.foreach``).
+        default: Its starting text.
+        error: The message about it ("" for none).
+        id_prefix: Prefix of the control's element id (``<prefix><input name>``), which the label
+            points at; each form shown on a page at the same time needs its own.
+    """
     return rx.vstack(
-        _label(field),
-        _control(field, default),
+        _label(field, id_prefix),
+        _control(field, default, id_prefix),
         rx.cond(field.description != "", rx.text(field.description, size="1", color_scheme="gray"), rx.fragment()),
         rx.cond(
             error,

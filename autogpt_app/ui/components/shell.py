@@ -1,4 +1,4 @@
-"""The app shell: navigation, account menu, colour mode, and the ``@template`` page decorator."""
+"""The app shell: navigation, notification bell, account menu, colour mode, and the ``@template`` page decorator."""
 
 from __future__ import annotations
 
@@ -8,7 +8,9 @@ from dataclasses import dataclass
 import reflex as rx
 
 from autogpt_app.ui import routes
+from autogpt_app.ui.components.notification_bell import notification_bell
 from autogpt_app.ui.states.auth import AuthState
+from autogpt_app.ui.states.notifications import NotificationBellState
 
 APP_NAME = "AutoGPT Platform"
 
@@ -156,6 +158,7 @@ def _top_bar(title: str) -> rx.Component:
         _mobile_menu(),
         rx.heading(title, size="5"),
         rx.spacer(),
+        rx.cond(AuthState.is_authenticated, notification_bell(), rx.fragment()),
         rx.color_mode.button(variant="ghost", aria_label="Toggle light or dark"),
         rx.cond(AuthState.is_authenticated, _account_menu(), rx.fragment()),
         align="center",
@@ -204,9 +207,14 @@ def template(
         admin: only admins may open it.
         public: visitors without a session may open it (login, sign-up).
         on_load: extra load events, run after the login check.
+
+    A protected page's load also starts the notification bell's live count (one background task
+    per page load, cancelled by Reflex when the page is left).
     """
     checks: list = [] if public else [AuthState.check_admin if admin else AuthState.check_login]
     extra = on_load if isinstance(on_load, list) else ([on_load] if on_load else [])
+    if not public:
+        extra = [*extra, NotificationBellState.start]
 
     def decorator(page: Callable[[], rx.Component]) -> rx.Component:
         def wrapped() -> rx.Component:

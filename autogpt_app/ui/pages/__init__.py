@@ -3,6 +3,7 @@
 from autogpt_app.ui.pages import (  # noqa: F401
     account,
     admin,
+    admin_submissions,
     credentials,
     library,
     library_agent,

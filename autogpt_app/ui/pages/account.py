@@ -1,4 +1,4 @@
-"""Account page: profile, password, API keys."""
+"""Account page: profile, password, a way to the notification preferences, API keys."""
 
 from __future__ import annotations
 
@@ -262,6 +262,20 @@ def _api_keys() -> rx.Component:
     )
 
 
+def _notifications() -> rx.Component:
+    return _section(
+        "Notifications",
+        "Choose, for each kind of news, in the app, by e-mail, or not at all; and a daily digest of finished runs.",
+        rx.link(
+            rx.hstack(rx.icon("bell", size=16), rx.text("Notification preferences"), align="center", spacing="2"),
+            href=f"{routes.NOTIFICATIONS}?tab=preferences",
+            data_testid="notification-preferences-link",
+        ),
+    )
+
+
 @template(routes.ACCOUNT, "Account", on_load=AccountState.load)
 def account_page() -> rx.Component:
-    return rx.vstack(_profile(), _password(), _api_keys(), spacing="4", width="100%", max_width="48rem")
+    return rx.vstack(
+        _profile(), _password(), _notifications(), _api_keys(), spacing="4", width="100%", max_width="48rem"
+    )

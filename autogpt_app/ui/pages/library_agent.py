@@ -1,4 +1,5 @@
-"""A library agent's page: its details, a run form generated from its input schema, and its run history."""
+"""A library agent's page: its details, a run form generated from its input schema, its run history,
+and its schedules (with the dialog that creates one)."""
 
 from __future__ import annotations
 
@@ -8,8 +9,10 @@ from autogpt_app.ui import routes
 from autogpt_app.ui.components.forms import error_callout
 from autogpt_app.ui.components.outputs import status_badge
 from autogpt_app.ui.components.run_form import RunField, credential_picker, run_field
+from autogpt_app.ui.components.schedule_dialog import schedule_dialog
 from autogpt_app.ui.components.shell import template
 from autogpt_app.ui.states.agent_run import AgentRunState, HistoryRow
+from autogpt_app.ui.states.schedules import AgentSchedulesState, ScheduleDialogState, ScheduleRow
 
 
 def _not_found() -> rx.Component:
@@ -44,9 +47,18 @@ def _header() -> rx.Component:
         rx.hstack(
             rx.heading(AgentRunState.agent_name, size="6", data_testid="agent-name"),
             rx.badge("v", AgentRunState.agent_version, variant="soft", data_testid="agent-version"),
+            rx.spacer(),
+            rx.button(
+                rx.icon("calendar-plus", size=16),
+                "Schedule",
+                variant="soft",
+                on_click=ScheduleDialogState.open_create(AgentRunState.agent_id),
+                data_testid="schedule-button",
+            ),
             align="center",
             spacing="3",
             wrap="wrap",
+            width="100%",
         ),
         rx.cond(
             AgentRunState.agent_description != "",
@@ -210,16 +222,100 @@ def _history() -> rx.Component:
     )
 
 
+def _schedule_item(row: ScheduleRow) -> rx.Component:
+    return rx.hstack(
+        rx.vstack(
+            rx.text(row.name, size="2", weight="medium"),
+            rx.text(row.description, " · ", row.timezone, size="1", color_scheme="gray"),
+            spacing="0",
+        ),
+        rx.spacer(),
+        rx.vstack(
+            rx.cond(
+                row.is_active,
+                rx.badge("Active", color_scheme="green", variant="soft"),
+                rx.badge("Paused", color_scheme="gray", variant="soft"),
+            ),
+            rx.text(rx.cond(row.is_active, "Next: ", ""), row.next_run, size="1", color_scheme="gray"),
+            spacing="1",
+            align="end",
+        ),
+        width="100%",
+        align="center",
+        spacing="3",
+        data_testid="agent-schedule",
+    )
+
+
+def _schedules() -> rx.Component:
+    return rx.card(
+        rx.vstack(
+            rx.hstack(
+                rx.heading("Schedules", size="4"),
+                rx.spacer(),
+                rx.link("All schedules", href=routes.SCHEDULES, size="2", data_testid="all-schedules-link"),
+                width="100%",
+                align="center",
+            ),
+            rx.cond(
+                AgentSchedulesState.notice != "",
+                rx.callout(
+                    rx.text(
+                        AgentSchedulesState.notice,
+                        " ",
+                        rx.link("See it on the Schedules page", href=routes.SCHEDULES),
+                        ".",
+                    ),
+                    icon="check",
+                    color_scheme="green",
+                    width="100%",
+                    data_testid="schedule-created",
+                ),
+                rx.fragment(),
+            ),
+            error_callout(AgentSchedulesState.agent_schedules_error),
+            rx.cond(
+                AgentSchedulesState.agent_rows.length() > 0,
+                rx.vstack(
+                    rx.foreach(AgentSchedulesState.agent_rows, _schedule_item),
+                    rx.cond(
+                        AgentSchedulesState.more,
+                        rx.link("More on the Schedules page", href=routes.SCHEDULES, size="2"),
+                        rx.fragment(),
+                    ),
+                    spacing="3",
+                    width="100%",
+                ),
+                rx.text(
+                    "Not scheduled. Use Schedule to run it automatically.",
+                    size="2",
+                    color_scheme="gray",
+                    data_testid="no-agent-schedules",
+                ),
+            ),
+            spacing="3",
+            width="100%",
+        ),
+        width="100%",
+    )
+
+
 def _content() -> rx.Component:
     return rx.vstack(
         _header(),
         rx.grid(_run_form(), _history(), columns=rx.breakpoints(initial="1", md="2"), spacing="4", width="100%"),
+        _schedules(),
+        schedule_dialog(),
         spacing="4",
         width="100%",
     )
 
 
-@template(routes.LIBRARY_AGENT, "Agent", on_load=AgentRunState.load)
+@template(
+    routes.LIBRARY_AGENT,
+    "Agent",
+    on_load=[ScheduleDialogState.close, AgentRunState.load, AgentSchedulesState.load],
+)
 def library_agent_page() -> rx.Component:
     return rx.match(
         AgentRunState.page_status,

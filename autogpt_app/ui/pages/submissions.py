@@ -1,11 +1,14 @@
-"""Publishing: submit a library agent to the marketplace and follow its review; the admins' review queue."""
+"""Publishing: submit a library agent to the marketplace and follow its review.
+
+Also the layout pieces the admins' review queue (:mod:`autogpt_app.ui.pages.admin_submissions`) shares.
+"""
 
 from __future__ import annotations
 
 import reflex as rx
 
 from autogpt_app.store import validation
-from autogpt_app.store.models import MAX_CHANGELOG, MAX_COMMENT, MAX_DESCRIPTION, MAX_NAME, MAX_SUBHEADING, MAX_URL
+from autogpt_app.store.models import MAX_CHANGELOG, MAX_DESCRIPTION, MAX_NAME, MAX_SUBHEADING, MAX_URL
 from autogpt_app.ui import routes
 from autogpt_app.ui.components.forms import error_callout, success_callout
 from autogpt_app.ui.components.image_upload import image_upload
@@ -14,10 +17,7 @@ from autogpt_app.ui.states.submissions import (
     CATEGORY_CHOICES,
     IMAGE_UPLOAD_ID,
     AgentOption,
-    BlockUse,
-    InputRow,
-    PendingRow,
-    ReviewState,
+    OffsetPaging,
     SubmissionRow,
     SubmissionsState,
 )
@@ -25,7 +25,8 @@ from autogpt_app.ui.states.submissions import (
 STATUS_COLORS = {"pending": "amber", "approved": "green", "rejected": "red", "draft": "gray"}
 
 
-def _label(text: str, html_for: str, hint: str = "") -> rx.Component:
+def field_label(text: str, html_for: str, hint: str = "") -> rx.Component:
+    """A form field's label for the control with id ``html_for``, with an optional grey hint."""
     return rx.hstack(
         rx.el.label(rx.text(text, size="2", weight="medium"), html_for=html_for),
         rx.text(hint, size="1", color_scheme="gray") if hint else rx.fragment(),
@@ -35,7 +36,8 @@ def _label(text: str, html_for: str, hint: str = "") -> rx.Component:
     )
 
 
-def _section(title: str, description: str, *children: rx.Component, testid: str = "") -> rx.Component:
+def section(title: str, description: str, *children: rx.Component, testid: str = "") -> rx.Component:
+    """A titled card holding one part of a publishing page."""
     return rx.card(
         rx.vstack(
             rx.heading(title, size="4"),
@@ -71,7 +73,7 @@ def _agent_item(option: AgentOption) -> rx.Component:
 def _agent_picker() -> rx.Component:
     s = SubmissionsState
     picker = rx.vstack(
-        _label("Agent", "agent_search", "one of the agents in your library"),
+        field_label("Agent", "agent_search", "one of the agents in your library"),
         rx.flex(
             rx.box(
                 rx.input(
@@ -133,7 +135,7 @@ def _agent_picker() -> rx.Component:
 
 def _text_input(label: str, name: str, limit: int, *, hint: str = "", required: bool = False, **props) -> rx.Component:
     return rx.vstack(
-        _label(label, name, hint),
+        field_label(label, name, hint),
         rx.input(id=name, name=name, max_length=limit, required=required, size="3", width="100%", **props),
         spacing="1",
         width="100%",
@@ -142,7 +144,7 @@ def _text_input(label: str, name: str, limit: int, *, hint: str = "", required: 
 
 def _text_area(label: str, name: str, limit: int, *, hint: str = "", rows: str = "4", **props) -> rx.Component:
     return rx.vstack(
-        _label(label, name, hint),
+        field_label(label, name, hint),
         rx.text_area(id=name, name=name, max_length=limit, rows=rows, size="3", width="100%", **props),
         spacing="1",
         width="100%",
@@ -166,7 +168,7 @@ def _category_chip(name: str) -> rx.Component:
 
 def _categories() -> rx.Component:
     return rx.vstack(
-        _label("Categories", "more_categories", f"up to {validation.MAX_CATEGORIES} in all"),
+        field_label("Categories", "more_categories", f"up to {validation.MAX_CATEGORIES} in all"),
         rx.flex(*[_category_chip(name) for name in CATEGORY_CHOICES], wrap="wrap", gap="2"),
         rx.input(
             id="more_categories",
@@ -185,7 +187,7 @@ def _categories() -> rx.Component:
 def _image() -> rx.Component:
     s = SubmissionsState
     return rx.vstack(
-        _label("Image", "image_url", "optional"),
+        field_label("Image", "image_url", "optional"),
         image_upload(
             IMAGE_UPLOAD_ID,
             image_url=s.image_url,
@@ -289,7 +291,8 @@ def _submission_row(row: SubmissionRow) -> rx.Component:
     )
 
 
-def _pager(state: type[SubmissionsState] | type[ReviewState]) -> rx.Component:
+def pager(state: type[OffsetPaging]) -> rx.Component:
+    """Previous / Next buttons for a state paged by :class:`OffsetPaging` (hidden when all fits on one page)."""
     return rx.cond(
         state.has_prev | state.has_next,
         rx.hstack(
@@ -300,35 +303,36 @@ def _pager(state: type[SubmissionsState] | type[ReviewState]) -> rx.Component:
     )
 
 
+def data_table(headers: tuple[str, ...], body: rx.Component) -> rx.Component:
+    """A full-width table with these column headers that scrolls sideways on narrow screens."""
+    return rx.box(
+        rx.table.root(
+            rx.table.header(rx.table.row(*[rx.table.column_header_cell(h) for h in headers])),
+            rx.table.body(body),
+            width="100%",
+        ),
+        overflow_x="auto",
+        width="100%",
+    )
+
+
 def _my_submissions() -> rx.Component:
     s = SubmissionsState
-    return _section(
+    return section(
         "My submissions",
         "Every version you sent, newest first, with the reviewer's decision.",
         error_callout(s.list_error),
         rx.cond(
             s.rows.length() > 0,
-            rx.box(
-                rx.table.root(
-                    rx.table.header(
-                        rx.table.row(
-                            *[
-                                rx.table.column_header_cell(h)
-                                for h in ("Listing", "Version", "Status", "Submitted", "Reviewer comment")
-                            ]
-                        )
-                    ),
-                    rx.table.body(rx.foreach(s.rows, _submission_row)),
-                    width="100%",
-                ),
-                overflow_x="auto",
-                width="100%",
+            data_table(
+                ("Listing", "Version", "Status", "Submitted", "Reviewer comment"),
+                rx.foreach(s.rows, _submission_row),
             ),
             rx.text(
                 "You have not submitted anything yet.", size="2", color_scheme="gray", data_testid="no-submissions"
             ),
         ),
-        _pager(s),
+        pager(s),
         testid="my-submissions",
     )
 
@@ -336,7 +340,7 @@ def _my_submissions() -> rx.Component:
 @template(routes.SUBMISSIONS, "My submissions", on_load=SubmissionsState.load)
 def submissions_page() -> rx.Component:
     return rx.vstack(
-        _section(
+        section(
             "Submit an agent",
             "Publish one of your agents to the marketplace. An admin reviews it before it is listed.",
             _agent_picker(),
@@ -344,191 +348,6 @@ def submissions_page() -> rx.Component:
             testid="submit-form",
         ),
         _my_submissions(),
-        spacing="4",
-        width="100%",
-        max_width="60rem",
-    )
-
-
-# --- /admin/submissions: the review queue ----------------------------------------------------------
-
-
-def _pending_row(row: PendingRow) -> rx.Component:
-    return rx.table.row(
-        rx.table.cell(
-            rx.vstack(
-                rx.text(row.name, weight="medium"),
-                rx.text(row.graph_name, size="1", color_scheme="gray"),
-                spacing="0",
-            )
-        ),
-        rx.table.cell(row.version),
-        rx.table.cell(rx.text("@", row.submitter)),
-        rx.table.cell(rx.text(row.submitted, white_space="nowrap")),
-        rx.table.cell(
-            rx.button("Open", size="1", variant="soft", on_click=ReviewState.open_submission(row.version_id))
-        ),
-        data_testid="pending-row",
-    )
-
-
-def _block_item(block: BlockUse) -> rx.Component:
-    return rx.badge(block.name, " ×", block.count, variant="surface", color_scheme="gray")
-
-
-def _input_item(field: InputRow) -> rx.Component:
-    return rx.hstack(
-        rx.code(field.name),
-        rx.text(field.title, size="2"),
-        rx.text(field.type, size="1", color_scheme="gray"),
-        rx.cond(field.required, rx.badge("required", size="1", color_scheme="amber"), rx.fragment()),
-        spacing="2",
-        align="center",
-        wrap="wrap",
-    )
-
-
-def _fact(title: str, *children: rx.Component) -> rx.Component:
-    return rx.vstack(rx.text(title, size="1", weight="bold", color_scheme="gray"), *children, spacing="1", width="100%")
-
-
-def _review_dialog() -> rx.Component:
-    r = ReviewState
-    d = r.detail
-    return rx.dialog.root(
-        rx.dialog.content(
-            rx.vstack(
-                rx.dialog.title(d.name),
-                rx.cond(d.subheading != "", rx.text(d.subheading, size="3", color_scheme="gray"), rx.fragment()),
-                rx.cond(
-                    d.image_url != "",
-                    rx.image(
-                        src=d.image_url,
-                        alt="Listing image",
-                        max_height="10rem",
-                        max_width="100%",
-                        object_fit="contain",
-                        border_radius="8px",
-                        data_testid="review-image",
-                    ),
-                    rx.fragment(),
-                ),
-                rx.flex(rx.foreach(d.categories, lambda c: rx.badge(c, variant="soft")), wrap="wrap", gap="2"),
-                rx.box(
-                    # No raw HTML: the description is a stranger's text.
-                    rx.markdown(d.description, use_raw=False),
-                    width="100%",
-                    padding="0.75rem",
-                    border=f"1px solid {rx.color('gray', 5)}",
-                    border_radius="8px",
-                    data_testid="review-description",
-                ),
-                rx.grid(
-                    _fact("Submitted by", rx.text(d.submitter, size="2", data_testid="review-submitter")),
-                    _fact("When", rx.text(d.submitted, " · ", d.version, size="2")),
-                    _fact(
-                        "Agent", rx.text(d.graph, size="2"), rx.text(d.graph_description, size="1", color_scheme="gray")
-                    ),
-                    _fact(
-                        "Credentials needed",
-                        rx.cond(
-                            d.credentials.length() > 0,
-                            rx.flex(rx.foreach(d.credentials, lambda c: rx.badge(c, color_scheme="violet")), gap="2"),
-                            rx.text("none", size="2", color_scheme="gray"),
-                        ),
-                    ),
-                    columns=rx.breakpoints(initial="1", sm="2"),
-                    spacing="3",
-                    width="100%",
-                ),
-                _fact(
-                    "Blocks",
-                    rx.flex(rx.foreach(d.blocks, _block_item), wrap="wrap", gap="2", data_testid="review-blocks"),
-                ),
-                _fact(
-                    "Inputs",
-                    rx.cond(
-                        d.inputs.length() > 0,
-                        rx.vstack(rx.foreach(d.inputs, _input_item), spacing="1"),
-                        rx.text("none", size="2", color_scheme="gray"),
-                    ),
-                ),
-                _fact(
-                    "Changelog",
-                    rx.cond(
-                        d.changelog != "",
-                        rx.text(d.changelog, size="2", white_space="pre-wrap"),
-                        rx.text("—", size="2", color_scheme="gray"),
-                    ),
-                ),
-                rx.divider(),
-                rx.vstack(
-                    _label("Comment for the creator", "review_comment", "required to reject"),
-                    rx.text_area(
-                        id="review_comment",
-                        key=d.version_id,
-                        on_change=r.set_review_comment,
-                        max_length=MAX_COMMENT,
-                        rows="3",
-                        width="100%",
-                    ),
-                    spacing="1",
-                    width="100%",
-                ),
-                error_callout(r.review_error),
-                rx.flex(
-                    rx.dialog.close(rx.button("Cancel", variant="soft", color_scheme="gray")),
-                    rx.button("Reject", color_scheme="red", variant="soft", on_click=r.decide(False)),
-                    rx.button("Approve", color_scheme="green", on_click=r.decide(True)),
-                    gap="3",
-                    justify="end",
-                    wrap="wrap",
-                    width="100%",
-                ),
-                spacing="3",
-                width="100%",
-            ),
-            max_width="44rem",
-            data_testid="review-dialog",
-        ),
-        open=r.dialog_open,
-        on_open_change=r.set_dialog_open,
-    )
-
-
-@template(routes.ADMIN_SUBMISSIONS, "Admin · Submissions", admin=True, on_load=ReviewState.load)
-def admin_submissions_page() -> rx.Component:
-    r = ReviewState
-    return rx.vstack(
-        _section(
-            "Review queue",
-            "Pending submissions, oldest first. Approving lists the agent in the marketplace; "
-            "the creator is notified either way.",
-            error_callout(r.queue_error),
-            rx.cond(
-                r.rows.length() > 0,
-                rx.box(
-                    rx.table.root(
-                        rx.table.header(
-                            rx.table.row(
-                                *[
-                                    rx.table.column_header_cell(h)
-                                    for h in ("Listing", "Version", "Creator", "Submitted", "")
-                                ]
-                            )
-                        ),
-                        rx.table.body(rx.foreach(r.rows, _pending_row)),
-                        width="100%",
-                    ),
-                    overflow_x="auto",
-                    width="100%",
-                ),
-                rx.text("Nothing waits for review.", size="2", color_scheme="gray", data_testid="queue-empty"),
-            ),
-            _pager(r),
-            testid="review-queue",
-        ),
-        _review_dialog(),
         spacing="4",
         width="100%",
         max_width="60rem",

@@ -1,22 +1,16 @@
 """States of the runs pages: the user's runs (paged) and one run followed live.
 
-The live page subscribes to its run's channel on the event bus in a background task and, on
-each event, re-reads the run from the database (the source of truth). Bursts are coalesced, at
-most one read per :data:`MIN_READ_INTERVAL`; without events the run is re-read every
-:data:`FALLBACK_READ_INTERVAL` (a lost event costs at most that long). The task ends when the
-run is final, after :data:`MAX_FOLLOW_SECONDS`, or when the page is left: Reflex cancels the
-events chained from a page's ``on_load`` when the tab navigates away or disconnects, and a newer
-load of the page makes an older task stop at its next step.
+The live page follows its run's channel on the event bus in a background task
+(:func:`autogpt_app.ui.live.follow_into_state`) and, on each event, re-reads the run from the
+database (the source of truth). Bursts are coalesced, at most one read per
+:data:`MIN_READ_INTERVAL`; without events the run is re-read every :data:`FALLBACK_READ_INTERVAL`
+(a lost event costs at most that long). The task ends when the run is final, after
+:data:`MAX_FOLLOW_SECONDS`, when a newer load of the page takes over, or when the page is left.
 """
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import json
-import logging
-import time
-import uuid
 from typing import Any
 
 import reflex as rx
@@ -26,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from autogpt_app.auth import service as auth_service
 from autogpt_app.auth.models import User
 from autogpt_app.blocks.registry import find_block
-from autogpt_app.bus import execution_channel, get_bus
+from autogpt_app.bus import execution_channel
 from autogpt_app.db import session_scope
 from autogpt_app.errors import NotFound, ServiceError
 from autogpt_app.executions import service as executions
@@ -40,10 +34,9 @@ from autogpt_app.ui.components.outputs import (
     preview_pins,
     render_outputs,
 )
+from autogpt_app.ui.live import follow_into_state, new_follow_id
 from autogpt_app.ui.states.agent_run import path_arg
 from autogpt_app.ui.states.auth import FAILED, AuthState
-
-log = logging.getLogger(__name__)
 
 RUNS_PAGE_SIZE = 20
 NODES_PAGE_SIZE = 50
@@ -317,7 +310,7 @@ class RunState(AuthState):
         if await self._attempt(read, error_field="action_error") is FAILED:
             return self._after_failure()
         if self.page_status == "ready" and not self.is_final:
-            self._follow_id = uuid.uuid4().hex
+            self._follow_id = new_follow_id()
             self.live = True
             return RunState.follow
         return None
@@ -329,50 +322,23 @@ class RunState(AuthState):
             follow_id, execution_id, token = self._follow_id, self.run_id, self.token
         if not follow_id or not execution_id:
             return
-        lifetime = min(MAX_FOLLOW_SECONDS, get_settings().execution_timeout_seconds + 600)
-        try:
-            async with get_bus().subscribe(execution_channel(execution_id)) as events:
-                wake = asyncio.Event()
 
-                async def pump() -> None:
-                    async for _event in events:
-                        wake.set()
+        async def show(view: RunView) -> bool:
+            self._apply(view)
+            return view.status not in FINAL_STATUSES
 
-                pumping = asyncio.create_task(pump())
-                try:
-                    await self._follow_loop(follow_id, execution_id, token, wake, time.monotonic() + lifetime)
-                finally:
-                    pumping.cancel()
-                    with contextlib.suppress(asyncio.CancelledError, Exception):
-                        await pumping
-        except Exception:
-            log.exception("following run %s stopped", execution_id)
-        async with self:
-            if self._follow_id == follow_id:
-                self.live = False
-
-    async def _follow_loop(
-        self, follow_id: str, execution_id: str, token: str, wake: asyncio.Event, deadline: float
-    ) -> None:
-        """Re-read and show the run until it is final, the deadline passes, or a newer load takes over."""
-        while time.monotonic() < deadline:
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(wake.wait(), timeout=FALLBACK_READ_INTERVAL)
-            wake.clear()
-            async with self:
-                if self._follow_id != follow_id:
-                    return
-                node_page = self.node_page
-            view = await _fresh_view(token, execution_id, node_page)
-            async with self:
-                if self._follow_id != follow_id:
-                    return
-                if view is None:  # logged out, or the run is gone
-                    return
-                self._apply(view)
-                if view.status in FINAL_STATUSES:
-                    return
-            await asyncio.sleep(MIN_READ_INTERVAL)
+        await follow_into_state(
+            self,
+            id_field="_follow_id",
+            follow_id=follow_id,
+            channel=execution_channel(execution_id),
+            wanted=lambda: self.node_page,
+            read=lambda node_page: _fresh_view(token, execution_id, node_page),
+            show=show,
+            max_seconds=min(MAX_FOLLOW_SECONDS, get_settings().execution_timeout_seconds + 600),
+            fallback_interval=FALLBACK_READ_INTERVAL,
+            min_interval=MIN_READ_INTERVAL,
+        )
 
     @rx.event
     async def stop(self):
