@@ -58,6 +58,13 @@ class Settings(BaseSettings):
     smtp_user: str = ""
     smtp_password: str = ""
     smtp_from: str = "AutoGPT Platform <no-reply@localhost>"
+    # Notification e-mails (autogpt_app/notifications/email.py): sent from the outbox by the scheduler.
+    #: Most e-mails one user gets in 24 hours; the rest are not sent (status ``capped``).
+    email_daily_cap: int = Field(default=50, ge=0)
+    #: How often the outbox is checked for mails to send.
+    email_send_interval_seconds: float = Field(default=30.0, gt=0)
+    #: Hour (UTC) of the daily digest of finished runs.
+    email_digest_hour: int = Field(default=8, ge=0, le=23)
 
     admin_email: str = ""
     admin_password: str = ""

@@ -4,17 +4,47 @@ With no ``BROKER_URL`` the broker is Dramatiq's in-process ``StubBroker``; this 
 ``dramatiq.Worker`` on it so runs execute without any other process. Messages of a previous
 process are gone after a restart, but every execution is a database row first: the first sweep
 re-sends all queued and orphaned runs at once. The scheduler (``SCHEDULER_EMBEDDED``, on by
-default) leads only while no other scheduler process holds the lease.
+default) leads only while no other scheduler process holds the lease; while it leads it also sends
+the notification e-mails. With the embedded scheduler turned off, a small thread here still sends
+queued e-mails every ``EMAIL_SEND_INTERVAL_SECONDS`` (claims keep two senders from sending one mail twice).
 """
 
 from __future__ import annotations
 
 import logging
+import threading
 
 import dramatiq
 from dramatiq.brokers.stub import StubBroker
 
 logger = logging.getLogger(__name__)
+
+
+class EmailSender:
+    """A daemon thread sending queued notification e-mails on a timer (when no embedded scheduler does)."""
+
+    def __init__(self, interval: float | None = None) -> None:
+        from autogpt_app.settings import get_settings
+
+        self.interval = interval or get_settings().email_send_interval_seconds
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._loop, name="email-sender", daemon=True)
+
+    def start(self) -> EmailSender:
+        """Start the thread; returns self."""
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        """Stop the thread and wait briefly for it."""
+        self._stop.set()
+        self._thread.join(timeout=5)
+
+    def _loop(self) -> None:
+        from workers.scheduler import send_email_job
+
+        while not self._stop.wait(self.interval):
+            send_email_job()
 
 
 class EmbeddedWorkers:
@@ -25,6 +55,7 @@ class EmbeddedWorkers:
         self.worker: dramatiq.Worker | None = None
         self.sweeper = None
         self.scheduler = None
+        self.email_sender: EmailSender | None = None
 
     def start(self) -> bool:
         """Start consuming if the broker is in-process; return whether anything was started."""
@@ -49,11 +80,15 @@ class EmbeddedWorkers:
 
         if get_settings().scheduler_embedded:
             self.scheduler = InProcessScheduler().start()
+        else:
+            self.email_sender = EmailSender().start()
 
     def stop(self) -> None:
         """Stop the scheduler, the sweep and the worker threads."""
         if self.scheduler:
             self.scheduler.stop()
+        if self.email_sender:
+            self.email_sender.stop()
         if self.sweeper:
             self.sweeper.stop()
         if self.worker:

@@ -11,6 +11,10 @@ Each job calls :func:`autogpt_app.scheduling.firing.fire` on its worker thread's
 (async database connections belong to one loop) and re-plans itself at the schedule's new due
 time. The claim inside ``fire`` makes every occurrence fire once, whatever the scheduler does.
 
+While leading, it also sends the queued notification e-mails every ``EMAIL_SEND_INTERVAL_SECONDS``
+and queues the daily digest of finished runs at ``EMAIL_DIGEST_HOUR`` (UTC; also at election when
+that hour has passed, since a digest is queued once per user and day whoever runs it).
+
 Options:
     --once                      start, then shut down right away (a start-up check)
     --exit-after SECONDS        shut down after SECONDS (also ``SCHEDULER_EXIT_AFTER``)
@@ -38,6 +42,7 @@ from apscheduler.schedulers import SchedulerNotRunningError
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
+from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
@@ -47,6 +52,8 @@ logger = logging.getLogger("workers.scheduler")
 
 JOB_PREFIX = "schedule:"
 RESYNC_JOB = "scheduler:resync"
+EMAIL_JOB = "scheduler:email"
+DIGEST_JOB = "scheduler:digest"
 
 _local = threading.local()
 
@@ -86,6 +93,37 @@ async def _load(schedule_ids: Iterable[str] | None) -> list[tuple[str, datetime 
     if schedule_ids is not None:
         return [(sid, rows.get(sid)) for sid in ids]
     return list(rows.items())
+
+
+async def _then_release(func: Callable[[], Awaitable[Any]]) -> Any:
+    """Run ``func`` then close this loop's connections: a mail job holds no connection between ticks
+    (an idle SQLite connection's thread would otherwise keep a stopping process alive)."""
+    from autogpt_app.db import dispose_engine
+
+    try:
+        return await func()
+    finally:
+        await dispose_engine()
+
+
+def send_email_job() -> None:
+    """Send the due notification e-mails (a scheduler job; never raises)."""
+    from autogpt_app.notifications.email import send_due
+
+    try:
+        _run_async(_then_release, send_due)
+    except Exception:
+        logger.exception("sending notification e-mails failed; trying again at the next tick")
+
+
+def digest_job() -> None:
+    """Queue yesterday's digest e-mails (a scheduler job; never raises)."""
+    from autogpt_app.notifications.email import queue_digests
+
+    try:
+        _run_async(_then_release, queue_digests)
+    except Exception:
+        logger.exception("queueing the daily digests failed; it is tried again at the next election or day")
 
 
 class ScheduleKeeper:
@@ -146,10 +184,40 @@ class ScheduleKeeper:
             misfire_grace_time=None,
         )
 
+        self._plan_mail_jobs()
+
+    def _plan_mail_jobs(self) -> None:
+        """The leader's e-mail jobs: send the outbox periodically, queue the digest once a day."""
+        settings = get_settings()
+        now = datetime.now(UTC)
+        self.scheduler.add_job(
+            send_email_job,
+            IntervalTrigger(seconds=settings.email_send_interval_seconds, timezone=UTC),
+            id=EMAIL_JOB,
+            replace_existing=True,
+            next_run_time=now,
+            coalesce=True,
+            max_instances=1,
+            misfire_grace_time=None,
+        )
+        digest = CronTrigger(hour=settings.email_digest_hour, minute=0, timezone=UTC)
+        # Past today's digest hour (a restart, a new leader): queue now; it is idempotent per day.
+        catch_up = now.hour >= settings.email_digest_hour
+        self.scheduler.add_job(
+            digest_job,
+            digest,
+            id=DIGEST_JOB,
+            replace_existing=True,
+            coalesce=True,
+            max_instances=1,
+            misfire_grace_time=None,
+            **({"next_run_time": now} if catch_up else {}),
+        )
+
     def _demoted(self) -> None:
         with self._plan_lock:
             for job in self.scheduler.get_jobs():
-                if job.id == RESYNC_JOB or job.id.startswith(JOB_PREFIX):
+                if job.id in (RESYNC_JOB, EMAIL_JOB, DIGEST_JOB) or job.id.startswith(JOB_PREFIX):
                     with contextlib.suppress(JobLookupError):
                         job.remove()
 

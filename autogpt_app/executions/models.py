@@ -63,6 +63,8 @@ class GraphExecution(SQLModel, table=True):
     attempts: int = Field(default=0)
     parent_execution_id: str | None = Field(default=None, max_length=36)
     depth: int = Field(default=0)
+    #: The schedule whose firing started this run (a plain id: the schedule may be deleted later).
+    schedule_id: str | None = Field(default=None, max_length=36)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     started_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     ended_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

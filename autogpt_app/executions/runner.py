@@ -63,6 +63,10 @@ _RUN_FINISH = (
         lease_expires_at=None,
     )
 )
+# The same, telling who to notify: only the one caller that ended the run gets a row back.
+_RUN_FINISH_RETURNING = _RUN_FINISH.returning(
+    _runs.c.user_id, _runs.c.graph_id, _runs.c.graph_version, _runs.c.schedule_id, _runs.c.parent_execution_id
+)
 
 
 class _Recorder:
@@ -546,14 +550,44 @@ class GraphRunner:
     async def _finish(self, status: ExecutionStatus, error: str | None) -> None:
         error = self.scrubber.scrub(error) if error else None
         outputs = self.final_outputs()
-        await self.recorder.execute(
-            _RUN_FINISH,
-            {
-                "execution_id": self.execution_id,
-                "status": status.value,
-                "error": error,
-                "outputs": outputs,
-                "ended_at": utcnow(),
-            },
-        )
+        params = {
+            "execution_id": self.execution_id,
+            "status": status.value,
+            "error": error,
+            "outputs": outputs,
+            "ended_at": utcnow(),
+        }
+        if status in (ExecutionStatus.COMPLETED, ExecutionStatus.FAILED) and self.depth == 0:
+            try:
+                await self._finish_and_notify(params)
+            except Exception:  # the run's end must be recorded whatever happens to its notification
+                log.exception("execution %s: recording the end with its notification failed", self.execution_id)
+                await self.recorder.execute(_RUN_FINISH, params)
+        else:
+            await self.recorder.execute(_RUN_FINISH, params)
         await self._publish("execution_status", {"status": status.value, "error": error, "outputs": outputs})
+
+    async def _finish_and_notify(self, params: dict[str, Any]) -> None:
+        """Record the final status and the owner's notification in one transaction: exactly once per run.
+
+        The conditional UPDATE changes the row only if the run has not ended yet, so a duplicate
+        worker or a resumed run never notifies twice; a crash before the commit loses both, and
+        the resumed run records both. A failing notification is logged and skipped (savepoint).
+        """
+        from autogpt_app.notifications.triggers import notify_run_end
+
+        async with session_scope() as session:
+            ended = (await session.execute(_RUN_FINISH_RETURNING, params)).one_or_none()
+            if ended is None:
+                return
+            try:
+                async with session.begin_nested():
+                    await notify_run_end(
+                        session,
+                        execution_id=self.execution_id,
+                        status=params["status"],
+                        error=params["error"],
+                        **ended._asdict(),
+                    )
+            except Exception:
+                log.exception("execution %s: could not create its notification", self.execution_id)

@@ -1,9 +1,13 @@
-"""Create, list and mark notifications; push each new one live on the owner's bus channel.
+"""Create, list, mark and delete notifications; push each new one live on the owner's bus channel.
 
 Functions take the session first and flush; the caller commits. A new notification is published
 as a ``notification`` event on :func:`~autogpt_app.bus.user_channel` only once the transaction has
 committed (:func:`~autogpt_app.db.after_commit`), so a rolled-back request never announces a row
 that does not exist. Reading functions are owner-checked: another user's id is "not found".
+
+Creating honours the owner's preferences (:mod:`autogpt_app.notifications.preferences`): ``off``
+records nothing, ``email`` also queues an e-mail in the same transaction
+(:mod:`autogpt_app.notifications.email`), except finished runs of a user who chose the daily digest.
 """
 
 from __future__ import annotations
@@ -13,8 +17,9 @@ import logging
 import re
 from typing import Any
 
+from pydantic import BaseModel
 from pydantic_core import PydanticSerializationError, to_json
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from autogpt_app.auth.models import User
@@ -22,13 +27,26 @@ from autogpt_app.auth.permissions import Permission, require_permission
 from autogpt_app.bus import get_bus, user_channel
 from autogpt_app.db import after_commit
 from autogpt_app.errors import InvalidInput, NotFound
-from autogpt_app.notifications.models import MAX_LINK, MAX_TITLE, MAX_TYPE, Notification, NotificationPublic
+from autogpt_app.notifications import email as mail
+from autogpt_app.notifications import preferences
+from autogpt_app.notifications.models import (
+    MAX_LINK,
+    MAX_TITLE,
+    MAX_TYPE,
+    EmailOutbox,
+    Notification,
+    NotificationPublic,
+)
 from autogpt_app.timeutil import utcnow
 
 __all__ = [
+    "NotificationPage",
     "NotificationPublic",
+    "create_for_users",
     "create_notification",
+    "delete_notification",
     "list_notifications",
+    "list_page",
     "mark_all_read",
     "mark_read",
     "unread_count",
@@ -132,6 +150,11 @@ async def _announce(user_id: str, payload: dict[str, Any]) -> None:
         log.warning("could not publish notification %s for user %s", payload.get("id"), user_id)
 
 
+def _wants_email(channel: str, digest: bool, kind: str) -> bool:
+    """Whether a new notification is mailed at once (finished runs of digest users wait for the digest)."""
+    return channel == preferences.EMAIL and not (digest and kind == preferences.DIGEST_TYPE)
+
+
 async def create_notification(
     session: AsyncSession,
     user_id: str,
@@ -141,12 +164,13 @@ async def create_notification(
     body: str = "",
     link: str | None = None,
     data: dict[str, Any] | None = None,
-) -> NotificationPublic:
-    """Record a notification for the user ``user_id`` and push it live once committed.
+) -> NotificationPublic | None:
+    """Record a notification for the user ``user_id`` (as their preferences say) and push it live once committed.
 
     INTERNAL: callers (services, the execution engine) decide who is notified; there is no
     permission check here. The title is collapsed to one line and cut to 200 characters, the body
-    cut to 10,000 characters.
+    cut to 10,000 characters. With the user's channel for ``type`` set to ``off`` nothing is
+    recorded and None is returned; with ``email`` an e-mail is queued in the same transaction.
 
     Raises:
         InvalidInput: empty title, malformed type, a link that is not a site path or http(s)
@@ -160,29 +184,131 @@ async def create_notification(
         link=clean_link(link),
         data=_clean_data(data),
     )
+    channel, digest = await preferences.delivery_for(session, user_id, row.type)
+    if channel == preferences.OFF:
+        log.debug("notification (%s) for user %s not recorded: turned off", row.type, user_id)
+        return None
     session.add(row)
     await session.flush()
     public = _public(row)
+    if _wants_email(channel, digest, row.type):
+        await mail.queue_notification(session, user_id, public)
     payload = public.model_dump(mode="json")
     after_commit(session, lambda: _announce(user_id, payload))
     log.info("notification %s (%s) created for user %s", row.id, row.type, user_id)
     return public
 
 
-async def list_notifications(
-    session: AsyncSession, user: User, *, unread_only: bool = False, offset: int = 0, limit: int = 20
-) -> list[NotificationPublic]:
-    """Return ``user``'s notifications, newest first, one page (``limit`` at most 100)."""
-    require_permission(user, Permission.USE_PLATFORM)
-    query = select(Notification).where(Notification.user_id == user.id)
+async def create_for_users(
+    session: AsyncSession,
+    deliveries: dict[str, tuple[str, bool]],
+    *,
+    type: str,
+    title: str,
+    body: str = "",
+    link: str | None = None,
+    data: dict[str, Any] | None = None,
+) -> int:
+    """Record the same notification for many users in a bounded number of statements; return how many.
+
+    INTERNAL. ``deliveries`` maps each user id to their ``(channel, digest)`` preference for
+    ``type`` (as :func:`~autogpt_app.notifications.preferences.deliveries_for` returns): users with
+    ``off`` are skipped, those with ``email`` also get an e-mail queued. Each row is pushed live
+    after commit.
+    """
+    kind, title, body, link, data = (
+        _clean_type(type),
+        _clean_title(title),
+        _clean_body(body),
+        clean_link(link),
+        _clean_data(data),
+    )
+    rows = [
+        Notification(user_id=uid, type=kind, title=title, body=body, link=link, data=dict(data))
+        for uid, (channel, _digest) in deliveries.items()
+        if channel != preferences.OFF
+    ]
+    if not rows:
+        return 0
+    session.add_all(rows)
+    await session.flush()
+    mailed = [row for row in rows if _wants_email(*deliveries[row.user_id], kind)]
+    if mailed:
+        # The text is the same for everyone: render it once.
+        subject, text, html = mail.render_notification(_public(mailed[0]))
+        session.add_all(
+            EmailOutbox(
+                user_id=row.user_id, kind=mail.KIND_NOTIFICATION, subject=subject, text_body=text, html_body=html
+            )
+            for row in mailed
+        )
+        await session.flush()
+    payloads = [(row.user_id, _public(row).model_dump(mode="json")) for row in rows]
+
+    async def announce_all() -> None:
+        for uid, payload in payloads:
+            await _announce(uid, payload)
+
+    after_commit(session, announce_all)
+    log.info("notification (%s) created for %d user(s), %d e-mail(s) queued", kind, len(rows), len(mailed))
+    return len(rows)
+
+
+class NotificationPage(BaseModel):
+    """One page of a user's notifications, newest first, with the total for paging."""
+
+    items: list[NotificationPublic]
+    total: int
+    offset: int
+    limit: int
+
+
+def _filtered(user: User, type: str | None, unread_only: bool) -> list[Any]:
+    conditions: list[Any] = [Notification.user_id == user.id]
+    if type:
+        conditions.append(Notification.type == str(type)[:MAX_TYPE])
     if unread_only:
-        query = query.where(Notification.read_at.is_(None))
+        conditions.append(Notification.read_at.is_(None))
+    return conditions
+
+
+async def list_notifications(
+    session: AsyncSession,
+    user: User,
+    *,
+    unread_only: bool = False,
+    offset: int = 0,
+    limit: int = 20,
+    type: str | None = None,
+) -> list[NotificationPublic]:
+    """Return ``user``'s notifications, newest first, one page (``limit`` at most 100), optionally of one type."""
+    require_permission(user, Permission.USE_PLATFORM)
     query = (
-        query.order_by(Notification.created_at.desc(), Notification.id.desc())
+        select(Notification)
+        .where(*_filtered(user, type, unread_only))
+        .order_by(Notification.created_at.desc(), Notification.id.desc())
         .offset(max(0, offset))
         .limit(min(max(1, limit), MAX_PAGE))
     )
     return [_public(row) for row in (await session.execute(query)).scalars()]
+
+
+async def list_page(
+    session: AsyncSession,
+    user: User,
+    *,
+    type: str | None = None,
+    unread_only: bool = False,
+    offset: int = 0,
+    limit: int = 20,
+) -> NotificationPage:
+    """One page of ``user``'s notifications (optionally one type, or unread only), newest first, with the total."""
+    require_permission(user, Permission.USE_PLATFORM)
+    offset, limit = max(0, offset), min(max(1, limit), MAX_PAGE)
+    conditions = _filtered(user, type, unread_only)
+    total = (await session.execute(select(func.count()).select_from(Notification).where(*conditions))).scalar_one()
+    items = await list_notifications(session, user, type=type, unread_only=unread_only, offset=offset, limit=limit)
+    return NotificationPage(items=items, total=int(total), offset=offset, limit=limit)
 
 
 async def unread_count(session: AsyncSession, user: User) -> int:
@@ -196,6 +322,13 @@ async def unread_count(session: AsyncSession, user: User) -> int:
     return int((await session.execute(query)).scalar_one())
 
 
+async def _owned(session: AsyncSession, user: User, notification_id: str) -> Notification:
+    row = await session.get(Notification, notification_id) if notification_id and len(notification_id) <= 64 else None
+    if row is None or row.user_id != user.id:
+        raise NotFound("No such notification.", code="notification_not_found")
+    return row
+
+
 async def mark_read(session: AsyncSession, user: User, notification_id: str) -> NotificationPublic:
     """Mark one of ``user``'s notifications read (again is fine: the first time is kept).
 
@@ -203,9 +336,7 @@ async def mark_read(session: AsyncSession, user: User, notification_id: str) -> 
         NotFound: no such notification, or it belongs to someone else.
     """
     require_permission(user, Permission.USE_PLATFORM)
-    row = await session.get(Notification, notification_id) if notification_id and len(notification_id) <= 64 else None
-    if row is None or row.user_id != user.id:
-        raise NotFound("No such notification.", code="notification_not_found")
+    row = await _owned(session, user, notification_id)
     if row.read_at is None:
         row.read_at = utcnow()
         session.add(row)
@@ -224,3 +355,20 @@ async def mark_all_read(session: AsyncSession, user: User) -> int:
     )
     await session.flush()
     return int(result.rowcount or 0)
+
+
+async def delete_notification(session: AsyncSession, user: User, notification_id: str) -> None:
+    """Delete one of ``user``'s notifications.
+
+    Raises:
+        NotFound: no such notification, or it belongs to someone else (nothing is deleted).
+    """
+    require_permission(user, Permission.USE_PLATFORM)
+    row = await _owned(session, user, notification_id)
+    await session.execute(
+        delete(Notification)
+        .where(Notification.id == row.id, Notification.user_id == user.id)
+        .execution_options(synchronize_session=False)
+    )
+    session.expunge(row)
+    await session.flush()

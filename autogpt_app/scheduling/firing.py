@@ -24,6 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from autogpt_app.auth.models import User
 from autogpt_app.errors import InvalidInput, ServiceError
 from autogpt_app.executions import service as executions
+from autogpt_app.executions.models import GraphExecution
 from autogpt_app.library.models import LibraryAgent
 from autogpt_app.notifications.service import create_notification
 from autogpt_app.scheduling import cron as cronlib
@@ -157,6 +158,12 @@ async def _start_run(session: AsyncSession, schedule_id: str, row, due, followin
                 version=row.graph_version,
                 inputs=dict(row.inputs or {}),
                 credentials=dict(row.credentials or {}),
+            )
+            # Marks the run as this schedule's, so a failure is told as a scheduled run's.
+            await session.execute(
+                update(GraphExecution.__table__)
+                .where(GraphExecution.__table__.c.id == execution.id)
+                .values(schedule_id=schedule_id)
             )
         execution_id = execution.id
     except ServiceError as exc:

@@ -22,6 +22,7 @@ from autogpt_app.errors import Conflict, InvalidInput, NotFound
 from autogpt_app.graphs import service as graphs
 from autogpt_app.graphs.models import GraphVersion
 from autogpt_app.notifications.service import create_notification
+from autogpt_app.notifications.triggers import notify_new_version
 from autogpt_app.store import validation
 from autogpt_app.store.creators import (
     creator_public,
@@ -419,6 +420,9 @@ async def review(
         link=LISTING_LINK.format(slug=listing.slug) if approve else SUBMISSIONS_LINK,
         data={"listing_id": listing.id, "version_id": version.id, "status": version.status},
     )
+    if approve:
+        # People who keep an older version in their library hear about the new one.
+        await notify_new_version(session, listing.id, version.id)
     log.info("listing %s version %s %s by %s", listing.id, version.version_number, version.status, admin.id)
     graph_name = (
         await session.execute(

@@ -18,6 +18,7 @@ from autogpt_app.graphs import service as graphs
 from autogpt_app.graphs.spec import GraphSpec
 from autogpt_app.library import service as library
 from autogpt_app.library.models import LibraryAgent
+from autogpt_app.notifications import service as notifications
 from autogpt_app.store import service as store
 from autogpt_app.store.models import StoreListing
 from tests import test_migrations as migrations
@@ -91,9 +92,16 @@ async def test_newer_approved_version_is_offered_and_one_step_moves_to_it(admin)
         await store.review(s, admin, pending, approve=False, comment="Too loud")
     assert not (await listed(ada, added.id)).update_available
 
+    async with session_scope() as s:
+        assert await notifications.list_notifications(s, ada, type="new_version") == []
     await release(creator, admin, creator_graph, loud_greeting())
     item = await listed(ada, added.id)
     assert item.update_available and (item.listing_version, item.latest_listing_version) == (1, 3)
+    # Approving it told the user who keeps the agent (and only once).
+    async with session_scope() as s:
+        told = await notifications.list_notifications(s, ada, type="new_version")
+        assert len(told) == 1 and told[0].link.startswith("/marketplace/agent/")
+        assert await notifications.list_notifications(s, creator, type="new_version") == []
     assert (await entry(ada, added.id)).update_available
     async with session_scope() as s:
         await library.update(s, ada, added.id, is_favorite=True)

@@ -142,8 +142,9 @@ async def test_send_notification_block_through_the_runner():
         result = await executions.get_execution(s, user, run.id)
         rows = (await s.execute(select(Notification))).scalars().all()
     assert result.outputs == {"sent": [True]}
-    assert len(rows) == 1
-    row = rows[0]
+    # The block's message, and the run's own "finished" notification.
+    assert sorted(r.type for r in rows) == ["agent_message", "run_completed"]
+    row = next(r for r in rows if r.type == "agent_message")
     assert row.user_id == user.id and row.type == "agent_message"
     assert (row.title, row.body, row.link) == ("Report ready", "Your report is done.", "/library")
     assert row.data == {"execution_id": run.id, "node_id": "note"}
@@ -160,5 +161,6 @@ async def test_a_bad_link_fails_the_node_readably():
     assert await GraphRunner(run.id).run() == "FAILED"
     async with session_scope() as s:
         result = await executions.get_execution(s, user, run.id)
-        assert await service.unread_count(s, user) == 0
+        # No agent message: only the run's own "failed" notification.
+        assert [n.type for n in await service.list_notifications(s, user)] == ["run_failed"]
     assert "http(s) address or a path of this site" in result.nodes[0].error

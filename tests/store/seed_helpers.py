@@ -124,7 +124,9 @@ async def run_sample(agent: SeedAgent, sample: Sample, user: User) -> SampleRun:
         status = await GraphRunner(run.id).run()
         async with session_scope() as s:
             result = await executions.get_execution(s, user, run.id)
-            notes = list((await s.execute(select(Notification).where(Notification.user_id == user.id))).scalars())
+            # What the agent itself sent (run-finished notices come from the platform, not the agent).
+            mine = select(Notification).where(Notification.user_id == user.id, Notification.type == "agent_message")
+            notes = list((await s.execute(mine)).scalars())
         return SampleRun(
             status=str(status),
             error=result.error,

@@ -1,4 +1,4 @@
-"""Small form pieces shared by the account pages."""
+"""Small form and layout pieces shared by the pages."""
 
 from __future__ import annotations
 
@@ -60,4 +60,19 @@ def card_page(*children: rx.Component) -> rx.Component:
         rx.card(rx.vstack(*children, spacing="4", width="100%"), width="100%", max_width="26rem", size="3"),
         width="100%",
         padding_top=["1rem", "4rem"],
+    )
+
+
+def section(title: str, description: str, *children: rx.Component, testid: str = "") -> rx.Component:
+    """A titled card holding one part of a page (account, credentials, publishing…)."""
+    return rx.card(
+        rx.vstack(
+            rx.heading(title, size="4"),
+            rx.text(description, size="2", color_scheme="gray"),
+            *children,
+            spacing="3",
+            width="100%",
+        ),
+        width="100%",
+        data_testid=testid or None,
     )

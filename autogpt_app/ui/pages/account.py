@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from autogpt_app.auth import api_keys, service
 from autogpt_app.auth.models import User
 from autogpt_app.ui import routes
-from autogpt_app.ui.components.forms import error_callout, field, success_callout
+from autogpt_app.ui.components.forms import error_callout, field, section, success_callout
 from autogpt_app.ui.components.shell import template
 from autogpt_app.ui.states.auth import FAILED, AuthState
 
@@ -130,21 +130,8 @@ class AccountState(AuthState):
         self.new_key_secret = ""
 
 
-def _section(title: str, description: str, *children: rx.Component) -> rx.Component:
-    return rx.card(
-        rx.vstack(
-            rx.heading(title, size="4"),
-            rx.text(description, size="2", color_scheme="gray"),
-            *children,
-            spacing="3",
-            width="100%",
-        ),
-        width="100%",
-    )
-
-
 def _profile() -> rx.Component:
-    return _section(
+    return section(
         "Profile",
         "Your name as others see it.",
         rx.form(
@@ -164,7 +151,7 @@ def _profile() -> rx.Component:
 
 
 def _password() -> rx.Component:
-    return _section(
+    return section(
         "Password",
         "Changing it logs you out everywhere else.",
         rx.form(
@@ -204,7 +191,7 @@ def _key_row(key: KeyRow) -> rx.Component:
 
 
 def _api_keys() -> rx.Component:
-    return _section(
+    return section(
         "API keys",
         "Programs call the REST API with the header X-API-Key. A key is shown once, when you create it.",
         rx.form(
@@ -263,7 +250,7 @@ def _api_keys() -> rx.Component:
 
 
 def _notifications() -> rx.Component:
-    return _section(
+    return section(
         "Notifications",
         "Choose, for each kind of news, in the app, by e-mail, or not at all; and a daily digest of finished runs.",
         rx.link(

@@ -6,9 +6,9 @@ import reflex as rx
 
 from autogpt_app.store.models import MAX_COMMENT
 from autogpt_app.ui import routes
-from autogpt_app.ui.components.forms import error_callout
+from autogpt_app.ui.components.forms import error_callout, section
 from autogpt_app.ui.components.shell import template
-from autogpt_app.ui.pages.submissions import data_table, field_label, pager, section
+from autogpt_app.ui.pages.submissions import data_table, field_label, pager
 from autogpt_app.ui.states.admin_submissions import BlockUse, InputRow, PendingRow, ReviewState
 
 

@@ -16,7 +16,7 @@ from autogpt_app.auth.models import User
 from autogpt_app.credentials import service
 from autogpt_app.credentials.models import CredentialPublic, CredentialType
 from autogpt_app.ui import routes
-from autogpt_app.ui.components.forms import error_callout, field, success_callout
+from autogpt_app.ui.components.forms import error_callout, field, section, success_callout
 from autogpt_app.ui.components.shell import template
 from autogpt_app.ui.states.auth import FAILED, AuthState
 
@@ -164,19 +164,6 @@ class CredentialsState(AuthState):
         return None
 
 
-def _section(title: str, description: str, *children: rx.Component) -> rx.Component:
-    return rx.card(
-        rx.vstack(
-            rx.heading(title, size="4"),
-            rx.text(description, size="2", color_scheme="gray"),
-            *children,
-            spacing="3",
-            width="100%",
-        ),
-        width="100%",
-    )
-
-
 def _delete_button(row: CredentialRow) -> rx.Component:
     return rx.alert_dialog.root(
         rx.alert_dialog.trigger(rx.button("Delete", size="1", color_scheme="red", variant="soft")),
@@ -219,7 +206,7 @@ def _table_row(row: CredentialRow) -> rx.Component:
 
 
 def _list() -> rx.Component:
-    return _section(
+    return section(
         "Your credentials",
         "Secrets your agents use. They are stored encrypted; only a masked hint is ever shown.",
         error_callout(CredentialsState.credentials_error),
@@ -358,7 +345,7 @@ def _host_scoped_fields() -> rx.Component:
 
 def _add_form() -> rx.Component:
     kind = CredentialsState.form_type
-    return _section(
+    return section(
         "Add credential",
         "After saving, the secret is never shown again: to change it, delete the credential and add it anew.",
         _type_select(),

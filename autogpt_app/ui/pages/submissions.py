@@ -10,7 +10,7 @@ import reflex as rx
 from autogpt_app.store import validation
 from autogpt_app.store.models import MAX_CHANGELOG, MAX_DESCRIPTION, MAX_NAME, MAX_SUBHEADING, MAX_URL
 from autogpt_app.ui import routes
-from autogpt_app.ui.components.forms import error_callout, success_callout
+from autogpt_app.ui.components.forms import error_callout, section, success_callout
 from autogpt_app.ui.components.image_upload import image_upload
 from autogpt_app.ui.components.shell import template
 from autogpt_app.ui.states.submissions import (
@@ -33,21 +33,6 @@ def field_label(text: str, html_for: str, hint: str = "") -> rx.Component:
         align="baseline",
         spacing="2",
         wrap="wrap",
-    )
-
-
-def section(title: str, description: str, *children: rx.Component, testid: str = "") -> rx.Component:
-    """A titled card holding one part of a publishing page."""
-    return rx.card(
-        rx.vstack(
-            rx.heading(title, size="4"),
-            rx.text(description, size="2", color_scheme="gray"),
-            *children,
-            spacing="3",
-            width="100%",
-        ),
-        width="100%",
-        data_testid=testid or None,
     )
 
 
