@@ -3,6 +3,7 @@
 from sqlmodel import SQLModel
 
 from autogpt_app.auth import models as _auth_models  # noqa: F401
+from autogpt_app.chat import models as _chat_models  # noqa: F401
 from autogpt_app.credentials import models as _credentials_models  # noqa: F401
 from autogpt_app.executions import models as _execution_models  # noqa: F401
 from autogpt_app.graphs import models as _graph_models  # noqa: F401

@@ -18,7 +18,9 @@ Endpoints: ``POST /v1/chat/completions`` (plain JSON, or server-sent events when
 ``GET /v1/models``. Replies are taken from a queue in order; when it is empty, ``responder`` (a
 function of the request) answers, and without one the server answers 500 so a test that asked for
 more than it scripted fails loudly. Error replies carry ``retry-after-ms`` (``retry_after_ms``) so
-the client's back-off stays short in tests.
+the client's back-off stays short in tests. A streamed reply can also fail part-way:
+``Reply(cut_after=n)`` drops the connection after ``n`` chunks and ``Reply(stream_error="...")``
+ends the stream with an error event instead of a finish.
 """
 
 from __future__ import annotations
@@ -66,6 +68,13 @@ class Reply:
         delay: Seconds to wait before answering (to test time-outs).
         chunk_size: Characters per streamed content delta (default: one word per delta).
         raw_body: Sent as is with status ``status`` (for malformed answers).
+        cut_after: When streaming, send only this many ``data:`` events (the first one carries the
+            role; ``[DONE]`` counts too) and then close the connection without ending the body: a
+            dropped stream.
+        stream_error: When streaming, send an OpenAI-style ``{"error": ...}`` event with this
+            message after the content and tool-call deltas, then end the stream (no finish, no
+            ``[DONE]``), as providers do when they fail mid-answer.
+        chunk_delay: Seconds to wait between two streamed chunks.
     """
 
     content: str | None = None
@@ -79,6 +88,9 @@ class Reply:
     delay: float = 0.0
     chunk_size: int | None = None
     raw_body: bytes | None = None
+    cut_after: int | None = None
+    stream_error: str | None = None
+    chunk_delay: float = 0.0
 
 
 @dataclass
@@ -277,6 +289,13 @@ class _Handler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:  # quiet
         pass
 
+    def handle(self) -> None:
+        # A client that gave up (a time-out, a stopped stream) is normal here, not worth a traceback.
+        try:
+            super().handle()
+        except (BrokenPipeError, ConnectionResetError):
+            self.close_connection = True
+
     def _read(self) -> RecordedRequest:
         length = int(self.headers.get("content-length") or 0)
         body = self.rfile.read(length) if length else b""
@@ -361,9 +380,24 @@ class _Handler(BaseHTTPRequestHandler):
         for name, value in reply.headers.items():
             self.send_header(name, value)
         self.end_headers()
-        for chunk in _stream_chunks(request, reply):
-            self._write_chunk(f"data: {json.dumps(chunk)}\n\n".encode())
-        self._write_chunk(b"data: [DONE]\n\n")
+        events = [f"data: {json.dumps(chunk)}\n\n".encode() for chunk in _stream_chunks(request, reply)]
+        if reply.stream_error is None:
+            events.append(b"data: [DONE]\n\n")
+        else:  # no finish, no [DONE]: the error event ends the answer
+            events = [
+                f"data: {json.dumps(chunk)}\n\n".encode()
+                for chunk in _stream_chunks(request, reply)
+                if chunk["choices"] and chunk["choices"][0]["finish_reason"] is None
+            ]
+            error = {"message": reply.stream_error, "type": "server_error", "param": None, "code": None}
+            events.append(f"data: {json.dumps({'error': error})}\n\n".encode())
+        for sent, event in enumerate(events):
+            if reply.cut_after is not None and sent >= reply.cut_after:
+                self.close_connection = True  # the body is left unfinished: the client sees a dropped stream
+                return
+            if sent and reply.chunk_delay:
+                time.sleep(reply.chunk_delay)
+            self._write_chunk(event)
         self.wfile.write(b"0\r\n\r\n")
         self.wfile.flush()
 

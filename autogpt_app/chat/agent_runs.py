@@ -1,0 +1,303 @@
+"""The copilot's view of one agent: find it by the id the model gave, describe it, and run or schedule it.
+
+An agent id from the model is a marketplace listing (slug or id) or one of the user's library
+agents. Running a marketplace agent adds it to the user's library first (the same entry when it is
+already there), exactly as the marketplace's Run button does; checks, runs and schedules go through
+the executions and scheduling services, so the chat obeys the same rules as the pages.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from autogpt_app.auth.models import User
+from autogpt_app.credentials import service as credentials_service
+from autogpt_app.errors import InvalidInput, NotFound
+from autogpt_app.executions import service as executions
+from autogpt_app.library import service as library
+from autogpt_app.scheduling import service as scheduling
+from autogpt_app.scheduling.models import MAX_NAME
+from autogpt_app.store import service as store
+
+MAX_AGENT_ID = 200
+SHORT_DESCRIPTION = 160
+_NON_ALNUM = re.compile(r"[^a-z0-9]+")
+
+
+def short(text: str, limit: int = SHORT_DESCRIPTION) -> str:
+    """``text`` on one line, cut to ``limit`` characters with an ellipsis."""
+    clean = " ".join(str(text or "").split())
+    return clean if len(clean) <= limit else clean[: limit - 1].rstrip() + "…"
+
+
+@dataclass
+class ResolvedAgent:
+    """An agent as the copilot speaks of it."""
+
+    #: The id the model used (kept in cards so it can refer to the agent again).
+    id: str
+    name: str
+    description: str
+    creator: str
+    source: str
+    input_schema: dict[str, Any]
+    credentials_schema: dict[str, Any]
+    #: The user's library entry, when they have one.
+    library_agent_id: str | None = None
+    graph_id: str | None = None
+    graph_version: int | None = None
+    #: The marketplace slug, for an agent not yet in the library.
+    listing_slug: str | None = None
+
+
+def _unknown(agent_id: str) -> NotFound:
+    return NotFound(
+        f"There is no agent {agent_id!r} in the marketplace or your library. Search with find_agent first.",
+        code="agent_not_found",
+    )
+
+
+async def _from_library(session: AsyncSession, user: User, agent_id: str, shown_id: str) -> ResolvedAgent:
+    detail = await library.get_agent(session, user, agent_id)
+    return ResolvedAgent(
+        id=shown_id,
+        name=detail.name,
+        description=detail.description,
+        creator="",
+        source="library" if shown_id == detail.id else "marketplace",
+        input_schema=detail.input_schema,
+        credentials_schema=detail.credentials_input_schema,
+        library_agent_id=detail.id,
+        graph_id=detail.graph_id,
+        graph_version=detail.graph_version,
+    )
+
+
+async def resolve_agent(session: AsyncSession, user: User | None, agent_id: str) -> ResolvedAgent:
+    """The library agent or marketplace listing ``agent_id`` names (library first, for a signed-in user).
+
+    A marketplace agent the user already keeps is described from their library copy (the one
+    that would run).
+
+    Raises:
+        NotFound: neither a listing nor one of the user's library agents.
+    """
+    key = str(agent_id or "").strip()
+    if not key or len(key) > MAX_AGENT_ID:
+        raise _unknown(key[:40])
+    if user is not None and len(key) <= 64:
+        try:
+            return await _from_library(session, user, key, key)
+        except NotFound:
+            pass
+    try:
+        listing = await store.get_listing(session, key)
+    except NotFound:
+        raise _unknown(key) from None
+    if user is not None:
+        mine = await library.find_by_listing(session, user, listing.id)
+        if mine is not None and not mine.is_archived:
+            resolved = await _from_library(session, user, mine.id, key)
+            resolved.creator = listing.creator_name
+            resolved.listing_slug = listing.slug
+            return resolved
+    return ResolvedAgent(
+        id=key,
+        name=listing.name,
+        description=listing.description or listing.subheading,
+        creator=listing.creator_name,
+        source="marketplace",
+        input_schema=listing.input_schema,
+        credentials_schema=listing.credentials_input_schema,
+        listing_slug=listing.slug,
+    )
+
+
+def input_fields(schema: dict[str, Any], names: list[str] | None = None) -> list[dict[str, Any]]:
+    """The inputs of an agent (or only ``names``) as form fields, in the schema's order."""
+    required = set(schema.get("required") or [])
+    fields = []
+    for name, spec in (schema.get("properties") or {}).items():
+        if names is not None and name not in names:
+            continue
+        spec = spec or {}
+        fields.append(
+            {
+                "name": name,
+                "title": str(spec.get("title") or name),
+                "type": str(spec.get("type") or "string"),
+                "required": name in required,
+                "default": spec.get("default"),
+                "options": [str(o) for o in spec.get("enum") or []],
+                "description": str(spec.get("description") or ""),
+            }
+        )
+    return fields
+
+
+def credential_needs(schema: dict[str, Any]) -> list[dict[str, Any]]:
+    """The credentials an agent needs: key, provider and kind."""
+    needs = []
+    for key, need in (schema.get("properties") or {}).items():
+        types = [str(t) for t in (need or {}).get("types") or ["api_key"]]
+        needs.append({"key": key, "provider": str(need.get("provider", "")), "type": types[0], "types": types})
+    return needs
+
+
+def describe(agent: ResolvedAgent) -> dict[str, Any]:
+    """The ``agent_details`` result for an agent."""
+    return {
+        "type": "agent_details",
+        "agent": {
+            "id": agent.id,
+            "name": agent.name,
+            "description": agent.description,
+            "creator": agent.creator,
+            "source": agent.source,
+            "inputs": input_fields(agent.input_schema),
+            "credentials": credential_needs(agent.credentials_schema),
+        },
+    }
+
+
+def _normal(text: str) -> str:
+    return _NON_ALNUM.sub("", str(text).lower())
+
+
+def match_inputs(schema: dict[str, Any], given: dict[str, Any]) -> dict[str, Any]:
+    """Map the inputs the model gave onto the agent's input names (by name, or loosely by name or title).
+
+    A model (or a person) may say "Topic" or "feed address" for ``topic`` or ``feed_url``.
+
+    Raises:
+        InvalidInput: an input the agent does not have, naming the ones it has.
+    """
+    properties: dict[str, Any] = schema.get("properties") or {}
+    by_normal: dict[str, str] = {}
+    for name, spec in properties.items():
+        by_normal.setdefault(_normal(name), name)
+        by_normal.setdefault(_normal((spec or {}).get("title") or name), name)
+    matched: dict[str, Any] = {}
+    unknown = []
+    for key, value in given.items():
+        name = key if key in properties else by_normal.get(_normal(key))
+        if name is None:
+            unknown.append(str(key))
+        else:
+            matched[name] = value
+    if unknown:
+        known = ", ".join(properties) or "none"
+        raise InvalidInput(
+            f"This agent has no input named {', '.join(repr(u) for u in unknown)}; its inputs are: {known}.",
+            code="invalid_inputs",
+        )
+    return matched
+
+
+async def plan_credentials(
+    session: AsyncSession, user: User, schema: dict[str, Any], chosen: dict[str, str]
+) -> tuple[dict[str, str], list[dict[str, Any]]]:
+    """Choose a credential for each need: the one given, else the user's only fitting one.
+
+    Returns the choices and the needs still open (none saved, or several to choose from — those
+    list their ``choices``). Optional needs are left to the executions service (newest fitting one).
+    """
+    picked = dict(chosen)
+    open_needs: list[dict[str, Any]] = []
+    for need in credential_needs(schema):
+        if need["key"] in picked:
+            continue
+        fitting = [
+            c
+            for c in await credentials_service.find_for_provider(session, user, need["provider"])
+            if str(c.type) in need["types"]
+        ]
+        if len(fitting) == 1:
+            picked[need["key"]] = fitting[0].id
+        elif ((schema.get("properties") or {}).get(need["key"]) or {}).get("required", True):
+            need["choices"] = [{"id": c.id, "title": c.title, "hint": c.hint} for c in fitting]
+            open_needs.append(need)
+    return picked, open_needs
+
+
+async def _library_entry(session: AsyncSession, user: User, agent: ResolvedAgent) -> ResolvedAgent:
+    """Make sure the agent is in the user's library (adding a marketplace agent) and return it from there."""
+    if agent.library_agent_id is not None:
+        return agent
+    entry = await library.add_from_listing(session, user, agent.listing_slug or agent.id)
+    resolved = await _from_library(session, user, entry.id, agent.id)
+    resolved.creator = agent.creator
+    return resolved
+
+
+async def run_or_schedule(
+    session: AsyncSession,
+    user: User,
+    agent: ResolvedAgent,
+    *,
+    inputs: dict[str, Any],
+    credentials: dict[str, str],
+    cron: str | None,
+    timezone: str | None,
+    schedule_name: str | None,
+) -> dict[str, Any]:
+    """Run the agent now, or schedule it when ``cron`` is given; or say what is still missing.
+
+    Raises:
+        ServiceError: refused by the executions or scheduling service (bad input, bad cron…).
+    """
+    given = {k: v for k, v in match_inputs(agent.input_schema, inputs).items() if v is not None}
+    required = agent.input_schema.get("required") or []
+    missing = [name for name in required if given.get(name) in (None, "")]
+    if missing:
+        return {
+            "type": "inputs_needed",
+            "agent_id": agent.id,
+            "agent_name": agent.name,
+            "inputs": input_fields(agent.input_schema, missing),
+            "provided": given,
+        }
+    executions.validate_inputs(agent.input_schema, given)  # mistyped values are refused before anything is added
+    picked, open_needs = await plan_credentials(session, user, agent.credentials_schema, credentials)
+    if open_needs:
+        return {"type": "credentials_needed", "agent_id": agent.id, "agent_name": agent.name, "credentials": open_needs}
+    agent = await _library_entry(session, user, agent)
+    assert agent.graph_id is not None
+    if cron:
+        zone = timezone or "UTC"
+        words = scheduling.describe_cron(cron, zone).description
+        name = " ".join(str(schedule_name or "").split()) or f"{agent.name} ({words})"
+        schedule = await scheduling.create_schedule(
+            session,
+            user,
+            graph_id=agent.graph_id,
+            graph_version=agent.graph_version,
+            name=name[:MAX_NAME],
+            cron=cron,
+            timezone=zone,
+            inputs=given,
+            credentials=picked,
+        )
+        return {
+            "type": "schedule_created",
+            "schedule_id": schedule.id,
+            "agent_name": agent.name,
+            "cron": schedule.cron,
+            "timezone": schedule.timezone,
+            "description": schedule.description,
+            "next_runs": [moment.isoformat() for moment in schedule.next_runs],
+        }
+    run = await executions.add_graph_execution(
+        session, user, agent.graph_id, version=agent.graph_version, inputs=given, credentials=picked
+    )
+    return {
+        "type": "execution_started",
+        "execution_id": run.id,
+        "agent_id": agent.id,
+        "agent_name": agent.name,
+        "status": run.status,
+    }

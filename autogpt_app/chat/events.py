@@ -1,0 +1,318 @@
+"""The typed events of a chat turn, shared by the Reflex chat state and the SSE endpoint.
+
+A turn streams ``text_delta`` pieces of the reply, a ``tool_call`` for each tool the model calls,
+one card event per tool result (``agent_carousel``, ``inputs_needed``, ``execution_started``…),
+an ``error`` when something failed, and always ends with ``finish``. :data:`Event` is the
+discriminated union (on ``type``); :func:`card_event` turns a tool's result into its card, and
+:func:`events_from_messages` rebuilds the events of stored messages, so a reload shows the same cards.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
+
+from autogpt_app.chat.models import MessagePublic, MessageRole
+
+FinishReason = Literal["done", "stopped", "error", "round_limit"]
+
+
+class _Event(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+
+class _Card(_Event):
+    #: The tool call whose result this card shows (None for cards not made by a tool).
+    tool_call_id: str | None = None
+
+
+class TextDelta(_Event):
+    """A piece of the assistant's reply."""
+
+    type: Literal["text_delta"] = "text_delta"
+    text: str
+
+
+class ToolCallEvent(_Event):
+    """The model called a tool (the card with its result follows)."""
+
+    type: Literal["tool_call"] = "tool_call"
+    id: str
+    name: str
+    #: The parsed arguments (None when the model sent something that is not a JSON object).
+    arguments: dict[str, Any] | None = None
+
+
+class AgentCard(BaseModel):
+    """One agent of a carousel."""
+
+    id: str
+    name: str
+    creator: str = ""
+    rating: float | None = None
+    runs: int = 0
+    description: str = ""
+
+
+class AgentCarousel(_Card):
+    """Agents found in the marketplace or the user's library."""
+
+    type: Literal["agent_carousel"] = "agent_carousel"
+    source: Literal["marketplace", "library"]
+    query: str = ""
+    agents: list[AgentCard]
+
+
+class InputField(BaseModel):
+    """One input of an agent, enough to build a form field."""
+
+    name: str
+    title: str = ""
+    type: str = "string"
+    required: bool = False
+    default: Any = None
+    options: list[str] = []
+    description: str = ""
+
+
+class CredentialChoice(BaseModel):
+    """A saved credential that could fill a need (masked: never the secret)."""
+
+    id: str
+    title: str
+    hint: str = ""
+
+
+class CredentialNeed(BaseModel):
+    """A credential an agent needs: which provider and kind."""
+
+    key: str
+    provider: str
+    type: str
+    #: Every kind that would do (``type`` is the first).
+    types: list[str] = []
+    #: The user's saved credentials that fit, when there are several to choose from.
+    choices: list[CredentialChoice] = []
+
+
+class AgentInfo(BaseModel):
+    """An agent's description, inputs and credential needs."""
+
+    id: str
+    name: str
+    description: str = ""
+    creator: str = ""
+    source: Literal["marketplace", "library"] = "marketplace"
+    inputs: list[InputField] = []
+    credentials: list[CredentialNeed] = []
+
+
+class AgentDetails(_Card):
+    """Everything needed to set up and run one agent."""
+
+    type: Literal["agent_details"] = "agent_details"
+    agent: AgentInfo
+
+
+class InputsNeeded(_Card):
+    """The run needs inputs that were not given (a form is built from ``inputs``)."""
+
+    type: Literal["inputs_needed"] = "inputs_needed"
+    agent_id: str
+    agent_name: str
+    inputs: list[InputField]
+    provided: dict[str, Any] = {}
+
+
+class CredentialsNeeded(_Card):
+    """The run needs credentials the user has not saved (or must choose among several)."""
+
+    type: Literal["credentials_needed"] = "credentials_needed"
+    agent_id: str
+    agent_name: str
+    credentials: list[CredentialNeed]
+
+
+class ExecutionStarted(_Card):
+    """A run was queued."""
+
+    type: Literal["execution_started"] = "execution_started"
+    execution_id: str
+    agent_id: str
+    agent_name: str
+    status: str
+
+
+class ExecutionUpdate(_Card):
+    """The state of a run, with its outputs once there are any."""
+
+    type: Literal["execution_update"] = "execution_update"
+    execution_id: str
+    agent_name: str
+    status: str
+    outputs: dict[str, list[Any]] = {}
+    error: str | None = None
+    started_at: str | None = None
+    ended_at: str | None = None
+
+
+class ScheduleCreated(_Card):
+    """A schedule was created: its words, time zone and next run times (ISO 8601)."""
+
+    type: Literal["schedule_created"] = "schedule_created"
+    schedule_id: str
+    agent_name: str
+    cron: str
+    timezone: str
+    description: str
+    next_runs: list[str] = []
+
+
+class ScheduleItem(BaseModel):
+    """One schedule of a list."""
+
+    id: str
+    name: str
+    agent_name: str
+    description: str
+    timezone: str
+    next_run: str | None = None
+    active: bool = True
+
+
+class ScheduleList(_Card):
+    """The user's schedules (answer of ``list_schedules``)."""
+
+    type: Literal["schedules"] = "schedules"
+    schedules: list[ScheduleItem]
+
+
+class NoResults(_Card):
+    """A search found nothing; ``suggestions`` are things to try instead."""
+
+    type: Literal["no_results"] = "no_results"
+    query: str = ""
+    suggestions: list[str] = []
+
+
+class NeedLogin(_Card):
+    """The action needs an account: the page shows a login card."""
+
+    type: Literal["need_login"] = "need_login"
+    reason: str
+
+
+class ErrorEvent(_Card):
+    """Something failed; ``message`` is safe to show (no stack, no secret)."""
+
+    type: Literal["error"] = "error"
+    message: str
+
+
+class Finish(_Event):
+    """The turn is over (always the last event)."""
+
+    type: Literal["finish"] = "finish"
+    reason: FinishReason = "done"
+
+
+CardEvent = Annotated[
+    AgentCarousel
+    | AgentDetails
+    | InputsNeeded
+    | CredentialsNeeded
+    | ExecutionStarted
+    | ExecutionUpdate
+    | ScheduleCreated
+    | ScheduleList
+    | NoResults
+    | NeedLogin
+    | ErrorEvent,
+    Field(discriminator="type"),
+]
+
+Event = Annotated[
+    TextDelta
+    | ToolCallEvent
+    | AgentCarousel
+    | AgentDetails
+    | InputsNeeded
+    | CredentialsNeeded
+    | ExecutionStarted
+    | ExecutionUpdate
+    | ScheduleCreated
+    | ScheduleList
+    | NoResults
+    | NeedLogin
+    | ErrorEvent
+    | Finish,
+    Field(discriminator="type"),
+]
+
+EVENT_ADAPTER: TypeAdapter[Event] = TypeAdapter(Event)
+_CARD_ADAPTER: TypeAdapter[CardEvent] = TypeAdapter(CardEvent)
+
+#: Every ``type`` a card event may have.
+CARD_TYPES = frozenset(
+    t.model_fields["type"].default
+    for t in (
+        AgentCarousel,
+        AgentDetails,
+        InputsNeeded,
+        CredentialsNeeded,
+        ExecutionStarted,
+        ExecutionUpdate,
+        ScheduleCreated,
+        ScheduleList,
+        NoResults,
+        NeedLogin,
+        ErrorEvent,
+    )
+)
+
+
+def parse_event(data: dict[str, Any]) -> Event:
+    """Read an event from its JSON form (e.g. an SSE ``data`` line or a stored payload).
+
+    Raises:
+        pydantic.ValidationError: not an event.
+    """
+    return EVENT_ADAPTER.validate_python(data)
+
+
+def card_event(result: dict[str, Any], *, tool_call_id: str | None = None) -> CardEvent:
+    """The card event showing a tool's result; an ``error`` card when the result is not a known card."""
+    if not isinstance(result, dict) or result.get("type") not in CARD_TYPES:
+        return ErrorEvent(message="The tool gave an answer the chat cannot show.", tool_call_id=tool_call_id)
+    try:
+        card = _CARD_ADAPTER.validate_python({**result, "tool_call_id": tool_call_id})
+    except ValidationError:
+        return ErrorEvent(message="The tool gave an answer the chat cannot show.", tool_call_id=tool_call_id)
+    return card
+
+
+def events_from_messages(messages: Iterable[MessagePublic]) -> list[Event]:
+    """The events a live turn showed for these stored messages (text, tool calls, cards), in order.
+
+    A reloaded page renders these exactly as it rendered the stream. User messages are not
+    events; the page shows them from the messages themselves.
+    """
+    events: list[Event] = []
+    for message in messages:
+        if message.role == MessageRole.ASSISTANT.value:
+            if message.content:
+                events.append(TextDelta(text=message.content))
+            for call in message.tool_calls:
+                events.append(
+                    ToolCallEvent(
+                        id=str(call.get("id", "")), name=str(call.get("name", "")), arguments=call.get("arguments")
+                    )
+                )
+        elif message.event_type and message.payload is not None:
+            try:
+                events.append(parse_event(message.payload))
+            except ValidationError:
+                events.append(ErrorEvent(message="This card could not be shown."))
+    return events

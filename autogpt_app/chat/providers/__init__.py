@@ -1,0 +1,1 @@
+"""LLM providers behind one interface (:mod:`autogpt_app.chat.providers.base`)."""

@@ -1,0 +1,256 @@
+"""The copilot's tools against real seeded marketplace agents, real runs and schedules, owner-checked."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+
+from autogpt_app.chat.events import card_event
+from autogpt_app.chat.tools import TOOL_NAMES, TOOLS, run_tool
+from autogpt_app.credentials import service as credentials
+from autogpt_app.db import session_scope
+from autogpt_app.executions.runner import GraphRunner
+from autogpt_app.library.models import LibraryAgent
+from autogpt_app.store.seed import CATALOGUE
+from tests.store.seed_helpers import LocalSite
+
+RSS = next(a for a in CATALOGUE if a.slug == "rss-feed-digest")
+
+pytestmark = pytest.mark.usefixtures("catalogue")
+
+
+async def library_count(user) -> int:
+    async with session_scope() as s:
+        return (
+            await s.execute(select(func.count()).select_from(LibraryAgent).where(LibraryAgent.user_id == user.id))
+        ).scalar_one()
+
+
+async def add_key(user, title: str = "My key") -> str:
+    async with session_scope() as s:
+        made = await credentials.create_credential(
+            s, user, provider="openai", type="api_key", title=title, api_key="sk-test-0123456789abcdef"
+        )
+    return made.id
+
+
+def test_the_six_tools_of_the_contract() -> None:
+    assert [t.name for t in TOOLS] == [
+        "find_agent",
+        "find_library_agent",
+        "get_agent_details",
+        "run_agent",
+        "get_execution",
+        "list_schedules",
+    ]
+    assert {t.name for t in TOOLS} == TOOL_NAMES
+    run = next(t for t in TOOLS if t.name == "run_agent")
+    assert set(run.parameters["properties"]) == {
+        "agent_id",
+        "inputs",
+        "credentials",
+        "cron",
+        "timezone",
+        "schedule_name",
+    }
+
+
+@pytest.mark.parametrize("query", ["summarises RSS feeds", "find me something that summarises RSS feeds"])
+async def test_find_agent_shows_a_carousel_of_marketplace_agents(query) -> None:
+    result = await run_tool("find_agent", {"query": query}, user=None)
+    assert result["type"] == "agent_carousel" and result["source"] == "marketplace"
+    first = result["agents"][0]
+    assert first["id"] == "rss-feed-digest" and first["name"] == "RSS Feed Digest"
+    assert first["creator"] and first["description"] and first["runs"] == 0
+    assert len(result["agents"]) <= 6
+    assert card_event(result).type == "agent_carousel"
+
+
+async def test_find_agent_without_a_match_suggests_something_else() -> None:
+    result = await run_tool("find_agent", {"query": "zxqv teleportation brokerage"}, user=None)
+    assert result["type"] == "no_results" and result["query"] == "zxqv teleportation brokerage"
+    assert result["suggestions"]
+
+
+async def test_agent_details_from_a_listing_describe_inputs_and_credentials(alice) -> None:
+    result = await run_tool("get_agent_details", {"agent_id": "rss-feed-digest"}, user=None)
+    agent = result["agent"]
+    fields = {f["name"]: f for f in agent["inputs"]}
+    assert fields["feed_url"]["required"] and fields["feed_url"]["title"] == "Feed address"
+    assert fields["hours"]["default"] == 24 and not fields["hours"]["required"]
+    assert agent["credentials"] == []
+
+    writer = (await run_tool("get_agent_details", {"agent_id": "blog-post-writer"}, user=alice))["agent"]
+    assert {f["name"]: f["options"] for f in writer["inputs"]}["tone"][:2] == ["friendly", "professional"]
+    assert writer["credentials"][0] | {} == {
+        "key": "openai_api_key",
+        "provider": "openai",
+        "type": "api_key",
+        "types": ["api_key"],
+    }
+    missing = await run_tool("get_agent_details", {"agent_id": "no-such-agent"}, user=alice)
+    assert missing["type"] == "error" and "find_agent" in missing["message"]
+
+
+async def test_anonymous_people_may_only_search_and_read_listings() -> None:
+    for name, args in (
+        ("run_agent", {"agent_id": "rss-feed-digest", "inputs": {"feed_url": "https://example.com/feed"}}),
+        ("find_library_agent", {"query": ""}),
+        ("get_execution", {"execution_id": "latest"}),
+        ("list_schedules", {}),
+    ):
+        result = await run_tool(name, args, user=None)
+        assert result["type"] == "need_login" and result["reason"], name
+    library_id = await run_tool("get_agent_details", {"agent_id": "0f3a8c1e-0000-4000-8000-000000000000"}, user=None)
+    assert library_id["type"] == "need_login"
+
+
+async def test_running_asks_for_missing_inputs_then_runs_for_real(alice, bob, loopback) -> None:
+    asked = await run_tool("run_agent", {"agent_id": "rss-feed-digest"}, user=alice)
+    assert asked["type"] == "inputs_needed" and asked["agent_name"] == "RSS Feed Digest"
+    assert [f["name"] for f in asked["inputs"]] == ["feed_url"] and asked["provided"] == {}
+    assert await library_count(alice) == 0  # nothing added until it really runs
+
+    sample = RSS.samples[0]
+    with LocalSite(sample.serve) as site:
+        # The input named by its title, as a person says it; the rest take their defaults.
+        feed = sample.resolved_inputs(site.url)["feed_url"]
+        started = await run_tool(
+            "run_agent", {"agent_id": "rss-feed-digest", "inputs": {"Feed address": feed}}, user=alice
+        )
+        assert started["type"] == "execution_started", started
+        assert started["agent_id"] == "rss-feed-digest" and started["status"] == "QUEUED"
+        assert await library_count(alice) == 1
+        await GraphRunner(started["execution_id"]).run()
+
+    update = await run_tool("get_execution", {"execution_id": "latest"}, user=alice)
+    assert update["type"] == "execution_update" and update["status"] == "COMPLETED", update
+    assert update["execution_id"] == started["execution_id"] and update["agent_name"] == "RSS Feed Digest"
+    assert sample.expect["digest"](update["outputs"]["digest"][0])
+    assert update["started_at"] and update["ended_at"]
+
+    # The run is Alice's: Bob cannot read it by id, and has no "latest" run.
+    other = await run_tool("get_execution", {"execution_id": started["execution_id"]}, user=bob)
+    assert other["type"] == "error" and other["message"] == "No such run."
+    assert (await run_tool("get_execution", {"execution_id": "latest"}, user=bob))["type"] == "error"
+
+    # Running it again uses the same library entry; the library tool finds it.
+    mine = await run_tool("find_library_agent", {"query": ""}, user=alice)
+    assert mine["type"] == "agent_carousel" and mine["source"] == "library"
+    assert [a["name"] for a in mine["agents"]] == ["RSS Feed Digest"] and mine["agents"][0]["runs"] == 1
+    by_library_id = await run_tool(
+        "run_agent", {"agent_id": mine["agents"][0]["id"], "inputs": {"feed_url": feed}}, user=alice
+    )
+    assert by_library_id["type"] == "execution_started" and await library_count(alice) == 1
+    assert (await run_tool("find_library_agent", {"query": "digest"}, user=bob))["type"] == "no_results"
+    stolen = await run_tool("get_agent_details", {"agent_id": mine["agents"][0]["id"]}, user=bob)
+    assert stolen["type"] == "error"
+
+
+async def test_an_llm_agent_needs_credentials_and_uses_the_only_one_saved(alice) -> None:
+    args = {"agent_id": "blog-post-writer", "inputs": {"topic": "Sleeping better"}}
+    needed = await run_tool("run_agent", args, user=alice)
+    assert needed["type"] == "credentials_needed" and needed["agent_name"] == "Blog Post Writer"
+    assert [(c["key"], c["provider"], c["type"]) for c in needed["credentials"]] == [
+        ("openai_api_key", "openai", "api_key")
+    ]
+    assert "sk-" not in str(needed)
+
+    only = await add_key(alice)
+    started = await run_tool("run_agent", args, user=alice)
+    assert started["type"] == "execution_started"
+    async with session_scope() as s:
+        from autogpt_app.executions import service as executions
+
+        run = await executions.get_execution(s, alice, started["execution_id"], with_nodes=False)
+    assert run.credentials == {"openai_api_key": only}
+
+    # With two keys the person chooses (the card lists both, masked); a choice runs.
+    second = await add_key(alice, "Work key")
+    choose = await run_tool("run_agent", args, user=alice)
+    assert choose["type"] == "credentials_needed"
+    assert {c["id"] for c in choose["credentials"][0]["choices"]} == {only, second}
+    chosen = await run_tool("run_agent", {**args, "credentials": {"openai_api_key": second}}, user=alice)
+    assert chosen["type"] == "execution_started"
+
+
+async def test_someone_elses_credential_cannot_be_chosen(alice, bob) -> None:
+    bobs = await add_key(bob)
+    result = await run_tool(
+        "run_agent",
+        {"agent_id": "blog-post-writer", "inputs": {"topic": "x"}, "credentials": {"openai_api_key": bobs}},
+        user=alice,
+    )
+    assert result["type"] == "error" and "not found" in result["message"]
+
+
+async def test_scheduling_by_cron_shows_words_and_next_runs(alice) -> None:
+    created = await run_tool(
+        "run_agent",
+        {
+            "agent_id": "rss-feed-digest",
+            "inputs": {"feed_url": "https://example.com/feed.xml"},
+            "cron": "0 8 * * 1-5",
+            "timezone": "Europe/Paris",
+        },
+        user=alice,
+    )
+    assert created["type"] == "schedule_created", created
+    assert created["description"] == "At 08:00, Monday through Friday"
+    assert created["timezone"] == "Europe/Paris" and created["cron"] == "0 8 * * 1-5"
+    assert len(created["next_runs"]) == 5 and all("T" in moment for moment in created["next_runs"])
+    assert card_event(created).type == "schedule_created"
+
+    listed = await run_tool("list_schedules", {}, user=alice)
+    assert listed["type"] == "schedules"
+    [item] = listed["schedules"]
+    assert item["id"] == created["schedule_id"] and item["agent_name"] == "RSS Feed Digest"
+    assert item["active"] and item["next_run"] == created["next_runs"][0]
+    assert "Monday through Friday" in item["name"]
+
+    bad = await run_tool(
+        "run_agent",
+        {"agent_id": "rss-feed-digest", "inputs": {"feed_url": "https://example.com/f"}, "cron": "every tuesday"},
+        user=alice,
+    )
+    assert bad["type"] == "error" and bad["message"]
+    zone = await run_tool(
+        "run_agent",
+        {
+            "agent_id": "rss-feed-digest",
+            "inputs": {"feed_url": "https://e.com/f"},
+            "cron": "0 9 * * *",
+            "timezone": "Mars/Olympus",
+        },
+        user=alice,
+    )
+    assert zone["type"] == "error"
+
+
+@pytest.mark.parametrize(
+    ("name", "arguments", "says"),
+    [
+        ("launch_rockets", {}, "no tool named"),
+        ("find_agent", None, "not a JSON object"),
+        ("run_agent", {"agent_id": "rss-feed-digest", "inputs": "feed please"}, "not valid"),
+        ("run_agent", {"inputs": {}}, "agent_id"),
+        ("find_agent", {"query": "x" * 500}, "not valid"),
+        ("run_agent", {"agent_id": "rss-feed-digest", "inputs": {"colour": "red"}}, "no input named 'colour'"),
+        ("run_agent", {"agent_id": "rss-feed-digest", "inputs": {"feed_url": "u", "hours": "lots"}}, "number"),
+    ],
+)
+async def test_bad_calls_answer_an_error_never_raise(alice, name, arguments, says) -> None:
+    result = await run_tool(name, arguments, user=alice)
+    assert result["type"] == "error" and says in result["message"], result
+    assert card_event(result, tool_call_id="c1").tool_call_id == "c1"
+
+
+async def test_a_crashing_service_answers_a_safe_error(alice, monkeypatch) -> None:
+    from autogpt_app.store import service as store
+
+    async def boom(*args, **kwargs):
+        raise RuntimeError("database password is hunter2")
+
+    monkeypatch.setattr(store, "search_listings", boom)
+    result = await run_tool("find_agent", {"query": "rss"}, user=alice)
+    assert result == {"type": "error", "message": "find_agent failed unexpectedly; please try again."}
