@@ -22,13 +22,9 @@ from autogpt_app.chat.providers.base import (
     ToolSpec,
 )
 from autogpt_app.chat.providers.offline import OfflineCopilot, plan
-from autogpt_app.chat.providers.offline_phrases import (
-    extract_query,
-    find_ordinal,
-    parse_assignments,
-    parse_schedule,
-    parse_timezone,
-)
+from autogpt_app.chat.providers.offline_input_phrases import parse_assignments
+from autogpt_app.chat.providers.offline_phrases import extract_query, find_ordinal
+from autogpt_app.chat.providers.offline_schedule_phrases import parse_schedule, parse_timezone
 
 TOOL_NAMES = ("find_agent", "find_library_agent", "get_agent_details", "run_agent", "get_execution", "list_schedules")
 TOOLS = [ToolSpec(name=n, description=n, parameters={"type": "object", "properties": {}}) for n in TOOL_NAMES]

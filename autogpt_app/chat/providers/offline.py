@@ -23,6 +23,13 @@ What it understands, in the order it decides (first match wins):
 8. inputs ("the topic is AI", "topic=AI, words=300", or a bare answer to the inputs card) →
    ``run_agent`` with the inputs gathered so far (and the schedule still pending, if any);
 9. anything else: general questions are declined; other words are searched for in the marketplace.
+
+This module routes (:func:`understand`, :func:`plan`, the follow-ups after tool results) and streams
+(:class:`OfflineCopilot`). The rest of the copilot: :mod:`.offline_plans` (a planner for each kind of
+request), :mod:`.offline_targets` (which agent a phrase means), :mod:`.offline_history` (what the
+conversation showed), :mod:`.offline_phrases`, :mod:`.offline_schedule_phrases` and
+:mod:`.offline_input_phrases` (reading positions, names, queries, schedules and inputs in a sentence),
+and :mod:`.offline_replies` (what it says about each tool result).
 """
 
 from __future__ import annotations
@@ -32,8 +39,6 @@ import hashlib
 import json
 import re
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
-from typing import Any
 
 from autogpt_app.chat.providers.base import (
     ChatMessage,
@@ -44,37 +49,38 @@ from autogpt_app.chat.providers.base import (
     ToolSpec,
 )
 from autogpt_app.chat.providers.offline_history import AgentRef, Conversation, Memory
-from autogpt_app.chat.providers.offline_phrases import (
-    BOUNDARY_RE,
-    ScheduleRequest,
-    coerce_value,
-    extract_query,
-    find_ordinal,
-    match_field,
-    name_score,
-    normalize,
-    parse_assignments,
-    parse_schedule,
-    split_creator,
-    words,
+from autogpt_app.chat.providers.offline_input_phrases import parse_assignments
+from autogpt_app.chat.providers.offline_phrases import extract_query, normalize, words
+from autogpt_app.chat.providers.offline_plans import (
+    DO_I_HAVE_RE,
+    EXECUTION_ID_RE,
+    FIND_AGENT,
+    FIND_LIBRARY_AGENT,
+    GET_AGENT_DETAILS,
+    GET_EXECUTION,
+    LIBRARY_RE,
+    LIST_SCHEDULES,
+    RUN_AGENT,
+    Lookup,
+    Plan,
+    Step,
+    details_step,
+    plan_cannot,
+    plan_details,
+    plan_find,
+    plan_inputs,
+    plan_library,
+    plan_run,
+    plan_status,
+    run_step,
+    text_plan,
+    tool_plan,
 )
-from autogpt_app.chat.providers.offline_replies import (
-    CANNOT,
-    GREETING,
-    HELP,
-    describe_schedule,
-    quote,
-    reply_to,
-)
+from autogpt_app.chat.providers.offline_replies import CANNOT, GREETING, HELP, quote, reply_to
+from autogpt_app.chat.providers.offline_schedule_phrases import parse_schedule
+from autogpt_app.chat.providers.offline_targets import agent_label, pick_match
 
 __all__ = ["OfflineCopilot", "Step", "plan"]
-
-FIND_AGENT = "find_agent"
-FIND_LIBRARY_AGENT = "find_library_agent"
-GET_AGENT_DETAILS = "get_agent_details"
-RUN_AGENT = "run_agent"
-GET_EXECUTION = "get_execution"
-LIST_SCHEDULES = "list_schedules"
 
 #: Tool rounds in one user turn: the call itself, plus follow-ups a named agent needs (search for it,
 #: read its inputs when the person gave some, then run it).
@@ -88,40 +94,6 @@ _DOING = {
     GET_EXECUTION: "look up runs",
     LIST_SCHEDULES: "list schedules",
 }
-
-
-@dataclass
-class Step:
-    """One model turn of the copilot: ``text`` to stream, then the ``tool`` call (if any)."""
-
-    text: str = ""
-    tool: str | None = None
-    arguments: dict[str, Any] = field(default_factory=dict)
-
-
-@dataclass
-class _Lookup:
-    """An agent named but never shown: search for it, then act on the match."""
-
-    action: str  # "run" or "details"
-    name: str
-    creator: str | None = None
-    inputs_text: str = ""
-    schedule: ScheduleRequest | None = None
-
-
-@dataclass
-class _Plan:
-    step: Step
-    lookup: _Lookup | None = None
-
-
-@dataclass
-class _Target:
-    agent: AgentRef | None = None
-    lookup: tuple[str, str | None] | None = None
-    library: bool = False
-    problem: str | None = None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -188,8 +160,6 @@ _STATUS_RE = re.compile(
     _I,
 )
 _ABOUT_RUNS_RE = re.compile(r"\b(?:runs?|execution|status|results?|outputs?|check|how)\b", _I)
-_EXPLICIT_LATEST_RE = re.compile(r"\b(?:last|latest|recent|previous)\b", _I)
-_EXECUTION_ID_RE = re.compile(r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b", _I)
 _SCHEDULES_RE = re.compile(
     r"\b(?:show|list|see|view|get|display|what\s+are|which\s+are|any)\b.*\bschedules?\b|\bmy\s+schedules?\b"
     r"|\bwhat(?:'s|\s+is|\s+do\s+i\s+have)\s+(?:scheduled|coming\s+up)\b|\bscheduled\s+(?:runs?|agents|jobs)\b"
@@ -197,13 +167,6 @@ _SCHEDULES_RE = re.compile(
     r"|^schedules[\s?!.]*$",
     _I,
 )
-_LIBRARY_RE = re.compile(
-    r"\b(?:in|from)\s+my\s+library\b|\bmy\s+(?:own\s+|saved\s+)?(?:agents|library)\b"
-    r"|\bagents\s+(?:i\s+have|i've\s+(?:got|added|saved)|i\s+(?:added|saved))\b|\bwhat\s+agents\s+do\s+i\s+have\b"
-    r"|^library[\s?!.]*$",
-    _I,
-)
-_DO_I_HAVE_RE = re.compile(r"^do\s+i\s+have\s+(?P<q>.+?)[\s?!.]*$", _I)
 _DETAILS_RE = re.compile(
     r"^(?:tell\s+me\s+(?:more\b\s*)?(?:about\s+)?|(?:give\s+me\s+|show\s+(?:me\s+)?)?(?:more\s+)?"
     r"(?:details?|info(?:rmation)?)(?:\s+(?:about|on|of|for))?\s*|more\s+(?:about|on)\s+|learn\s+more(?:\s+about)?\s*|"
@@ -211,7 +174,6 @@ _DETAILS_RE = re.compile(
     r"what\s+(?:is|are)\s+|what's\s+|more[\s?!.]*$)(?P<target>.*)$",
     _I,
 )
-_DETAILS_TAIL_RE = re.compile(r"\s+(?:do|need|take|want|require|have|work|cost|about)\b[\s?!.]*$", _I)
 _FIND_RE = re.compile(
     r"^(?:find|search|look\s+(?:for|up)|looking\s+for|lookup|discover|browse|recommend|suggest|is\s+there|"
     r"are\s+there|any\s+(?:agents?|tools?)|do\s+you\s+(?:have|know)|have\s+you\s+got|got\s+any|"
@@ -228,70 +190,6 @@ _ORDINAL_ONLY_RE = re.compile(
     _I,
 )
 _QUESTION_RE = re.compile(r"^(?:what|who|when|where|why|how|whose|which)\b", _I)
-_BUILD_RE = re.compile(
-    r"^(?:create|build|make|design|code|program|write)\s+(?:me\s+)?(?:a\s+|an\s+|my\s+own\s+|a\s+new\s+|new\s+)?"
-    r"(?:custom\s+)?(?:agent|bot|workflow|automation)s?\b",
-    _I,
-)
-_CANNOT_RULES = [
-    (
-        "email",
-        re.compile(
-            r"^(?:send|forward|reply\s+to)\s+(?:an?\s+|the\s+|my\s+|this\s+|that\s+)?(?:e-?mails?|mails?|newsletters?)\b"
-            r"|^e-?mail\s+\w+|^send\s+.*\bto\s+\S+@",
-            _I,
-        ),
-    ),
-    (
-        "message",
-        re.compile(
-            r"^(?:call|phone|ring|text|sms|whatsapp|dm)\s+\w+|^send\s+(?:an?\s+)?(?:text|sms|message|dm|whatsapp)\b",
-            _I,
-        ),
-    ),
-    (
-        "compare",
-        re.compile(
-            r"^compare\b|\bwhich\s+(?:one\s+|agent\s+)?(?:is|are|would\s+be)\s+(?:the\s+)?(?:best|better)\b", _I
-        ),
-    ),
-    (
-        "library_add",
-        re.compile(r"^(?:add|save|install|keep)\s+.+\s+(?:to|in|into)\s+(?:my\s+)?library\b", _I),
-    ),
-    ("purchase", re.compile(r"^(?:buy|purchase|order|book|reserve|pay|transfer|wire)\b", _I)),
-    ("social", re.compile(r"^(?:tweet|post\s+(?:this|that|it|on|to|a)|share\s+(?:this|that|it)\s+on)\b", _I)),
-    (
-        "web",
-        re.compile(
-            r"^(?:browse|google|visit|go\s+to|open)\s+(?:https?://|www\.|\S+\.(?:com|org|net|io|dev)\b|the\s+web|"
-            r"(?:a\s+|the\s+)?(?:website|web\s*site|web\s+page|url|link))|^search\s+(?:the\s+)?(?:web|internet|google)\b",
-            _I,
-        ),
-    ),
-    (
-        "manage",
-        re.compile(
-            r"^(?:delete|remove|cancel|stop|pause|resume|unschedule|disable|enable|edit|change|update|rename|modify|"
-            r"turn\s+off)\s+(?:the\s+|my\s+|this\s+|that\s+|all\s+)?(?:\w+\s+){0,3}?(?:schedules?|runs?|executions?|"
-            r"jobs?|agents?)\b",
-            _I,
-        ),
-    ),
-]
-_PRONOUNS = frozenset(
-    ["", "it", "this", "that", "one", "them", "same", "same one", "the same", "the same one", "agent", "him", "her"]
-)
-_SLUG_RE = re.compile(r"^[a-z0-9]{2,}(?:-[a-z0-9]{2,})+$")
-_UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", _I)
-_INPUTS_SPLIT_RE = re.compile(r"\s+(?:with|using|where|whose|setting)\s+", _I)
-_SCHEDULE_START_RE = re.compile(
-    r"\s*(?:\b(?:every|each|daily|hourly|weekly|monthly|yearly|nightly|on\s+(?:week\w*|(?:sun|mon|tue|wed|thu|fri|"
-    r"sat)\w*s)\b|in\s+[A-Za-z]+/)|(?<![\w*/,\-])(?:[0-9*][0-9*/,\-]*\s+){4}|@(?:hourly|daily|weekly|monthly|yearly)"
-    r"|\b(?:call(?:ed)?|name(?:d)?)\s+(?:it\s+)?\")",
-    _I,
-)
-_MY_RE = re.compile(r"^\s*my\s+|\s+(?:in|from)\s+my\s+library\b", _I)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -299,331 +197,71 @@ _MY_RE = re.compile(r"^\s*my\s+|\s+(?:in|from)\s+my\s+library\b", _I)
 # ---------------------------------------------------------------------------------------------
 
 
-def _text(text: str) -> _Plan:
-    return _Plan(Step(text))
-
-
-def _call(text: str, tool: str, **arguments: Any) -> _Plan:
-    return _Plan(Step(text, tool, arguments))
-
-
-def _label(agent: AgentRef) -> str:
-    return agent.name or agent.id
-
-
-def _which_one(memory: Memory) -> str:
-    agents = memory.carousel_agents()
-    if len(agents) > 1:
-        return (
-            f"Which one? The last list has {len(agents)} agents — say “run the first one”, “the second”, "
-            "or click Run on a card."
-        )
-    return "Which agent? Tell me its name (“run the Loan Calculator”) or ask me to find one first."
-
-
-def _resolve(target_text: str, memory: Memory) -> _Target:
-    """The agent a phrase points at: by ordinal, pronoun, id or slug, a known name, or one to search for."""
-    ordinal = find_ordinal(target_text)
-    if ordinal is not None:
-        agents = memory.carousel_agents()
-        if not agents:
-            return _Target(
-                problem="I haven't shown you a list of agents yet. Ask me to find some, e.g. “find an agent that "
-                "summarises RSS feeds”."
-            )
-        if ordinal > len(agents) or ordinal == 0:
-            count = "1 agent" if len(agents) == 1 else f"{len(agents)} agents"
-            return _Target(problem=f"The last list has only {count}. Say e.g. “run the first one”.")
-        return _Target(agent=agents[ordinal - 1 if ordinal > 0 else -1])
-    library = bool(_MY_RE.search(target_text))
-    name, creator = split_creator(_MY_RE.sub(" ", target_text))
-    if name.lower() in _PRONOUNS:
-        focus, ambiguous = memory.focus()
-        if focus is not None:
-            return _Target(agent=focus)
-        return _Target(problem=_which_one(memory) if ambiguous else _which_one(Memory()))
-    known = memory.known_agents()
-    for agent in known:
-        if agent.id == name or agent.id.lower() == name.lower():
-            return _Target(agent=agent)
-    if _SLUG_RE.match(name) or _UUID_RE.match(name):
-        return _Target(agent=AgentRef(name, ""))
-    best: tuple[float, AgentRef] | None = None
-    for agent in known:
-        if creator and not _same_creator(creator, agent.creator):
-            continue
-        score = name_score(name, agent.name, agent.id)
-        if score >= 0.85 and (best is None or score > best[0]):
-            best = (score, agent)
-    if best is not None:
-        return _Target(agent=best[1])
-    if not words(name):
-        return _Target(problem=_which_one(memory))
-    return _Target(lookup=(name, creator), library=library)
-
-
-def _same_creator(said: str, creator: str) -> bool:
-    said_key, creator_key = "".join(words(said)), "".join(words(creator))
-    return bool(said_key) and bool(creator_key) and (said_key == creator_key or said_key in creator_key)
-
-
-def _run_step(
-    agent: AgentRef,
-    memory: Memory,
-    inputs: dict[str, Any],
-    schedule: ScheduleRequest | None,
-) -> Step:
-    """``run_agent`` for ``agent``: the inputs gathered so far, new ones, and the schedule (if any)."""
-    previous = memory.last_run(agent)
-    fields = memory.inputs_for(agent)
-    carried: dict[str, Any] = {}
-    arguments: dict[str, Any] = {"agent_id": agent.id}
-    cron = timezone = name = None
-    if previous is not None:
-        carried = dict(previous.arguments.get("inputs") or {})
-        if previous.kind == "inputs_needed" and isinstance(previous.result.get("provided"), dict):
-            # What the tool accepted (keys that named no input were dropped there).
-            carried = dict(previous.result["provided"])
-        elif previous.kind == "error":
-            # Do not repeat what was refused: inputs the error names, or that name no input of the agent.
-            refused = set(re.findall(r"'([^']+)'", str(previous.result.get("message") or "")))
-            known = {str(f.get("name")) for f in fields or []}
-            carried = {k: v for k, v in carried.items() if k not in refused and (not known or k in known)}
-        credentials = dict(previous.arguments.get("credentials") or {})
-        if credentials:
-            arguments["credentials"] = credentials
-        if previous.kind in ("inputs_needed", "credentials_needed", "need_login", "error"):
-            # The request did not go through: asking again keeps what it asked for (a schedule too).
-            cron = previous.arguments.get("cron")
-            timezone = previous.arguments.get("timezone")
-            name = previous.arguments.get("schedule_name")
-    if fields:
-        # The person's words for an input ("rate") become the agent's names for it ("annual_rate").
-        carried = {match_field(k, fields) or k: v for k, v in carried.items()}
-        inputs = {match_field(k, fields) or k: v for k, v in inputs.items()}
-    arguments["inputs"] = {**carried, **inputs}
-    if schedule is not None and schedule.cron:
-        cron, timezone, name = schedule.cron, schedule.timezone, schedule.name
-    if cron:
-        arguments["cron"] = cron
-        if timezone:
-            arguments["timezone"] = timezone
-        if name:
-            arguments["schedule_name"] = name
-        zone = f" ({timezone})" if timezone else ""
-        words_ = describe_schedule(cron)
-        text = f"Scheduling {_label(agent)}: {words_[:1].lower() + words_[1:]}{zone}…"
-    else:
-        given = ", ".join(f"{key} = {value}" for key, value in inputs.items())
-        text = f"Running {_label(agent)}" + (f" with {given}" if given else "") + "…"
-    return Step(text, RUN_AGENT, arguments)
-
-
-def _details_step(agent: AgentRef) -> Step:
-    return Step(f"Getting the details of {_label(agent)}…", GET_AGENT_DETAILS, {"agent_id": agent.id})
-
-
-def _search_step(name: str, library: bool) -> Step:
-    if library:
-        return Step(f"Looking for {quote(name)} in your library…", FIND_LIBRARY_AGENT, {"query": name})
-    return Step(f"Looking for {quote(name)}…", FIND_AGENT, {"query": name})
-
-
-def _plan_run(rest: str, verb: str, memory: Memory) -> _Plan:
-    """A run or schedule request: "<verb> <target> [with <inputs>] [<schedule>]"."""
-    forced = verb.lower() in ("schedule", "reschedule", "automate") or bool(re.search(r"\bschedule", rest, _I))
-    schedule = parse_schedule(rest, forced=forced)
-    if schedule is not None and schedule.error:
-        return _text(f"I can't schedule that: {schedule.error}")
-    if forced and schedule is None:
-        return _text(
-            "When should it run? Say e.g. “every weekday at 8am”, “every day at 9”, “every Monday at 10:30”, "
-            "“every 15 minutes”, or a cron expression like “0 8 * * 1-5” (optionally “in Europe/Paris”)."
-        )
-    target_text, inputs_text = rest, ""
-    parts = _INPUTS_SPLIT_RE.split(" " + rest + " ", maxsplit=1)
-    if len(parts) == 2:
-        target_text, inputs_text = parts
-        if schedule is not None:
-            inputs_text = _SCHEDULE_START_RE.split(inputs_text, maxsplit=1)[0]
-    target_text = re.sub(r"^\s*(?:a\s+)?schedule\s+(?:for\s+)?", " ", target_text, flags=_I)
-    target_text = BOUNDARY_RE.split(target_text.strip(), maxsplit=1)[0]
-    target = _resolve(target_text, memory)
-    if target.problem:
-        return _text(target.problem)
-    if target.agent is not None:
-        fields = memory.inputs_for(target.agent)
-        inputs, _rest = parse_assignments(inputs_text, fields, loose=True) if inputs_text.strip() else ({}, [])
-        return _Plan(_run_step(target.agent, memory, inputs, schedule))
-    assert target.lookup is not None
-    name, creator = target.lookup
-    return _Plan(_search_step(name, target.library), _Lookup("run", name, creator, inputs_text.strip(), schedule))
-
-
-def _plan_details(target_text: str, memory: Memory, *, search_unknown: bool) -> _Plan | None:
-    target_text = _DETAILS_TAIL_RE.sub("", target_text.strip(" ?!."))
-    target = _resolve(target_text, memory)
-    if not search_unknown and target.agent is None:
-        return None  # "what is …" that names no agent shown here is a general question
-    if target.problem:
-        return _text(target.problem)
-    if target.agent is not None:
-        return _Plan(_details_step(target.agent))
-    assert target.lookup is not None
-    name, creator = target.lookup
-    return _Plan(_search_step(name, target.library), _Lookup("details", name, creator))
-
-
-def _plan_inputs(text: str, memory: Memory) -> _Plan | None:
-    """Inputs for the agent being discussed: "the topic is AI", "topic=AI", or a bare answer to the card."""
-    focus, _ambiguous = memory.focus()
-    pending = memory.pending_inputs()
-    fields = memory.inputs_for(focus) if focus is not None else None
-    inputs, _rest = parse_assignments(text, fields)
-    if inputs:
-        if focus is None:
-            return _text(
-                "Which agent are these inputs for? Run one first (e.g. “run the first one”) and I'll use them."
-            )
-        return _Plan(_run_step(focus, memory, inputs, None))
-    if focus is not None and fields and pending is None:
-        unknown = parse_assignments(text)[0]
-        if unknown:
-            # "the colour is blue" for an agent without such an input: say which inputs it has.
-            names = ", ".join(str(f.get("title") or f.get("name")) for f in fields)
-            said_key = next(iter(unknown)).replace("_", " ")
-            return _text(f"{_label(focus)} has no input called {quote(said_key)}. Its inputs are: {names}.")
-    if pending is None or focus is None:
-        return None
-    missing = [f for f in pending.result.get("inputs") or [] if isinstance(f, dict) and f.get("name")]
-    if not missing:
-        return None
-    answer = text.strip()
-    values = [v.strip() for v in answer.split(",")]
-    if len(missing) > 1 and len(values) == len(missing):
-        # "AI, 300" answers the missing inputs in the order the card shows them.
-        inputs = {str(f["name"]): coerce_value(v, f) for f, v in zip(missing, values, strict=True)}
-    else:
-        first = next((f for f in missing if f.get("required")), missing[0])
-        inputs = {str(first["name"]): coerce_value(answer, first)}
-    return _Plan(_run_step(focus, memory, inputs, None))
-
-
-def _plan_cannot(text: str) -> _Plan | None:
-    build = _BUILD_RE.match(text)
-    if build:
-        query = extract_query(text[build.end() :])
-        if query:
-            return _call(
-                f"I can't build new agents in the chat, but one may already exist. Looking for {quote(query)}…",
-                FIND_AGENT,
-                query=query,
-            )
-        return _text(CANNOT["build"])
-    for topic, pattern in _CANNOT_RULES:
-        if pattern.search(text):
-            return _text(CANNOT[topic])
-    return None
-
-
-def _status_plan(text: str, memory: Memory) -> _Plan:
-    explicit = _EXECUTION_ID_RE.search(text)
-    if explicit:
-        execution_id = explicit.group(0)
-    elif _EXPLICIT_LATEST_RE.search(text):
-        execution_id = "latest"
-    else:
-        execution_id = memory.last_execution_id() or "latest"
-    lead = "Checking your latest run…" if execution_id == "latest" else "Checking that run…"
-    return _call(lead, GET_EXECUTION, execution_id=execution_id)
-
-
-def _find_plan(text: str) -> _Plan:
-    query = extract_query(text)
-    if not query:
-        return _text(
-            "What should the agent do? Tell me in a few words, e.g. “find an agent that converts CSV to JSON” or "
-            "“is there an agent for loan payments”."
-        )
-    return _call(f"Searching the marketplace for {quote(query)}…", FIND_AGENT, query=query)
-
-
-def _library_plan(text: str) -> _Plan:
-    do_i_have = _DO_I_HAVE_RE.match(text)
-    remainder = do_i_have.group("q") if do_i_have else _LIBRARY_RE.sub(" ", text)
-    query = extract_query(remainder)
-    if query.lower() in ("all", "everything", "list", "show"):
-        query = ""
-    if not query:
-        return _call("Opening your library…", FIND_LIBRARY_AGENT, query="")
-    return _call(f"Searching your library for {quote(query)}…", FIND_LIBRARY_AGENT, query=query)
-
-
-def understand(message: str, memory: Memory) -> _Plan:
+def understand(message: str, memory: Memory) -> Plan:
     """Decide what one user message asks for, given what the conversation already showed."""
     text = normalize(message)
     if _THANKS_RE.match(text):
-        return _text("You're welcome! Ask me to find, run or schedule another agent whenever you like.")
+        return text_plan("You're welcome! Ask me to find, run or schedule another agent whenever you like.")
     if _ACK_RE.match(text):
-        return _text("OK. Anything else? I can find, run and schedule agents, or show how your runs went.")
+        return text_plan("OK. Anything else? I can find, run and schedule agents, or show how your runs went.")
     if _YES_RE.match(text):
-        return _plan_run("it", "run", memory)
+        return plan_run("it", "run", memory)
     core = _POLITE_RE.sub("", text).strip()
     bare = core.strip(" ?!.,")
     if not bare:
-        return _text(GREETING if text.strip(" ?!.,") else HELP)
+        return text_plan(GREETING if text.strip(" ?!.,") else HELP)
     if _GREETING_RE.match(text) or _GREETING_RE.match(core):
-        return _text(GREETING)
+        return text_plan(GREETING)
     if _HELP_RE.match(core):
-        return _text(HELP)
+        return text_plan(HELP)
     if _YES_RE.match(core):
-        return _plan_run("it", "run", memory)
+        return plan_run("it", "run", memory)
     if _NEGATIVE_RE.match(core):
-        return _text(
+        return text_plan(
             "OK, I won't run anything. (A run that has already started can be stopped from its run page.) "
             "What would you like to do next?"
         )
-    cannot = _plan_cannot(core)
+    cannot = plan_cannot(core)
     if cannot is not None:
         return cannot
     if _SCHEDULES_RE.search(core) and parse_schedule(core) is None and not _RUN_RE.match(core):
-        return _call("Looking up your schedules…", LIST_SCHEDULES)
+        return tool_plan("Looking up your schedules…", LIST_SCHEDULES)
     run = _RUN_RE.match(core)
-    if not run and (_STATUS_RE.search(core) or (_EXECUTION_ID_RE.search(core) and _ABOUT_RUNS_RE.search(core))):
-        return _status_plan(core, memory)
+    if not run and (_STATUS_RE.search(core) or (EXECUTION_ID_RE.search(core) and _ABOUT_RUNS_RE.search(core))):
+        return plan_status(core, memory)
     if run:
-        return _plan_run(run.group("rest"), run.group("verb"), memory)
+        return plan_run(run.group("rest"), run.group("verb"), memory)
     details = _DETAILS_RE.match(core)
     if details:
         # "what is / what's …" is a general question unless it names an agent the conversation knows.
         general = re.match(r"^(?:what\s+(?:is|are)|what's)\s", core, _I) is not None
-        planned = _plan_details(details.group("target"), memory, search_unknown=not general)
+        planned = plan_details(details.group("target"), memory, search_unknown=not general)
         if planned is not None:
             return planned
-    if _LIBRARY_RE.search(core) or _DO_I_HAVE_RE.match(core):
-        return _library_plan(core)
+    if LIBRARY_RE.search(core) or DO_I_HAVE_RE.match(core):
+        return plan_library(core)
     if _FIND_RE.search(core):
-        return _find_plan(core)
+        return plan_find(core)
     schedule = parse_schedule(core)
     if schedule is not None:
         # "every weekday at 8am" on its own: schedule the agent being discussed.
-        return _plan_run(core, "schedule", memory)
+        return plan_run(core, "schedule", memory)
     pending_number = memory.pending_inputs() is not None and re.fullmatch(r"[\d.,]+", bare) is not None
     if _ORDINAL_ONLY_RE.match(core) and not pending_number:
         # "the second", "#3": choosing from the last carousel means running it (a bare number may answer a card).
-        return _plan_run(core, "run", memory)
-    inputs = _plan_inputs(core, memory)
+        return plan_run(core, "run", memory)
+    inputs = plan_inputs(core, memory)
     if inputs is not None:
         return inputs
     if _ORDINAL_ONLY_RE.match(core):
         # "the second", "#3": choosing from the last carousel means running it.
-        return _plan_run(core, "run", memory)
+        return plan_run(core, "run", memory)
     if _QUESTION_RE.match(core):
-        return _text(CANNOT["question"])
+        return text_plan(CANNOT["question"])
     query = extract_query(core)
     if len(words(query)) == 0:
-        return _text("I'm not sure what you mean. " + GREETING)
-    return _call(f"Let me look for agents that can help with {quote(query)}…", FIND_AGENT, query=query)
+        return text_plan("I'm not sure what you mean. " + GREETING)
+    return tool_plan(f"Let me look for agents that can help with {quote(query)}…", FIND_AGENT, query=query)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -631,24 +269,7 @@ def understand(message: str, memory: Memory) -> _Plan:
 # ---------------------------------------------------------------------------------------------
 
 
-def _pick(agents: list[AgentRef], lookup: _Lookup) -> AgentRef | None:
-    """The search result a looked-up name means: a clear best name match (and the creator, if named)."""
-    candidates = [a for a in agents if not lookup.creator or _same_creator(lookup.creator, a.creator)]
-    if lookup.creator and not candidates:
-        return None
-    scored = sorted(((name_score(lookup.name, a.name, a.id), i) for i, a in enumerate(candidates)), reverse=True)
-    if not scored:
-        return None
-    best_score, best_index = scored[0]
-    runner_up = scored[1][0] if len(scored) > 1 else 0.0
-    if best_score >= 0.85 and best_score > runner_up:
-        return candidates[best_index]
-    if lookup.creator and len(candidates) == 1 and best_score >= 0.5:
-        return candidates[0]
-    return None
-
-
-def _follow_up(plan: _Plan, conversation: Conversation) -> Step:
+def _follow_up(plan: Plan, conversation: Conversation) -> Step:
     last = conversation.turn[-1]
     lookup = plan.lookup
     if (
@@ -659,13 +280,15 @@ def _follow_up(plan: _Plan, conversation: Conversation) -> Step:
     ):
         memory = Memory([*conversation.memory.events, *conversation.turn])
         agents = memory.carousel_agents()
-        chosen = _pick(agents, lookup)
+        chosen = pick_match(agents, lookup.name, lookup.creator)
         if chosen is not None:
             if lookup.action == "details":
-                return _details_step(chosen)
+                return details_step(chosen)
             if lookup.inputs_text and memory.inputs_for(chosen) is None:
                 # Inputs were given by the person's words for them: learn the agent's names first.
-                return Step(f"Checking the inputs of {_label(chosen)}…", GET_AGENT_DETAILS, {"agent_id": chosen.id})
+                return Step(
+                    f"Checking the inputs of {agent_label(chosen)}…", GET_AGENT_DETAILS, {"agent_id": chosen.id}
+                )
             return _lookup_run(chosen, memory, lookup)
         who = f" by {lookup.creator}" if lookup.creator else ""
         return Step(
@@ -687,10 +310,10 @@ def _follow_up(plan: _Plan, conversation: Conversation) -> Step:
     return Step(reply_to(last.result))
 
 
-def _lookup_run(agent: AgentRef, memory: Memory, lookup: _Lookup) -> Step:
+def _lookup_run(agent: AgentRef, memory: Memory, lookup: Lookup) -> Step:
     fields = memory.inputs_for(agent)
     inputs = parse_assignments(lookup.inputs_text, fields, loose=True)[0] if lookup.inputs_text else {}
-    return _run_step(agent, memory, inputs, lookup.schedule)
+    return run_step(agent, memory, inputs, lookup.schedule)
 
 
 def plan(messages: list[ChatMessage], available: set[str] | frozenset[str]) -> Step:
