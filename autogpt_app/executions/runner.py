@@ -558,36 +558,27 @@ class GraphRunner:
             "ended_at": utcnow(),
         }
         if status in (ExecutionStatus.COMPLETED, ExecutionStatus.FAILED) and self.depth == 0:
-            try:
-                await self._finish_and_notify(params)
-            except Exception:  # the run's end must be recorded whatever happens to its notification
-                log.exception("execution %s: recording the end with its notification failed", self.execution_id)
-                await self.recorder.execute(_RUN_FINISH, params)
+            # Only the caller whose UPDATE ended the run gets its row back, so a duplicate worker or
+            # a resumed run never notifies twice.
+            ended = (await self.recorder.execute(_RUN_FINISH_RETURNING, params)).one_or_none()
+            if ended is not None:
+                await self._notify_end(params, ended._asdict())
         else:
             await self.recorder.execute(_RUN_FINISH, params)
         await self._publish("execution_status", {"status": status.value, "error": error, "outputs": outputs})
 
-    async def _finish_and_notify(self, params: dict[str, Any]) -> None:
-        """Record the final status and the owner's notification in one transaction: exactly once per run.
+    async def _notify_end(self, params: dict[str, Any], ended: dict[str, Any]) -> None:
+        """Tell the owner the run ended, once its end is recorded on the run's own fast connection.
 
-        The conditional UPDATE changes the row only if the run has not ended yet, so a duplicate
-        worker or a resumed run never notifies twice; a crash before the commit loses both, and
-        the resumed run records both. A failing notification is logged and skipped (savepoint).
+        A failing notification is logged and never touches the run's recorded result; a worker
+        killed in between loses the notification, never duplicates it.
         """
         from autogpt_app.notifications.triggers import notify_run_end
 
-        async with session_scope() as session:
-            ended = (await session.execute(_RUN_FINISH_RETURNING, params)).one_or_none()
-            if ended is None:
-                return
-            try:
-                async with session.begin_nested():
-                    await notify_run_end(
-                        session,
-                        execution_id=self.execution_id,
-                        status=params["status"],
-                        error=params["error"],
-                        **ended._asdict(),
-                    )
-            except Exception:
-                log.exception("execution %s: could not create its notification", self.execution_id)
+        try:
+            async with session_scope() as session:
+                await notify_run_end(
+                    session, execution_id=self.execution_id, status=params["status"], error=params["error"], **ended
+                )
+        except Exception:
+            log.exception("execution %s: could not create its notification", self.execution_id)

@@ -10,7 +10,7 @@ from sqlalchemy import func, select, update
 
 from autogpt_app.db import session_scope
 from autogpt_app.executions import service as executions
-from autogpt_app.executions.models import GraphExecution
+from autogpt_app.executions.models import ExecutionStatus, GraphExecution
 from autogpt_app.executions.runner import GraphRunner
 from autogpt_app.graphs import service as graphs
 from autogpt_app.graphs.spec import GraphSpec
@@ -20,7 +20,6 @@ from autogpt_app.notifications.models import EmailOutbox, Notification
 from autogpt_app.scheduling import service as schedules
 from autogpt_app.scheduling.firing import fire
 from autogpt_app.scheduling.models import Schedule
-from autogpt_app.timeutil import utcnow
 from tests.executions.test_runner import finished, make_user
 from tests.executions.test_subagents import parent_graph
 from tests.graphs.helpers import CALC, OUTPUT, SHORT_TEXT, echo_graph, greeting_graph, link, node, slow_graph
@@ -72,9 +71,10 @@ async def test_a_completed_run_notifies_its_owner_exactly_once():
     assert await GraphRunner(execution_id).run() is None
     late = GraphRunner(execution_id)
     late.user_id, late.depth = user.id, 0
-    await late._finish_and_notify(
-        {"execution_id": execution_id, "status": "FAILED", "error": "x", "outputs": {}, "ended_at": utcnow()}
-    )
+    try:
+        await late._finish(ExecutionStatus.FAILED, "x")
+    finally:
+        await late.recorder.close()
     assert [n.type for n in await notes()] == ["run_completed"]
     assert (await finished(user, execution_id)).status == "COMPLETED"
 
@@ -84,9 +84,14 @@ async def test_concurrent_finishers_notify_once():
     user = await make_user()
     graph = await save(user, greeting_graph())
     execution_id = await start(user, graph.id, name="Ada")
-    params = {"execution_id": execution_id, "error": None, "outputs": {}, "ended_at": utcnow()}
     racers = [GraphRunner(execution_id) for _ in range(3)]
-    await asyncio.gather(*(r._finish_and_notify({**params, "status": "COMPLETED"}) for r in racers))
+    for racer in racers:
+        racer.user_id, racer.depth = user.id, 0
+    try:
+        await asyncio.gather(*(r._finish(ExecutionStatus.COMPLETED, None) for r in racers))
+    finally:
+        for racer in racers:
+            await racer.recorder.close()
     assert [n.type for n in await notes()] == ["run_completed"]
 
 
