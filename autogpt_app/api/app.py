@@ -9,6 +9,7 @@ from autogpt_app.api import (
     account_routes,
     admin_routes,
     auth_routes,
+    chat_routes,
     credentials_routes,
     execution_routes,
     graph_routes,
@@ -87,6 +88,7 @@ def build_api() -> FastAPI:
         store_routes.router,
         library_routes.router,
         schedule_routes.router,
+        chat_routes.router,
     )
     for router in routers:
         api.include_router(router, prefix=API_PREFIX)
