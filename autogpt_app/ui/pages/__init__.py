@@ -4,6 +4,7 @@ from autogpt_app.ui.pages import (  # noqa: F401
     account,
     admin,
     admin_submissions,
+    chat,
     credentials,
     library,
     library_agent,
@@ -14,7 +15,6 @@ from autogpt_app.ui.pages import (  # noqa: F401
     notifications,
     runs,
     schedules,
-    sections,
     signup,
     submissions,
 )

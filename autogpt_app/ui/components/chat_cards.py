@@ -1,0 +1,280 @@
+"""The Chat page's conversation items: user bubbles, the assistant's Markdown, one card per event type.
+
+Each item is a :class:`~autogpt_app.ui.states.chat.ChatRow` (a Var inside ``rx.foreach``);
+:func:`chat_row` picks its component by ``kind``. Cards never show a secret: credential cards
+name only the provider and kind, and link to the Credentials page.
+"""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from autogpt_app.ui import routes
+from autogpt_app.ui.states.chat import AgentRow, ChatRow, ChatState, FieldRow
+
+
+def _card(*children: rx.Component, testid: str, color: str = "gray") -> rx.Component:
+    return rx.card(
+        rx.vstack(*children, spacing="2", width="100%"),
+        width="100%",
+        max_width="48rem",
+        data_testid=testid,
+        border_left=f"3px solid {rx.color(color, 8)}",
+    )
+
+
+def _items(row: rx.Var[ChatRow], testid: str) -> rx.Component:
+    return rx.unordered_list(
+        rx.foreach(row.lines, lambda item: rx.list_item(rx.text(item, size="2"), data_testid=testid)),
+        padding_left="1rem",
+    )
+
+
+def user_bubble(row: rx.Var[ChatRow]) -> rx.Component:
+    """What the person wrote (plain text, right-aligned)."""
+    return rx.flex(
+        rx.box(
+            rx.text(row.text, white_space="pre-wrap", size="3"),
+            background=rx.color("violet", 4),
+            padding="0.5rem 0.9rem",
+            border_radius="12px",
+            max_width=["90%", "80%", "70%"],
+            data_testid="chat-user",
+        ),
+        justify="end",
+        width="100%",
+    )
+
+
+def assistant_text(text: rx.Var[str] | str, testid: str = "chat-assistant") -> rx.Component:
+    """The assistant's reply, as Markdown with raw HTML off."""
+    return rx.box(
+        rx.markdown(text, use_raw=False),
+        max_width="48rem",
+        width="100%",
+        data_testid=testid,
+        aria_live="polite",
+    )
+
+
+def _agent(agent: rx.Var[AgentRow]) -> rx.Component:
+    return rx.card(
+        rx.vstack(
+            rx.link(rx.heading(agent.name, size="3"), href=agent.href, data_testid="agent-name"),
+            rx.text(
+                "by ",
+                agent.creator,
+                " · ",
+                rx.cond(agent.rating != "", agent.rating + " ★", "no rating"),
+                " · ",
+                agent.runs,
+                " runs",
+                size="1",
+                color_scheme="gray",
+            ),
+            rx.text(agent.description, size="2", no_of_lines=3),
+            rx.hstack(
+                rx.button(
+                    "Details",
+                    size="1",
+                    variant="soft",
+                    on_click=ChatState.send_text("tell me more about the " + agent.ordinal + " one"),
+                    disabled=ChatState.streaming,
+                    aria_label="Details of " + agent.name,
+                ),
+                rx.button(
+                    "Run",
+                    size="1",
+                    on_click=ChatState.send_text("run the " + agent.ordinal + " one"),
+                    disabled=ChatState.streaming,
+                    aria_label="Run " + agent.name,
+                    data_testid="agent-run",
+                ),
+                rx.cond(
+                    agent.source == "marketplace",
+                    rx.button(
+                        "Add to library",
+                        size="1",
+                        variant="outline",
+                        on_click=ChatState.add_to_library(agent.id),
+                        aria_label="Add " + agent.name + " to library",
+                    ),
+                ),
+                wrap="wrap",
+                spacing="2",
+            ),
+            spacing="2",
+            height="100%",
+        ),
+        data_testid="agent-card",
+    )
+
+
+def carousel_card(row: rx.Var[ChatRow]) -> rx.Component:
+    """Agents found: name, creator, rating, runs, description, and Details / Run / Add to library."""
+    return rx.box(
+        rx.grid(rx.foreach(row.agents, _agent), columns=rx.breakpoints(initial="1", sm="2", md="3"), spacing="3"),
+        width="100%",
+        data_testid="agent-carousel",
+    )
+
+
+def no_results_card(row: rx.Var[ChatRow]) -> rx.Component:
+    """A search found nothing, with things to try."""
+    return _card(
+        rx.text("No agent matched “", row.title, "”.", weight="medium"),
+        rx.cond(row.lines.length() > 0, _items(row, "no-results-suggestion")),
+        testid="no-results",
+    )
+
+
+def details_card(row: rx.Var[ChatRow]) -> rx.Component:
+    """One agent's description and inputs."""
+    return _card(
+        rx.heading(row.title, size="3"),
+        rx.cond(row.subtitle != "", rx.text("by ", row.subtitle, size="1", color_scheme="gray")),
+        rx.text(row.text, size="2"),
+        rx.cond(row.lines.length() > 0, rx.text("Inputs", weight="medium", size="2")),
+        _items(row, "details-input"),
+        rx.button(
+            "Run",
+            size="1",
+            width="fit-content",
+            on_click=ChatState.send_text("run it"),
+            disabled=ChatState.streaming,
+        ),
+        testid="agent-details",
+        color="violet",
+    )
+
+
+def _field(field: rx.Var[FieldRow]) -> rx.Component:
+    return rx.vstack(
+        rx.text(
+            field.label,
+            rx.cond(field.required, " *", ""),
+            as_="label",
+            html_for="chat-input-" + field.name,
+            size="2",
+            weight="medium",
+        ),
+        rx.input(
+            name=field.name,
+            id="chat-input-" + field.name,
+            default_value=field.default,
+            placeholder=field.description,
+            required=field.required,
+            width="100%",
+        ),
+        spacing="1",
+        width="100%",
+    )
+
+
+def inputs_card(row: rx.Var[ChatRow]) -> rx.Component:
+    """The run needs inputs: a small form built from the missing fields."""
+    return _card(
+        rx.text(row.title, " needs a few inputs", weight="medium"),
+        rx.form(
+            rx.vstack(
+                rx.foreach(row.fields, _field),
+                rx.button("Send inputs", type="submit", size="2", disabled=ChatState.streaming),
+                spacing="2",
+                width="100%",
+            ),
+            on_submit=ChatState.submit_inputs,
+            width="100%",
+        ),
+        testid="inputs-needed",
+        color="amber",
+    )
+
+
+def credentials_card(row: rx.Var[ChatRow]) -> rx.Component:
+    """The run needs credentials: which ones, and where to add them (never a secret in the chat)."""
+    return _card(
+        rx.text(row.title, " needs a credential", weight="medium"),
+        _items(row, "credential-need"),
+        rx.link("Add it on the Credentials page", href=row.href),
+        rx.text("Then ask again to run it. Never paste a secret into the chat.", size="1", color_scheme="gray"),
+        testid="credentials-needed",
+        color="amber",
+    )
+
+
+def execution_card(row: rx.Var[ChatRow]) -> rx.Component:
+    """A run: its status, its outputs once there are any, and a link to its page."""
+    return _card(
+        rx.hstack(
+            rx.text(row.title, weight="medium"),
+            rx.badge(row.status, data_testid="execution-status"),
+            align="center",
+            wrap="wrap",
+        ),
+        rx.cond(row.text != "", rx.text(row.text, color_scheme="red", size="2")),
+        rx.cond(row.lines.length() > 0, _items(row, "execution-output")),
+        rx.link("Open the run", href=row.href),
+        testid="execution-card",
+        color="blue",
+    )
+
+
+def schedule_card(row: rx.Var[ChatRow]) -> rx.Component:
+    """A schedule was created: the words, the time zone and the next runs."""
+    return _card(
+        rx.text("Scheduled ", row.title, weight="medium"),
+        rx.text(row.text, " (", row.subtitle, ")", size="2"),
+        rx.code(row.status),
+        rx.text("Next runs", size="2", weight="medium"),
+        _items(row, "schedule-next-run"),
+        rx.link("See your schedules", href=row.href),
+        testid="schedule-created",
+        color="green",
+    )
+
+
+def schedules_card(row: rx.Var[ChatRow]) -> rx.Component:
+    """The user's schedules."""
+    return _card(
+        rx.text("Your schedules", weight="medium"),
+        rx.cond(row.lines.length() > 0, _items(row, "schedule-item"), rx.text("None yet.", size="2")),
+        rx.link("Manage schedules", href=row.href),
+        testid="schedules-card",
+        color="green",
+    )
+
+
+def login_card(row: rx.Var[ChatRow]) -> rx.Component:
+    """The action needs an account."""
+    return _card(
+        rx.text(row.text),
+        rx.link("Log in", href=routes.LOGIN),
+        testid="need-login",
+        color="amber",
+    )
+
+
+def error_card(row: rx.Var[ChatRow]) -> rx.Component:
+    """Something failed (the message is safe to show)."""
+    return rx.callout(row.text, icon="triangle_alert", color_scheme="red", width="100%", data_testid="chat-error")
+
+
+def chat_row(row: rx.Var[ChatRow]) -> rx.Component:
+    """The component of one conversation item, by its kind."""
+    return rx.match(
+        row.kind,
+        ("user", user_bubble(row)),
+        ("assistant", assistant_text(row.text)),
+        ("agent_carousel", carousel_card(row)),
+        ("no_results", no_results_card(row)),
+        ("agent_details", details_card(row)),
+        ("inputs_needed", inputs_card(row)),
+        ("credentials_needed", credentials_card(row)),
+        ("execution", execution_card(row)),
+        ("schedule_created", schedule_card(row)),
+        ("schedules", schedules_card(row)),
+        ("need_login", login_card(row)),
+        ("error", error_card(row)),
+        ("stopped", rx.text(row.text, size="1", color_scheme="gray", data_testid="chat-stopped")),
+        rx.fragment(),
+    )

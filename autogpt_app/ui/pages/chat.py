@@ -1,0 +1,223 @@
+"""The Chat page (home): the copilot conversation, the welcome screen, and the list of past chats."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from autogpt_app.ui import routes
+from autogpt_app.ui.components.chat_cards import assistant_text, chat_row
+from autogpt_app.ui.components.shell import template
+from autogpt_app.ui.states.auth import AuthState
+from autogpt_app.ui.states.chat import QUICK_ACTIONS, ChatState, SessionRow
+
+
+def _chat_link(chat: rx.Var[SessionRow]) -> rx.Component:
+    active = chat.id == ChatState.chat_id
+    return rx.button(
+        rx.text(chat.title, trim="end", size="2", overflow="hidden", white_space="nowrap", text_overflow="ellipsis"),
+        variant=rx.cond(active, "soft", "ghost"),
+        color_scheme=rx.cond(active, "violet", "gray"),
+        justify="start",
+        width="100%",
+        on_click=ChatState.open_chat(chat.id),
+        disabled=ChatState.streaming,
+        data_testid="chat-session",
+    )
+
+
+def _side_list() -> rx.Component:
+    return rx.vstack(
+        rx.button(
+            rx.icon("plus", size=16),
+            "New chat",
+            on_click=ChatState.new_chat,
+            disabled=ChatState.streaming,
+            width="100%",
+            data_testid="new-chat",
+        ),
+        rx.text("Your chats", size="1", color_scheme="gray", weight="medium"),
+        rx.cond(
+            ChatState.chats.length() > 0,
+            rx.vstack(rx.foreach(ChatState.chats, _chat_link), spacing="1", width="100%"),
+            rx.text("No chats yet.", size="2", color_scheme="gray", data_testid="no-chats"),
+        ),
+        rx.cond(
+            (ChatState.chats_offset > 0) | ChatState.has_more_chats,
+            rx.hstack(
+                rx.button(
+                    "Newer",
+                    size="1",
+                    variant="ghost",
+                    on_click=ChatState.prev_chats,
+                    disabled=ChatState.chats_offset == 0,
+                ),
+                rx.button(
+                    "Older",
+                    size="1",
+                    variant="ghost",
+                    on_click=ChatState.next_chats,
+                    disabled=~ChatState.has_more_chats,
+                ),
+                justify="between",
+                width="100%",
+            ),
+        ),
+        width=["100%", "100%", "15rem"],
+        min_width=["0", "0", "15rem"],
+        spacing="2",
+        padding="0.75rem",
+        border_right=["none", "none", f"1px solid {rx.color('gray', 5)}"],
+        aria_label="Your chats",
+    )
+
+
+def _welcome() -> rx.Component:
+    return rx.vstack(
+        rx.heading("Hello, ", AuthState.user_name, size="6", data_testid="greeting"),
+        rx.text(
+            "Ask for an agent in your own words: the copilot finds it, sets it up and runs it now or on a schedule.",
+            color_scheme="gray",
+        ),
+        rx.flex(
+            *[
+                rx.button(
+                    text,
+                    variant="surface",
+                    on_click=ChatState.quick_action(text),
+                    data_testid="quick-action",
+                )
+                for text in QUICK_ACTIONS
+            ],
+            wrap="wrap",
+            gap="2",
+        ),
+        spacing="3",
+        padding_y="2rem",
+        width="100%",
+        data_testid="chat-welcome",
+    )
+
+
+def _chat_header() -> rx.Component:
+    return rx.hstack(
+        rx.heading(ChatState.chat_title, size="4", trim="both", data_testid="chat-title"),
+        rx.spacer(),
+        rx.popover.root(
+            rx.popover.trigger(rx.icon_button(rx.icon("pencil", size=16), variant="ghost", aria_label="Rename chat")),
+            rx.popover.content(
+                rx.form(
+                    rx.hstack(
+                        rx.input(
+                            name="title", default_value=ChatState.chat_title, max_length=120, aria_label="Chat title"
+                        ),
+                        rx.popover.close(rx.button("Save", type="submit")),
+                    ),
+                    on_submit=ChatState.rename_chat,
+                ),
+            ),
+        ),
+        rx.alert_dialog.root(
+            rx.alert_dialog.trigger(
+                rx.icon_button(
+                    rx.icon("trash-2", size=16),
+                    variant="ghost",
+                    color_scheme="red",
+                    aria_label="Delete chat",
+                    disabled=ChatState.streaming,
+                )
+            ),
+            rx.alert_dialog.content(
+                rx.alert_dialog.title("Delete this chat?"),
+                rx.alert_dialog.description("The conversation is deleted for good."),
+                rx.hstack(
+                    rx.alert_dialog.cancel(rx.button("Cancel", variant="soft", color_scheme="gray")),
+                    rx.alert_dialog.action(rx.button("Delete", color_scheme="red", on_click=ChatState.delete_chat)),
+                    justify="end",
+                    spacing="2",
+                ),
+            ),
+        ),
+        width="100%",
+        align="center",
+    )
+
+
+def _conversation() -> rx.Component:
+    return rx.vstack(
+        rx.cond(ChatState.chat_id != "", _chat_header()),
+        rx.foreach(ChatState.rows, chat_row),
+        rx.cond(
+            ChatState.streaming,
+            rx.cond(
+                ChatState.stream_text != "",
+                assistant_text(ChatState.stream_text, testid="chat-streaming"),
+                rx.hstack(rx.spinner(size="2"), rx.text("Thinking…", size="2", color_scheme="gray")),
+            ),
+        ),
+        spacing="3",
+        width="100%",
+        role="log",
+        aria_label="Conversation",
+        data_testid="chat-messages",
+    )
+
+
+def _composer() -> rx.Component:
+    return rx.form(
+        rx.hstack(
+            rx.text_area(
+                name="message",
+                placeholder="Ask the copilot…",
+                enter_key_submit=True,
+                auto_height=True,
+                rows="1",
+                max_length=8000,
+                disabled=ChatState.streaming,
+                aria_label="Message",
+                width="100%",
+                data_testid="chat-input",
+            ),
+            rx.cond(
+                ChatState.streaming,
+                rx.button(
+                    rx.icon("square", size=16),
+                    "Stop",
+                    type="button",
+                    color_scheme="red",
+                    on_click=ChatState.stop,
+                    data_testid="chat-stop",
+                ),
+                rx.button(rx.icon("send", size=16), "Send", type="submit", data_testid="chat-send"),
+            ),
+            align="end",
+            width="100%",
+        ),
+        on_submit=ChatState.submit,
+        reset_on_submit=True,
+        width="100%",
+    )
+
+
+@template(routes.HOME, "Chat", on_load=ChatState.load)
+def chat_page() -> rx.Component:
+    """The copilot: welcome screen or conversation, the message box, and the list of past chats."""
+    return rx.flex(
+        _side_list(),
+        rx.vstack(
+            rx.cond(
+                ChatState.chat_error != "",
+                rx.callout(
+                    ChatState.chat_error, icon="info", color_scheme="red", width="100%", data_testid="chat-page-error"
+                ),
+            ),
+            rx.cond(ChatState.is_empty, _welcome(), _conversation()),
+            _composer(),
+            spacing="4",
+            width="100%",
+            min_width="0",
+            padding="0.75rem",
+        ),
+        direction=rx.breakpoints(initial="column-reverse", md="row"),
+        width="100%",
+        align="start",
+    )
