@@ -105,6 +105,12 @@ class Settings(BaseSettings):
     login_max_failures: int = Field(default=5, ge=1)
     login_window_minutes: int = Field(default=15, ge=1)
 
+    # Anonymous copilot use (autogpt_app/chat/limits.py), fixed one-hour windows; logged-in people are not counted.
+    #: Most new anonymous chats one client IP address may start in an hour.
+    chat_anon_sessions_per_hour: int = Field(default=20, ge=1)
+    #: Most turns (messages sent) one anonymous chat may have in an hour.
+    chat_anon_turns_per_hour: int = Field(default=60, ge=1)
+
     @model_validator(mode="after")
     def _fill_embedded_defaults(self) -> Settings:
         if not self.database_url:

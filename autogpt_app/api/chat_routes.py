@@ -10,6 +10,10 @@ comment every :data:`HEARTBEAT_SECONDS` while nothing else is sent (a tool runs,
 and always ``finish`` last. Refusals that happen before the turn starts (unknown chat, a turn
 already running, an empty or too long message) are ordinary JSON errors. When the client goes
 away the turn is stopped as if the person pressed Stop: what was streamed is kept.
+
+Anonymous use is limited (see :mod:`autogpt_app.chat.limits`): new chats per client address and
+turns per chat, per hour, answered 429 ``rate_limited`` with ``Retry-After``. The address is the
+connection's (``X-Forwarded-For`` is not trusted here); logged-in callers are not counted.
 """
 
 from __future__ import annotations
@@ -19,14 +23,14 @@ import logging
 from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Header, Path, Query, Response, status
+from fastapi import APIRouter, Depends, Header, Path, Query, Request, Response, status
 from pydantic import BaseModel, Field
 from starlette.responses import StreamingResponse
 from starlette.types import Receive, Scope, Send
 
 from autogpt_app.api.deps import CurrentUser, OptionalUser, SessionDep, user_from_headers
 from autogpt_app.auth.models import User
-from autogpt_app.chat import sessions
+from autogpt_app.chat import limits, sessions
 from autogpt_app.chat.events import ErrorEvent, Event, Finish, events_from_messages
 from autogpt_app.chat.loop import run_turn
 from autogpt_app.chat.models import MAX_TITLE, MessagePublic, SessionPage, SessionPublic
@@ -127,9 +131,21 @@ TurnCaller = Annotated[User | None, Depends(_turn_caller)]
 # Sessions
 
 
-@router.post("/sessions", status_code=status.HTTP_201_CREATED, response_model=CreatedChat)
-async def create_chat(session: SessionDep, user: OptionalUser, body: ChatCreate | None = None) -> CreatedChat:
-    """Start a chat: the caller's, or — without credentials — an anonymous one whose token is returned once."""
+@router.post(
+    "/sessions",
+    status_code=status.HTTP_201_CREATED,
+    response_model=CreatedChat,
+    responses={429: {"description": "Too many new anonymous chats from this address this hour"}},
+)
+async def create_chat(
+    request: Request, session: SessionDep, user: OptionalUser, body: ChatCreate | None = None
+) -> CreatedChat:
+    """Start a chat: the caller's, or — without credentials — an anonymous one whose token is returned once.
+
+    Anonymous chats are limited per client address and hour (``CHAT_ANON_SESSIONS_PER_HOUR``): 429 past it.
+    """
+    if user is None:
+        await limits.check_anonymous_session(request.client.host if request.client else None)
     created = await sessions.create_session(session, user=user, title=body.title if body else "")
     return CreatedChat(**created.session.model_dump(), token=created.anon_token)
 
@@ -325,6 +341,7 @@ class EventStreamResponse(StreamingResponse):
         409: {"description": "A turn of this chat is already running"},
         413: {"description": "The message is too long"},
         422: {"description": "An empty message"},
+        429: {"description": "An anonymous chat sent too many messages this hour"},
     },
 )
 async def stream_turn(
@@ -337,9 +354,11 @@ async def stream_turn(
     """Send the person's message and stream the copilot's turn as Server-Sent Events.
 
     Errors before the turn starts are JSON: 404 (not the caller's chat — for a logged-in caller, an
-    unclaimed anonymous chat too), 409 (busy), 413 (too long), 422 (empty). Once streaming, a
-    failure is an ``error`` event followed by ``finish``.
+    unclaimed anonymous chat too), 409 (busy), 413 (too long), 422 (empty), 429 (an anonymous chat
+    over ``CHAT_ANON_TURNS_PER_HOUR``). Once streaming, a failure is an ``error`` event followed by ``finish``.
     """
+    if user is None and x_chat_token:  # without a token the turn is refused (404) anyway
+        await limits.check_anonymous_turn(chat_id, x_chat_token)
     cancel = asyncio.Event()
     queue: asyncio.Queue[Any] = asyncio.Queue()
     # A logged-in caller talks only in their own chats (an anonymous one is claimed first), so their

@@ -16,6 +16,7 @@ from fastapi import FastAPI
 
 from autogpt_app.api import chat_routes
 from autogpt_app.api.app import build_api
+from autogpt_app.chat import limits
 from autogpt_app.chat import loop as loop_module
 from autogpt_app.chat.cache import turn_lock
 from autogpt_app.chat.loop import MAX_USER_TEXT
@@ -46,6 +47,14 @@ def app() -> FastAPI:
 async def api(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver") as c:
         yield c
+
+
+@pytest.fixture(autouse=True)
+def fresh_limits() -> Iterator[None]:
+    """Every test starts with no anonymous use counted (all requests come from 127.0.0.1)."""
+    limits.reset_local()
+    yield
+    limits.reset_local()
 
 
 @pytest.fixture
@@ -473,3 +482,61 @@ async def test_a_turn_streams_through_the_openai_provider(api, catalogue, monkey
 
     view = (await api.get(f"{URL}/{made['id']}", headers=bearer(token))).json()
     assert [item["event"]["type"] for item in view["events"]] == ["tool_call", "agent_carousel", "text_delta"]
+
+
+# ---------------------------------------------------------------------------------------------
+# Limits on anonymous use
+
+
+def assert_rate_limited(response: httpx.Response, text: str) -> None:
+    error = assert_error(response, 429, "rate_limited")
+    assert text in error["message"] and "Log in" in error["message"]
+    assert 3500 <= int(response.headers["retry-after"]) <= limits.WINDOW_SECONDS
+
+
+async def test_anonymous_chats_are_limited_per_address_and_logged_in_people_are_not(app, api, monkeypatch):
+    monkeypatch.setattr(get_settings(), "chat_anon_sessions_per_hour", 3)
+    for _ in range(3):
+        await new_chat(api)
+    assert_rate_limited(await api.post(URL), "at most 3 an hour")
+    assert_rate_limited(await api.post(URL, json={"title": "again"}), "at most 3 an hour")
+
+    token = await token_for(api)  # the same address, logged in: never counted
+    for _ in range(5):
+        assert (await new_chat(api, token))["anonymous"] is False
+    assert (await api.get(URL, headers=bearer(token))).json()["total"] == 5
+
+    other = httpx.ASGITransport(app=app, client=("203.0.113.7", 4000))
+    async with httpx.AsyncClient(transport=other, base_url="http://testserver") as elsewhere:
+        assert (await new_chat(elsewhere))["anonymous"] is True  # another address has its own allowance
+        # A forwarded-for header is not trusted: it does not move the caller to another allowance.
+        for _ in range(2):
+            await new_chat(elsewhere)
+        forged = await elsewhere.post(URL, headers={"X-Forwarded-For": "198.51.100.1"})
+        assert_rate_limited(forged, "at most 3 an hour")
+
+
+async def test_anonymous_turns_are_limited_per_chat_and_logged_in_turns_are_not(app, api, monkeypatch):
+    monkeypatch.setattr(get_settings(), "chat_anon_turns_per_hour", 2)
+    provider = ScriptedProvider([TextChunk(text="Hello!")])
+    app.dependency_overrides[chat_routes.chat_provider] = lambda: provider
+    made = await new_chat(api)
+    mine = {"X-Chat-Token": made["token"]}
+    await stream_ok(api, made["id"], "hi", mine)
+    await stream_ok(api, made["id"], "hi again", mine)
+    assert_rate_limited(await stream(api, made["id"], "and again", mine), "limit of 2 messages an hour")
+    assert len(provider.calls) == 2  # the refused turn never reached the model…
+    got = (await api.get(f"{URL}/{made['id']}", headers=mine)).json()
+    assert [m["content"] for m in got["messages"] if m["role"] == "user"] == ["hi", "hi again"]  # …nor was stored
+
+    second = await new_chat(api)  # another anonymous chat has its own allowance
+    await stream_ok(api, second["id"], "hi", {"X-Chat-Token": second["token"]})
+
+    token = await token_for(api)
+    own = await new_chat(api, token)
+    for n in range(4):
+        await stream_ok(api, own["id"], f"message {n}", bearer(token))
+    # Once claimed, the limited chat is the person's and is not counted any more.
+    claimed = await api.post(f"{URL}/{made['id']}/claim", headers={**bearer(token), **mine})
+    assert claimed.status_code == 200, claimed.text
+    await stream_ok(api, made["id"], "now logged in", bearer(token))

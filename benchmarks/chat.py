@@ -1,0 +1,487 @@
+"""Copilot chat benchmark: what the app adds to a local OpenAI-compatible model's stream.
+
+Runs in one process against ``tests/fakes/openai_server.py`` (a real HTTP server on 127.0.0.1,
+one word per streamed delta) and a fresh SQLite database in a temp directory (no Redis: the
+in-process turn lock). Three goals (issue 6), each with a baseline measured in the same run:
+
+1. **Time to first token added by the app.** ``TURNS`` turns (200; ``BENCH_SMOKE=1``: 20), each in
+   a new anonymous chat: time from calling :func:`autogpt_app.chat.loop.run_turn` (OpenAI provider
+   from :func:`~autogpt_app.chat.providers.factory.get_provider`, so the shared client) to its first
+   ``text_delta``, against the time from ``chat.completions.create(stream=True)`` on a plain
+   ``openai.AsyncOpenAI`` client (kept open too) to its first non-empty content chunk, asking the
+   same server for the same reply with just the user's message. The two are interleaved. The app's
+   figure includes storing the user's message, reading the history, and the larger request (system
+   prompt + tools). Goal: p95 of the app's time minus the baseline's p95 <= +30 ms.
+2. **Bytes pushed to the browser while streaming a 2,000-token reply**, against the final message.
+   Not the live Reflex handler (that needs a running app and websocket): the text deltas of a real
+   2,000-token turn through ``run_turn`` are replayed through the same rule as
+   ``ChatState.send_text`` (``stream_text = pending`` whenever :data:`FLUSH_INTERVAL` has passed, the
+   whole var being resent on each change; at the end the finished assistant row is appended to
+   ``rows`` and ``stream_text`` cleared), on a virtual clock at several model speeds. Each push is
+   counted as the JSON of a Reflex ``StateUpdate`` delta ``{"delta": {<state>: {<var>: value}},
+   "events": []}`` (websocket/socket.io framing, ~10 bytes a push, not counted). The final message
+   size is the UTF-8 JSON of the reply's text. Baseline: the same rule without batching (a push per
+   delta). Goal: <= 3x at 60 tokens/s (a typical hosted model).
+3. **50 concurrent chats through the SSE endpoint** (``POST /api/v1/chat/sessions/{id}/stream`` of
+   :func:`autogpt_app.api.app.build_api`, driven as raw ASGI so each frame is read as it is sent;
+   httpx's ASGI transport would only hand over the finished body). The fake model sends each word
+   every ``WORD_DELAY`` seconds; event latency = when the API handed a word's SSE frame to the
+   server minus when the fake model wrote that word to its socket. Baseline: the same 50 streams
+   read concurrently with the plain openai client (word written -> content chunk read). The chats
+   are created beforehand through the service (``POST /chat/sessions`` rate-limits anonymous
+   creation per address), the fake server's listen backlog is raised from http.server's 5 (else
+   it refuses the crowd itself), and the provider's retries are counted. Goal: 0 errors (p95
+   reported against the baseline's).
+
+Prints the figures and ratios; always exits 0 (a missed goal prints ``[goal missed]``).
+
+    .venv/bin/python benchmarks/chat.py
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import os
+import re
+import secrets
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+SMOKE = bool(os.environ.get("BENCH_SMOKE"))
+TURNS = 20 if SMOKE else 200
+REPLY_TOKENS = 2_000
+CONCURRENT = 50
+CONCURRENT_WORDS = 30 if SMOKE else 120
+WORD_DELAY = 0.02  # 50 tokens/s per chat, 2,500 events/s in all
+SPEEDS = (30, 60, 150)  # model tokens per second for goal 2
+GOAL_SPEED = 60
+GOAL_TTFT_MS = 30.0
+GOAL_BYTES_RATIO = 3.0
+API_KEY = "sk-bench-chat-0000"
+
+_tmp = Path(tempfile.mkdtemp(prefix="bench-chat-"))
+os.environ.update(
+    DATABASE_URL=f"sqlite+aiosqlite:///{_tmp / 'bench.db'}",
+    DATA_DIR=str(_tmp),
+    SECRET_KEY=secrets.token_urlsafe(48),
+    APP_MODE="embedded",
+    REDIS_URL="",
+    BROKER_URL="",
+)
+
+import openai  # noqa: E402
+
+from tests.fakes import openai_server as fake  # noqa: E402
+
+WORD = re.compile(rb'"content": "(s\d+w\d+ )"')
+#: When the fake model wrote each tagged word to its socket (perf_counter), for goal 3.
+written: dict[str, float] = {}
+_original_write = fake._Handler._write_chunk
+
+
+def _timed_write(self: Any, data: bytes) -> None:
+    """The fake server's chunk writer, noting when each tagged word goes out (just before it does)."""
+    found = WORD.search(data)
+    if found:
+        written[found.group(1).decode()] = time.perf_counter()
+    _original_write(self, data)
+
+
+fake._Handler._write_chunk = _timed_write  # type: ignore[method-assign]
+# http.server's listen backlog is 5: 50 clients connecting at once would be refused by the fake
+# model itself (a real server's backlog is larger). Raised in this process only.
+fake.ThreadingHTTPServer.request_queue_size = 256
+
+
+class _RetryCounter(logging.Handler):
+    """Counts the provider's retries (a retried connection is not an error the reader sees)."""
+
+    retries = 0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if "retry" in record.getMessage():
+            _RetryCounter.retries += 1
+
+
+_provider_log = logging.getLogger("autogpt_app.chat.providers.openai_provider")
+_provider_log.addHandler(_RetryCounter())
+_provider_log.setLevel(logging.INFO)
+_provider_log.propagate = False
+
+
+def p(values: list[float], q: float) -> float:
+    """The ``q`` quantile (nearest rank) of ``values``."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def verdict(ok: bool) -> str:
+    return "[goal met]" if ok else "[goal missed]"
+
+
+async def new_anonymous_chat() -> tuple[str, str]:
+    """A fresh anonymous chat: its id and token."""
+    from autogpt_app.chat import sessions
+    from autogpt_app.db import session_scope
+
+    async with session_scope() as db:
+        created = await sessions.create_session(db, user=None)
+    return created.session.id, created.anon_token or ""
+
+
+async def drain(iterator: Any) -> None:
+    async for _ in iterator:
+        pass
+
+
+# ---- goal 1 -------------------------------------------------------------------------------------
+
+
+async def time_to_first_token(server: fake.FakeOpenAIServer) -> None:
+    from autogpt_app.chat.events import TextDelta
+    from autogpt_app.chat.loop import run_turn
+    from autogpt_app.chat.providers.factory import get_provider
+
+    server.responder = lambda request: fake.Reply(content="Here are three agents that digest RSS feeds for you.")
+    provider = get_provider()
+    client = openai.AsyncOpenAI(api_key=API_KEY, base_url=server.base_url, max_retries=0)
+    question = "find me something that summarises RSS feeds"
+
+    async def app_turn() -> float:
+        chat_id, token = await new_anonymous_chat()
+        started = time.perf_counter()
+        turn = run_turn(chat_id, question, user=None, provider=provider, anon_token=token)
+        async for event in turn:
+            if isinstance(event, TextDelta):
+                elapsed = time.perf_counter() - started
+                break
+        else:
+            raise RuntimeError("the turn streamed no text")
+        await drain(turn)
+        return elapsed * 1000
+
+    async def direct() -> float:
+        started = time.perf_counter()
+        stream = await client.chat.completions.create(
+            model="gpt-4o-mini", messages=[{"role": "user", "content": question}], stream=True
+        )
+        elapsed = None
+        async with stream:
+            async for chunk in stream:
+                if elapsed is None and chunk.choices and chunk.choices[0].delta.content:
+                    elapsed = time.perf_counter() - started
+        if elapsed is None:
+            raise RuntimeError("the stream had no content")
+        return elapsed * 1000
+
+    for _ in range(3):  # warm up both clients' connections and the database
+        await app_turn()
+        await direct()
+    app_ms, direct_ms = [], []
+    for i in range(TURNS):
+        if i % 2:
+            app_ms.append(await app_turn())
+            direct_ms.append(await direct())
+        else:
+            direct_ms.append(await direct())
+            app_ms.append(await app_turn())
+    await client.close()
+    added95 = p(app_ms, 0.95) - p(direct_ms, 0.95)
+    added50 = p(app_ms, 0.5) - p(direct_ms, 0.5)
+    print(f"1. time to first token, {TURNS} turns (fresh anonymous chat each, SQLite)")
+    print(f"   openai client directly  p50 {p(direct_ms, 0.5):6.2f} ms  p95 {p(direct_ms, 0.95):6.2f} ms")
+    print(f"   run_turn (OpenAI prov.) p50 {p(app_ms, 0.5):6.2f} ms  p95 {p(app_ms, 0.95):6.2f} ms")
+    print(
+        f"   -> app adds {added50:+.2f} ms at p50, {added95:+.2f} ms at p95 "
+        f"({p(app_ms, 0.95) / p(direct_ms, 0.95):.2f}x); goal p95 <= +{GOAL_TTFT_MS:.0f} ms "
+        f"{verdict(added95 <= GOAL_TTFT_MS)}"
+    )
+
+
+# ---- goal 2 -------------------------------------------------------------------------------------
+
+
+def push_bytes(state: str, var: str, value: Any) -> int:
+    """Bytes of one Reflex state update setting ``var`` of ``state`` to ``value`` (JSON, UTF-8)."""
+    return len(json.dumps({"delta": {state: {var: value}}, "events": []}, default=str).encode())
+
+
+def replay(deltas: list[str], tokens_per_second: float, state: str) -> tuple[int, int]:
+    """Bytes ``ChatState.send_text`` pushes for these deltas at this speed, and how many pushes.
+
+    Mirrors its rule: ``pending`` grows with each delta; when ``FLUSH_INTERVAL`` has passed since the
+    last push, ``stream_text`` is set to all of ``pending`` (the whole var is resent). At the end the
+    text becomes an assistant row appended to ``rows`` (resent whole: here the user's row and it)
+    and ``stream_text`` is cleared.
+    """
+    from autogpt_app.chat.events import TextDelta
+    from autogpt_app.ui.states.chat import FLUSH_INTERVAL, ChatRow, apply_event
+
+    total, pushes = 0, 0
+    pending = ""
+    last_flush = 0.0
+    clock = 1000.0  # like time.monotonic(): far from 0, so the first delta is pushed at once
+    for text in deltas:
+        clock += 1 / tokens_per_second
+        pending += text
+        if clock - last_flush >= FLUSH_INTERVAL:
+            last_flush = clock
+            total += push_bytes(state, "stream_text", pending)
+            pushes += 1
+    rows = apply_event([ChatRow(kind="user", text="write me a long report")], TextDelta(text=pending))
+    total += len(json.dumps({"delta": {state: {"rows": [r.model_dump() for r in rows], "stream_text": ""}}}).encode())
+    return total, pushes + 1
+
+
+async def bytes_to_browser(server: fake.FakeOpenAIServer) -> None:
+    from autogpt_app.chat.events import TextDelta
+    from autogpt_app.chat.loop import run_turn
+    from autogpt_app.chat.providers.factory import get_provider
+    from autogpt_app.ui.states.chat import FLUSH_INTERVAL, ChatState
+
+    words = [f"word{i % 97}" for i in range(REPLY_TOKENS)]
+    reply = " ".join(words) + "."
+    server.responder = lambda request: fake.Reply(content=reply)
+    chat_id, token = await new_anonymous_chat()
+    deltas = []
+    async for event in run_turn(
+        chat_id, "write me a long report", user=None, provider=get_provider(), anon_token=token
+    ):
+        if isinstance(event, TextDelta):
+            deltas.append(event.text)
+    assert "".join(deltas) == reply, "the streamed text differs from the reply"
+    final = len(json.dumps(reply).encode())
+    state = ChatState.get_full_name()
+    print(
+        f"2. bytes pushed while streaming a {len(deltas):,}-delta reply (FLUSH_INTERVAL {FLUSH_INTERVAL * 1000:.0f} ms)"
+    )
+    print(f"   final message: {final:,} bytes (JSON string)")
+    naive = sum(push_bytes(state, "stream_text", "".join(deltas[: i + 1])) for i in range(len(deltas)))
+    print(f"   baseline, no batching (whole text resent on every delta): {naive:,} bytes ({naive / final:.1f}x)")
+    for speed in SPEEDS:
+        sent, pushes = replay(deltas, speed, state)
+        goal = speed == GOAL_SPEED
+        tail = f" goal <= {GOAL_BYTES_RATIO:.0f}x {verdict(sent / final <= GOAL_BYTES_RATIO)}" if goal else ""
+        print(
+            f"   at {speed:3} tokens/s ({len(deltas) / speed:5.1f} s): {pushes:4} pushes, {sent:12,} bytes "
+            f"= {sent / final:6.1f}x the final message{tail}"
+        )
+
+
+# ---- goal 3 -------------------------------------------------------------------------------------
+
+
+class SSEReader:
+    """One streamed request straight into the ASGI app; notes when each SSE frame was handed over."""
+
+    def __init__(self, app: Any, path: str, body: dict[str, Any], headers: dict[str, str]) -> None:
+        self.app, self.path = app, path
+        self.payload = json.dumps(body).encode()
+        self.headers = [(b"content-type", b"application/json"), (b"content-length", str(len(self.payload)).encode())]
+        self.headers += [(k.lower().encode(), v.encode()) for k, v in headers.items()]
+        self.status = 0
+        self.frames: list[tuple[float, str]] = []
+        self.buffer = ""
+        self.done = asyncio.Event()
+
+    async def run(self) -> None:
+        """Send the request and read the whole response."""
+        delivered = False
+
+        async def receive() -> dict[str, Any]:
+            nonlocal delivered
+            if not delivered:
+                delivered = True
+                return {"type": "http.request", "body": self.payload, "more_body": False}
+            await self.done.wait()
+            return {"type": "http.disconnect"}
+
+        async def send(message: dict[str, Any]) -> None:
+            now = time.perf_counter()
+            if message["type"] == "http.response.start":
+                self.status = message["status"]
+                return
+            self.buffer += message.get("body", b"").decode()
+            while "\n\n" in self.buffer:
+                frame, self.buffer = self.buffer.split("\n\n", 1)
+                self.frames.append((now, frame))
+            if not message.get("more_body"):
+                self.done.set()
+
+        scope = {
+            "type": "http",
+            "asgi": {"version": "3.0", "spec_version": "2.4"},
+            "http_version": "1.1",
+            "method": "POST",
+            "scheme": "http",
+            "path": self.path,
+            "raw_path": self.path.encode(),
+            "query_string": b"",
+            "root_path": "",
+            "headers": self.headers,
+            "server": ("testserver", 80),
+            "client": ("127.0.0.1", 5000),
+        }
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            self.done.set()
+
+
+async def concurrent_sessions(server: fake.FakeOpenAIServer) -> None:
+    from autogpt_app.api.app import build_api
+
+    def tagged(request: fake.RecordedRequest) -> fake.Reply:
+        session = request.last_user_message().split()[-1]
+        text = "".join(f"s{session}w{i} " for i in range(CONCURRENT_WORDS))
+        return fake.Reply(content=text, chunk_delay=WORD_DELAY)
+
+    server.responder = tagged
+    app = build_api()
+
+    async def api_session(index: int) -> tuple[list[float], list[str]]:
+        errors: list[str] = []
+        chat_id, token = chats[index]
+        reader = SSEReader(
+            app, f"/api/v1/chat/sessions/{chat_id}/stream", {"message": f"stream session {index}"},
+            {"X-Chat-Token": token},
+        )  # fmt: skip
+        await reader.run()
+        if reader.status != 200:
+            return [], [f"stream {reader.status}"]
+        latencies, words = [], 0
+        for at, frame in reader.frames:
+            if frame.startswith(": ping"):
+                continue
+            _, _, data = frame.partition("\ndata: ")
+            event = json.loads(data)
+            if event["type"] == "text_delta":
+                words += 1
+                spans[index] = (spans[index][0] or at, at)
+                sent = written.get(event["text"])
+                if sent is None:
+                    errors.append(f"untagged text {event['text']!r}")
+                else:
+                    latencies.append((at - sent) * 1000)
+            elif event["type"] == "finish":
+                if event["reason"] != "done":
+                    errors.append(f"finish {event['reason']}")
+            else:
+                errors.append(f"{event['type']}: {event.get('message', '')}")
+        if words != CONCURRENT_WORDS:
+            errors.append(f"{words} of {CONCURRENT_WORDS} words")
+        return latencies, errors
+
+    client = openai.AsyncOpenAI(api_key=API_KEY, base_url=server.base_url, max_retries=0)
+
+    async def direct_session(index: int) -> tuple[list[float], list[str]]:
+        latencies: list[float] = []
+        spans[index] = (0.0, 0.0)
+        stream = await client.chat.completions.create(
+            model="gpt-4o-mini", messages=[{"role": "user", "content": f"direct session {1000 + index}"}], stream=True
+        )
+        async with stream:
+            async for chunk in stream:
+                if chunk.choices and chunk.choices[0].delta.content:
+                    now = time.perf_counter()
+                    spans[index] = (spans[index][0] or now, now)
+                    latencies.append((time.perf_counter() - written[chunk.choices[0].delta.content]) * 1000)
+        ok = len(latencies) == CONCURRENT_WORDS
+        return latencies, [] if ok else [f"{len(latencies)} words"]
+
+    async def crowd(one: Any) -> tuple[list[float], list[str], float]:
+        spans.clear()
+        spans.extend([(0.0, 0.0)] * CONCURRENT)
+        started = time.perf_counter()
+        results = await asyncio.gather(*(one(i) for i in range(CONCURRENT)), return_exceptions=True)
+        elapsed = time.perf_counter() - started
+        latencies: list[float] = []
+        errors: list[str] = []
+        for result in results:
+            if isinstance(result, BaseException):
+                errors.append(f"{type(result).__name__}: {result}")
+            else:
+                latencies += result[0]
+                errors += result[1]
+        return latencies, errors, elapsed
+
+    def overlap() -> int:
+        """The most sessions that were streaming at the same moment."""
+        edges = sorted([(a, 1) for a, b in spans if a] + [(b, -1) for a, b in spans if a])
+        most = current = 0
+        for _, step in edges:
+            current += step
+            most = max(most, current)
+        return most
+
+    spans: list[tuple[float, float]] = []
+    base, base_errors, base_s = await crowd(direct_session)
+    base_overlap = overlap()
+    await client.close()
+    # Created beforehand through the service (POST /chat/sessions limits anonymous creations per
+    # address), so the 50 turns start together.
+    chats = [await new_anonymous_chat() for _ in range(CONCURRENT)]
+    lat, errors, app_s = await crowd(api_session)
+    app_overlap = overlap()
+    print(
+        f"3. {CONCURRENT} concurrent chats, {CONCURRENT_WORDS} words each, one word every "
+        f"{WORD_DELAY * 1000:.0f} ms (SSE endpoint, in-process ASGI)"
+    )
+    if base:
+        print(
+            f"   openai client directly: p50 {p(base, 0.5):6.2f} ms  p95 {p(base, 0.95):6.2f} ms per word, "
+            f"{len(base_errors)} errors, {base_s:.2f} s, "
+            f"up to {base_overlap} streaming at once"
+        )
+        for error in sorted(set(base_errors))[:5]:
+            print(f"      baseline: {error}")
+    if lat:
+        ratio = f" ({p(lat, 0.95) / p(base, 0.95):.1f}x the baseline p95)" if base else ""
+        print(
+            f"   SSE endpoint:           p50 {p(lat, 0.5):6.2f} ms  p95 {p(lat, 0.95):6.2f} ms per event{ratio}, "
+            f"{app_s:.2f} s, up to {app_overlap} streaming at once"
+        )
+    print(f"   -> {len(errors)} errors (goal 0), {_RetryCounter.retries} provider retries {verdict(not errors)}")
+    for error in sorted(set(errors))[:5]:
+        print(f"      {error}")
+
+
+async def run(server: fake.FakeOpenAIServer) -> None:
+    from autogpt_app.db import dispose_engine
+    from autogpt_app.settings import get_settings
+
+    settings = get_settings()
+    settings.openai_api_key = API_KEY
+    settings.openai_base_url = server.base_url
+    settings.openai_model = "gpt-4o-mini"
+    print(f"chat benchmark ({'smoke' if SMOKE else 'full'} size; fake OpenAI server on 127.0.0.1, SQLite)")
+    try:
+        await time_to_first_token(server)
+        await bytes_to_browser(server)
+        await concurrent_sessions(server)
+    finally:
+        await dispose_engine()
+
+
+def main() -> None:
+    from autogpt_app.cli import run_migrations
+
+    try:
+        run_migrations(os.environ["DATABASE_URL"])
+        with fake.FakeOpenAIServer(api_key=API_KEY) as server:
+            asyncio.run(run(server))
+    finally:
+        shutil.rmtree(_tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
