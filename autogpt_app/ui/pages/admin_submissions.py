@@ -8,7 +8,8 @@ from autogpt_app.store.models import MAX_COMMENT
 from autogpt_app.ui import routes
 from autogpt_app.ui.components.forms import error_callout, section
 from autogpt_app.ui.components.shell import template
-from autogpt_app.ui.pages.submissions import data_table, field_label, pager
+from autogpt_app.ui.components.tables import data_table
+from autogpt_app.ui.pages.submissions import field_label, pager
 from autogpt_app.ui.states.admin_submissions import BlockUse, InputRow, PendingRow, ReviewState
 
 

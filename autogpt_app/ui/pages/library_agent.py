@@ -11,6 +11,7 @@ from autogpt_app.ui.components.outputs import status_badge
 from autogpt_app.ui.components.run_form import RunField, credential_picker, run_field
 from autogpt_app.ui.components.schedule_dialog import schedule_dialog
 from autogpt_app.ui.components.shell import template
+from autogpt_app.ui.components.tables import data_table
 from autogpt_app.ui.states.agent_run import AgentRunState, HistoryRow
 from autogpt_app.ui.states.schedules import AgentSchedulesState, ScheduleDialogState, ScheduleRow
 
@@ -162,22 +163,10 @@ def _history() -> rx.Component:
             rx.cond(
                 AgentRunState.history_total > 0,
                 rx.vstack(
-                    rx.box(
-                        rx.table.root(
-                            rx.table.header(
-                                rx.table.row(
-                                    rx.table.column_header_cell("Status"),
-                                    rx.table.column_header_cell("Started"),
-                                    rx.table.column_header_cell("Duration", display=WIDE_ONLY),
-                                    rx.table.column_header_cell(""),
-                                )
-                            ),
-                            rx.table.body(rx.foreach(AgentRunState.history, _history_row)),
-                            width="100%",
-                            size="1",
-                        ),
-                        overflow_x="auto",
-                        width="100%",
+                    data_table(
+                        ("Status", "Started", ("Duration", WIDE_ONLY), ""),
+                        rx.foreach(AgentRunState.history, _history_row),
+                        size="1",
                     ),
                     rx.hstack(
                         rx.button(

@@ -8,6 +8,7 @@ from autogpt_app.ui import routes
 from autogpt_app.ui.components.forms import error_callout
 from autogpt_app.ui.components.outputs import outputs_view, status_badge
 from autogpt_app.ui.components.shell import template
+from autogpt_app.ui.components.tables import data_table
 from autogpt_app.ui.states.runs import InputRow, NodeRow, RunListRow, RunsListState, RunState
 
 
@@ -70,22 +71,9 @@ def runs_page() -> rx.Component:
             rx.cond(
                 RunsListState.total > 0,
                 rx.vstack(
-                    rx.box(
-                        rx.table.root(
-                            rx.table.header(
-                                rx.table.row(
-                                    rx.table.column_header_cell("Status"),
-                                    rx.table.column_header_cell("Agent"),
-                                    rx.table.column_header_cell("Started", display=SMALL_UP),
-                                    rx.table.column_header_cell("Duration", display=WIDE_ONLY),
-                                    rx.table.column_header_cell(""),
-                                )
-                            ),
-                            rx.table.body(rx.foreach(RunsListState.rows, _list_row)),
-                            width="100%",
-                        ),
-                        overflow_x="auto",
-                        width="100%",
+                    data_table(
+                        ("Status", "Agent", ("Started", SMALL_UP), ("Duration", WIDE_ONLY), ""),
+                        rx.foreach(RunsListState.rows, _list_row),
                     ),
                     _pager(
                         RunsListState.page,
@@ -311,19 +299,8 @@ def _steps() -> rx.Component:
             rx.cond(
                 RunState.node_total > 0,
                 rx.vstack(
-                    rx.box(
-                        rx.table.root(
-                            rx.table.header(
-                                rx.table.row(
-                                    *[rx.table.column_header_cell(h) for h in ("Block", "Status", "Outputs and errors")]
-                                )
-                            ),
-                            rx.table.body(rx.foreach(RunState.nodes, _node_row)),
-                            width="100%",
-                            size="1",
-                        ),
-                        overflow_x="auto",
-                        width="100%",
+                    data_table(
+                        ("Block", "Status", "Outputs and errors"), rx.foreach(RunState.nodes, _node_row), size="1"
                     ),
                     rx.cond(
                         RunState.node_pages > 1,

@@ -13,6 +13,7 @@ from autogpt_app.ui import routes
 from autogpt_app.ui.components.forms import error_callout, section, success_callout
 from autogpt_app.ui.components.image_upload import image_upload
 from autogpt_app.ui.components.shell import template
+from autogpt_app.ui.components.tables import data_table
 from autogpt_app.ui.states.submissions import (
     CATEGORY_CHOICES,
     IMAGE_UPLOAD_ID,
@@ -285,19 +286,6 @@ def pager(state: type[OffsetPaging]) -> rx.Component:
             rx.button("Next", variant="soft", disabled=~state.has_next, on_click=state.next_page),
         ),
         rx.fragment(),
-    )
-
-
-def data_table(headers: tuple[str, ...], body: rx.Component) -> rx.Component:
-    """A full-width table with these column headers that scrolls sideways on narrow screens."""
-    return rx.box(
-        rx.table.root(
-            rx.table.header(rx.table.row(*[rx.table.column_header_cell(h) for h in headers])),
-            rx.table.body(body),
-            width="100%",
-        ),
-        overflow_x="auto",
-        width="100%",
     )
 
 
