@@ -224,7 +224,8 @@ def replay(deltas: list[str], tokens_per_second: float, state: str) -> tuple[int
     and ``stream_text`` is cleared.
     """
     from autogpt_app.chat.events import TextDelta
-    from autogpt_app.ui.states.chat import FLUSH_INTERVAL, ChatRow, apply_event
+    from autogpt_app.ui.chat_rows import ChatRow, apply_event
+    from autogpt_app.ui.states.chat import FLUSH_INTERVAL
 
     total, pushes = 0, 0
     pending = ""

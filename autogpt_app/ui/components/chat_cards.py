@@ -1,6 +1,6 @@
 """The Chat page's conversation items: user bubbles, the assistant's Markdown, one card per event type.
 
-Each item is a :class:`~autogpt_app.ui.states.chat.ChatRow` (a Var inside ``rx.foreach``);
+Each item is a :class:`~autogpt_app.ui.chat_rows.ChatRow` (a Var inside ``rx.foreach``);
 :func:`chat_row` picks its component by ``kind``. Cards never show a secret: credential cards
 name only the provider and kind, and link to the Credentials page.
 """
@@ -10,7 +10,8 @@ from __future__ import annotations
 import reflex as rx
 
 from autogpt_app.ui import routes
-from autogpt_app.ui.states.chat import AgentRow, ChatRow, ChatState, FieldRow
+from autogpt_app.ui.chat_rows import AgentRow, ChatRow, FieldRow
+from autogpt_app.ui.states.chat import ChatState
 
 
 def _card(*children: rx.Component, testid: str, color: str = "gray") -> rx.Component:

@@ -5,10 +5,11 @@ from __future__ import annotations
 import reflex as rx
 
 from autogpt_app.ui import routes
+from autogpt_app.ui.chat_rows import SessionRow
 from autogpt_app.ui.components.chat_cards import assistant_text, chat_row
 from autogpt_app.ui.components.shell import template
 from autogpt_app.ui.states.auth import AuthState
-from autogpt_app.ui.states.chat import QUICK_ACTIONS, ChatState, SessionRow
+from autogpt_app.ui.states.chat import QUICK_ACTIONS, ChatState
 
 
 def _chat_link(chat: rx.Var[SessionRow]) -> rx.Component:

@@ -1,9 +1,8 @@
 """State of the Chat page: the user's chats (one page), the open conversation, and a streaming turn.
 
-A conversation is a list of :class:`ChatRow` (a user bubble, the assistant's Markdown, or one card
-per event type), built by pure functions from the typed events of :mod:`autogpt_app.chat.events`
-(:func:`apply_event`) and from stored messages on reload (:func:`rows_from_messages`), so a reload
-shows what the stream showed. A turn runs in a background task (:meth:`ChatState.send_text`): the
+The conversation is a list of :class:`~autogpt_app.ui.chat_rows.ChatRow` built by the pure
+functions of :mod:`autogpt_app.ui.chat_rows` (from events while streaming, from stored messages on
+load). A turn runs in a background task (:meth:`ChatState.send_text`): the
 reply's text goes into the small :attr:`ChatState.stream_text` at most every
 :data:`FLUSH_INTERVAL` seconds (the whole var is resent on each change), and each card is
 appended to the rows as it arrives. Stop sets the turn's cancel event, kept in the module-level
@@ -15,40 +14,24 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-from collections.abc import Iterable
 from typing import Any
 
 import reflex as rx
-from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from autogpt_app.auth import service as auth_service
 from autogpt_app.auth.models import User
 from autogpt_app.chat import sessions
 from autogpt_app.chat.events import (
-    AgentCarousel,
-    AgentDetails,
-    CredentialsNeeded,
-    ErrorEvent,
-    Event,
-    ExecutionStarted,
-    ExecutionUpdate,
-    Finish,
-    InputsNeeded,
-    NeedLogin,
-    NoResults,
-    ScheduleCreated,
-    ScheduleList,
     TextDelta,
-    events_from_messages,
 )
 from autogpt_app.chat.loop import run_turn
-from autogpt_app.chat.models import MessagePublic, MessageRole
 from autogpt_app.chat.providers.factory import get_provider
 from autogpt_app.db import session_scope
 from autogpt_app.errors import NotFound, ServiceError
 from autogpt_app.library import service as library
 from autogpt_app.ui import routes
+from autogpt_app.ui.chat_rows import ChatRow, SessionRow, apply_event, inputs_text, rows_from_messages
 from autogpt_app.ui.states.auth import FAILED, AuthState
 
 SESSIONS_PAGE_SIZE = 20
@@ -59,199 +42,9 @@ MESSAGES_SHOWN = 200
 
 QUICK_ACTIONS = ["Find an agent that digests RSS feeds", "Show my agents", "What did my last run produce?"]
 
-ORDINALS = ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth"]
 
 #: The cancel event of each running turn, by chat id (an asyncio.Event cannot live in state).
 _CANCELS: dict[str, asyncio.Event] = {}
-
-_SHORT_VALUE = 300
-
-
-class SessionRow(BaseModel):
-    """One chat of the side list."""
-
-    id: str
-    title: str
-
-
-class AgentRow(BaseModel):
-    """One agent of a carousel card."""
-
-    id: str
-    name: str
-    creator: str = ""
-    rating: str = ""
-    runs: str = ""
-    description: str = ""
-    #: "first", "second"… (how the Run and Details buttons name it to the copilot).
-    ordinal: str = ""
-    source: str = "marketplace"
-    href: str = ""
-
-
-class FieldRow(BaseModel):
-    """One input of an inputs card's form."""
-
-    name: str
-    label: str
-    required: bool = False
-    default: str = ""
-    description: str = ""
-
-
-class ChatRow(BaseModel):
-    """One item of the conversation: a bubble or a card. Unused fields stay empty."""
-
-    kind: str
-    text: str = ""
-    title: str = ""
-    subtitle: str = ""
-    status: str = ""
-    href: str = ""
-    agents: list[AgentRow] = []
-    fields: list[FieldRow] = []
-    lines: list[str] = []
-
-
-def _ordinal(index: int) -> str:
-    return ORDINALS[index] if index < len(ORDINALS) else f"#{index + 1}"
-
-
-def _short(value: Any) -> str:
-    text = value if isinstance(value, str) else json.dumps(value, default=str)
-    return text if len(text) <= _SHORT_VALUE else text[: _SHORT_VALUE - 1] + "…"
-
-
-def _plain(value: Any) -> str:
-    if value is None:
-        return ""
-    return value if isinstance(value, str) else json.dumps(value, default=str)
-
-
-def card_row(event: Event) -> ChatRow | None:
-    """The row showing one card event (None for events that are not cards)."""
-    if isinstance(event, AgentCarousel):
-        agents = [
-            AgentRow(
-                id=a.id,
-                name=a.name,
-                creator=a.creator,
-                rating=f"{a.rating:.1f}" if a.rating is not None else "",
-                runs=str(a.runs),
-                description=a.description,
-                ordinal=_ordinal(i),
-                source=event.source,
-                href=routes.marketplace_agent(a.id) if event.source == "marketplace" else routes.library_agent(a.id),
-            )
-            for i, a in enumerate(event.agents)
-        ]
-        return ChatRow(kind="agent_carousel", title=event.query, subtitle=event.source, agents=agents)
-    if isinstance(event, NoResults):
-        return ChatRow(kind="no_results", title=event.query, lines=list(event.suggestions))
-    if isinstance(event, AgentDetails):
-        agent = event.agent
-        return ChatRow(
-            kind="agent_details",
-            title=agent.name,
-            subtitle=agent.creator,
-            text=agent.description,
-            lines=[f"{f.title or f.name}{' (required)' if f.required else ''}" for f in agent.inputs],
-        )
-    if isinstance(event, InputsNeeded):
-        fields = [
-            FieldRow(
-                name=f.name,
-                label=f.title or f.name,
-                required=f.required,
-                default=_plain(f.default),
-                description=f.description,
-            )
-            for f in event.inputs
-        ]
-        return ChatRow(kind="inputs_needed", title=event.agent_name, fields=fields)
-    if isinstance(event, CredentialsNeeded):
-        return ChatRow(
-            kind="credentials_needed",
-            title=event.agent_name,
-            href=routes.CREDENTIALS,
-            lines=[f"{c.provider} ({c.type.replace('_', ' ')})" for c in event.credentials],
-        )
-    if isinstance(event, ExecutionStarted):
-        return ChatRow(
-            kind="execution", title=event.agent_name, status=event.status, href=routes.run(event.execution_id)
-        )
-    if isinstance(event, ExecutionUpdate):
-        outputs = [f"{name}: {_short(value)}" for name, values in event.outputs.items() for value in values]
-        return ChatRow(
-            kind="execution",
-            title=event.agent_name,
-            status=event.status,
-            href=routes.run(event.execution_id),
-            text=event.error or "",
-            lines=outputs,
-        )
-    if isinstance(event, ScheduleCreated):
-        return ChatRow(
-            kind="schedule_created",
-            title=event.agent_name,
-            text=event.description,
-            subtitle=event.timezone,
-            status=event.cron,
-            lines=list(event.next_runs),
-            href=routes.SCHEDULES,
-        )
-    if isinstance(event, ScheduleList):
-        return ChatRow(
-            kind="schedules",
-            href=routes.SCHEDULES,
-            lines=[f"{s.name}: {s.description} ({s.timezone})" for s in event.schedules],
-        )
-    if isinstance(event, NeedLogin):
-        return ChatRow(kind="need_login", text=event.reason, href=routes.LOGIN)
-    if isinstance(event, ErrorEvent):
-        return ChatRow(kind="error", text=event.message)
-    return None
-
-
-def apply_event(rows: list[ChatRow], event: Event) -> list[ChatRow]:
-    """The conversation after one event: text joins the assistant's last bubble, a card adds its row.
-
-    Tool calls and ``finish`` show nothing by themselves (their cards do). Returns a new list.
-    """
-    if isinstance(event, TextDelta):
-        if not event.text:
-            return rows
-        if rows and rows[-1].kind == "assistant":
-            last = rows[-1].model_copy(update={"text": rows[-1].text + event.text})
-            return [*rows[:-1], last]
-        return [*rows, ChatRow(kind="assistant", text=event.text)]
-    if isinstance(event, Finish):
-        if event.reason == "stopped":
-            return [*rows, ChatRow(kind="stopped", text="Stopped.")]
-        return rows
-    row = card_row(event)
-    return [*rows, row] if row is not None else rows
-
-
-def rows_from_messages(messages: Iterable[MessagePublic]) -> list[ChatRow]:
-    """The conversation of stored messages, as the stream showed it (user bubbles, text, cards)."""
-    rows: list[ChatRow] = []
-    for message in messages:
-        if message.role == MessageRole.USER.value:
-            rows.append(ChatRow(kind="user", text=message.content))
-            continue
-        for event in events_from_messages([message]):
-            rows = apply_event(rows, event)
-        if message.stopped:
-            rows = apply_event(rows, Finish(reason="stopped"))
-    return rows
-
-
-def inputs_text(form_data: dict[str, Any], names: Iterable[str] | None = None) -> str:
-    """An inputs card's answer as the copilot reads it: ``name=value, ...`` (empty values left out)."""
-    keys = list(names) if names is not None else list(form_data)
-    parts = [f"{k}={str(form_data.get(k, '')).strip()}" for k in keys if str(form_data.get(k, "")).strip()]
-    return ", ".join(parts)
 
 
 async def _user_for(token: str) -> User | None:

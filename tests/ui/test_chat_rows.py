@@ -26,7 +26,7 @@ from autogpt_app.chat.events import (
     ToolCallEvent,
 )
 from autogpt_app.chat.models import MessagePublic
-from autogpt_app.ui.states.chat import ChatRow, apply_event, card_row, inputs_text, rows_from_messages
+from autogpt_app.ui.chat_rows import ChatRow, apply_event, card_row, inputs_text, rows_from_messages
 
 CAROUSEL = AgentCarousel(
     tool_call_id="call_0",
