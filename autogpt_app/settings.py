@@ -110,6 +110,9 @@ class Settings(BaseSettings):
     chat_anon_sessions_per_hour: int = Field(default=20, ge=1)
     #: Most turns (messages sent) one anonymous chat may have in an hour.
     chat_anon_turns_per_hour: int = Field(default=60, ge=1)
+    #: Seconds between the words of the offline copilot's reply, so a reply is seen streaming (and can be
+    #: stopped) as with a real model; 0 streams it at once. Unused when OPENAI_API_KEY is set.
+    chat_offline_word_delay: float = Field(default=0.02, ge=0, le=1)
 
     @model_validator(mode="after")
     def _fill_embedded_defaults(self) -> Settings:

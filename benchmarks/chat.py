@@ -13,15 +13,15 @@ in-process turn lock). Three goals (issue 6), each with a baseline measured in t
    figure includes storing the user's message, reading the history, and the larger request (system
    prompt + tools). Goal: p95 of the app's time minus the baseline's p95 <= +30 ms.
 2. **Bytes pushed to the browser while streaming a 2,000-token reply**, against the final message.
-   Not the live Reflex handler (that needs a running app and websocket): the text deltas of a real
-   2,000-token turn through ``run_turn`` are replayed through the same rule as
-   ``ChatState.send_text`` (``stream_text = pending`` whenever :data:`FLUSH_INTERVAL` has passed, the
-   whole var being resent on each change; at the end the finished assistant row is appended to
-   ``rows`` and ``stream_text`` cleared), on a virtual clock at several model speeds. Each push is
-   counted as the JSON of a Reflex ``StateUpdate`` delta ``{"delta": {<state>: {<var>: value}},
-   "events": []}`` (websocket/socket.io framing, ~10 bytes a push, not counted). The final message
-   size is the UTF-8 JSON of the reply's text. Baseline: the same rule without batching (a push per
-   delta). Goal: <= 3x at 60 tokens/s (a typical hosted model).
+   Not the live websocket (that needs a running app and browser): the text deltas of a real
+   2,000-token turn through ``run_turn`` are replayed, on a virtual clock at several model speeds,
+   through the page's own batching (:class:`autogpt_app.ui.chat_stream.StreamBatcher`: only new
+   text is sent, as a small script appending to a browser-side var), and each push is counted as
+   Reflex serialises it (``StateUpdate`` through ``reflex.utils.format.json_dumps``; socket.io
+   framing, ~10 bytes a push, not counted). The end of the turn appends the finished assistant row
+   to ``rows`` (resent whole). The final message size is the UTF-8 JSON of the reply's text.
+   Baseline: the reply kept in one state var and resent on every delta. Goal: <= 3x at 60 tokens/s
+   (a typical hosted model).
 3. **50 concurrent chats through the SSE endpoint** (``POST /api/v1/chat/sessions/{id}/stream`` of
    :func:`autogpt_app.api.app.build_api`, driven as raw ASGI so each frame is read as it is sent;
    httpx's ASGI transport would only hand over the finished body). The fake model sends each word
@@ -210,44 +210,68 @@ async def time_to_first_token(server: fake.FakeOpenAIServer) -> None:
 # ---- goal 2 -------------------------------------------------------------------------------------
 
 
-def push_bytes(state: str, var: str, value: Any) -> int:
-    """Bytes of one Reflex state update setting ``var`` of ``state`` to ``value`` (JSON, UTF-8)."""
-    return len(json.dumps({"delta": {state: {var: value}}, "events": []}, default=str).encode())
+def update_bytes(*, delta: dict[str, Any] | None = None, events: list[Any] | None = None) -> int:
+    """Bytes of one Reflex ``StateUpdate`` as the backend serialises it for the websocket (UTF-8)."""
+    from reflex.state import StateUpdate
+    from reflex.utils import format as rx_format
+    from reflex_base.event import Event
+
+    update = StateUpdate(delta=delta or {}, events=Event.from_event_type(events) if events else [])
+    return len(rx_format.json_dumps(update).encode())
 
 
 def replay(deltas: list[str], tokens_per_second: float, state: str) -> tuple[int, int]:
     """Bytes ``ChatState.send_text`` pushes for these deltas at this speed, and how many pushes.
 
-    Mirrors its rule: ``pending`` grows with each delta; when ``FLUSH_INTERVAL`` has passed since the
-    last push, ``stream_text`` is set to all of ``pending`` (the whole var is resent). At the end the
-    text becomes an assistant row appended to ``rows`` (resent whole: here the user's row and it)
-    and ``stream_text`` is cleared.
+    Runs the deltas through the page's own :class:`~autogpt_app.ui.chat_stream.StreamBatcher` on a
+    virtual clock and counts what the state sends: the reset script at the start of the turn, one
+    append script per batch (only the new text), the ``stream_shown`` flag once, and at the end the
+    finished assistant row appended to ``rows`` (resent whole: here the user's row and it).
     """
+    import reflex as rx
+    from reflex_base.constants.state import FIELD_MARKER
+
     from autogpt_app.chat.events import TextDelta
     from autogpt_app.ui.chat_rows import ChatRow, apply_event
-    from autogpt_app.ui.states.chat import FLUSH_INTERVAL
+    from autogpt_app.ui.chat_stream import RESET_SCRIPT, StreamBatcher, append_script
 
-    total, pushes = 0, 0
-    pending = ""
-    last_flush = 0.0
-    clock = 1000.0  # like time.monotonic(): far from 0, so the first delta is pushed at once
+    batcher = StreamBatcher()
+    total, pushes = update_bytes(events=[rx.call_script(RESET_SCRIPT)]), 1
+    shown = False
+    clock = 1000.0
     for text in deltas:
         clock += 1 / tokens_per_second
-        pending += text
-        if clock - last_flush >= FLUSH_INTERVAL:
-            last_flush = clock
-            total += push_bytes(state, "stream_text", pending)
+        piece = batcher.feed(text, clock)
+        if piece:
+            total += update_bytes(events=[rx.call_script(append_script(piece))])
             pushes += 1
-    rows = apply_event([ChatRow(kind="user", text="write me a long report")], TextDelta(text=pending))
-    total += len(json.dumps({"delta": {state: {"rows": [r.model_dump() for r in rows], "stream_text": ""}}}).encode())
+            if not shown:
+                total += update_bytes(delta={state: {f"stream_shown{FIELD_MARKER}": True}})
+                pushes, shown = pushes + 1, True
+    batcher.drain()
+    rows = apply_event([ChatRow(kind="user", text="write me a long report")], TextDelta(text=batcher.text))
+    final_rows = [r.model_dump() for r in rows]
+    total += update_bytes(delta={state: {f"rows{FIELD_MARKER}": final_rows, f"stream_shown{FIELD_MARKER}": False}})
     return total, pushes + 1
+
+
+def naive_bytes(deltas: list[str], state: str) -> int:
+    """Baseline: the whole reply so far resent as one state var on every delta (no batching)."""
+    from reflex_base.constants.state import FIELD_MARKER
+
+    total, text = 0, ""
+    for delta in deltas:
+        text += delta
+        total += update_bytes(delta={state: {f"stream_text{FIELD_MARKER}": text}})
+    return total
 
 
 async def bytes_to_browser(server: fake.FakeOpenAIServer) -> None:
     from autogpt_app.chat.events import TextDelta
     from autogpt_app.chat.loop import run_turn
     from autogpt_app.chat.providers.factory import get_provider
-    from autogpt_app.ui.states.chat import FLUSH_INTERVAL, ChatState
+    from autogpt_app.ui.chat_stream import MAX_PUSH_WAIT, MIN_PUSH_CHARS
+    from autogpt_app.ui.states.chat import ChatState
 
     words = [f"word{i % 97}" for i in range(REPLY_TOKENS)]
     reply = " ".join(words) + "."
@@ -263,10 +287,11 @@ async def bytes_to_browser(server: fake.FakeOpenAIServer) -> None:
     final = len(json.dumps(reply).encode())
     state = ChatState.get_full_name()
     print(
-        f"2. bytes pushed while streaming a {len(deltas):,}-delta reply (FLUSH_INTERVAL {FLUSH_INTERVAL * 1000:.0f} ms)"
+        f"2. bytes pushed while streaming a {len(deltas):,}-delta reply "
+        f"(a push per {MIN_PUSH_CHARS} characters or {MAX_PUSH_WAIT * 1000:.0f} ms)"
     )
     print(f"   final message: {final:,} bytes (JSON string)")
-    naive = sum(push_bytes(state, "stream_text", "".join(deltas[: i + 1])) for i in range(len(deltas)))
+    naive = naive_bytes(deltas, state)
     print(f"   baseline, no batching (whole text resent on every delta): {naive:,} bytes ({naive / final:.1f}x)")
     for speed in SPEEDS:
         sent, pushes = replay(deltas, speed, state)

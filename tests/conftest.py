@@ -24,6 +24,8 @@ ENGINE = os.environ.get("TEST_DATABASE", "sqlite")
 os.environ["DATA_DIR"] = str(_tmp / "data")
 os.environ["SECRET_KEY"] = secrets.token_urlsafe(48)
 os.environ["APP_MODE"] = "embedded"
+# The offline copilot streams its words at once in tests (tests that need a pause set their own).
+os.environ["CHAT_OFFLINE_WORD_DELAY"] = "0"
 for _var in ("ADMIN_EMAIL", "ADMIN_PASSWORD", "REDIS_URL", "BROKER_URL", "OPENAI_API_KEY"):
     os.environ.pop(_var, None)
 

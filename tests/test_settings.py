@@ -6,6 +6,7 @@ import subprocess
 import sys
 
 import pytest
+from pydantic import ValidationError
 
 from autogpt_app.settings import PROJECT_ROOT, ConfigurationError, Settings
 
@@ -56,3 +57,19 @@ def test_prestart_refuses_to_start_production_with_default_secret(tmp_path):
     assert "SECRET_KEY" in result.stderr
     assert "Traceback" not in result.stderr
     assert not (tmp_path / "x.db").exists()
+
+
+def test_offline_word_delay_defaults_to_a_visible_stream_and_reads_the_environment(monkeypatch):
+    monkeypatch.delenv("CHAT_OFFLINE_WORD_DELAY", raising=False)
+    assert Settings(_env_file=None).chat_offline_word_delay == 0.02
+    monkeypatch.setenv("CHAT_OFFLINE_WORD_DELAY", "0.5")
+    assert Settings(_env_file=None).chat_offline_word_delay == 0.5
+    monkeypatch.setenv("CHAT_OFFLINE_WORD_DELAY", "0")
+    assert Settings(_env_file=None).chat_offline_word_delay == 0
+
+
+@pytest.mark.parametrize("value", ["-0.01", "1.5", "slow"])
+def test_offline_word_delay_out_of_range_is_refused(monkeypatch, value):
+    monkeypatch.setenv("CHAT_OFFLINE_WORD_DELAY", value)
+    with pytest.raises(ValidationError, match="chat_offline_word_delay"):
+        Settings(_env_file=None)

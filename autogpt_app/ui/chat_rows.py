@@ -17,6 +17,7 @@ from pydantic import BaseModel
 from autogpt_app.chat.events import (
     AgentCarousel,
     AgentDetails,
+    CredentialNeed,
     CredentialsNeeded,
     ErrorEvent,
     Event,
@@ -37,6 +38,8 @@ from autogpt_app.ui import routes
 ORDINALS = ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth"]
 
 _SHORT_VALUE = 300
+#: Output lines an execution card shows (the run page shows them all).
+MAX_EXECUTION_LINES = 20
 
 
 class SessionRow(BaseModel):
@@ -71,6 +74,29 @@ class FieldRow(BaseModel):
     description: str = ""
 
 
+#: How a credentials card names each kind of credential.
+CREDENTIAL_TYPE_LABELS = {"api_key": "API key", "user_password": "username and password", "host_scoped": "host headers"}
+
+
+class CredentialNeedRow(BaseModel):
+    """One credential a credentials card asks for: which provider and kind, never a secret.
+
+    ``choices`` are the titles of saved credentials that would fit (several to choose from);
+    without any, the card offers a small form to add one inline.
+    """
+
+    key: str
+    provider: str
+    #: ``api_key``, ``user_password`` or ``host_scoped`` (which fields the inline form shows).
+    type: str
+    type_label: str
+    #: "openai API key"…
+    label: str
+    #: A name to suggest for the new credential.
+    default_title: str
+    choices: list[str] = []
+
+
 class ChatRow(BaseModel):
     """One item of the conversation: a bubble or a card. Unused fields stay empty."""
 
@@ -83,6 +109,9 @@ class ChatRow(BaseModel):
     agents: list[AgentRow] = []
     fields: list[FieldRow] = []
     lines: list[str] = []
+    credentials: list[CredentialNeedRow] = []
+    #: The run an ``execution`` card shows (the live card follows it).
+    execution_id: str = ""
 
 
 def _ordinal(index: int) -> str:
@@ -98,6 +127,33 @@ def _plain(value: Any) -> str:
     if value is None:
         return ""
     return value if isinstance(value, str) else json.dumps(value, default=str)
+
+
+def _credential_need(need: CredentialNeed, agent_name: str) -> CredentialNeedRow:
+    type_label = CREDENTIAL_TYPE_LABELS.get(need.type, need.type.replace("_", " "))
+    title = f"{need.provider} {type_label} for {agent_name}" if agent_name else f"{need.provider} {type_label}"
+    return CredentialNeedRow(
+        key=need.key,
+        provider=need.provider,
+        type=need.type,
+        type_label=type_label,
+        label=f"{need.provider} {type_label}",
+        default_title=title[:120],
+        # Titles only: even a masked hint stays on the Credentials page.
+        choices=[c.title for c in need.choices],
+    )
+
+
+def execution_lines(outputs: dict[str, list[Any]] | None) -> list[str]:
+    """A run's outputs as an execution card lists them: ``name: value``, one line per value, cut to size."""
+    lines = [
+        f"{name}: {_short(value)}"
+        for name, values in (outputs or {}).items()
+        for value in (values if isinstance(values, list) else [values])
+    ]
+    if len(lines) > MAX_EXECUTION_LINES:
+        return [*lines[: MAX_EXECUTION_LINES - 1], f"… and {len(lines) - MAX_EXECUTION_LINES + 1} more"]
+    return lines
 
 
 def card_row(event: Event) -> ChatRow | None:
@@ -147,20 +203,25 @@ def card_row(event: Event) -> ChatRow | None:
             title=event.agent_name,
             href=routes.CREDENTIALS,
             lines=[f"{c.provider} ({c.type.replace('_', ' ')})" for c in event.credentials],
+            credentials=[_credential_need(c, event.agent_name) for c in event.credentials],
         )
     if isinstance(event, ExecutionStarted):
         return ChatRow(
-            kind="execution", title=event.agent_name, status=event.status, href=routes.run(event.execution_id)
+            kind="execution",
+            title=event.agent_name,
+            status=event.status.upper(),
+            href=routes.run(event.execution_id),
+            execution_id=event.execution_id,
         )
     if isinstance(event, ExecutionUpdate):
-        outputs = [f"{name}: {_short(value)}" for name, values in event.outputs.items() for value in values]
         return ChatRow(
             kind="execution",
             title=event.agent_name,
-            status=event.status,
+            status=event.status.upper(),
             href=routes.run(event.execution_id),
             text=event.error or "",
-            lines=outputs,
+            lines=execution_lines(event.outputs),
+            execution_id=event.execution_id,
         )
     if isinstance(event, ScheduleCreated):
         return ChatRow(

@@ -596,6 +596,44 @@ async def test_credentials_added_then_run_it_repeats_the_request() -> None:
     assert calls[0].arguments == {"agent_id": "lib-sum", "inputs": {"url": "https://example.com/post"}}
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I added the openai credential, run it again",  # what the credentials card's inline form sends
+        "I added the openai credential",
+        "I've saved my API key",
+        "i have just added the openai api key, now run it",
+        "I set up the smtp login for it",
+    ],
+)
+async def test_saying_the_credential_was_added_runs_the_agent_again(text: str) -> None:
+    history = (
+        CONTEXTS["carousel"]
+        + user("run the second one with url=https://example.com/post")
+        + tool_round(
+            "run_agent",
+            {"agent_id": "ai-article-summarizer", "inputs": {"url": "https://example.com/post"}},
+            {
+                "type": "credentials_needed",
+                "agent_id": "lib-sum",
+                "agent_name": "AI Article Summarizer",
+                "credentials": [{"key": "credentials", "provider": "openai", "type": "api_key"}],
+            },
+        )
+        + said("AI Article Summarizer needs an openai credential.")
+        + user(text)
+    )
+    _chunks, _text, calls = await collect(history)
+    assert [(c.name, c.arguments) for c in calls] == [
+        ("run_agent", {"agent_id": "lib-sum", "inputs": {"url": "https://example.com/post"}})
+    ]
+
+
+async def test_adding_something_else_is_not_a_credential() -> None:
+    _chunks, _text, calls = await collect([*CONTEXTS["started"], *user("I added the agent to my library")])
+    assert [c.name for c in calls] != ["run_agent"]
+
+
 async def test_run_it_again_after_a_schedule_runs_now_with_the_same_inputs() -> None:
     history = (
         CONTEXTS["started"]

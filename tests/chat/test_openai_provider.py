@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 import json
 import logging
 import socket
@@ -520,3 +521,26 @@ def test_factory_picks_the_offline_copilot_without_a_key() -> None:
     assert not uses_openai(settings)
     assert isinstance(provider, offline.OfflineCopilot)
     assert provider.name == "offline"
+
+
+async def test_the_offline_copilot_streams_its_words_the_configured_delay_apart() -> None:
+    offline = pytest.importorskip("autogpt_app.chat.providers.offline")
+    provider = get_provider(Settings(openai_api_key="", chat_offline_word_delay=0.05))
+    assert isinstance(provider, offline.OfflineCopilot)
+
+    arrivals: list[float] = []
+    chunks: list[ProviderChunk] = []
+    async for chunk in provider.stream(HELLO, []):
+        chunks.append(chunk)
+        if isinstance(chunk, TextChunk):
+            arrivals.append(time.monotonic())
+
+    # A reader sees the reply arrive word by word, not all at once.
+    assert len(arrivals) >= 3
+    gaps = [later - earlier for earlier, later in itertools.pairwise(arrivals)]
+    assert min(gaps) >= 0.04
+    # Without a delay the same words come at once.
+    instant = get_provider(Settings(openai_api_key="", chat_offline_word_delay=0))
+    started = time.monotonic()
+    assert text_of(await collect(instant, HELLO, [])) == text_of(chunks)
+    assert time.monotonic() - started < 0.04 * len(arrivals)

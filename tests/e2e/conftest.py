@@ -42,6 +42,8 @@ CHROMIUM_ARGS = [
 PG_HOST, PG_PORT, PG_USER = "127.0.0.1", 5432, "postgres"
 STARTUP_TIMEOUT = 240.0
 TIMEOUT_MS = 15_000
+#: Seconds between the offline copilot's streamed words in the app under test (CHAT_OFFLINE_WORD_DELAY).
+CHAT_WORD_DELAY = 0.03
 
 ADMIN_EMAIL = "admin@example.com"
 ADMIN_PASSWORD = f"E2e-Admin-{secrets.token_urlsafe(12)}"
@@ -159,6 +161,9 @@ def app_server() -> Iterator[str]:
         ADMIN_PASSWORD=ADMIN_PASSWORD,
         PATH=os.pathsep.join([str(ROOT / ".tools/node_modules/.bin"), str(ROOT / ".venv/bin"), env.get("PATH", "")]),
         REFLEX_USE_SYSTEM_BUN="1",
+        # The offline copilot's words come this far apart, as a model's would: its longest reply ("help")
+        # streams for ~4 s, long enough to press Stop, while short replies stay well under a second.
+        CHAT_OFFLINE_WORD_DELAY=str(CHAT_WORD_DELAY),
     )
     python = str(ROOT / ".venv/bin/python")
     log_path = tmp / "reflex.log"

@@ -2,7 +2,8 @@
 
 ``OPENAI_API_KEY`` set → :class:`~autogpt_app.chat.providers.openai_provider.OpenAIProvider` on
 ``OPENAI_BASE_URL`` with ``OPENAI_MODEL``; not set → the deterministic offline planner
-(:class:`~autogpt_app.chat.providers.offline.OfflineCopilot`), so the chat works out of the box.
+(:class:`~autogpt_app.chat.providers.offline.OfflineCopilot`, streaming its words
+``CHAT_OFFLINE_WORD_DELAY`` seconds apart), so the chat works out of the box.
 
 OpenAI providers are kept per event loop and per configuration, so every turn reuses the open
 connections of one client (a fresh client per turn would pay a new TCP/TLS handshake on the time
@@ -42,7 +43,7 @@ def get_provider(settings: Settings | None = None) -> LLMProvider:
         # Imported here so this module loads even where the offline planner is not needed.
         from autogpt_app.chat.providers.offline import OfflineCopilot
 
-        return OfflineCopilot()
+        return OfflineCopilot(delay=settings.chat_offline_word_delay)
     key: _Key = (settings.openai_api_key.strip(), settings.openai_base_url.strip(), settings.openai_model.strip())
     try:
         loop = asyncio.get_running_loop()

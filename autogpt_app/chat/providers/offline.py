@@ -101,11 +101,19 @@ _DOING = {
 # ---------------------------------------------------------------------------------------------
 
 _I = re.IGNORECASE
+#: "I added the openai credential", "I've saved my API key": the person added what a credentials card asked for.
+_ADDED_CREDENTIAL = (
+    r"i(?:'ve|\s+have)?\s+(?:just\s+|now\s+)?(?:added|saved|created|set\s+up|entered)\s+(?:the|a|an|my|that|one)\s+"
+    r"(?:[\w.-]+\s+){0,3}?(?:credentials?|api\s+keys?|keys?|passwords?|logins?|tokens?|secrets?)"
+    r"(?:\s+for\s+(?:it|that|this|the\s+agent))?"
+)
+_ADDED_CREDENTIAL_RE = re.compile(rf"^{_ADDED_CREDENTIAL}(?:\s+(?:now|too))?(?:\s+please)?[\s!.]*$", _I)
 _POLITE_RE = re.compile(
     r"^(?:(?:hey|hi|hello|hiya)(?:\s+(?:copilot|there))?[\s,!.]+(?=\S)|(?:please|pls|ok(?:ay)?|so|now|then|and|alright|right|"
     r"great|cool|perfect|thanks|thank\s+you|nice)\b[\s,!.]*|(?:can|could|would|will)\s+you(?:\s+please)?\s+|"
     r"i\s+(?:want|would\s+like|'d\s+like|need)\s+(?:you\s+)?to\s+|i'd\s+like\s+to\s+|let'?s\s+|"
-    r"go\s+ahead\s+and\s+|(?:just|also)\s+|(?:done|yes|yeah|yep|sure)\b[\s,!.]+(?=\S))+",
+    r"go\s+ahead\s+and\s+|(?:just|also)\s+|(?:done|yes|yeah|yep|sure)\b[\s,!.]+(?=\S)|"
+    rf"{_ADDED_CREDENTIAL}[\s,;!.]+(?:(?:and|so|now)\s+)?(?=\S))+",
     _I,
 )
 _GREETING_RE = re.compile(
@@ -204,7 +212,8 @@ def understand(message: str, memory: Memory) -> Plan:
         return text_plan("You're welcome! Ask me to find, run or schedule another agent whenever you like.")
     if _ACK_RE.match(text):
         return text_plan("OK. Anything else? I can find, run and schedule agents, or show how your runs went.")
-    if _YES_RE.match(text):
+    if _YES_RE.match(text) or _ADDED_CREDENTIAL_RE.match(text):
+        # "I added the openai credential": run the agent whose credentials card asked for it.
         return plan_run("it", "run", memory)
     core = _POLITE_RE.sub("", text).strip()
     bare = core.strip(" ?!.,")

@@ -203,8 +203,8 @@ def _credentials_needed(result: dict[str, Any]) -> str:
     providers = sorted({str(c.get("provider") or "a service") for c in result.get("credentials") or []})
     which = ", ".join(providers) or "a service"
     return (
-        f"{name} needs a {which} credential. Add it in the card — the secret is stored encrypted and never "
-        "shown in the chat — then say “run it”."
+        f"{name} needs a credential for {which}. Add it in the card — the secret is stored encrypted and "
+        "never shown in the chat — and it runs right after (or say “run it” once it is added)."
     )
 
 

@@ -1,8 +1,9 @@
 """The Chat page's conversation items: user bubbles, the assistant's Markdown, one card per event type.
 
 Each item is a :class:`~autogpt_app.ui.chat_rows.ChatRow` (a Var inside ``rx.foreach``);
-:func:`chat_row` picks its component by ``kind``. Cards never show a secret: credential cards
-name only the provider and kind, and link to the Credentials page.
+:func:`chat_row` picks its component by ``kind``. Cards never show a secret: a credentials card
+names the provider and kind and takes a new secret in a password field that is cleared on submit
+(:mod:`autogpt_app.ui.components.chat_credentials`); it is never echoed into the chat.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ import reflex as rx
 
 from autogpt_app.ui import routes
 from autogpt_app.ui.chat_rows import AgentRow, ChatRow, FieldRow
+from autogpt_app.ui.components.chat_credentials import credential_need
+from autogpt_app.ui.components.outputs import STATUS_COLORS
 from autogpt_app.ui.states.chat import ChatState
 
 
@@ -192,29 +195,62 @@ def inputs_card(row: rx.Var[ChatRow]) -> rx.Component:
 
 
 def credentials_card(row: rx.Var[ChatRow]) -> rx.Component:
-    """The run needs credentials: which ones, and where to add them (never a secret in the chat)."""
+    """The run needs credentials: which ones, a form to add each inline, or the Credentials page (no secret
+    is ever shown in the chat)."""
     return _card(
         rx.text(row.title, " needs a credential", weight="medium"),
         _items(row, "credential-need"),
-        rx.link("Add it on the Credentials page", href=row.href),
-        rx.text("Then ask again to run it. Never paste a secret into the chat.", size="1", color_scheme="gray"),
+        rx.foreach(row.credentials, credential_need),
+        rx.text(
+            "The secret is stored encrypted and never shown in the chat. Never paste a secret into a message.",
+            size="1",
+            color_scheme="gray",
+        ),
+        rx.link("Or add it on the Credentials page, then ask again to run it", href=row.href, size="2"),
         testid="credentials-needed",
         color="amber",
     )
 
 
+#: How an execution card names a run's status.
+EXECUTION_STATUS_LABELS = {
+    "QUEUED": "Queued",
+    "RUNNING": "Running",
+    "COMPLETED": "Completed",
+    "FAILED": "Failed",
+    "TERMINATED": "Stopped",
+}
+
+
 def execution_card(row: rx.Var[ChatRow]) -> rx.Component:
-    """A run: its status, its outputs once there are any, and a link to its page."""
+    """A run, kept live while it runs: its status, then its outputs or its error, and a link to its page."""
+    final = (row.status == "COMPLETED") | (row.status == "FAILED") | (row.status == "TERMINATED")
     return _card(
         rx.hstack(
             rx.text(row.title, weight="medium"),
-            rx.badge(row.status, data_testid="execution-status"),
+            rx.badge(
+                rx.match(row.status, *EXECUTION_STATUS_LABELS.items(), row.status),
+                color_scheme=rx.match(row.status, *STATUS_COLORS.items(), "gray"),
+                variant="soft",
+                data_testid="execution-status",
+                data_status=row.status,
+            ),
+            rx.cond(final, rx.fragment(), rx.spinner(size="1", data_testid="execution-spinner")),
             align="center",
             wrap="wrap",
+            aria_live="polite",
         ),
-        rx.cond(row.text != "", rx.text(row.text, color_scheme="red", size="2")),
+        rx.cond(
+            row.text != "",
+            rx.text(
+                row.text,
+                color_scheme=rx.cond(row.status == "FAILED", "red", "gray"),
+                size="2",
+                data_testid="execution-error",
+            ),
+        ),
         rx.cond(row.lines.length() > 0, _items(row, "execution-output")),
-        rx.link("Open the run", href=row.href),
+        rx.link("Open run", href=row.href, size="2", width="fit-content", data_testid="execution-link"),
         testid="execution-card",
         color="blue",
     )
@@ -249,7 +285,16 @@ def login_card(row: rx.Var[ChatRow]) -> rx.Component:
     """The action needs an account."""
     return _card(
         rx.text(row.text),
-        rx.link("Log in", href=routes.LOGIN),
+        rx.text(
+            "This chat stays in this browser and becomes yours when you log in here.", size="2", color_scheme="gray"
+        ),
+        rx.hstack(
+            rx.link(rx.button("Log in", size="2"), href=routes.LOGIN, data_testid="need-login-login"),
+            rx.link(
+                rx.button("Sign up", size="2", variant="soft"), href=routes.SIGNUP, data_testid="need-login-signup"
+            ),
+            spacing="2",
+        ),
         testid="need-login",
         color="amber",
     )

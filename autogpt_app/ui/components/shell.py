@@ -153,14 +153,22 @@ def _account_menu() -> rx.Component:
     )
 
 
-def _top_bar(title: str) -> rx.Component:
+def _guest_links() -> rx.Component:
+    return rx.hstack(
+        rx.link(rx.button("Log in", size="2", variant="soft"), href=routes.LOGIN, data_testid="guest-login"),
+        rx.link(rx.button("Sign up", size="2"), href=routes.SIGNUP, data_testid="guest-signup"),
+        spacing="2",
+    )
+
+
+def _top_bar(title: str, guests: bool = False) -> rx.Component:
     return rx.hstack(
         _mobile_menu(),
         rx.heading(title, size="5"),
         rx.spacer(),
         rx.cond(AuthState.is_authenticated, notification_bell(), rx.fragment()),
         rx.color_mode.button(variant="ghost", aria_label="Toggle light or dark"),
-        rx.cond(AuthState.is_authenticated, _account_menu(), rx.fragment()),
+        rx.cond(AuthState.is_authenticated, _account_menu(), _guest_links() if guests else rx.fragment()),
         align="center",
         padding_x="1rem",
         padding_y="0.75rem",
@@ -169,12 +177,12 @@ def _top_bar(title: str) -> rx.Component:
     )
 
 
-def shell(content: rx.Component, title: str) -> rx.Component:
-    """Wrap ``content`` in the navigation shell."""
+def shell(content: rx.Component, title: str, *, guests: bool = False) -> rx.Component:
+    """Wrap ``content`` in the navigation shell (``guests``: offer Log in / Sign up to visitors)."""
     return rx.hstack(
         _sidebar(),
         rx.vstack(
-            _top_bar(title),
+            _top_bar(title, guests),
             rx.box(content, padding=["1rem", "1.5rem"], width="100%", max_width="72rem"),
             spacing="0",
             width="100%",
@@ -197,6 +205,7 @@ def template(
     *,
     admin: bool = False,
     public: bool = False,
+    guests: bool = False,
     on_load: Callable | list | None = None,
 ) -> Callable[[Callable[[], rx.Component]], rx.Component]:
     """Register a page wrapped in the shell.
@@ -206,12 +215,14 @@ def template(
         title: shown in the top bar and the browser tab.
         admin: only admins may open it.
         public: visitors without a session may open it (login, sign-up).
+        guests: visitors without a session may open it too, and logged-in people get the
+            notification bell (the Chat page; its ``on_load`` resolves the user itself).
         on_load: extra load events, run after the login check.
 
     A protected page's load also starts the notification bell's live count (one background task
     per page load, cancelled by Reflex when the page is left).
     """
-    checks: list = [] if public else [AuthState.check_admin if admin else AuthState.check_login]
+    checks: list = [] if public or guests else [AuthState.check_admin if admin else AuthState.check_login]
     extra = on_load if isinstance(on_load, list) else ([on_load] if on_load else [])
     if not public:
         extra = [*extra, NotificationBellState.start]
@@ -219,10 +230,10 @@ def template(
     def decorator(page: Callable[[], rx.Component]) -> rx.Component:
         def wrapped() -> rx.Component:
             body = page()
-            if not public:
+            if not (public or guests):
                 # Nothing of a protected page renders before the server has verified the token.
                 body = rx.cond(AuthState.is_authenticated, body, _waiting())
-            return shell(body, title)
+            return shell(body, title, guests=guests)
 
         wrapped.__name__ = page.__name__
         return rx.page(route=route, title=f"{title} · {APP_NAME}", on_load=checks + extra)(wrapped)

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import reflex as rx
+from reflex_components_core.core.banner import has_connection_errors
 
 from autogpt_app.ui import routes
 from autogpt_app.ui.chat_rows import SessionRow
+from autogpt_app.ui.chat_stream import STREAM
 from autogpt_app.ui.components.chat_cards import assistant_text, chat_row
 from autogpt_app.ui.components.shell import template
 from autogpt_app.ui.states.auth import AuthState
@@ -23,6 +25,30 @@ def _chat_link(chat: rx.Var[SessionRow]) -> rx.Component:
         on_click=ChatState.open_chat(chat.id),
         disabled=ChatState.streaming,
         data_testid="chat-session",
+    )
+
+
+def _guest_side() -> rx.Component:
+    return rx.vstack(
+        rx.button(
+            rx.icon("plus", size=16),
+            "New chat",
+            on_click=ChatState.new_chat,
+            disabled=ChatState.streaming,
+            width="100%",
+        ),
+        rx.text(
+            "You are chatting without an account: finding agents works; running them needs one. "
+            "Log in or sign up and this chat comes with you.",
+            size="2",
+            color_scheme="gray",
+            data_testid="guest-note",
+        ),
+        width=["100%", "100%", "15rem"],
+        min_width=["0", "0", "15rem"],
+        spacing="2",
+        padding="0.75rem",
+        border_right=["none", "none", f"1px solid {rx.color('gray', 5)}"],
     )
 
 
@@ -74,7 +100,11 @@ def _side_list() -> rx.Component:
 
 def _welcome() -> rx.Component:
     return rx.vstack(
-        rx.heading("Hello, ", AuthState.user_name, size="6", data_testid="greeting"),
+        rx.heading(
+            rx.cond(AuthState.is_authenticated, "Hello, " + AuthState.user_name, "Hello"),
+            size="6",
+            data_testid="greeting",
+        ),
         rx.text(
             "Ask for an agent in your own words: the copilot finds it, sets it up and runs it now or on a schedule.",
             color_scheme="gray",
@@ -150,8 +180,8 @@ def _conversation() -> rx.Component:
         rx.cond(
             ChatState.streaming,
             rx.cond(
-                ChatState.stream_text != "",
-                assistant_text(ChatState.stream_text, testid="chat-streaming"),
+                ChatState.stream_shown,
+                assistant_text(STREAM.value, testid="chat-streaming"),
                 rx.hstack(rx.spinner(size="2"), rx.text("Thinking…", size="2", color_scheme="gray")),
             ),
         ),
@@ -160,6 +190,22 @@ def _conversation() -> rx.Component:
         role="log",
         aria_label="Conversation",
         data_testid="chat-messages",
+    )
+
+
+def _connection_notice() -> rx.Component:
+    """Shown while the browser's connection to the server is down (Reflex reconnects by itself)."""
+    return rx.cond(
+        has_connection_errors,
+        rx.callout(
+            "Connection lost: reconnecting… A reply in progress keeps going and shows here once the "
+            "connection is back.",
+            icon="wifi-off",
+            color_scheme="amber",
+            width="100%",
+            role="status",
+            data_testid="chat-offline",
+        ),
     )
 
 
@@ -199,11 +245,15 @@ def _composer() -> rx.Component:
     )
 
 
-@template(routes.HOME, "Chat", on_load=ChatState.load)
+@template(routes.HOME, "Chat", guests=True, on_load=ChatState.load)
 def chat_page() -> rx.Component:
     """The copilot: welcome screen or conversation, the message box, and the list of past chats."""
+    return rx.cond(ChatState.loaded, _page(), rx.center(rx.spinner(size="3"), height="60vh", width="100%"))
+
+
+def _page() -> rx.Component:
     return rx.flex(
-        _side_list(),
+        rx.cond(AuthState.is_authenticated, _side_list(), _guest_side()),
         rx.vstack(
             rx.cond(
                 ChatState.chat_error != "",
@@ -212,6 +262,7 @@ def chat_page() -> rx.Component:
                 ),
             ),
             rx.cond(ChatState.is_empty, _welcome(), _conversation()),
+            _connection_notice(),
             _composer(),
             spacing="4",
             width="100%",

@@ -2,11 +2,12 @@
 
 The conversation is a list of :class:`~autogpt_app.ui.chat_rows.ChatRow` built by the pure
 functions of :mod:`autogpt_app.ui.chat_rows` (from events while streaming, from stored messages on
-load). A turn runs in a background task (:meth:`ChatState.send_text`): the
-reply's text goes into the small :attr:`ChatState.stream_text` at most every
-:data:`FLUSH_INTERVAL` seconds (the whole var is resent on each change), and each card is
-appended to the rows as it arrives. Stop sets the turn's cancel event, kept in the module-level
-:data:`_CANCELS` (never in state).
+load). A turn runs in a background task (:meth:`ChatState.send_text`): the reply's new text goes to
+the browser in batches (:mod:`autogpt_app.ui.chat_stream`, never the whole text again), each card
+is appended to the rows as it arrives, and execution cards follow their run until it ends
+(:mod:`autogpt_app.ui.chat_live`). Visitors without an account chat anonymously; the browser keeps
+the chat's token and the account claims the chat when they log in here. Stop sets the turn's cancel
+event, kept in the module-level :data:`_CANCELS` (never in state).
 """
 
 from __future__ import annotations
@@ -21,22 +22,19 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from autogpt_app.auth import service as auth_service
 from autogpt_app.auth.models import User
-from autogpt_app.chat import sessions
-from autogpt_app.chat.events import (
-    TextDelta,
-)
+from autogpt_app.chat import limits, sessions
+from autogpt_app.chat.events import ExecutionStarted, ExecutionUpdate, TextDelta
 from autogpt_app.chat.loop import run_turn
 from autogpt_app.chat.providers.factory import get_provider
 from autogpt_app.db import session_scope
 from autogpt_app.errors import NotFound, ServiceError
 from autogpt_app.library import service as library
-from autogpt_app.ui import routes
+from autogpt_app.ui import chat_live, routes
 from autogpt_app.ui.chat_rows import ChatRow, SessionRow, apply_event, inputs_text, rows_from_messages
+from autogpt_app.ui.chat_stream import RESET_SCRIPT, StreamBatcher, append_script
 from autogpt_app.ui.states.auth import FAILED, AuthState
 
 SESSIONS_PAGE_SIZE = 20
-#: Longest gap between two pushes of the streaming text to the browser (at most ~20 updates a second).
-FLUSH_INTERVAL = 0.05
 #: Messages shown when a chat is opened (the latest ones).
 MESSAGES_SHOWN = 200
 
@@ -70,7 +68,11 @@ class ChatState(AuthState):
     chat_id: str = ""
     chat_title: str = ""
     rows: list[ChatRow] = []
-    stream_text: str = ""
+    #: Whether the reply being streamed is shown (its text is in the browser's :data:`STREAM`).
+    stream_shown: bool = False
+    #: The anonymous chat of this browser and its token (claimed by the account at login).
+    anon_chat_id: str = rx.LocalStorage("", name="chat_anon_id", sync=True)
+    anon_token: str = rx.LocalStorage("", name="chat_anon_token", sync=True)
     streaming: bool = False
     chat_error: str = ""
     loaded: bool = False
@@ -97,22 +99,79 @@ class ChatState(AuthState):
         self.rows = rows_from_messages(detail.messages)
 
     def _clear(self) -> None:
-        self.chat_id, self.chat_title, self.rows, self.stream_text = "", "", [], ""
+        self.chat_id, self.chat_title, self.rows, self.stream_shown = "", "", [], False
+
+    def _follow_running(self) -> list:
+        """Start following the execution cards of the open chat whose run has not ended."""
+        if not self.user_id:
+            return []
+        return [ChatState.follow_execution(i) for i in chat_live.running_execution_ids(self.rows)]
+
+    def _forget_anonymous(self) -> None:
+        self.anon_chat_id, self.anon_token = "", ""
+
+    async def _claim_anonymous(self, user: User) -> str:
+        """Make the anonymous chat this browser kept the user's; its id ("" when there is none)."""
+        chat_id, anon_token = self.anon_chat_id, self.anon_token
+        self._forget_anonymous()
+        if not (chat_id and anon_token):
+            return ""
+        try:
+            async with session_scope() as session:
+                return (await sessions.claim_session(session, chat_id, anon_token, user)).id
+        except ServiceError:
+            return ""
+
+    async def _open_anonymous(self, wanted: str) -> None:
+        """A visitor's page: their anonymous chat (kept by this browser), if it still exists."""
+        self.chats, self.chats_total = [], 0
+        if wanted and wanted != self.anon_chat_id:
+            self.chat_error = "That chat does not exist or is not yours. Log in to see your chats."
+            return
+        if not (self.anon_chat_id and self.anon_token):
+            return
+        try:
+            async with session_scope() as session:
+                detail = await sessions.get_session(
+                    session, self.anon_chat_id, user=None, anon_token=self.anon_token, limit=MESSAGES_SHOWN
+                )
+        except ServiceError:
+            self._forget_anonymous()
+            return
+        self.chat_id = detail.session.id
+        self.chat_title = detail.session.title or "New chat"
+        self.rows = rows_from_messages(detail.messages)
 
     @rx.event
     async def load(self):
-        """Page load: the first page of chats, and the chat named in the URL (``?chat=<id>``)."""
+        """Page load: the chats, and the chat named in the URL (``?chat=<id>``).
+
+        A person who logged in first claims the anonymous chat this browser kept (it then opens);
+        a visitor without an account sees their anonymous chat, if any.
+        """
         self.chat_error = ""
         self.chats_offset = 0
         if not self.streaming:
             self._clear()
         wanted = str(self.router.url.query_parameters.get("chat", "") or "")
+        had_session = bool(self.token)
+        user = await self._resolve_user()
+        if user is None and had_session:
+            # The session ended (logged out elsewhere, disabled…): log in again, as on other pages.
+            return self._login_redirect()
+        if user is None:
+            if not self.streaming:
+                await self._open_anonymous(wanted)
+            self.loaded = True
+            return None
+        claimed = await self._claim_anonymous(user)
+        target = wanted or claimed
 
         async def read(session: AsyncSession, user: User) -> None:
             await self._read_chats(session, user)
-            if wanted:
+            if target and not self.streaming:
                 try:
-                    await self._open(session, user, wanted)
+                    await self._open(session, user, target)
                 except NotFound:
                     self.chat_error = "That chat does not exist or is not yours."
 
@@ -120,7 +179,10 @@ class ChatState(AuthState):
         self.loaded = True
         if result is FAILED:
             return self._after_failure()
-        return None
+        events = self._follow_running()
+        if claimed:
+            events += [rx.call_script(_url_script(claimed)), rx.toast.success("Your chat is saved in your account.")]
+        return events
 
     async def _page(self, offset: int):
         self.chats_offset = max(0, offset)
@@ -150,7 +212,7 @@ class ChatState(AuthState):
 
         if await self._attempt(read, error_field="chat_error") is FAILED:
             return self._after_failure()
-        return rx.call_script(_url_script(self.chat_id))
+        return [rx.call_script(_url_script(self.chat_id)), *self._follow_running()]
 
     @rx.event
     def new_chat(self):
@@ -159,6 +221,8 @@ class ChatState(AuthState):
             return None
         self.chat_error = ""
         self._clear()
+        if not self.user_id:
+            self._forget_anonymous()
         return rx.call_script(_url_script(""))
 
     @rx.event
@@ -229,64 +293,92 @@ class ChatState(AuthState):
         if cancel is not None:
             cancel.set()
 
+    async def _start_chat(self, user: User | None) -> str:
+        """Create the chat of a first message: the user's, or an anonymous one kept by this browser."""
+        if user is None:
+            async with self:
+                client_ip = self.router.session.client_ip
+            await limits.check_anonymous_session(client_ip)
+        async with session_scope() as session:
+            created = await sessions.create_session(session, user=user)
+        async with self:
+            self.chat_id = created.session.id
+            if user is None:
+                self.anon_chat_id, self.anon_token = created.session.id, created.anon_token or ""
+        return created.session.id
+
+    async def _stream(self, chat_id: str, text: str, user: User | None, anon_token: str, cancel: asyncio.Event):
+        """Run the turn: text goes to the browser's stream buffer in batches, cards into the rows."""
+        batcher = StreamBatcher()
+        turn = run_turn(chat_id, text, user=user, provider=get_provider(), cancel=cancel, anon_token=anon_token or None)
+        async for event in turn:
+            if isinstance(event, TextDelta):
+                piece = batcher.feed(event.text, time.monotonic())
+                if piece:
+                    yield rx.call_script(append_script(piece))
+                    if not self.stream_shown:
+                        async with self:
+                            self.stream_shown = True
+                continue
+            batcher.drain()
+            async with self:
+                rows = apply_event(self.rows, TextDelta(text=batcher.text))
+                self.rows = apply_event(rows, event)
+                self.stream_shown = False
+            if batcher.text:
+                batcher.restart()
+                yield rx.call_script(RESET_SCRIPT)
+            if isinstance(event, (ExecutionStarted, ExecutionUpdate)) and not chat_live.is_final(event.status):
+                yield ChatState.follow_execution(event.execution_id)
+        batcher.drain()
+        if batcher.text:
+            async with self:
+                self.rows = apply_event(self.rows, TextDelta(text=batcher.text))
+                self.stream_shown = False
+
     @rx.event(background=True)
     async def send_text(self, text: str):
-        """Send one message and stream the copilot's answer into the conversation."""
+        """Send one message and stream the copilot's answer into the conversation.
+
+        Without a login the chat is anonymous: this browser keeps its token, and the chat becomes
+        the account's when the person logs in here (:meth:`load` claims it).
+        """
         text = str(text or "").strip()
         async with self:
             if self.streaming or not text:
                 return
             self.streaming = True
+            self.stream_shown = False
             self.chat_error = ""
-            self.stream_text = ""
             self.rows = [*self.rows, ChatRow(kind="user", text=text)]
-            token, chat_id = self.token, self.chat_id
-        user = await _user_for(token)
+            token, chat_id, anon_token = self.token, self.chat_id, self.anon_token
+        yield rx.call_script(RESET_SCRIPT)
+        user = await _user_for(token) if token else None
         created = False
         owns_cancel = False
         try:
-            if user is None:
+            if token and user is None:
                 async with self:
                     self.rows = self.rows[:-1]
                     self._show_user(None)
                     redirect = self._login_redirect()
                 yield redirect
                 return
+            if user is None and chat_id:
+                await limits.check_anonymous_turn(chat_id, anon_token)
             if not chat_id:
-                async with session_scope() as session:
-                    chat_id = (await sessions.create_session(session, user=user)).session.id
+                chat_id = await self._start_chat(user)
                 created = True
                 async with self:
-                    self.chat_id = chat_id
+                    anon_token = self.anon_token
                 yield rx.call_script(_url_script(chat_id))
             # Another tab's running turn keeps its own event (the turn lock refuses this one anyway).
             cancel = asyncio.Event()
             if chat_id not in _CANCELS:
                 _CANCELS[chat_id] = cancel
                 owns_cancel = True
-            pending = ""
-            last_flush = 0.0
-            turn = run_turn(chat_id, text, user=user, provider=get_provider(), cancel=cancel)
-            async for event in turn:
-                if isinstance(event, TextDelta):
-                    pending += event.text
-                    now = time.monotonic()
-                    if now - last_flush >= FLUSH_INTERVAL:
-                        last_flush = now
-                        async with self:
-                            self.stream_text = pending
-                    continue
-                async with self:
-                    rows = self.rows
-                    if pending:
-                        rows = apply_event(rows, TextDelta(text=pending))
-                        pending = ""
-                    self.rows = apply_event(rows, event)
-                    self.stream_text = ""
-            if pending:
-                async with self:
-                    self.rows = apply_event(self.rows, TextDelta(text=pending))
-                    self.stream_text = ""
+            async for update in self._stream(chat_id, text, user, anon_token if user is None else "", cancel):
+                yield update
         except ServiceError as exc:
             async with self:
                 self.chat_error = exc.message
@@ -296,17 +388,23 @@ class ChatState(AuthState):
                 _CANCELS.pop(chat_id, None)
             async with self:
                 self.streaming = False
-                self.stream_text = ""
-        if created and user is not None:
-            # The new chat joins the side list (read outside the state lock).
+                self.stream_shown = False
+        if user is not None:
+            # The chat moves to the top of the side list (read outside the state lock).
             try:
                 async with session_scope() as session:
                     page = await sessions.list_sessions(session, user, offset=0, limit=SESSIONS_PAGE_SIZE)
             except ServiceError:
                 return
             async with self:
-                self.chats_offset, self.chats_total = 0, page.total
-                self.chats = [SessionRow(id=s.id, title=s.title or "New chat") for s in page.items]
+                if created or self.chats_offset == 0:
+                    self.chats_offset, self.chats_total = 0, page.total
+                    self.chats = [SessionRow(id=s.id, title=s.title or "New chat") for s in page.items]
+
+    @rx.event(background=True)
+    async def follow_execution(self, execution_id: str):
+        """Keep one execution card up to date (running → completed/failed, outputs) until the run ends."""
+        await chat_live.follow_execution(self, execution_id)
 
     @rx.event
     def quick_action(self, text: str):

@@ -1,0 +1,181 @@
+"""Live execution cards of the Chat page: a card follows its run until the run ends.
+
+:func:`follow_execution` runs in a background task of the Chat page (one per card). It follows
+the run's channel on the event bus (:func:`autogpt_app.ui.live.follow_channel`) and, after each
+burst of events (at most one read per :data:`MIN_READ_INTERVAL`) or every
+:data:`FALLBACK_READ_INTERVAL` without one, re-reads the run from the database for the user of
+the page's token, outside the state lock. Inside the lock it replaces the card's row(s), and only
+when something shown changed (assigning ``rows`` resends the whole conversation).
+
+It stops when the run is final, when the session or the run is gone, when the conversation no
+longer shows the run (another chat was opened), when a newer follower of the same card in the
+same tab took over, or after :data:`MAX_FOLLOW_SECONDS`. The pure helpers below build and
+replace the rows; nothing here but :func:`follow_execution` touches a state.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Iterable
+from typing import Any
+
+from pydantic import BaseModel
+
+from autogpt_app.auth import service as auth_service
+from autogpt_app.bus import execution_channel
+from autogpt_app.db import session_scope
+from autogpt_app.errors import ServiceError
+from autogpt_app.executions import service as executions
+from autogpt_app.executions.models import TERMINAL
+from autogpt_app.ui.chat_rows import ChatRow, execution_lines
+from autogpt_app.ui.live import follow_channel
+
+log = logging.getLogger(__name__)
+
+#: Shortest gap between two reads of a run while its events stream in (coalesces bursts).
+MIN_READ_INTERVAL = 0.3
+#: Re-read the run this often when no event arrives (events are best effort).
+FALLBACK_READ_INTERVAL = 2.0
+#: The longest a card follows its run; later, the run page (or a reload) shows how it ended.
+MAX_FOLLOW_SECONDS = 30 * 60.0
+#: The most cards a page load follows at once (the latest ones).
+MAX_FOLLOWED = 10
+
+FINAL_STATUSES = frozenset(s.value for s in TERMINAL)
+
+#: The follower of each (tab, execution) pair now: a newer one takes over, the older one stops.
+_FOLLOWERS: dict[tuple[str, str], str] = {}
+
+
+class ExecutionView(BaseModel):
+    """What an execution card shows of a run, read outside the state lock."""
+
+    status: str
+    lines: list[str] = []
+    error: str = ""
+
+
+def is_final(status: str) -> bool:
+    """Whether a run with this status has ended (its card will not change any more)."""
+    return status.upper() in FINAL_STATUSES
+
+
+def _plain(row: Any) -> ChatRow:
+    """The row itself, unwrapped from Reflex's mutable proxy when read through a state."""
+    return getattr(row, "__wrapped__", row)
+
+
+def shows_execution(rows: Iterable[ChatRow], execution_id: str) -> bool:
+    """Whether the conversation has a card of this run."""
+    return bool(execution_id) and any(r.kind == "execution" and r.execution_id == execution_id for r in rows)
+
+
+def running_execution_ids(rows: Iterable[ChatRow], limit: int = MAX_FOLLOWED) -> list[str]:
+    """The runs whose cards are not final yet, each once, the latest ``limit`` ones (in conversation order).
+
+    When a run has several cards (started, then a status update), its latest card decides.
+    """
+    latest: dict[str, str] = {}
+    for row in rows:
+        if row.kind == "execution" and row.execution_id:
+            latest.pop(row.execution_id, None)  # keep the order of the latest card
+            latest[row.execution_id] = row.status
+    running = [execution_id for execution_id, status in latest.items() if not is_final(status)]
+    return running[-limit:] if limit > 0 else []
+
+
+def updated_execution_row(row: ChatRow, view: ExecutionView) -> ChatRow:
+    """An execution card showing a fresh read of its run (the same row when nothing shown changed)."""
+    changes = {"status": view.status, "lines": view.lines, "text": view.error}
+    if all(getattr(row, name) == value for name, value in changes.items()):
+        return row
+    return row.model_copy(update=changes)
+
+
+def replace_execution(rows: list[ChatRow], execution_id: str, view: ExecutionView) -> list[ChatRow]:
+    """The conversation with every card of ``execution_id`` showing ``view``.
+
+    Returns:
+        A new list when a card changed, else ``rows`` itself (so the caller can skip the update).
+    """
+    changed = False
+    result: list[ChatRow] = []
+    for row in rows:
+        if row.kind == "execution" and row.execution_id == execution_id:
+            fresh = updated_execution_row(row, view)
+            changed = changed or fresh is not row
+            row = fresh
+        result.append(row)
+    return result if changed else rows
+
+
+async def read_execution(token: str, execution_id: str) -> ExecutionView | None:
+    """Read one run for the token's user (re-verified on every read).
+
+    Returns:
+        ``None`` when the session ended or the run does not exist (or is another user's).
+    """
+    try:
+        async with session_scope() as session:
+            user = await auth_service.user_from_token(session, token)
+            run = await executions.get_execution(session, user, execution_id, with_nodes=False)
+    except ServiceError:
+        return None
+    return ExecutionView(status=str(run.status).upper(), lines=execution_lines(run.outputs), error=run.error or "")
+
+
+def _tab(state: Any) -> str:
+    """The browser tab of a state (its client token), to spot two followers of one card."""
+    router = getattr(state, "router", None)
+    token = getattr(getattr(router, "session", None), "client_token", "")
+    return str(token) if token else f"state-{id(state)}"
+
+
+async def follow_execution(state: Any, execution_id: str) -> None:
+    """Keep the execution card of ``execution_id`` in ``state.rows`` up to date until the run ends.
+
+    Args:
+        state: A Reflex background task's state (``async with state`` takes the lock) with
+            ``token`` (the login token) and ``rows`` (a list of :class:`ChatRow`).
+        execution_id: The run the card shows.
+    """
+    if not execution_id:
+        return
+    me = uuid.uuid4().hex
+    async with state:
+        key = (_tab(state), execution_id)
+        _FOLLOWERS[key] = me
+
+    async def refresh() -> bool:
+        async with state:
+            if _FOLLOWERS.get(key) != me or not shows_execution(map(_plain, state.rows), execution_id):
+                return False
+            token = state.token
+        view = await read_execution(token, execution_id)
+        if view is None:
+            return False
+        async with state:
+            if _FOLLOWERS.get(key) != me:
+                return False
+            rows = [_plain(r) for r in state.rows]
+            if not shows_execution(rows, execution_id):
+                return False
+            fresh = replace_execution(rows, execution_id, view)
+            if fresh is not rows:
+                state.rows = fresh
+        return not is_final(view.status)
+
+    try:
+        await follow_channel(
+            execution_channel(execution_id),
+            refresh,
+            max_seconds=MAX_FOLLOW_SECONDS,
+            fallback_interval=FALLBACK_READ_INTERVAL,
+            min_interval=MIN_READ_INTERVAL,
+        )
+    except Exception:
+        log.exception("following execution %s for the chat stopped", execution_id)
+    finally:
+        if _FOLLOWERS.get(key) == me:
+            del _FOLLOWERS[key]

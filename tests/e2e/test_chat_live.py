@@ -1,0 +1,53 @@
+"""Running an agent from the chat: find it, run it, answer the inputs card, and watch the execution
+card go from running to completed with its output, without a reload (and still so after one)."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import Page, expect
+
+from tests.e2e.conftest import signup, unique_email
+from tests.e2e.test_chat import send
+from tests.e2e.test_runs import RUN_URL, api_token, shouter, upload
+
+
+def test_run_from_chat_with_inputs_card_and_live_execution_card(page: Page) -> None:
+    email = unique_email("chatlive")
+    signup(page, email, "Live Card")
+    upload(page, api_token(page, email), shouter())
+    page.goto("/")
+
+    send(page, "show my agents")
+    carousel = page.get_by_test_id("agent-carousel").last
+    expect(carousel.get_by_test_id("agent-card").filter(has_text="Shouter")).to_be_visible()
+
+    carousel.get_by_role("button", name="Run Shouter").click()
+    inputs = page.get_by_test_id("inputs-needed").last
+    expect(inputs).to_contain_text("Shouter")
+    expect(page.get_by_test_id("chat-send")).to_be_visible()  # the reply has finished
+    # Only what is missing is asked for ("times" has a default of 2).
+    expect(inputs.locator("input[name=times]")).to_have_count(0)
+    inputs.locator("input[name=topic]").fill("otters")
+    inputs.get_by_role("button", name="Send inputs").click()
+
+    card = page.get_by_test_id("execution-card").last
+    expect(card).to_contain_text("Shouter")
+    # The run waits 3 s on purpose: the card is seen running, then completes by itself.
+    expect(card.get_by_test_id("execution-status")).to_have_attribute("data-status", re.compile("QUEUED|RUNNING"))
+    expect(card.get_by_test_id("execution-spinner")).to_be_visible()
+    expect(card.get_by_test_id("execution-status")).to_have_attribute("data-status", "COMPLETED", timeout=30_000)
+    expect(card.get_by_test_id("execution-status")).to_have_text("Completed")
+    expect(card.get_by_test_id("execution-spinner")).to_have_count(0)
+    expect(card.get_by_test_id("execution-output")).to_contain_text("Shouted: OTTERS x2")
+
+    # After a reload the card reads the run again: still completed, with its output.
+    page.reload()
+    card = page.get_by_test_id("execution-card").last
+    expect(card.get_by_test_id("execution-status")).to_have_attribute("data-status", "COMPLETED")
+    expect(card.get_by_test_id("execution-output")).to_contain_text("Shouted: OTTERS x2")
+
+    # The link opens the run page with the same output.
+    card.get_by_test_id("execution-link").click()
+    expect(page).to_have_url(RUN_URL)
+    expect(page.get_by_test_id("output-value")).to_have_text("Shouted: OTTERS x2")
