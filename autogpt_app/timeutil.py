@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import DateTime
 from sqlalchemy.types import TypeDecorator
@@ -32,3 +34,18 @@ class UTCDateTime(TypeDecorator):
         if value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)
+
+
+def readable_time(iso: str, timezone: str | None = None) -> str:
+    """An ISO 8601 time as "Thu 02 Jan 2025, 09:00", on the clock of ``timezone`` when it names one.
+
+    Text that is not an ISO time comes back unchanged.
+    """
+    try:
+        moment = datetime.fromisoformat(str(iso))
+    except ValueError:
+        return str(iso)
+    if timezone and moment.tzinfo is not None:
+        with contextlib.suppress(ZoneInfoNotFoundError, ValueError):
+            moment = moment.astimezone(ZoneInfo(timezone))
+    return moment.strftime("%a %d %b %Y, %H:%M")

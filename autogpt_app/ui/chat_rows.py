@@ -33,6 +33,7 @@ from autogpt_app.chat.events import (
     events_from_messages,
 )
 from autogpt_app.chat.models import MessagePublic, MessageRole
+from autogpt_app.timeutil import readable_time
 from autogpt_app.ui import routes
 
 ORDINALS = ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth"]
@@ -230,7 +231,7 @@ def card_row(event: Event) -> ChatRow | None:
             text=event.description,
             subtitle=event.timezone,
             status=event.cron,
-            lines=list(event.next_runs),
+            lines=[readable_time(run, event.timezone) for run in event.next_runs],
             href=routes.SCHEDULES,
         )
     if isinstance(event, ScheduleList):

@@ -149,14 +149,15 @@ def test_execution_schedule_login_error_and_no_results_rows() -> None:
             cron="0 8 * * 1-5",
             timezone="Europe/Paris",
             description="At 08:00, Monday through Friday",
-            next_runs=["2026-11-25T08:00:00+01:00"],
+            next_runs=["2026-11-25T08:00:00+01:00", "2026-11-26T07:00:00+00:00"],
         )
     )
     assert schedule is not None
+    # Next runs read on the schedule's own clock.
     assert (schedule.text, schedule.subtitle, schedule.lines) == (
         "At 08:00, Monday through Friday",
         "Europe/Paris",
-        ["2026-11-25T08:00:00+01:00"],
+        ["Wed 25 Nov 2026, 08:00", "Thu 26 Nov 2026, 08:00"],
     )
     login = card_row(NeedLogin(reason="Log in to run agents."))
     assert login is not None and (login.kind, login.text) == ("need_login", "Log in to run agents.")

@@ -6,13 +6,11 @@ or two sentences and what the person can say next.
 
 from __future__ import annotations
 
-import contextlib
-from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from autogpt_app.errors import InvalidInput
 from autogpt_app.scheduling.cron import describe
+from autogpt_app.timeutil import readable_time
 
 __all__ = [
     "CANNOT",
@@ -126,18 +124,6 @@ def _short(value: Any) -> str:
     return text if len(text) <= _SHOWN_OUTPUT_CHARS else text[: _SHOWN_OUTPUT_CHARS - 1] + "…"
 
 
-def _when(iso: str, timezone: str | None = None) -> str:
-    """An ISO time as "Thu 02 Jan 2025, 09:00", on the clock of ``timezone`` when it names one."""
-    try:
-        moment = datetime.fromisoformat(str(iso))
-    except ValueError:
-        return str(iso)
-    if timezone and moment.tzinfo is not None:
-        with contextlib.suppress(ZoneInfoNotFoundError, ValueError):
-            moment = moment.astimezone(ZoneInfo(timezone))
-    return moment.strftime("%a %d %b %Y, %H:%M")
-
-
 def _carousel(result: dict[str, Any]) -> str:
     agents = [a for a in result.get("agents") or [] if isinstance(a, dict)]
     query = str(result.get("query") or "")
@@ -220,7 +206,7 @@ def _schedule_created(result: dict[str, Any]) -> str:
     text = f"Scheduled {name}: {words[:1].lower() + words[1:]} ({zone})."
     runs = [str(r) for r in result.get("next_runs") or []]
     if runs:
-        text += f" Next run: {_when(runs[0], zone)}."
+        text += f" Next run: {readable_time(runs[0], zone)}."
     return text + " Say “show my schedules” to see them all."
 
 
@@ -258,7 +244,7 @@ def _schedules(result: dict[str, Any]) -> str:
     if upcoming:
         first = min(upcoming, key=lambda s: str(s["next_run"]))
         zone = f" ({first['timezone']})" if first.get("timezone") else ""
-        when = _when(str(first["next_run"]), first.get("timezone"))
+        when = readable_time(str(first["next_run"]), first.get("timezone"))
         text += f". Next: {first.get('agent_name') or first.get('name')} on {when}{zone}"
     return text + "."
 
