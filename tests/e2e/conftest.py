@@ -164,6 +164,9 @@ def app_server() -> Iterator[str]:
         # The offline copilot's words come this far apart, as a model's would: its longest reply ("help")
         # streams for ~4 s, long enough to press Stop, while short replies stay well under a second.
         CHAT_OFFLINE_WORD_DELAY=str(CHAT_WORD_DELAY),
+        # Agents in these tests call a local OpenAI-compatible server (tests/fakes/openai_server.py);
+        # the guard's refusal of loopback and private addresses is tested in tests/net.
+        OUTBOUND_ALLOW_LOOPBACK="true",
     )
     python = str(ROOT / ".venv/bin/python")
     log_path = tmp / "reflex.log"

@@ -4,11 +4,14 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
+import pytest
 from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import signup, unique_email
 from tests.e2e.test_chat import send
+from tests.fakes.openai_server import FakeOpenAIServer, Reply
 
 SECRET = "sk-e2e-inline-Vq7Lm2Xc9Rt4Wb8Np3Zs"
 
@@ -59,4 +62,41 @@ def test_add_the_missing_credential_inline_then_the_run_starts(page: Page) -> No
     page.goto("/credentials")
     row = page.get_by_test_id("credential-row").filter(has_text="openai API key for AI Translator")
     expect(row.get_by_test_id("credential-hint")).to_have_text(f"sk-…{SECRET[-4:]}")
+    assert SECRET not in page.content()
+
+
+@pytest.fixture(scope="module")
+def model() -> Iterator[FakeOpenAIServer]:
+    """A local OpenAI-compatible server the person's agent talks to (their own "server address")."""
+    with FakeOpenAIServer(api_key=SECRET, responder=lambda request: Reply(content="Bonjour tout le monde")) as server:
+        yield server
+
+
+def test_whole_journey_find_run_inputs_credential_live_card_outputs(page: Page, model: FakeOpenAIServer) -> None:
+    signup(page, unique_email("journey"), "Whole Journey")
+
+    send(page, "find me something that translates text")
+    carousel = page.get_by_test_id("agent-carousel").last
+    translator = carousel.get_by_test_id("agent-card").filter(has_text="AI Translator")
+    expect(translator).to_be_visible()
+    translator.get_by_role("button", name="Run AI Translator").click()
+
+    inputs = page.get_by_test_id("inputs-needed").last
+    expect(inputs).to_contain_text("AI Translator")
+    expect(page.get_by_test_id("chat-send")).to_be_visible()
+    inputs.locator("input[name=text]").fill("Hello everyone")
+    inputs.get_by_role("button", name="Send inputs").click()
+
+    form = page.get_by_test_id("credentials-needed").last.get_by_test_id("credential-form")
+    form.get_by_label("API key").fill(SECRET)
+    form.get_by_label("Server address (optional)").fill(f"http://127.0.0.1:{model.port}/v1")
+    form.get_by_role("button", name="Save and continue").click()
+
+    card = page.get_by_test_id("execution-card").last
+    expect(card).to_contain_text("AI Translator")
+    expect(card.get_by_test_id("execution-status")).to_have_attribute("data-status", "COMPLETED", timeout=30_000)
+    expect(card.get_by_test_id("execution-output")).to_contain_text("Bonjour tout le monde")
+    # The agent really asked the person's server, with their key, for the text they gave.
+    asked = [r for r in model.requests if b"Hello everyone" in r.body]
+    assert asked, "the agent never reached the model"
     assert SECRET not in page.content()
