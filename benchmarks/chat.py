@@ -233,7 +233,7 @@ def replay(deltas: list[str], tokens_per_second: float, state: str) -> tuple[int
 
     from autogpt_app.chat.events import TextDelta
     from autogpt_app.ui.chat_rows import ChatRow, apply_event
-    from autogpt_app.ui.chat_stream import RESET_SCRIPT, StreamBatcher, append_script
+    from autogpt_app.ui.chat_stream import RESET_SCRIPT, StreamBatcher, append_script, js_length
 
     batcher = StreamBatcher()
     total, pushes = update_bytes(events=[rx.call_script(RESET_SCRIPT)]), 1
@@ -243,7 +243,7 @@ def replay(deltas: list[str], tokens_per_second: float, state: str) -> tuple[int
         clock += 1 / tokens_per_second
         piece = batcher.feed(text, clock)
         if piece:
-            total += update_bytes(events=[rx.call_script(append_script(piece))])
+            total += update_bytes(events=[rx.call_script(append_script(piece, batcher.sent - js_length(piece)))])
             pushes += 1
             if not shown:
                 total += update_bytes(delta={state: {f"stream_shown{FIELD_MARKER}": True}})

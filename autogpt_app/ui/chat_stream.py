@@ -34,10 +34,13 @@ _VALUE = "'_client_state_chat_stream'"
 _SETTER = "'_client_state_setChat_stream'"
 
 #: Defines the browser's stream buffer once per page (``window.__chatStream``) and empties it.
-#: Runs inside Reflex's event loop (``refs`` is the client-state registry of ``STREAM``).
+#: Runs inside Reflex's event loop (``refs`` is the client-state registry of ``STREAM``). Each
+#: piece says where it starts in the reply (in UTF-16 units, as JavaScript counts): a piece that
+#: overlaps what arrived is trimmed, one after a gap (pushes lost while the connection was down)
+#: is dropped until the page's reload of the state sends the whole reply again.
 RESET_SCRIPT = (
     "(window.__chatStream ??= (() => {"
-    "const s = {buf: '', timer: null};"
+    "const s = {buf: '', got: 0, timer: null};"
     f"const show = (v) => {{ const set = refs[{_SETTER}]; if (set) set(v); else refs[{_VALUE}] = v; }};"
     "const step = () => {"
     "if (!s.buf) { clearInterval(s.timer); s.timer = null; return; }"
@@ -45,15 +48,24 @@ RESET_SCRIPT = (
     "let cut = s.buf.indexOf(' ', n);"
     "if (cut < 0 || cut > n + 24) cut = Math.min(n, s.buf.length);"
     f"show((refs[{_VALUE}] ?? '') + s.buf.slice(0, cut)); s.buf = s.buf.slice(cut); }};"
-    "s.reset = () => { s.buf = ''; if (s.timer) { clearInterval(s.timer); s.timer = null; } show(''); };"
-    f"s.add = (t) => {{ s.buf += t; if (!s.timer) s.timer = setInterval(step, {REVEAL_INTERVAL_MS}); }};"
+    "s.reset = () => { s.buf = ''; s.got = 0; if (s.timer) { clearInterval(s.timer); s.timer = null; } show(''); };"
+    "s.add = (t, at) => { if (at > s.got) return; t = t.slice(s.got - at); if (!t) return;"
+    f"s.got += t.length; s.buf += t; if (!s.timer) s.timer = setInterval(step, {REVEAL_INTERVAL_MS}); }};"
     "return s; })()).reset()"
 )
 
 
-def append_script(text: str) -> str:
-    """The script that hands ``text`` to the browser's stream buffer (shown a few words at a time)."""
-    return f"window.__chatStream?.add({json.dumps(text, ensure_ascii=False)})"
+def js_length(text: str) -> int:
+    """The length of ``text`` as JavaScript counts it (UTF-16 code units)."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def append_script(text: str, start: int) -> str:
+    """The script that hands ``text`` to the browser's stream buffer (shown a few words at a time).
+
+    ``start`` is where ``text`` begins in the reply, in :func:`js_length` units.
+    """
+    return f"window.__chatStream?.add({json.dumps(text, ensure_ascii=False)},{start})"
 
 
 class StreamBatcher:
@@ -61,7 +73,8 @@ class StreamBatcher:
 
     ``feed`` returns the text to send now (or ``None`` to keep waiting); ``drain`` returns what is
     left when the reply ends or a card interrupts it. ``text`` is everything fed since the last
-    :meth:`restart` (the assistant's current bubble).
+    :meth:`restart` (the assistant's current bubble); :attr:`sent` is how much of it was handed
+    out, in :func:`js_length` units (where the next piece starts).
     """
 
     def __init__(self, *, min_chars: int = MIN_PUSH_CHARS, max_wait: float = MAX_PUSH_WAIT) -> None:
@@ -69,12 +82,14 @@ class StreamBatcher:
         self.min_chars = min_chars
         self.max_wait = max_wait
         self.text = ""
+        self.sent = 0
         self._pending = ""
         self._last_push: float | None = None
 
     def restart(self) -> None:
         """A new bubble begins (after a card): forget the text, push the next words at once."""
         self.text = ""
+        self.sent = 0
         self._pending = ""
         self._last_push = None
 
@@ -92,4 +107,5 @@ class StreamBatcher:
     def drain(self) -> str:
         """The text not sent yet (emptied)."""
         pending, self._pending = self._pending, ""
+        self.sent += js_length(pending)
         return pending

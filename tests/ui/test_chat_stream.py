@@ -8,7 +8,7 @@ import subprocess
 
 import pytest
 
-from autogpt_app.ui.chat_stream import RESET_SCRIPT, StreamBatcher, append_script
+from autogpt_app.ui.chat_stream import RESET_SCRIPT, StreamBatcher, append_script, js_length
 
 
 def test_first_words_go_at_once_then_batches_of_enough_text() -> None:
@@ -52,10 +52,20 @@ def test_each_push_carries_only_new_text() -> None:
 
 def test_append_script_is_one_safe_string_literal() -> None:
     hostile = 'a "quote", a \\ backslash, </script><img src=x onerror=alert(1)>, \u2028 and ${x}'
-    script = append_script(hostile)
-    literal = script[script.index("(") + 1 : script.rindex(")")]
+    script = append_script(hostile, 42)
+    literal = script[script.index("(") + 1 : script.rindex(",")]
     assert json.loads(literal) == hostile
     assert script.startswith("window.__chatStream?.add(")
+    assert script.endswith(",42)")
+
+
+def test_offsets_count_as_javascript_does() -> None:
+    batcher = StreamBatcher(min_chars=1, max_wait=0)
+    assert js_length("a😀b") == 4  # the emoji is two UTF-16 units
+    batcher.feed("a😀b", 0.0)
+    assert batcher.sent == 4
+    batcher.feed("c", 1.0)
+    assert batcher.sent == 5
 
 
 NODE = shutil.which("node")
@@ -66,6 +76,10 @@ def test_browser_script_reveals_every_word_in_order() -> None:
     # The scripts run as Reflex runs them: eval'd where `refs` (the client-state registry) is in scope.
     text = "".join(f"word{i} " for i in range(300)) + "end."
     pieces = [text[i : i + 180] for i in range(0, len(text), 180)]
+    starts = [i for i in range(0, len(text), 180)]
+    scripts = [append_script(p, at) for p, at in zip(pieces, starts, strict=True)]
+    # A piece sent twice (before and after a reconnect's resync) is not shown twice.
+    scripts.insert(3, append_script(text[180:700], 180))
     seen_key = "_client_state_chat_stream"
     program = f"""
 globalThis.window = globalThis;
@@ -73,7 +87,7 @@ const refs = {{}};
 const shown = [];
 refs['_client_state_setChat_stream'] = (v) => {{ refs['{seen_key}'] = v; shown.push(v); }};
 eval({json.dumps(RESET_SCRIPT)});
-for (const s of {json.dumps([append_script(p) for p in pieces])}) eval(s);
+for (const s of {json.dumps(scripts)}) eval(s);
 setTimeout(() => {{
   const values = shown.filter((v) => v !== '');
   const grows = values.every((v, i) => i === 0 || v.startsWith(values[i - 1]));
@@ -88,3 +102,26 @@ setTimeout(() => {{
     assert first["grows"] is True
     assert first["steps"] > len(pieces)  # revealed in more steps than pushes: word by word, not in chunks
     assert second["after_reset"] == ""
+
+
+@pytest.mark.skipif(NODE is None, reason="needs Node.js to run the browser-side script")
+def test_browser_script_waits_out_a_gap_until_the_resync() -> None:
+    program = f"""
+globalThis.window = globalThis;
+const refs = {{}};
+refs['_client_state_setChat_stream'] = (v) => {{ refs['_client_state_chat_stream'] = v; }};
+eval({json.dumps(RESET_SCRIPT)});
+eval({json.dumps(append_script("one two ", 0))});
+eval({json.dumps(append_script("five six ", 14))});  // "three four " was lost: a gap
+setTimeout(() => {{
+  const during = refs['_client_state_chat_stream'];
+  eval({json.dumps(RESET_SCRIPT)});
+  eval({json.dumps(append_script("one two three four five six ", 0))});  // the page's resync
+  eval({json.dumps(append_script("seven", 28))});
+  setTimeout(() => console.log(JSON.stringify({{during, after: refs['_client_state_chat_stream']}})), 1500);
+}}, 1000);
+"""
+    result = subprocess.run([NODE, "-e", program], capture_output=True, text=True, timeout=30, check=True)
+    shown = json.loads(result.stdout.strip())
+    assert shown["during"] == "one two "
+    assert shown["after"] == "one two three four five six seven"

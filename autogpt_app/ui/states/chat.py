@@ -31,7 +31,7 @@ from autogpt_app.errors import NotFound, ServiceError
 from autogpt_app.library import service as library
 from autogpt_app.ui import chat_live, routes
 from autogpt_app.ui.chat_rows import ChatRow, SessionRow, apply_event, inputs_text, rows_from_messages
-from autogpt_app.ui.chat_stream import RESET_SCRIPT, StreamBatcher, append_script
+from autogpt_app.ui.chat_stream import RESET_SCRIPT, StreamBatcher, append_script, js_length
 from autogpt_app.ui.states.auth import FAILED, AuthState
 
 SESSIONS_PAGE_SIZE = 20
@@ -70,6 +70,8 @@ class ChatState(AuthState):
     rows: list[ChatRow] = []
     #: Whether the reply being streamed is shown (its text is in the browser's :data:`STREAM`).
     stream_shown: bool = False
+    #: The reply's text sent to the browser so far (backend only: resent whole after a reconnect).
+    _streamed: str = ""
     #: The anonymous chat of this browser and its token (claimed by the account at login).
     anon_chat_id: str = rx.LocalStorage("", name="chat_anon_id", sync=True)
     anon_token: str = rx.LocalStorage("", name="chat_anon_token", sync=True)
@@ -149,10 +151,14 @@ class ChatState(AuthState):
         A person who logged in first claims the anonymous chat this browser kept (it then opens);
         a visitor without an account sees their anonymous chat, if any.
         """
+        if self.streaming and (not self.chat_id or self.chat_id in _CANCELS):
+            # A reconnect mid-reply (Reflex loads the page's state again): send the reply so far.
+            return [rx.call_script(RESET_SCRIPT), rx.call_script(append_script(self._streamed, 0))]
+        # (A turn marked as streaming that no longer runs here ended with a restart of the server.)
+        self.streaming = False
         self.chat_error = ""
         self.chats_offset = 0
-        if not self.streaming:
-            self._clear()
+        self._clear()
         wanted = str(self.router.url.query_parameters.get("chat", "") or "")
         had_session = bool(self.token)
         user = await self._resolve_user()
@@ -160,8 +166,7 @@ class ChatState(AuthState):
             # The session ended (logged out elsewhere, disabled…): log in again, as on other pages.
             return self._login_redirect()
         if user is None:
-            if not self.streaming:
-                await self._open_anonymous(wanted)
+            await self._open_anonymous(wanted)
             self.loaded = True
             return None
         claimed = await self._claim_anonymous(user)
@@ -169,7 +174,7 @@ class ChatState(AuthState):
 
         async def read(session: AsyncSession, user: User) -> None:
             await self._read_chats(session, user)
-            if target and not self.streaming:
+            if target:
                 try:
                     await self._open(session, user, target)
                 except NotFound:
@@ -308,33 +313,39 @@ class ChatState(AuthState):
         return created.session.id
 
     async def _stream(self, chat_id: str, text: str, user: User | None, anon_token: str, cancel: asyncio.Event):
-        """Run the turn: text goes to the browser's stream buffer in batches, cards into the rows."""
+        """Run the turn: text goes to the browser's stream buffer in batches, cards into the rows.
+
+        The text sent so far is also kept in :attr:`_streamed` (never sent as a var) so that a page
+        that reconnects mid-reply gets it whole again from :meth:`load`.
+        """
         batcher = StreamBatcher()
         turn = run_turn(chat_id, text, user=user, provider=get_provider(), cancel=cancel, anon_token=anon_token or None)
         async for event in turn:
             if isinstance(event, TextDelta):
                 piece = batcher.feed(event.text, time.monotonic())
                 if piece:
-                    yield rx.call_script(append_script(piece))
-                    if not self.stream_shown:
-                        async with self:
+                    async with self:
+                        self._streamed = batcher.text
+                        if not self.stream_shown:
                             self.stream_shown = True
+                    yield rx.call_script(append_script(piece, batcher.sent - js_length(piece)))
                 continue
             batcher.drain()
             async with self:
                 rows = apply_event(self.rows, TextDelta(text=batcher.text))
                 self.rows = apply_event(rows, event)
                 self.stream_shown = False
+                self._streamed = ""
             if batcher.text:
                 batcher.restart()
                 yield rx.call_script(RESET_SCRIPT)
             if isinstance(event, (ExecutionStarted, ExecutionUpdate)) and not chat_live.is_final(event.status):
                 yield ChatState.follow_execution(event.execution_id)
         batcher.drain()
-        if batcher.text:
-            async with self:
-                self.rows = apply_event(self.rows, TextDelta(text=batcher.text))
-                self.stream_shown = False
+        async with self:
+            self.rows = apply_event(self.rows, TextDelta(text=batcher.text))
+            self.stream_shown = False
+            self._streamed = ""
 
     @rx.event(background=True)
     async def send_text(self, text: str):
