@@ -575,8 +575,9 @@ async def test_inputs_gathered_so_far_and_a_pending_schedule_carry_forward() -> 
     }
 
 
-async def test_credentials_added_then_run_it_repeats_the_request() -> None:
-    history = (
+def after_credentials_needed(text: str, *, key: str = "credentials") -> list[ChatMessage]:
+    """A chat where running the second agent of the carousel needed an openai key, then ``text``."""
+    return (
         CONTEXTS["carousel"]
         + user("run the second one with url=https://example.com/post")
         + tool_round(
@@ -586,12 +587,16 @@ async def test_credentials_added_then_run_it_repeats_the_request() -> None:
                 "type": "credentials_needed",
                 "agent_id": "lib-sum",
                 "agent_name": "AI Article Summarizer",
-                "credentials": [{"key": "openai_api_key", "provider": "openai", "type": "api_key"}],
+                "credentials": [{"key": key, "provider": "openai", "type": "api_key"}],
             },
         )
         + said("AI Article Summarizer needs an openai credential.")
-        + user("done, run it")
+        + user(text)
     )
+
+
+async def test_credentials_added_then_run_it_repeats_the_request() -> None:
+    history = after_credentials_needed("done, run it", key="openai_api_key")
     _chunks, _text, calls = await collect(history)
     assert calls[0].arguments == {"agent_id": "lib-sum", "inputs": {"url": "https://example.com/post"}}
 
@@ -607,22 +612,7 @@ async def test_credentials_added_then_run_it_repeats_the_request() -> None:
     ],
 )
 async def test_saying_the_credential_was_added_runs_the_agent_again(text: str) -> None:
-    history = (
-        CONTEXTS["carousel"]
-        + user("run the second one with url=https://example.com/post")
-        + tool_round(
-            "run_agent",
-            {"agent_id": "ai-article-summarizer", "inputs": {"url": "https://example.com/post"}},
-            {
-                "type": "credentials_needed",
-                "agent_id": "lib-sum",
-                "agent_name": "AI Article Summarizer",
-                "credentials": [{"key": "credentials", "provider": "openai", "type": "api_key"}],
-            },
-        )
-        + said("AI Article Summarizer needs an openai credential.")
-        + user(text)
-    )
+    history = after_credentials_needed(text)
     _chunks, _text, calls = await collect(history)
     assert [(c.name, c.arguments) for c in calls] == [
         ("run_agent", {"agent_id": "lib-sum", "inputs": {"url": "https://example.com/post"}})

@@ -12,13 +12,12 @@ import pytest
 from autogpt_app.chat import agent_runs
 from autogpt_app.chat.events import CredentialChoice, CredentialNeed, CredentialsNeeded
 from autogpt_app.chat.models import MessagePublic
-from autogpt_app.chat.providers.base import ChatMessage
 from autogpt_app.chat.providers.offline import plan
 from autogpt_app.credentials import service
 from autogpt_app.db import session_scope
 from autogpt_app.ui.chat_rows import card_row, rows_from_messages
 from autogpt_app.ui.states.chat_credentials import ChatCredentialsState, create_args, follow_up_text
-from tests.chat.test_offline_copilot import CONTEXTS, TOOL_NAMES, said, tool_round, user
+from tests.chat.test_offline_copilot import TOOL_NAMES, after_credentials_needed
 from tests.store.test_service import make_user
 from tests.ui.test_marketplace_state import args, call, state_for
 
@@ -215,22 +214,7 @@ async def test_a_visitor_whose_session_ended_is_sent_to_log_in_and_nothing_is_sa
 
 
 def test_the_offline_copilot_runs_the_agent_again_with_the_same_inputs():
-    history: list[ChatMessage] = (
-        CONTEXTS["carousel"]
-        + user("run the second one with url=https://example.com/post")
-        + tool_round(
-            "run_agent",
-            {"agent_id": "ai-article-summarizer", "inputs": {"url": "https://example.com/post"}},
-            {
-                "type": "credentials_needed",
-                "agent_id": "lib-sum",
-                "agent_name": "AI Article Summarizer",
-                "credentials": [{"key": "credentials", "provider": "openai", "type": "api_key"}],
-            },
-        )
-        + said("AI Article Summarizer needs an openai credential.")
-        + user(follow_up_text("openai"))
-    )
+    history = after_credentials_needed(follow_up_text("openai"))
     step = plan(history, frozenset(TOOL_NAMES))
     assert (step.tool, step.arguments) == (
         "run_agent",

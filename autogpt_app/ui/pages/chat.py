@@ -28,31 +28,8 @@ def _chat_link(chat: rx.Var[SessionRow]) -> rx.Component:
     )
 
 
-def _guest_side() -> rx.Component:
-    return rx.vstack(
-        rx.button(
-            rx.icon("plus", size=16),
-            "New chat",
-            on_click=ChatState.new_chat,
-            disabled=ChatState.streaming,
-            width="100%",
-        ),
-        rx.text(
-            "You are chatting without an account: finding agents works; running them needs one. "
-            "Log in or sign up and this chat comes with you.",
-            size="2",
-            color_scheme="gray",
-            data_testid="guest-note",
-        ),
-        width=["100%", "100%", "15rem"],
-        min_width=["0", "0", "15rem"],
-        spacing="2",
-        padding="0.75rem",
-        border_right=["none", "none", f"1px solid {rx.color('gray', 5)}"],
-    )
-
-
-def _side_list() -> rx.Component:
+def _side(*children: rx.Component, label: str) -> rx.Component:
+    """The side column: New chat, then ``children`` (a column on wide screens, on top on phones)."""
     return rx.vstack(
         rx.button(
             rx.icon("plus", size=16),
@@ -62,6 +39,31 @@ def _side_list() -> rx.Component:
             width="100%",
             data_testid="new-chat",
         ),
+        *children,
+        width=["100%", "100%", "15rem"],
+        min_width=["0", "0", "15rem"],
+        spacing="2",
+        padding="0.75rem",
+        border_right=["none", "none", f"1px solid {rx.color('gray', 5)}"],
+        aria_label=label,
+    )
+
+
+def _guest_side() -> rx.Component:
+    return _side(
+        rx.text(
+            "You are chatting without an account: finding agents works; running them needs one. "
+            "Log in or sign up and this chat comes with you.",
+            size="2",
+            color_scheme="gray",
+            data_testid="guest-note",
+        ),
+        label="Chat without an account",
+    )
+
+
+def _side_list() -> rx.Component:
+    return _side(
         rx.text("Your chats", size="1", color_scheme="gray", weight="medium"),
         rx.cond(
             ChatState.chats.length() > 0,
@@ -89,12 +91,7 @@ def _side_list() -> rx.Component:
                 width="100%",
             ),
         ),
-        width=["100%", "100%", "15rem"],
-        min_width=["0", "0", "15rem"],
-        spacing="2",
-        padding="0.75rem",
-        border_right=["none", "none", f"1px solid {rx.color('gray', 5)}"],
-        aria_label="Your chats",
+        label="Your chats",
     )
 
 
