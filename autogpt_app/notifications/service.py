@@ -3,7 +3,9 @@
 Functions take the session first and flush; the caller commits. A new notification is published
 as a ``notification`` event on :func:`~autogpt_app.bus.user_channel` only once the transaction has
 committed (:func:`~autogpt_app.db.after_commit`), so a rolled-back request never announces a row
-that does not exist. Reading functions are owner-checked: another user's id is "not found".
+that does not exist; marking read and deleting publish ``notifications_changed`` the same way, so
+the user's other tabs update their count. Reading functions are owner-checked: another user's id
+is "not found".
 
 Creating honours the owner's preferences (:mod:`autogpt_app.notifications.preferences`): ``off``
 records nothing, ``email`` also queues an e-mail in the same transaction
@@ -58,6 +60,8 @@ MAX_BODY = 10_000
 MAX_DATA_BYTES = 16_384
 MAX_PAGE = 100
 EVENT_TYPE = "notification"
+#: Published when notifications were read or deleted, so the user's other tabs update their count.
+CHANGED_EVENT_TYPE = "notifications_changed"
 
 _TYPE_RE = re.compile(rf"^[a-z][a-z0-9_.-]{{0,{MAX_TYPE - 1}}}$")
 _CONTROL_RE = re.compile(r"[\x00-\x1f\x7f]")
@@ -143,11 +147,16 @@ def _public(row: Notification) -> NotificationPublic:
     )
 
 
-async def _announce(user_id: str, payload: dict[str, Any]) -> None:
+async def _announce(user_id: str, payload: dict[str, Any], kind: str = EVENT_TYPE) -> None:
     try:
-        await get_bus().publish(user_channel(user_id), EVENT_TYPE, payload)
+        await get_bus().publish(user_channel(user_id), kind, payload)
     except Exception:  # live push is best effort; the row is the record
-        log.warning("could not publish notification %s for user %s", payload.get("id"), user_id)
+        log.warning("could not publish %s %s for user %s", kind, payload.get("id"), user_id)
+
+
+def _announce_change(session: AsyncSession, user_id: str, payload: dict[str, Any]) -> None:
+    """Once committed, tell the user's open pages that notifications were read or deleted."""
+    after_commit(session, lambda: _announce(user_id, payload, CHANGED_EVENT_TYPE))
 
 
 def _wants_email(channel: str, digest: bool, kind: str) -> bool:
@@ -341,6 +350,7 @@ async def mark_read(session: AsyncSession, user: User, notification_id: str) -> 
         row.read_at = utcnow()
         session.add(row)
         await session.flush()
+        _announce_change(session, user.id, {"read": [row.id]})
     return _public(row)
 
 
@@ -354,7 +364,10 @@ async def mark_all_read(session: AsyncSession, user: User) -> int:
         .execution_options(synchronize_session=False)
     )
     await session.flush()
-    return int(result.rowcount or 0)
+    changed = int(result.rowcount or 0)
+    if changed:
+        _announce_change(session, user.id, {"all_read": changed})
+    return changed
 
 
 async def delete_notification(session: AsyncSession, user: User, notification_id: str) -> None:
@@ -372,3 +385,4 @@ async def delete_notification(session: AsyncSession, user: User, notification_id
     )
     session.expunge(row)
     await session.flush()
+    _announce_change(session, user.id, {"deleted": [notification_id]})

@@ -120,6 +120,27 @@ async def test_the_live_event_is_published_only_after_commit():
     assert titles == ["Hi"]
 
 
+async def test_reading_and_deleting_tell_the_users_other_pages():
+    user = await make_user()
+    first, second = await notify(user), await notify(user)
+    async with get_bus().subscribe(user_channel(user.id)) as events:
+        async with session_scope() as s:
+            await service.mark_read(s, user, first.id)
+        event = await _next(events, 2)
+        assert (event.type, event.data) == ("notifications_changed", {"read": [first.id]})
+        async with session_scope() as s:
+            await service.mark_read(s, user, first.id)  # already read: nothing changed, nothing said
+        with pytest.raises(TimeoutError):
+            await _next(events, 0.3)
+        async with session_scope() as s:
+            assert await service.mark_all_read(s, user) == 1
+        assert (await _next(events, 2)).data == {"all_read": 1}
+        async with session_scope() as s:
+            assert await service.mark_all_read(s, user) == 0
+            await service.delete_notification(s, user, second.id)
+        assert (await _next(events, 2)).data == {"deleted": [second.id]}
+
+
 async def test_send_notification_block_through_the_runner():
     user = await make_user()
     doc = {
