@@ -54,6 +54,7 @@ JOB_PREFIX = "schedule:"
 RESYNC_JOB = "scheduler:resync"
 EMAIL_JOB = "scheduler:email"
 DIGEST_JOB = "scheduler:digest"
+IMAGE_SWEEP_JOB = "scheduler:image-sweep"
 
 _local = threading.local()
 
@@ -126,6 +127,21 @@ def digest_job() -> None:
         logger.exception("queueing the daily digests failed; it is tried again at the next election or day")
 
 
+def image_sweep_job() -> None:
+    """Delete listing images that abandoned submission forms left behind (a scheduler job; never raises)."""
+    from autogpt_app.db import session_scope
+    from autogpt_app.store.images import sweep_unused_images
+
+    async def sweep() -> list[str]:
+        async with session_scope() as session:
+            return await sweep_unused_images(session)
+
+    try:
+        _run_async(_then_release, sweep)
+    except Exception:
+        logger.exception("sweeping unused listing images failed; it is tried again tomorrow")
+
+
 class ScheduleKeeper:
     """Leads (or stands by) and keeps one APScheduler job per active schedule while leading."""
 
@@ -184,10 +200,10 @@ class ScheduleKeeper:
             misfire_grace_time=None,
         )
 
-        self._plan_mail_jobs()
+        self._plan_housekeeping_jobs()
 
-    def _plan_mail_jobs(self) -> None:
-        """The leader's e-mail jobs: send the outbox periodically, queue the digest once a day."""
+    def _plan_housekeeping_jobs(self) -> None:
+        """The leader's housekeeping: send the outbox periodically, queue the digest and sweep unused images daily."""
         settings = get_settings()
         now = datetime.now(UTC)
         self.scheduler.add_job(
@@ -213,11 +229,21 @@ class ScheduleKeeper:
             misfire_grace_time=None,
             **({"next_run_time": now} if catch_up else {}),
         )
+        self.scheduler.add_job(
+            image_sweep_job,
+            IntervalTrigger(days=1, timezone=UTC),
+            id=IMAGE_SWEEP_JOB,
+            replace_existing=True,
+            next_run_time=now + timedelta(minutes=5),
+            coalesce=True,
+            max_instances=1,
+            misfire_grace_time=None,
+        )
 
     def _demoted(self) -> None:
         with self._plan_lock:
             for job in self.scheduler.get_jobs():
-                if job.id in (RESYNC_JOB, EMAIL_JOB, DIGEST_JOB) or job.id.startswith(JOB_PREFIX):
+                if job.id in (RESYNC_JOB, EMAIL_JOB, DIGEST_JOB, IMAGE_SWEEP_JOB) or job.id.startswith(JOB_PREFIX):
                     with contextlib.suppress(JobLookupError):
                         job.remove()
 

@@ -272,18 +272,30 @@ async def test_the_daily_digest_lists_yesterdays_finished_runs_once(inbox):
 async def test_the_scheduler_plans_the_mail_jobs_while_leading():
     from apscheduler.triggers.cron import CronTrigger
 
-    from workers.scheduler import DIGEST_JOB, EMAIL_JOB, ScheduleKeeper, build_scheduler, digest_job, send_email_job
+    from workers.scheduler import (
+        DIGEST_JOB,
+        EMAIL_JOB,
+        IMAGE_SWEEP_JOB,
+        ScheduleKeeper,
+        build_scheduler,
+        digest_job,
+        image_sweep_job,
+        send_email_job,
+    )
 
     scheduler = build_scheduler(background=True)
     scheduler.start(paused=True)
     try:
         keeper = ScheduleKeeper(scheduler)
-        keeper._plan_mail_jobs()
+        keeper._plan_housekeeping_jobs()
         sender, digest = scheduler.get_job(EMAIL_JOB), scheduler.get_job(DIGEST_JOB)
+        sweep = scheduler.get_job(IMAGE_SWEEP_JOB)
+        assert sweep.func is image_sweep_job and sweep.trigger.interval == timedelta(days=1)
         assert sender.func is send_email_job and sender.trigger.interval == timedelta(seconds=30)
         assert digest.func is digest_job and isinstance(digest.trigger, CronTrigger)
         assert str(digest.trigger.fields[5]) == "8"  # hour
         keeper._demoted()
         assert scheduler.get_job(EMAIL_JOB) is None and scheduler.get_job(DIGEST_JOB) is None
+        assert scheduler.get_job(IMAGE_SWEEP_JOB) is None
     finally:
         scheduler.shutdown(wait=False)
