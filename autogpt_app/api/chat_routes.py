@@ -31,7 +31,7 @@ from starlette.types import Receive, Scope, Send
 from autogpt_app.api.deps import CurrentUser, OptionalUser, SessionDep, user_from_headers
 from autogpt_app.auth.models import User
 from autogpt_app.chat import limits, sessions
-from autogpt_app.chat.events import ErrorEvent, Event, Finish, events_from_messages
+from autogpt_app.chat.events import ErrorEvent, Event, Finish, timeline
 from autogpt_app.chat.loop import run_turn
 from autogpt_app.chat.models import MAX_TITLE, MessagePublic, SessionPage, SessionPublic
 from autogpt_app.chat.providers.base import LLMProvider
@@ -175,9 +175,7 @@ async def get_chat(
         session, chat_id, user=user, anon_token=x_chat_token, before_seq=before_seq, limit=limit
     )
     events = [
-        TimelineEvent(seq=message.seq, event=event)
-        for message in detail.messages
-        for event in events_from_messages([message])
+        TimelineEvent(seq=message.seq, event=event) for message, shown in timeline(detail.messages) for event in shown
     ]
     return ChatView(session=detail.session, messages=detail.messages, events=events, has_more=detail.has_more)
 

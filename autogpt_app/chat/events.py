@@ -293,26 +293,38 @@ def card_event(result: dict[str, Any], *, tool_call_id: str | None = None) -> Ca
     return card
 
 
-def events_from_messages(messages: Iterable[MessagePublic]) -> list[Event]:
-    """The events a live turn showed for these stored messages (text, tool calls, cards), in order.
+def timeline(messages: Iterable[MessagePublic]) -> list[tuple[MessagePublic, list[Event]]]:
+    """Each stored message with the events a live turn showed at its place (text, tool calls, cards).
 
-    A reloaded page renders these exactly as it rendered the stream. User messages are not
-    events; the page shows them from the messages themselves.
+    A reloaded page renders these exactly as it rendered the stream: each tool call comes right
+    before the card that answered it, with that card's message (live, a call is announced only when
+    it runs, and every call that runs gets a card), so calls that never ran — after Stop or at the
+    round limit — are not shown. User messages come with no events (the page shows them itself).
     """
-    events: list[Event] = []
+    shown: list[tuple[MessagePublic, list[Event]]] = []
+    waiting: dict[str, ToolCallEvent] = {}
     for message in messages:
+        events: list[Event] = []
         if message.role == MessageRole.ASSISTANT.value:
             if message.content:
                 events.append(TextDelta(text=message.content))
-            for call in message.tool_calls:
-                events.append(
-                    ToolCallEvent(
-                        id=str(call.get("id", "")), name=str(call.get("name", "")), arguments=call.get("arguments")
-                    )
+            waiting = {
+                str(call.get("id", "")): ToolCallEvent(
+                    id=str(call.get("id", "")), name=str(call.get("name", "")), arguments=call.get("arguments")
                 )
+                for call in message.tool_calls
+            }
         elif message.event_type and message.payload is not None:
             try:
-                events.append(parse_event(message.payload))
+                card = parse_event(message.payload)
             except ValidationError:
-                events.append(ErrorEvent(message="This card could not be shown."))
-    return events
+                card = ErrorEvent(message="This card could not be shown.", tool_call_id=message.tool_call_id)
+            call = waiting.pop(str(getattr(card, "tool_call_id", None) or message.tool_call_id or ""), None)
+            events = [call, card] if call is not None else [card]
+        shown.append((message, events))
+    return shown
+
+
+def events_from_messages(messages: Iterable[MessagePublic]) -> list[Event]:
+    """The events a live turn showed for these stored messages, in order (see :func:`timeline`)."""
+    return [event for _message, events in timeline(messages) for event in events]

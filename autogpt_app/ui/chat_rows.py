@@ -30,7 +30,7 @@ from autogpt_app.chat.events import (
     ScheduleCreated,
     ScheduleList,
     TextDelta,
-    events_from_messages,
+    timeline,
 )
 from autogpt_app.chat.models import MessagePublic, MessageRole
 from autogpt_app.timeutil import readable_time
@@ -270,11 +270,11 @@ def apply_event(rows: list[ChatRow], event: Event) -> list[ChatRow]:
 def rows_from_messages(messages: Iterable[MessagePublic]) -> list[ChatRow]:
     """The conversation of stored messages, as the stream showed it (user bubbles, text, cards)."""
     rows: list[ChatRow] = []
-    for message in messages:
+    for message, events in timeline(messages):
         if message.role == MessageRole.USER.value:
             rows.append(ChatRow(kind="user", text=message.content))
             continue
-        for event in events_from_messages([message]):
+        for event in events:
             rows = apply_event(rows, event)
         if message.stopped:
             rows = apply_event(rows, Finish(reason="stopped"))
