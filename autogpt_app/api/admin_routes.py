@@ -22,9 +22,12 @@ async def list_users(
     q: Annotated[str, Query(max_length=200)] = "",
     offset: Annotated[int, Query(ge=0)] = 0,
     limit: Annotated[int, Query(ge=1, le=admin.MAX_PAGE_SIZE)] = 20,
+    include_system: Annotated[
+        bool, Query(description="Also list the platform's own accounts (the seed catalogue's creators)")
+    ] = False,
 ) -> UserList:
     """List users, searchable by e-mail or name, one page at a time."""
-    page = await admin.list_users(session, actor, query=q, offset=offset, limit=limit)
+    page = await admin.list_users(session, actor, query=q, offset=offset, limit=limit, include_system=include_system)
     return UserList(items=page.items, total=page.total, offset=page.offset, limit=page.limit)
 
 

@@ -15,6 +15,9 @@ from autogpt_app.errors import Conflict, InvalidInput, NotFound
 from autogpt_app.timeutil import utcnow
 
 MAX_PAGE_SIZE = 100
+#: Addresses under the reserved ``.invalid`` domain belong to the platform's own accounts (the seed
+#: catalogue's creators): sign-up refuses them, so no person has one.
+SYSTEM_EMAIL_PATTERN = "%.invalid"
 
 
 @dataclass(frozen=True)
@@ -32,13 +35,25 @@ def _escape_like(text: str) -> str:
 
 
 async def list_users(
-    session: AsyncSession, actor: User, *, query: str = "", offset: int = 0, limit: int = 20
+    session: AsyncSession,
+    actor: User,
+    *,
+    query: str = "",
+    offset: int = 0,
+    limit: int = 20,
+    include_system: bool = False,
 ) -> UserPage:
-    """Return users matching ``query`` (e-mail or name), oldest first, one page at a time."""
+    """Return users matching ``query`` (e-mail or name), oldest first, one page at a time.
+
+    The platform's own accounts (``.invalid`` addresses: the seed catalogue's creators) are left
+    out unless ``include_system``.
+    """
     require_permission(actor, Permission.VIEW_USERS)
     limit = max(1, min(limit, MAX_PAGE_SIZE))
     offset = max(0, offset)
     stmt = select(User)
+    if not include_system:
+        stmt = stmt.where(~func.lower(User.email).like(SYSTEM_EMAIL_PATTERN))
     if query.strip():
         pattern = f"%{_escape_like(query.strip().lower())}%"
         stmt = stmt.where(

@@ -202,6 +202,16 @@ async def test_admin_lists_searches_and_pages_users():
         assert not hasattr(page.items, "password_hash")
 
 
+async def test_the_catalogues_own_accounts_are_listed_only_when_asked():
+    boss = await make_user("boss@example.com", "Boss", Role.ADMIN)
+    async with session_scope() as s:  # as the seed catalogue makes them (sign-up refuses the domain)
+        s.add(User(email="northwind@catalogue.invalid", display_name="Northwind Labs", password_hash="!"))
+    async with session_scope() as s:
+        assert [u.email for u in (await admin.list_users(s, boss)).items] == ["boss@example.com"]
+        page = await admin.list_users(s, boss, include_system=True)
+        assert page.total == 2 and "northwind@catalogue.invalid" in [u.email for u in page.items]
+
+
 async def test_non_admin_cannot_administer():
     user = await make_user()
     other = await make_user("bob@example.com", "Bob")
