@@ -9,6 +9,7 @@ from __future__ import annotations
 import reflex as rx
 
 from autogpt_app.ui import routes
+from autogpt_app.ui.components.pager import pager as shared_pager
 from autogpt_app.ui.states.marketplace import CategoryChip, ListingCard
 
 CARD_WIDTH = "15rem"
@@ -198,28 +199,16 @@ def not_found_panel(title: str, text: str, testid: str) -> rx.Component:
 
 
 def pager(label: rx.Var, has_prev: rx.Var, has_next: rx.Var, on_prev, on_next) -> rx.Component:
-    """Previous / Next with ``x–y of N`` between them."""
-    return rx.hstack(
-        rx.button(
-            rx.icon("chevron-left", size=16),
-            "Previous",
-            variant="soft",
-            on_click=on_prev,
-            disabled=~has_prev,
-            data_testid="page-prev",
-        ),
-        rx.text(label, size="2", color_scheme="gray", data_testid="page-range"),
-        rx.button(
-            "Next",
-            rx.icon("chevron-right", size=16),
-            variant="soft",
-            on_click=on_next,
-            disabled=~has_next,
-            data_testid="page-next",
-        ),
+    """Previous / Next with ``x–y of N`` between them, as the marketplace pages show it."""
+    return shared_pager(
+        has_prev=has_prev,
+        has_next=has_next,
+        on_prev=on_prev,
+        on_next=on_next,
+        summary=label,
+        summary_testid="page-range",
+        testid_prefix="page",
+        icons=True,
         justify="center",
-        align="center",
-        spacing="3",
         width="100%",
-        wrap="wrap",
     )

@@ -13,6 +13,7 @@ from autogpt_app.auth import admin
 from autogpt_app.auth.models import User
 from autogpt_app.ui import routes
 from autogpt_app.ui.components.forms import error_callout
+from autogpt_app.ui.components.pager import state_pager
 from autogpt_app.ui.components.shell import template
 from autogpt_app.ui.states.auth import FAILED, AuthState
 
@@ -188,12 +189,7 @@ def admin_users_page() -> rx.Component:
             overflow_x="auto",
             width="100%",
         ),
-        rx.hstack(
-            rx.button(
-                "Previous", variant="soft", disabled=~AdminUsersState.has_prev, on_click=AdminUsersState.prev_page
-            ),
-            rx.button("Next", variant="soft", disabled=~AdminUsersState.has_next, on_click=AdminUsersState.next_page),
-        ),
+        state_pager(AdminUsersState),
         spacing="4",
         width="100%",
     )

@@ -7,6 +7,7 @@ import reflex as rx
 
 from autogpt_app.ui import routes
 from autogpt_app.ui.components.forms import error_callout
+from autogpt_app.ui.components.pager import state_pager
 from autogpt_app.ui.components.shell import template
 from autogpt_app.ui.components.upload_dialog import UploadState, upload_dialog
 from autogpt_app.ui.states.library import FILTER_LABELS, SORT_LABELS, AgentCard, LibraryState
@@ -300,14 +301,8 @@ def _favourites() -> rx.Component:
 
 
 def _pager() -> rx.Component:
-    return rx.hstack(
-        rx.button("Previous", variant="soft", disabled=~LibraryState.has_prev, on_click=LibraryState.prev_page),
-        rx.text(LibraryState.page_label, size="2", data_testid="page-label"),
-        rx.button("Next", variant="soft", disabled=~LibraryState.has_next, on_click=LibraryState.next_page),
-        spacing="3",
-        align="center",
-        justify="center",
-        width="100%",
+    return state_pager(
+        LibraryState, summary=LibraryState.page_label, summary_testid="page-label", justify="center", width="100%"
     )
 
 

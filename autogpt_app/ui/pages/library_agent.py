@@ -8,6 +8,7 @@ import reflex as rx
 from autogpt_app.ui import routes
 from autogpt_app.ui.components.forms import error_callout
 from autogpt_app.ui.components.outputs import status_badge
+from autogpt_app.ui.components.pager import numbered_pager
 from autogpt_app.ui.components.run_form import RunField, credential_picker, run_field
 from autogpt_app.ui.components.schedule_dialog import schedule_dialog
 from autogpt_app.ui.components.shell import template
@@ -168,36 +169,14 @@ def _history() -> rx.Component:
                         rx.foreach(AgentRunState.history, _history_row),
                         size="1",
                     ),
-                    rx.hstack(
-                        rx.button(
-                            "Previous",
-                            size="1",
-                            variant="soft",
-                            on_click=AgentRunState.history_prev,
-                            disabled=AgentRunState.history_page <= 1,
-                        ),
-                        rx.text(
-                            "Page ",
-                            AgentRunState.history_page,
-                            " of ",
-                            AgentRunState.history_pages,
-                            " · ",
-                            AgentRunState.history_total,
-                            rx.cond(AgentRunState.history_total == 1, " run", " runs"),
-                            size="2",
-                            color_scheme="gray",
-                            data_testid="history-pager",
-                        ),
-                        rx.button(
-                            "Next",
-                            size="1",
-                            variant="soft",
-                            on_click=AgentRunState.history_next,
-                            disabled=AgentRunState.history_page >= AgentRunState.history_pages,
-                        ),
-                        align="center",
-                        spacing="3",
-                        wrap="wrap",
+                    numbered_pager(
+                        AgentRunState.history_page,
+                        AgentRunState.history_pages,
+                        AgentRunState.history_total,
+                        rx.cond(AgentRunState.history_total == 1, "run", "runs"),
+                        on_prev=AgentRunState.history_prev,
+                        on_next=AgentRunState.history_next,
+                        summary_testid="history-pager",
                     ),
                     spacing="3",
                     width="100%",

@@ -8,6 +8,7 @@ from autogpt_app.ui import routes
 from autogpt_app.ui.components.forms import error_callout
 from autogpt_app.ui.components.notification_bell import unread_dot
 from autogpt_app.ui.components.notification_rows import CHANNELS, NotificationRow, PreferenceRow, TypeOption
+from autogpt_app.ui.components.pager import state_pager
 from autogpt_app.ui.components.shell import template
 from autogpt_app.ui.states.notifications import NotificationBellState, NotificationCentreState
 
@@ -137,14 +138,7 @@ def _row(row: NotificationRow) -> rx.Component:
 
 
 def _pager() -> rx.Component:
-    return rx.hstack(
-        rx.button("Previous", size="1", variant="soft", disabled=~S.has_prev, on_click=S.prev_page),
-        rx.text(S.range_text, size="2", color_scheme="gray", data_testid="centre-pager"),
-        rx.button("Next", size="1", variant="soft", disabled=~S.has_next, on_click=S.next_page),
-        align="center",
-        spacing="3",
-        wrap="wrap",
-    )
+    return state_pager(S, summary=S.range_text, summary_testid="centre-pager", size="1")
 
 
 def _empty() -> rx.Component:

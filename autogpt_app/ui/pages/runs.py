@@ -7,23 +7,10 @@ import reflex as rx
 from autogpt_app.ui import routes
 from autogpt_app.ui.components.forms import error_callout
 from autogpt_app.ui.components.outputs import outputs_view, status_badge
+from autogpt_app.ui.components.pager import numbered_pager
 from autogpt_app.ui.components.shell import template
 from autogpt_app.ui.components.tables import data_table
 from autogpt_app.ui.states.runs import InputRow, NodeRow, RunListRow, RunsListState, RunState
-
-
-def _pager(page: rx.Var, pages: rx.Var, total: rx.Var, noun: str, prev, next_, testid: str) -> rx.Component:
-    return rx.hstack(
-        rx.button("Previous", size="1", variant="soft", on_click=prev, disabled=page <= 1),
-        rx.text(
-            "Page ", page, " of ", pages, " · ", total, f" {noun}", size="2", color_scheme="gray", data_testid=testid
-        ),
-        rx.button("Next", size="1", variant="soft", on_click=next_, disabled=page >= pages),
-        align="center",
-        spacing="3",
-        wrap="wrap",
-    )
-
 
 # --- the list of runs -------------------------------------------------------------------------
 
@@ -75,14 +62,14 @@ def runs_page() -> rx.Component:
                         ("Status", "Agent", ("Started", SMALL_UP), ("Duration", WIDE_ONLY), ""),
                         rx.foreach(RunsListState.rows, _list_row),
                     ),
-                    _pager(
+                    numbered_pager(
                         RunsListState.page,
                         RunsListState.pages,
                         RunsListState.total,
                         "runs",
-                        RunsListState.prev_page,
-                        RunsListState.next_page,
-                        "runs-pager",
+                        on_prev=RunsListState.prev_page,
+                        on_next=RunsListState.next_page,
+                        summary_testid="runs-pager",
                     ),
                     spacing="3",
                     width="100%",
@@ -302,18 +289,15 @@ def _steps() -> rx.Component:
                     data_table(
                         ("Block", "Status", "Outputs and errors"), rx.foreach(RunState.nodes, _node_row), size="1"
                     ),
-                    rx.cond(
-                        RunState.node_pages > 1,
-                        _pager(
-                            RunState.node_page,
-                            RunState.node_pages,
-                            RunState.node_total,
-                            "steps",
-                            RunState.nodes_prev,
-                            RunState.nodes_next,
-                            "nodes-pager",
-                        ),
-                        rx.fragment(),
+                    numbered_pager(
+                        RunState.node_page,
+                        RunState.node_pages,
+                        RunState.node_total,
+                        "steps",
+                        on_prev=RunState.nodes_prev,
+                        on_next=RunState.nodes_next,
+                        summary_testid="nodes-pager",
+                        hide_when_single=True,
                     ),
                     spacing="3",
                     width="100%",

@@ -7,6 +7,7 @@ import reflex as rx
 from autogpt_app.ui import routes
 from autogpt_app.ui.components.forms import error_callout
 from autogpt_app.ui.components.outputs import status_badge
+from autogpt_app.ui.components.pager import pager
 from autogpt_app.ui.components.schedule_dialog import schedule_dialog
 from autogpt_app.ui.components.shell import template
 from autogpt_app.ui.states.schedules import ScheduleDialogState, ScheduleRow, SchedulesState
@@ -184,36 +185,16 @@ def _empty() -> rx.Component:
 
 def _pager() -> rx.Component:
     """``11–20 of 23``, with Previous and Next when there is more than one page."""
-    several = (SchedulesState.page > 1) | SchedulesState.has_next
-    return rx.hstack(
-        rx.cond(
-            several,
-            rx.button(
-                "Previous",
-                size="1",
-                variant="soft",
-                on_click=SchedulesState.prev_page,
-                disabled=SchedulesState.page <= 1,
-                data_testid="schedules-prev",
-            ),
-            rx.fragment(),
-        ),
-        rx.text(SchedulesState.range_label, size="2", color_scheme="gray", data_testid="schedules-pager"),
-        rx.cond(
-            several,
-            rx.button(
-                "Next",
-                size="1",
-                variant="soft",
-                on_click=SchedulesState.next_page,
-                disabled=~SchedulesState.has_next,
-                data_testid="schedules-next",
-            ),
-            rx.fragment(),
-        ),
-        align="center",
-        spacing="3",
-        wrap="wrap",
+    return pager(
+        has_prev=SchedulesState.page > 1,
+        has_next=SchedulesState.has_next,
+        on_prev=SchedulesState.prev_page,
+        on_next=SchedulesState.next_page,
+        summary=SchedulesState.range_label,
+        summary_testid="schedules-pager",
+        testid_prefix="schedules",
+        size="1",
+        hide_when_single="buttons",
     )
 
 

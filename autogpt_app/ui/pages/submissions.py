@@ -12,6 +12,7 @@ from autogpt_app.store.models import MAX_CHANGELOG, MAX_DESCRIPTION, MAX_NAME, M
 from autogpt_app.ui import routes
 from autogpt_app.ui.components.forms import error_callout, section, success_callout
 from autogpt_app.ui.components.image_upload import image_upload
+from autogpt_app.ui.components.pager import state_pager
 from autogpt_app.ui.components.shell import template
 from autogpt_app.ui.components.tables import data_table
 from autogpt_app.ui.states.submissions import (
@@ -279,14 +280,7 @@ def _submission_row(row: SubmissionRow) -> rx.Component:
 
 def pager(state: type[OffsetPaging]) -> rx.Component:
     """Previous / Next buttons for a state paged by :class:`OffsetPaging` (hidden when all fits on one page)."""
-    return rx.cond(
-        state.has_prev | state.has_next,
-        rx.hstack(
-            rx.button("Previous", variant="soft", disabled=~state.has_prev, on_click=state.prev_page),
-            rx.button("Next", variant="soft", disabled=~state.has_next, on_click=state.next_page),
-        ),
-        rx.fragment(),
-    )
+    return state_pager(state, hide_when_single=True)
 
 
 def _my_submissions() -> rx.Component:
