@@ -227,3 +227,14 @@ def test_account_page_shows_service_errors(page: Page) -> None:
     page.locator("input[name=display_name]").fill("   ")
     page.get_by_role("button", name="Save").click()
     expect(page.get_by_test_id("form-error").filter(has_text="display name")).to_be_visible()
+
+
+def test_admin_sees_the_catalogues_accounts_only_when_asked(page: Page) -> None:
+    login(page, ADMIN_EMAIL, ADMIN_PASSWORD)
+    page.goto("/admin/users")
+    page.get_by_placeholder("Search by e-mail or name").fill("catalogue.invalid")
+    expect(page.get_by_test_id("user-row")).to_have_count(0)
+    page.get_by_test_id("show-system-accounts").click()
+    northwind = page.get_by_test_id("user-row").filter(has_text="northwind-labs@catalogue.invalid")
+    expect(northwind).to_be_visible()
+    expect(northwind).to_contain_text("disabled")

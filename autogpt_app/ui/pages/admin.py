@@ -39,6 +39,7 @@ class AdminUsersState(AuthState):
     total: int = 0
     offset: int = 0
     query: str = ""
+    include_system: bool = False
     admin_error: str = ""
 
     @rx.var
@@ -57,7 +58,9 @@ class AdminUsersState(AuthState):
         return self.offset + PAGE_SIZE < self.total
 
     async def _refresh(self, session: AsyncSession, actor: User) -> None:
-        page = await admin.list_users(session, actor, query=self.query, offset=self.offset, limit=PAGE_SIZE)
+        page = await admin.list_users(
+            session, actor, query=self.query, offset=self.offset, limit=PAGE_SIZE, include_system=self.include_system
+        )
         self.total = page.total
         self.rows = [
             UserRow(
@@ -98,6 +101,13 @@ class AdminUsersState(AuthState):
     async def search(self, value: str):
         """Filter by e-mail or name as the admin types."""
         self.query = value[:200]
+        self.offset = 0
+        return await self._run()
+
+    @rx.event
+    async def show_system(self, value: bool):
+        """Also list the platform's own accounts (the seed catalogue's creators), or hide them again."""
+        self.include_system = bool(value)
         self.offset = 0
         return await self._run()
 
@@ -170,6 +180,18 @@ def admin_users_page() -> rx.Component:
                 on_change=AdminUsersState.search.debounce(300),
                 width=["100%", "20rem"],
                 type="search",
+            ),
+            rx.el.label(
+                rx.hstack(
+                    rx.checkbox(
+                        checked=AdminUsersState.include_system,
+                        on_change=AdminUsersState.show_system,
+                        data_testid="show-system-accounts",
+                    ),
+                    rx.text("Show the catalogue's own accounts", size="2"),
+                    align="center",
+                    spacing="2",
+                ),
             ),
             rx.spacer(),
             rx.text(AdminUsersState.page_label, size="2", color_scheme="gray"),
