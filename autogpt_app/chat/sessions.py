@@ -248,7 +248,8 @@ async def claim_session(session: AsyncSession, session_id: str, anon_token: str,
     return _public(row)
 
 
-def _first_line_title(text: str) -> str:
+def title_from(text: str) -> str:
+    """The title an untitled chat takes from its first message (one line, at most 60 characters)."""
     words = " ".join(text.split())
     return words if len(words) <= 60 else words[:59].rstrip() + "…"
 
@@ -272,7 +273,7 @@ async def append_messages(
     for offset, message in enumerate(messages):
         rows.append(ChatMessageRecord(session_id=chat.id, seq=seq + offset, **message.model_dump(mode="json")))
         if not chat.title and message.role == MessageRole.USER and message.content.strip():
-            chat.title = _first_line_title(message.content)
+            chat.title = title_from(message.content)
     session.add_all(rows)
     chat.updated_at = utcnow()
     session.add(chat)

@@ -30,6 +30,21 @@ REVEAL_INTERVAL_MS = 50
 #: The browser reveals what it holds in about this many steps (so it keeps up with the pushes).
 REVEAL_STEPS = 8
 
+#: Keeps the newest message in view (after the page has drawn it): always when ``force``, else only
+#: while the reader stays at the end (someone who scrolled up to read is left where they are).
+_SCROLL_FN = (
+    "((force) => { const w = window;"
+    " if (!w.__chatPin) { w.__chatPin = {on: true}; w.addEventListener?.('scroll', () => {"
+    " const d = document.documentElement;"
+    " w.__chatPin.on = d.scrollHeight - (w.scrollY + w.innerHeight) < 120; }, {passive: true}); }"
+    " setTimeout(() => { const d = globalThis.document?.documentElement; if (!d) return;"
+    " if (force || w.__chatPin.on) w.scrollTo({top: d.scrollHeight}); }, 60); })"
+)
+#: Scroll to the newest message now (a message was sent, a chat was opened).
+SCROLL_TO_END = f"{_SCROLL_FN}(true)"
+#: Follow the conversation if the reader is at its end (a card arrived).
+FOLLOW_END = f"{_SCROLL_FN}(false)"
+
 _VALUE = "'_client_state_chat_stream'"
 _SETTER = "'_client_state_setChat_stream'"
 
@@ -47,7 +62,7 @@ RESET_SCRIPT = (
     f"const n = Math.max(12, Math.ceil(s.buf.length / {REVEAL_STEPS}));"
     "let cut = s.buf.indexOf(' ', n);"
     "if (cut < 0 || cut > n + 24) cut = Math.min(n, s.buf.length);"
-    f"show((refs[{_VALUE}] ?? '') + s.buf.slice(0, cut)); s.buf = s.buf.slice(cut); }};"
+    f"show((refs[{_VALUE}] ?? '') + s.buf.slice(0, cut)); s.buf = s.buf.slice(cut); {FOLLOW_END}; }};"
     "s.reset = () => { s.buf = ''; s.got = 0; if (s.timer) { clearInterval(s.timer); s.timer = null; } show(''); };"
     "s.add = (t, at) => { if (at > s.got) return; t = t.slice(s.got - at); if (!t) return;"
     f"s.got += t.length; s.buf += t; if (!s.timer) s.timer = setInterval(step, {REVEAL_INTERVAL_MS}); }};"

@@ -31,7 +31,14 @@ from autogpt_app.errors import NotFound, ServiceError
 from autogpt_app.library import service as library
 from autogpt_app.ui import chat_live, routes
 from autogpt_app.ui.chat_rows import ChatRow, SessionRow, apply_event, inputs_text, rows_from_messages
-from autogpt_app.ui.chat_stream import RESET_SCRIPT, StreamBatcher, append_script, js_length
+from autogpt_app.ui.chat_stream import (
+    FOLLOW_END,
+    RESET_SCRIPT,
+    SCROLL_TO_END,
+    StreamBatcher,
+    append_script,
+    js_length,
+)
 from autogpt_app.ui.states.auth import FAILED, AuthState
 
 SESSIONS_PAGE_SIZE = 20
@@ -185,6 +192,8 @@ class ChatState(AuthState):
         if result is FAILED:
             return self._after_failure()
         events = self._follow_running()
+        if self.rows:
+            events.append(rx.call_script(SCROLL_TO_END))
         if claimed:
             events += [rx.call_script(_url_script(claimed)), rx.toast.success("Your chat is saved in your account.")]
         return events
@@ -217,7 +226,7 @@ class ChatState(AuthState):
 
         if await self._attempt(read, error_field="chat_error") is FAILED:
             return self._after_failure()
-        return [rx.call_script(_url_script(self.chat_id)), *self._follow_running()]
+        return [rx.call_script(f"{_url_script(self.chat_id)};{SCROLL_TO_END}"), *self._follow_running()]
 
     @rx.event
     def new_chat(self):
@@ -298,7 +307,7 @@ class ChatState(AuthState):
         if cancel is not None:
             cancel.set()
 
-    async def _start_chat(self, user: User | None) -> str:
+    async def _start_chat(self, user: User | None, text: str) -> str:
         """Create the chat of a first message: the user's, or an anonymous one kept by this browser."""
         if user is None:
             async with self:
@@ -308,6 +317,7 @@ class ChatState(AuthState):
             created = await sessions.create_session(session, user=user)
         async with self:
             self.chat_id = created.session.id
+            self.chat_title = sessions.title_from(text) or "New chat"
             if user is None:
                 self.anon_chat_id, self.anon_token = created.session.id, created.anon_token or ""
         return created.session.id
@@ -339,6 +349,7 @@ class ChatState(AuthState):
             if batcher.text:
                 batcher.restart()
                 yield rx.call_script(RESET_SCRIPT)
+            yield rx.call_script(FOLLOW_END)
             if isinstance(event, (ExecutionStarted, ExecutionUpdate)) and not chat_live.is_final(event.status):
                 yield ChatState.follow_execution(event.execution_id)
         batcher.drain()
@@ -363,7 +374,7 @@ class ChatState(AuthState):
             self.chat_error = ""
             self.rows = [*self.rows, ChatRow(kind="user", text=text)]
             token, chat_id, anon_token = self.token, self.chat_id, self.anon_token
-        yield rx.call_script(RESET_SCRIPT)
+        yield rx.call_script(f"{RESET_SCRIPT};{SCROLL_TO_END}")
         user = await _user_for(token) if token else None
         created = False
         owns_cancel = False
@@ -378,7 +389,7 @@ class ChatState(AuthState):
             if user is None and chat_id:
                 await limits.check_anonymous_turn(chat_id, anon_token)
             if not chat_id:
-                chat_id = await self._start_chat(user)
+                chat_id = await self._start_chat(user, text)
                 created = True
                 async with self:
                     anon_token = self.anon_token
