@@ -28,6 +28,16 @@ class CredentialType(StrEnum):
     HOST_SCOPED = "host_scoped"  # headers, sent only to ``host``
 
 
+#: How people know the providers whose name is not just a capitalised word.
+PROVIDER_NAMES = {"openai": "OpenAI", "smtp": "SMTP", "http": "HTTP", "github": "GitHub", "ollama": "Ollama"}
+
+
+def provider_label(provider: str) -> str:
+    """A provider's name as people write it ("openai" → "OpenAI", "google_sheets" → "Google Sheets")."""
+    key = str(provider or "").strip().lower()
+    return PROVIDER_NAMES.get(key) or " ".join(w.capitalize() for w in key.replace("-", "_").split("_") if w)
+
+
 class Credential(SQLModel, table=True):
     """One stored credential. The secret fields live only inside ``ciphertext``."""
 

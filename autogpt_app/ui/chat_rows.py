@@ -33,6 +33,7 @@ from autogpt_app.chat.events import (
     timeline,
 )
 from autogpt_app.chat.models import MessagePublic, MessageRole
+from autogpt_app.credentials.models import provider_label
 from autogpt_app.timeutil import readable_time
 from autogpt_app.ui import routes
 
@@ -132,13 +133,14 @@ def _plain(value: Any) -> str:
 
 def _credential_need(need: CredentialNeed, agent_name: str) -> CredentialNeedRow:
     type_label = CREDENTIAL_TYPE_LABELS.get(need.type, need.type.replace("_", " "))
-    title = f"{need.provider} {type_label} for {agent_name}" if agent_name else f"{need.provider} {type_label}"
+    provider = provider_label(need.provider)
+    title = f"{provider} {type_label} for {agent_name}" if agent_name else f"{provider} {type_label}"
     return CredentialNeedRow(
         key=need.key,
         provider=need.provider,
         type=need.type,
         type_label=type_label,
-        label=f"{need.provider} {type_label}",
+        label=f"{provider} {type_label}",
         default_title=title[:120],
         # Titles only: even a masked hint stays on the Credentials page.
         choices=[c.title for c in need.choices],
@@ -203,7 +205,7 @@ def card_row(event: Event) -> ChatRow | None:
             kind="credentials_needed",
             title=event.agent_name,
             href=routes.CREDENTIALS,
-            lines=[f"{c.provider} ({c.type.replace('_', ' ')})" for c in event.credentials],
+            lines=[f"{provider_label(c.provider)} ({c.type.replace('_', ' ')})" for c in event.credentials],
             credentials=[_credential_need(c, event.agent_name) for c in event.credentials],
         )
     if isinstance(event, ExecutionStarted):

@@ -31,11 +31,11 @@ def test_add_the_missing_credential_inline_then_the_run_starts(page: Page) -> No
     expect(card.get_by_role("link", name=re.compile("Credentials page"))).to_have_attribute("href", "/credentials")
     form = card.get_by_test_id("credential-form")
     expect(form).to_have_count(1)
-    expect(form).to_contain_text("Add your openai API key")
+    expect(form).to_contain_text("Add your OpenAI API key")
     key = form.get_by_label("API key")
     expect(key).to_have_attribute("type", "password")
     expect(key).to_have_attribute("autocomplete", "off")
-    expect(form.get_by_label("Name")).to_have_value("openai API key for AI Translator")
+    expect(form.get_by_label("Name")).to_have_value("OpenAI API key for AI Translator")
 
     # A key of blanks is refused on the card: nothing saved, no run.
     key.fill("   ")
@@ -60,7 +60,7 @@ def test_add_the_missing_credential_inline_then_the_run_starts(page: Page) -> No
     expect(page.get_by_test_id("execution-card").last).to_contain_text("AI Translator")
     assert SECRET not in page.content()
     page.goto("/credentials")
-    row = page.get_by_test_id("credential-row").filter(has_text="openai API key for AI Translator")
+    row = page.get_by_test_id("credential-row").filter(has_text="OpenAI API key for AI Translator")
     expect(row.get_by_test_id("credential-hint")).to_have_text(f"sk-…{SECRET[-4:]}")
     assert SECRET not in page.content()
 

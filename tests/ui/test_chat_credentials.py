@@ -47,13 +47,13 @@ NEEDED = CredentialsNeeded(
 def test_the_card_lists_each_need_with_what_its_form_asks_for():
     row = card_row(NEEDED)
     assert row is not None and row.kind == "credentials_needed"
-    assert row.lines == ["openai (api key)", "smtp (user password)"]
+    assert row.lines == ["OpenAI (api key)", "SMTP (user password)"]
     openai, smtp = row.credentials
     assert (openai.key, openai.provider, openai.type) == ("credentials", "openai", "api_key")
-    assert openai.label == "openai API key"
-    assert openai.default_title == "openai API key for Blog Post Writer"
+    assert openai.label == "OpenAI API key"
+    assert openai.default_title == "OpenAI API key for Blog Post Writer"
     assert openai.choices == []
-    assert smtp.label == "smtp username and password"
+    assert smtp.label == "SMTP username and password"
     assert smtp.choices == ["Work mail", "Home mail"]
 
 

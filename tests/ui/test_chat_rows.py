@@ -131,7 +131,7 @@ def test_credentials_card_never_carries_a_secret() -> None:
     )
     row = card_row(event)
     assert row is not None and row.kind == "credentials_needed"
-    assert row.lines == ["openai (api key)"] and row.href == "/credentials"
+    assert row.lines == ["OpenAI (api key)"] and row.href == "/credentials"
     assert "9f2a" not in row.model_dump_json()
 
 

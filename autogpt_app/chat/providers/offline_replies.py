@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from autogpt_app.credentials.models import provider_label
 from autogpt_app.errors import InvalidInput
 from autogpt_app.scheduling.cron import describe
 from autogpt_app.timeutil import readable_time
@@ -186,7 +187,9 @@ def _inputs_needed(result: dict[str, Any]) -> str:
 
 def _credentials_needed(result: dict[str, Any]) -> str:
     name = str(result.get("agent_name") or "This agent")
-    providers = sorted({str(c.get("provider") or "a service") for c in result.get("credentials") or []})
+    providers = sorted(
+        {provider_label(str(c.get("provider") or "")) or "a service" for c in result.get("credentials") or []}
+    )
     which = ", ".join(providers) or "a service"
     return (
         f"{name} needs a credential for {which}. Add it in the card — the secret is stored encrypted and "
