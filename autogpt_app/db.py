@@ -67,6 +67,39 @@ def get_engine() -> AsyncEngine:
     return _current()[0]
 
 
+_recorders: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, AsyncEngine] = weakref.WeakKeyDictionary()
+
+
+def get_recorder_engine() -> AsyncEngine:
+    """The running loop's engine for the execution engine's own writes (its own small pool).
+
+    Its connections are in autocommit, one statement a transaction, and on PostgreSQL they commit
+    asynchronously (``synchronous_commit=off``, set once per connection): a commit returns before
+    its WAL record reaches the disk, so a run's many small writes skip a disk flush each. Only a
+    crash of the database server itself can lose the last fraction of a second of them. Kept
+    apart from :func:`get_engine` so the setting never reaches other writes.
+    """
+    loop = asyncio.get_running_loop()
+    engine = _recorders.get(loop)
+    if engine is None:
+        settings = get_settings()
+        url = settings.database_url
+        if url.startswith("sqlite"):
+            settings.data_dir.mkdir(parents=True, exist_ok=True)
+            engine = make_engine(url).execution_options(isolation_level="AUTOCOMMIT")
+        else:
+            engine = create_async_engine(
+                url,
+                pool_recycle=1800,
+                pool_size=2,
+                max_overflow=18,
+                isolation_level="AUTOCOMMIT",
+                connect_args={"options": "-c synchronous_commit=off"},
+            )
+        _recorders[loop] = engine
+    return engine
+
+
 def after_commit(session: AsyncSession, callback: Callable[[], object]) -> None:
     """Run ``callback`` once the session's transaction has committed (e.g. enqueue a job).
 
@@ -116,3 +149,6 @@ async def dispose_engine() -> None:
     pair = _engines.pop(loop, None)
     if pair is not None:
         await pair[0].dispose()
+    recorder = _recorders.pop(loop, None)
+    if recorder is not None:
+        await recorder.dispose()

@@ -21,7 +21,7 @@ from sqlalchemy import bindparam, func, select, update
 from autogpt_app.blocks.registry import find_block
 from autogpt_app.blocks.sdk import BlockError, CredentialSecret, RunContext, SubgraphResult
 from autogpt_app.bus import execution_channel, get_bus, user_channel
-from autogpt_app.db import get_engine, session_scope
+from autogpt_app.db import get_recorder_engine, session_scope
 from autogpt_app.errors import ServiceError
 from autogpt_app.executions import leases
 from autogpt_app.executions.dataflow import OUTPUT_BLOCK_ID, DataFlow, ReadyRun
@@ -70,37 +70,31 @@ _RUN_FINISH_RETURNING = _RUN_FINISH.returning(
 
 
 class _Recorder:
-    """One autocommit connection per run for its lease, node records and result; one statement at a time.
+    """One connection per run for its lease, node records and result; one statement at a time.
 
-    On PostgreSQL these writes use asynchronous commit: a commit returns before its WAL record
-    reaches the disk. A worker that dies loses nothing (the server has every commit); only a crash
-    of the database server itself can lose the last fraction of a second of node records, and
-    those nodes simply run again when the run resumes. This removes a disk flush per node.
+    It comes from :func:`~autogpt_app.db.get_recorder_engine`: autocommit, and on PostgreSQL
+    asynchronous commit (a commit returns before its WAL record reaches the disk). A worker that
+    dies loses nothing (the server has every commit); only a crash of the database server itself
+    can lose the last fraction of a second of node records, and those nodes simply run again when
+    the run resumes. This removes a disk flush per node.
     """
 
     def __init__(self) -> None:
         self._conn = None
-        self._postgres = False
         self._lock = asyncio.Lock()
 
     async def execute(self, statement, params: dict[str, Any] | None = None):
         async with self._lock:
             if self._conn is None:
-                conn = await get_engine().connect()
-                self._conn = await conn.execution_options(isolation_level="AUTOCOMMIT")
-                self._postgres = conn.dialect.name == "postgresql"
-                if self._postgres:
-                    await self._conn.exec_driver_sql("SET synchronous_commit TO off")
+                self._conn = await get_recorder_engine().connect()
             return await self._conn.execute(statement, params)
 
     async def close(self) -> None:
         async with self._lock:
             if self._conn is not None:
                 try:
-                    if self._postgres:
-                        await self._conn.exec_driver_sql("RESET synchronous_commit")
-                finally:
                     await self._conn.close()
+                finally:
                     self._conn = None
 
 
@@ -561,11 +555,39 @@ class GraphRunner:
             # Only the caller whose UPDATE ended the run gets its row back, so a duplicate worker or
             # a resumed run never notifies twice.
             ended = (await self.recorder.execute(_RUN_FINISH_RETURNING, params)).one_or_none()
-            if ended is not None:
+            if ended is not None and not await self._notify_completed_fast(status, ended._asdict()):
                 await self._notify_end(params, ended._asdict())
         else:
             await self.recorder.execute(_RUN_FINISH, params)
         await self._publish("execution_status", {"status": status.value, "error": error, "outputs": outputs})
+
+    async def _notify_completed_fast(self, status: ExecutionStatus, ended: dict[str, Any]) -> bool:
+        """The common case in one statement on the run's connection: a completed top-level run of an
+        owner with in-app delivery. False when it does not apply (then :meth:`_notify_end` decides)."""
+        from autogpt_app.notifications import service as notifications
+        from autogpt_app.notifications.triggers import RUN_COMPLETED_FAST, run_completed_params
+
+        if status != ExecutionStatus.COMPLETED or ended.get("parent_execution_id") is not None:
+            return False
+        params = run_completed_params(
+            execution_id=self.execution_id,
+            user_id=ended["user_id"],
+            graph_id=ended["graph_id"],
+            graph_version=ended["graph_version"],
+            now=utcnow(),
+        )
+        try:  # one statement in autocommit: it wrote everything or nothing
+            row = (await self.recorder.execute(RUN_COMPLETED_FAST, params)).one_or_none()
+        except Exception:
+            log.warning("execution %s: the quick notification failed; trying the full way", self.execution_id)
+            return False
+        if row is None:
+            return False
+        try:
+            await notifications.announce(row)
+        except Exception:
+            log.exception("execution %s: could not announce its notification", self.execution_id)
+        return True
 
     async def _notify_end(self, params: dict[str, Any], ended: dict[str, Any]) -> None:
         """Tell the owner the run ended, once its end is recorded on the run's own fast connection.

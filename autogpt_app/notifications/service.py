@@ -154,6 +154,18 @@ async def _announce(user_id: str, payload: dict[str, Any], kind: str = EVENT_TYP
         log.warning("could not publish %s %s for user %s", kind, payload.get("id"), user_id)
 
 
+async def announce(row: Any) -> NotificationPublic:
+    """Push a notification recorded outside this module (a Core statement's returned row) live.
+
+    INTERNAL: the row must be committed already.
+    """
+    public = NotificationPublic.model_validate(dict(row._mapping))
+    user_id = str(row.user_id)
+    await _announce(user_id, public.model_dump(mode="json"))
+    log.info("notification %s (%s) created for user %s", public.id, public.type, user_id)
+    return public
+
+
 def _announce_change(session: AsyncSession, user_id: str, payload: dict[str, Any]) -> None:
     """Once committed, tell the user's open pages that notifications were read or deleted."""
     after_commit(session, lambda: _announce(user_id, payload, CHANGED_EVENT_TYPE))

@@ -6,8 +6,9 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select, text, update
 
+from autogpt_app.bus import get_bus, user_channel
 from autogpt_app.db import session_scope
 from autogpt_app.executions import service as executions
 from autogpt_app.executions.models import ExecutionStatus, GraphExecution
@@ -77,6 +78,30 @@ async def test_a_completed_run_notifies_its_owner_exactly_once():
         await late.recorder.close()
     assert [n.type for n in await notes()] == ["run_completed"]
     assert (await finished(user, execution_id)).status == "COMPLETED"
+
+
+async def test_the_quick_insert_names_the_agent_as_the_library_does_and_is_pushed_live():
+    """The one-statement path writes what the full path would: the library's name for the agent."""
+    user = await make_user()
+    graph = await save(user, greeting_graph())
+    async with session_scope() as s:
+        entry = await library.add_graph(s, user, graph.id, source="created")
+        await library.update(s, user, entry.id, name="My morning greeter")
+    execution_id = await start(user, graph.id, name="Ada")
+    async with get_bus().subscribe(user_channel(user.id)) as events:
+        assert await GraphRunner(execution_id).run() == "COMPLETED"
+        pushed = [e async for e in _until_notification(events)]
+    [note] = await notes()
+    assert (note.title, note.body) == ("“My morning greeter” finished", "The run completed.")
+    assert pushed[-1].data["id"] == note.id and pushed[-1].data["title"] == note.title
+
+
+async def _until_notification(events):
+    while True:
+        event = await asyncio.wait_for(anext(events), 5)
+        yield event
+        if event.type == "notification":
+            return
 
 
 async def test_concurrent_finishers_notify_once():
@@ -163,6 +188,8 @@ async def test_a_broken_notification_never_fails_the_run(monkeypatch, caplog):
     async def broken(*args, **kwargs):
         raise RuntimeError("notification store is down")
 
+    # Both ways are broken: the one-statement insert (which then hands over) and the full one.
+    monkeypatch.setattr(triggers, "RUN_COMPLETED_FAST", text("SELECT * FROM no_such_table"))
     monkeypatch.setattr(triggers, "notify_run_end", broken)
     user = await make_user()
     graph = await save(user, greeting_graph())
