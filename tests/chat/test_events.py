@@ -136,7 +136,8 @@ def test_the_union_reads_stream_events_and_refuses_others() -> None:
         parse_event({"type": "nope"})
 
 
-def _message(seq: int, role: str, **fields) -> MessagePublic:
+def stored_message(seq: int, role: str, **fields) -> MessagePublic:
+    """A stored chat message as the sessions service returns it (fields not given left empty)."""
     base = {
         "id": f"m{seq}",
         "seq": seq,
@@ -156,13 +157,13 @@ def _message(seq: int, role: str, **fields) -> MessagePublic:
 def test_stored_messages_replay_as_the_events_the_stream_showed() -> None:
     card = card_event(RESULTS["no_results"], tool_call_id="c1")
     messages = [
-        _message(1, "user", content="find zz"),
-        _message(
+        stored_message(1, "user", content="find zz"),
+        stored_message(
             2, "assistant", content="Looking.", tool_calls=[{"id": "c1", "name": "find_agent", "arguments": {"q": 1}}]
         ),
-        _message(3, "tool", content="{}", tool_call_id="c1", event_type="no_results", payload=card.model_dump()),
-        _message(4, "event", event_type="error", payload={"type": "error", "message": "Model down."}),
-        _message(5, "tool", event_type="broken", payload={"type": "mystery"}),
+        stored_message(3, "tool", content="{}", tool_call_id="c1", event_type="no_results", payload=card.model_dump()),
+        stored_message(4, "event", event_type="error", payload={"type": "error", "message": "Model down."}),
+        stored_message(5, "tool", event_type="broken", payload={"type": "mystery"}),
     ]
     events = events_from_messages(messages)
     assert [e.type for e in events] == ["text_delta", "tool_call", "no_results", "error", "error"]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
 
 from autogpt_app.chat.events import (
     AgentCard,
@@ -25,8 +24,8 @@ from autogpt_app.chat.events import (
     TextDelta,
     ToolCallEvent,
 )
-from autogpt_app.chat.models import MessagePublic
 from autogpt_app.ui.chat_rows import ChatRow, apply_event, card_row, inputs_text, rows_from_messages
+from tests.chat.test_events import stored_message
 
 CAROUSEL = AgentCarousel(
     tool_call_id="call_0",
@@ -37,23 +36,6 @@ CAROUSEL = AgentCarousel(
         AgentCard(id="keyword-extractor", name="Keyword Extractor", creator="Datasmith", rating=None, runs=0),
     ],
 )
-
-
-def _message(seq: int, role: str, **fields) -> MessagePublic:
-    base = {
-        "id": f"m{seq}",
-        "seq": seq,
-        "role": role,
-        "content": "",
-        "tool_calls": [],
-        "tool_call_id": None,
-        "name": None,
-        "event_type": None,
-        "payload": None,
-        "stopped": False,
-        "created_at": datetime(2026, 11, 24, tzinfo=UTC),
-    }
-    return MessagePublic(**{**base, **fields})
 
 
 def test_text_deltas_join_one_assistant_bubble_until_a_card() -> None:
@@ -176,9 +158,9 @@ def test_rows_from_stored_messages_match_the_stream() -> None:
     call = {"id": "call_0", "name": "find_agent", "arguments": {"query": "RSS"}, "raw_arguments": "{}"}
     payload = CAROUSEL.model_dump(mode="json")
     stored = [
-        _message(1, "user", content="find me something that summarises RSS feeds"),
-        _message(2, "assistant", content="Searching…", tool_calls=[call]),
-        _message(
+        stored_message(1, "user", content="find me something that summarises RSS feeds"),
+        stored_message(2, "assistant", content="Searching…", tool_calls=[call]),
+        stored_message(
             3,
             "tool",
             content=json.dumps(payload),
@@ -187,10 +169,10 @@ def test_rows_from_stored_messages_match_the_stream() -> None:
             event_type="agent_carousel",
             payload=payload,
         ),
-        _message(4, "assistant", content="I found 2 agents."),
-        _message(5, "user", content="tell me a story"),
-        _message(6, "assistant", content="Once", stopped=True),
-        _message(7, "event", event_type="error", payload={"type": "error", "message": "Model down."}),
+        stored_message(4, "assistant", content="I found 2 agents."),
+        stored_message(5, "user", content="tell me a story"),
+        stored_message(6, "assistant", content="Once", stopped=True),
+        stored_message(7, "event", event_type="error", payload={"type": "error", "message": "Model down."}),
     ]
     rows = rows_from_messages(stored)
     assert [r.kind for r in rows] == [
