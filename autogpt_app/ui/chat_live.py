@@ -132,12 +132,21 @@ def _tab(state: Any) -> str:
     return str(token) if token else f"state-{id(state)}"
 
 
+#: The state's lists of rows an execution card may be in (the chat as loaded, then the new rows).
+ROW_FIELDS = ("history", "rows")
+
+
+def _lists(state: Any) -> list[tuple[str, list[ChatRow]]]:
+    return [(name, [_plain(r) for r in getattr(state, name)]) for name in ROW_FIELDS if hasattr(state, name)]
+
+
 async def follow_execution(state: Any, execution_id: str) -> None:
-    """Keep the execution card of ``execution_id`` in ``state.rows`` up to date until the run ends.
+    """Keep the execution card of ``execution_id`` in the state's rows up to date until the run ends.
 
     Args:
         state: A Reflex background task's state (``async with state`` takes the lock) with
-            ``token`` (the login token) and ``rows`` (a list of :class:`ChatRow`).
+            ``token`` (the login token) and the lists of :class:`ChatRow` named in
+            :data:`ROW_FIELDS` (``history`` and/or ``rows``); only a list that changed is assigned.
         execution_id: The run the card shows.
     """
     if not execution_id:
@@ -147,23 +156,25 @@ async def follow_execution(state: Any, execution_id: str) -> None:
         key = (_tab(state), execution_id)
         _FOLLOWERS[key] = me
 
+    def shown(lists: list[tuple[str, list[ChatRow]]]) -> bool:
+        return any(shows_execution(rows, execution_id) for _name, rows in lists)
+
     async def refresh() -> bool:
         async with state:
-            if _FOLLOWERS.get(key) != me or not shows_execution(map(_plain, state.rows), execution_id):
+            if _FOLLOWERS.get(key) != me or not shown(_lists(state)):
                 return False
             token = state.token
         view = await read_execution(token, execution_id)
         if view is None:
             return False
         async with state:
-            if _FOLLOWERS.get(key) != me:
+            lists = _lists(state)
+            if _FOLLOWERS.get(key) != me or not shown(lists):
                 return False
-            rows = [_plain(r) for r in state.rows]
-            if not shows_execution(rows, execution_id):
-                return False
-            fresh = replace_execution(rows, execution_id, view)
-            if fresh is not rows:
-                state.rows = fresh
+            for name, rows in lists:
+                fresh = replace_execution(rows, execution_id, view)
+                if fresh is not rows:
+                    setattr(state, name, fresh)
         return not is_final(view.status)
 
     try:

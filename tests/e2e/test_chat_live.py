@@ -15,7 +15,10 @@ from tests.e2e.test_runs import RUN_URL, api_token, shouter, upload
 def test_run_from_chat_with_inputs_card_and_live_execution_card(page: Page) -> None:
     email = unique_email("chatlive")
     signup(page, email, "Live Card")
-    upload(page, api_token(page, email), shouter())
+    doc = shouter()
+    # Long enough to reload the page while it runs (the card must keep following it).
+    next(n for n in doc["nodes"] if n["id"] == "wait")["input_default"]["seconds"] = 8
+    upload(page, api_token(page, email), doc)
     page.goto("/")
 
     send(page, "show my agents")
@@ -33,9 +36,13 @@ def test_run_from_chat_with_inputs_card_and_live_execution_card(page: Page) -> N
 
     card = page.get_by_test_id("execution-card").last
     expect(card).to_contain_text("Shouter")
-    # The run waits 3 s on purpose: the card is seen running, then completes by itself.
+    # The run waits 8 s on purpose: the card is seen running, then completes by itself.
     expect(card.get_by_test_id("execution-status")).to_have_attribute("data-status", re.compile("QUEUED|RUNNING"))
     expect(card.get_by_test_id("execution-spinner")).to_be_visible()
+    # A reload while it runs: the card, now part of the loaded conversation, keeps following the run.
+    page.reload()
+    card = page.get_by_test_id("execution-card").last
+    expect(card.get_by_test_id("execution-status")).to_have_attribute("data-status", re.compile("QUEUED|RUNNING"))
     expect(card.get_by_test_id("execution-status")).to_have_attribute("data-status", "COMPLETED", timeout=30_000)
     expect(card.get_by_test_id("execution-status")).to_have_text("Completed")
     expect(card.get_by_test_id("execution-spinner")).to_have_count(0)

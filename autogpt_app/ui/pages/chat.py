@@ -173,6 +173,7 @@ def _chat_header() -> rx.Component:
 def _conversation() -> rx.Component:
     return rx.vstack(
         rx.cond(ChatState.chat_id != "", _chat_header()),
+        rx.foreach(ChatState.history, chat_row),
         rx.foreach(ChatState.rows, chat_row),
         rx.cond(
             ChatState.streaming,

@@ -74,6 +74,9 @@ class ChatState(AuthState):
     chats_total: int = 0
     chat_id: str = ""
     chat_title: str = ""
+    #: The conversation as it was when opened (changes only when an execution card updates)…
+    history: list[ChatRow] = []
+    #: …and what was said since: a change resends only these (Reflex resends a var whole).
     rows: list[ChatRow] = []
     #: Whether the reply being streamed is shown (its text is in the browser's :data:`STREAM`).
     stream_shown: bool = False
@@ -94,7 +97,7 @@ class ChatState(AuthState):
     @rx.var
     def is_empty(self) -> bool:
         """Nothing said yet: the welcome screen shows."""
-        return not self.rows and not self.streaming
+        return not self.history and not self.rows and not self.streaming
 
     async def _read_chats(self, session: AsyncSession, user: User) -> None:
         page = await sessions.list_sessions(session, user, offset=self.chats_offset, limit=SESSIONS_PAGE_SIZE)
@@ -105,16 +108,17 @@ class ChatState(AuthState):
         detail = await sessions.get_session(session, chat_id, user=user, limit=MESSAGES_SHOWN)
         self.chat_id = detail.session.id
         self.chat_title = detail.session.title or "New chat"
-        self.rows = rows_from_messages(detail.messages)
+        self.history, self.rows = rows_from_messages(detail.messages), []
 
     def _clear(self) -> None:
-        self.chat_id, self.chat_title, self.rows, self.stream_shown = "", "", [], False
+        self.chat_id, self.chat_title, self.stream_shown = "", "", False
+        self.history, self.rows = [], []
 
     def _follow_running(self) -> list:
         """Start following the execution cards of the open chat whose run has not ended."""
         if not self.user_id:
             return []
-        return [ChatState.follow_execution(i) for i in chat_live.running_execution_ids(self.rows)]
+        return [ChatState.follow_execution(i) for i in chat_live.running_execution_ids(self.history + self.rows)]
 
     def _forget_anonymous(self) -> None:
         self.anon_chat_id, self.anon_token = "", ""
@@ -149,7 +153,7 @@ class ChatState(AuthState):
             return
         self.chat_id = detail.session.id
         self.chat_title = detail.session.title or "New chat"
-        self.rows = rows_from_messages(detail.messages)
+        self.history, self.rows = rows_from_messages(detail.messages), []
 
     @rx.event
     async def load(self):
@@ -192,7 +196,7 @@ class ChatState(AuthState):
         if result is FAILED:
             return self._after_failure()
         events = self._follow_running()
-        if self.rows:
+        if self.history:
             events.append(rx.call_script(SCROLL_TO_END))
         if claimed:
             events += [rx.call_script(_url_script(claimed)), rx.toast.success("Your chat is saved in your account.")]
