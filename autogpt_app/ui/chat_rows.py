@@ -60,8 +60,11 @@ class AgentRow(BaseModel):
     rating: str = ""
     runs: str = ""
     description: str = ""
-    #: "first", "second"… (how the Run and Details buttons name it to the copilot).
+    #: "first", "second"… (its place in the list).
     ordinal: str = ""
+    #: How the Run and Details buttons name it to the copilot: by name (and creator, or "my" for the
+    #: library), so an older list still means this agent (an ordinal points into the newest list).
+    mention: str = ""
     source: str = "marketplace"
     href: str = ""
 
@@ -120,6 +123,13 @@ def _ordinal(index: int) -> str:
     return ORDINALS[index] if index < len(ORDINALS) else f"#{index + 1}"
 
 
+def _mention(name: str, creator: str, source: str) -> str:
+    """How a card's buttons name an agent to the copilot ("RSS Feed Digest by Northwind Labs")."""
+    if source == "library":
+        return f"my {name}"
+    return f"{name} by {creator}" if creator else name
+
+
 def _short(value: Any) -> str:
     text = value if isinstance(value, str) else json.dumps(value, default=str)
     return text if len(text) <= _SHORT_VALUE else text[: _SHORT_VALUE - 1] + "…"
@@ -171,6 +181,7 @@ def card_row(event: Event) -> ChatRow | None:
                 runs=str(a.runs),
                 description=a.description,
                 ordinal=_ordinal(i),
+                mention=_mention(a.name, a.creator, event.source),
                 source=event.source,
                 href=routes.marketplace_agent(a.id) if event.source == "marketplace" else routes.library_agent(a.id),
             )

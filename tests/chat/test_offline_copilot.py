@@ -974,3 +974,27 @@ async def test_by_creator_with_inputs_on_a_schedule_through_the_real_tools(alice
     assert "cron" not in run.arguments
     started = next(e for e in events if e.type == "execution_started")
     assert started.agent_name == "Keyword Extractor"
+
+
+@pytest.mark.parametrize(
+    ("older", "text", "tool", "agent_id"),
+    [
+        # What a card's buttons send: the agent by name (and creator), so a list that is no longer the
+        # newest one still means the agent clicked (an ordinal would point into the newest list).
+        ("carousel", "run AI Article Summarizer by quill-and-ink", "run_agent", "ai-article-summarizer"),
+        (
+            "carousel",
+            "tell me more about AI Article Summarizer by quill-and-ink",
+            "get_agent_details",
+            "ai-article-summarizer",
+        ),
+        ("library", "run my Keyword Extractor", "run_agent", "0a1b2c3d-0000-4000-8000-000000000002"),
+    ],
+)
+async def test_a_cards_buttons_name_the_agent_even_after_a_newer_list(
+    older: str, text: str, tool: str, agent_id: str
+) -> None:
+    newer = "library" if older == "carousel" else "carousel"
+    _chunks, _text, calls = await collect(CONTEXTS[older] + CONTEXTS[newer] + user(text))
+    assert calls and calls[0].name == tool
+    assert calls[0].arguments["agent_id"] == agent_id

@@ -24,6 +24,10 @@ def test_run_from_chat_with_inputs_card_and_live_execution_card(page: Page) -> N
     send(page, "show my agents")
     carousel = page.get_by_test_id("agent-carousel").last
     expect(carousel.get_by_test_id("agent-card").filter(has_text="Shouter")).to_be_visible()
+    # A newer list comes in between: Run on the older card still runs the agent clicked.
+    send(page, "find me something that summarises RSS feeds")
+    expect(page.get_by_test_id("agent-carousel")).to_have_count(2)
+    carousel = page.get_by_test_id("agent-carousel").first
 
     carousel.get_by_role("button", name="Run Shouter").click()
     inputs = page.get_by_test_id("inputs-needed").last

@@ -68,6 +68,8 @@ def test_carousel_row_numbers_agents_and_links_them() -> None:
     first, second = row.agents
     assert (first.name, first.creator, first.rating, first.runs) == ("RSS Feed Digest", "Northwind Labs", "4.2", "12")
     assert (first.ordinal, second.ordinal) == ("first", "second")
+    # The buttons name the agent, not its place: an older list still means the agent clicked.
+    assert first.mention == "RSS Feed Digest by Northwind Labs"
     assert first.href == "/marketplace/agent/rss-feed-digest"
     assert second.rating == ""
     library = card_row(CAROUSEL.model_copy(update={"source": "library"}))
