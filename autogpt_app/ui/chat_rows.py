@@ -117,6 +117,8 @@ class ChatRow(BaseModel):
     credentials: list[CredentialNeedRow] = []
     #: The run an ``execution`` card shows (the live card follows it).
     execution_id: str = ""
+    #: The agent an inputs card is for (its id: a marketplace slug or a library id).
+    agent_id: str = ""
 
 
 def _ordinal(index: int) -> str:
@@ -210,7 +212,7 @@ def card_row(event: Event) -> ChatRow | None:
             )
             for f in event.inputs
         ]
-        return ChatRow(kind="inputs_needed", title=event.agent_name, fields=fields)
+        return ChatRow(kind="inputs_needed", title=event.agent_name, agent_id=event.agent_id, fields=fields)
     if isinstance(event, CredentialsNeeded):
         return ChatRow(
             kind="credentials_needed",
@@ -292,6 +294,30 @@ def rows_from_messages(messages: Iterable[MessagePublic]) -> list[ChatRow]:
         if message.stopped:
             rows = apply_event(rows, Finish(reason="stopped"))
     return rows
+
+
+#: The hidden field of an inputs card's form naming its agent (not an input of the agent).
+AGENT_FIELD = "_for_agent_"
+
+
+def latest_inputs_agent(rows: Iterable[ChatRow]) -> str:
+    """The agent of the newest inputs card (the one the copilot is waiting for), or ""."""
+    found = ""
+    for row in rows:
+        if row.kind == "inputs_needed":
+            found = row.agent_id
+    return found
+
+
+def inputs_answer(form_data: dict[str, Any], waiting_for: str) -> str:
+    """What an inputs card sends: ``name=value, ...``; for a card older than the newest one,
+    ``run <agent id> with name=value, ...`` so the copilot runs that card's agent ("" if nothing filled)."""
+    values = {k: v for k, v in form_data.items() if k != AGENT_FIELD}
+    text = inputs_text(values)
+    agent = str(form_data.get(AGENT_FIELD, "") or "").strip()
+    if text and agent and agent != waiting_for:
+        return f"run {agent} with {text}"
+    return text
 
 
 def inputs_text(form_data: dict[str, Any], names: Iterable[str] | None = None) -> str:

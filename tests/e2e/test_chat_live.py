@@ -33,6 +33,11 @@ def test_run_from_chat_with_inputs_card_and_live_execution_card(page: Page) -> N
     inputs = page.get_by_test_id("inputs-needed").last
     expect(inputs).to_contain_text("Shouter")
     expect(page.get_by_test_id("chat-send")).to_be_visible()  # the reply has finished
+    # Another agent asks for its inputs too; the Shouter's card, now the older one, still runs the Shouter.
+    send(page, "run RSS Feed Digest")
+    expect(page.get_by_test_id("inputs-needed")).to_have_count(2)
+    expect(page.get_by_test_id("inputs-needed").last).to_contain_text("RSS Feed Digest")
+    inputs = page.get_by_test_id("inputs-needed").first
     # Only what is missing is asked for ("times" has a default of 2).
     expect(inputs.locator("input[name=times]")).to_have_count(0)
     inputs.locator("input[name=topic]").fill("otters")

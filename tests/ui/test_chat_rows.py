@@ -24,7 +24,16 @@ from autogpt_app.chat.events import (
     TextDelta,
     ToolCallEvent,
 )
-from autogpt_app.ui.chat_rows import ChatRow, apply_event, card_row, inputs_text, rows_from_messages
+from autogpt_app.ui.chat_rows import (
+    AGENT_FIELD,
+    ChatRow,
+    apply_event,
+    card_row,
+    inputs_answer,
+    inputs_text,
+    latest_inputs_agent,
+    rows_from_messages,
+)
 from tests.chat.test_events import stored_message
 
 CAROUSEL = AgentCarousel(
@@ -189,3 +198,16 @@ def test_rows_from_stored_messages_match_the_stream() -> None:
     ]
     assert rows[2].agents[0].name == "RSS Feed Digest"
     assert rows[7].text == "Model down."
+
+
+def test_an_older_inputs_card_names_its_agent_the_newest_one_does_not() -> None:
+    older = ChatRow(kind="inputs_needed", title="Blog Post Writer", agent_id="blog-post-writer")
+    newest = ChatRow(kind="inputs_needed", title="Shouter", agent_id="0a1b2c3d-0000-4000-8000-000000000001")
+    waiting = latest_inputs_agent([ChatRow(kind="user", text="hi"), older, newest])
+    assert waiting == "0a1b2c3d-0000-4000-8000-000000000001"
+    assert inputs_answer({AGENT_FIELD: newest.agent_id, "topic": " otters ", "times": ""}, waiting) == "topic=otters"
+    assert inputs_answer({AGENT_FIELD: "blog-post-writer", "topic": "AI"}, waiting) == (
+        "run blog-post-writer with topic=AI"
+    )
+    assert inputs_answer({AGENT_FIELD: "blog-post-writer", "topic": "  "}, waiting) == ""
+    assert latest_inputs_agent([]) == ""

@@ -11,7 +11,7 @@ from __future__ import annotations
 import reflex as rx
 
 from autogpt_app.ui import routes
-from autogpt_app.ui.chat_rows import AgentRow, ChatRow, FieldRow
+from autogpt_app.ui.chat_rows import AGENT_FIELD, AgentRow, ChatRow, FieldRow
 from autogpt_app.ui.components.chat_credentials import credential_need
 from autogpt_app.ui.components.outputs import STATUS_COLORS
 from autogpt_app.ui.states.chat import ChatState
@@ -181,6 +181,7 @@ def inputs_card(row: rx.Var[ChatRow]) -> rx.Component:
         rx.text(row.title, " needs a few inputs", weight="medium"),
         rx.form(
             rx.vstack(
+                rx.el.input(type="hidden", name=AGENT_FIELD, value=row.agent_id),
                 rx.foreach(row.fields, _field),
                 rx.button("Send inputs", type="submit", size="2", disabled=ChatState.streaming),
                 spacing="2",

@@ -30,7 +30,14 @@ from autogpt_app.db import session_scope
 from autogpt_app.errors import NotFound, ServiceError
 from autogpt_app.library import service as library
 from autogpt_app.ui import chat_live, routes
-from autogpt_app.ui.chat_rows import ChatRow, SessionRow, apply_event, inputs_text, rows_from_messages
+from autogpt_app.ui.chat_rows import (
+    ChatRow,
+    SessionRow,
+    apply_event,
+    inputs_answer,
+    latest_inputs_agent,
+    rows_from_messages,
+)
 from autogpt_app.ui.chat_stream import (
     FOLLOW_END,
     RESET_SCRIPT,
@@ -298,8 +305,9 @@ class ChatState(AuthState):
 
     @rx.event
     def submit_inputs(self, form_data: dict[str, Any]):
-        """An inputs card was filled in: answer with ``name=value, ...``."""
-        text = inputs_text(form_data)
+        """An inputs card was filled in: answer with ``name=value, ...`` (naming its agent when the
+        card is not the newest one)."""
+        text = inputs_answer(form_data, latest_inputs_agent([*self.history, *self.rows]))
         if not text or self.streaming:
             return rx.toast.error("Fill in at least one input.") if not text else None
         return ChatState.send_text(text)
