@@ -205,3 +205,63 @@ async def turn_lock(session_id: str) -> AsyncIterator[None]:
             await lock.release()
         except (LockError, RedisError):
             log.warning("could not release the chat turn lock of session %s (it expires by itself)", session_id)
+
+
+# ---- turns running in any process ---------------------------------------------------------------
+
+CANCEL_KEY = "chat:cancel:{id}"
+#: How often a running turn looks for a stop asked in another process (seconds).
+CANCEL_POLL_SECONDS = 0.3
+
+
+async def turn_running(session_id: str) -> bool:
+    """Whether a turn of the session holds its lock now, in this process or (with Redis) any other."""
+    with _held_lock:
+        if session_id in _held:
+            return True
+    client = _redis()
+    if client is None:
+        return False
+    try:
+        return bool(await client.exists(LOCK_KEY.format(id=session_id)))
+    except RedisError:
+        return False
+
+
+async def request_stop(session_id: str) -> None:
+    """Ask the session's running turn to stop, wherever it runs (a no-op without Redis: the caller
+    sets the turn's own cancel event when it runs in this process)."""
+    client = _redis()
+    if client is None:
+        return
+    try:
+        await client.set(CANCEL_KEY.format(id=session_id), "1", ex=int(LOCK_TTL_SECONDS))
+    except RedisError:
+        log.warning("could not ask the turn of chat %s to stop (Redis unreachable)", session_id)
+
+
+async def clear_stop(session_id: str) -> None:
+    """Forget an old stop request before a new turn starts."""
+    client = _redis()
+    if client is None:
+        return
+    with contextlib.suppress(RedisError):
+        await client.delete(CANCEL_KEY.format(id=session_id))
+
+
+async def watch_stop(session_id: str, cancel: asyncio.Event) -> None:
+    """Set ``cancel`` when :func:`request_stop` is called for the session in any process.
+
+    Runs until cancelled or until it sets the event; returns at once without Redis.
+    """
+    client = _redis()
+    if client is None:
+        return
+    key = CANCEL_KEY.format(id=session_id)
+    while not cancel.is_set():
+        await asyncio.sleep(CANCEL_POLL_SECONDS)
+        try:
+            if await client.exists(key):
+                cancel.set()
+        except RedisError:
+            continue

@@ -237,3 +237,35 @@ async def test_a_lock_left_by_a_dead_process_expires(redis_admin, monkeypatch) -
     await asyncio.sleep(0.7)
     async with cache.turn_lock("chat-dead"):
         pass
+
+
+async def test_whether_a_turn_runs_is_known_in_this_process_without_redis() -> None:
+    assert not await cache.turn_running("chat-9")
+    async with cache.turn_lock("chat-9"):
+        assert await cache.turn_running("chat-9")
+        cancel = asyncio.Event()
+        await cache.request_stop("chat-9")  # no Redis: the page sets the turn's own event instead
+        await asyncio.wait_for(cache.watch_stop("chat-9", cancel), 1)  # returns at once
+        assert not cancel.is_set()
+    assert not await cache.turn_running("chat-9")
+
+
+async def test_with_redis_a_stop_reaches_a_turn_running_in_another_process(redis_admin) -> None:
+    async with cache.turn_lock("chat-10"):
+        # Another process sees the turn by its lock…
+        assert await redis_admin.exists("chat:lock:chat-10")
+        assert await cache.turn_running("chat-10")
+        await cache.clear_stop("chat-10")
+        cancel = asyncio.Event()
+        watcher = asyncio.create_task(cache.watch_stop("chat-10", cancel))
+        await asyncio.sleep(cache.CANCEL_POLL_SECONDS * 2)
+        assert not cancel.is_set()
+        # …and its Stop, written to Redis, sets the turn's event within a poll.
+        await redis_admin.set("chat:cancel:chat-10", "1")
+        await asyncio.wait_for(watcher, 2)
+        assert cancel.is_set()
+        await cache.clear_stop("chat-10")
+        assert not await redis_admin.exists("chat:cancel:chat-10")
+        await cache.request_stop("chat-10")
+        assert await redis_admin.ttl("chat:cancel:chat-10") > 0
+    assert not await cache.turn_running("chat-10")

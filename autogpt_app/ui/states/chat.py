@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from autogpt_app.auth import service as auth_service
 from autogpt_app.auth.models import User
+from autogpt_app.chat import cache as chat_cache
 from autogpt_app.chat import limits, sessions
 from autogpt_app.chat.events import ExecutionStarted, ExecutionUpdate, TextDelta
 from autogpt_app.chat.loop import run_turn
@@ -169,7 +170,9 @@ class ChatState(AuthState):
         A person who logged in first claims the anonymous chat this browser kept (it then opens);
         a visitor without an account sees their anonymous chat, if any.
         """
-        if self.streaming and (not self.chat_id or self.chat_id in _CANCELS):
+        if self.streaming and (
+            not self.chat_id or self.chat_id in _CANCELS or await chat_cache.turn_running(self.chat_id)
+        ):
             # A reconnect mid-reply (Reflex loads the page's state again): send the reply so far.
             return [rx.call_script(RESET_SCRIPT), rx.call_script(append_script(self._streamed, 0))]
         # (A turn marked as streaming that no longer runs here ended with a restart of the server.)
@@ -313,11 +316,17 @@ class ChatState(AuthState):
         return ChatState.send_text(text)
 
     @rx.event
-    def stop(self):
-        """Stop the reply being streamed (what was streamed so far is kept)."""
+    async def stop(self):
+        """Stop the reply being streamed (what was streamed so far is kept).
+
+        The turn may run in another backend process (the page reconnected to another one): the
+        request then reaches it through Redis.
+        """
         cancel = _CANCELS.get(self.chat_id)
         if cancel is not None:
             cancel.set()
+        elif self.chat_id:
+            await chat_cache.request_stop(self.chat_id)
 
     async def _start_chat(self, user: User | None, text: str) -> str:
         """Create the chat of a first message: the user's, or an anonymous one kept by this browser."""
@@ -411,8 +420,13 @@ class ChatState(AuthState):
             if chat_id not in _CANCELS:
                 _CANCELS[chat_id] = cancel
                 owns_cancel = True
-            async for update in self._stream(chat_id, text, user, anon_token if user is None else "", cancel):
-                yield update
+            await chat_cache.clear_stop(chat_id)
+            watcher = asyncio.create_task(chat_cache.watch_stop(chat_id, cancel))
+            try:
+                async for update in self._stream(chat_id, text, user, anon_token if user is None else "", cancel):
+                    yield update
+            finally:
+                watcher.cancel()
         except ServiceError as exc:
             async with self:
                 self.chat_error = exc.message
