@@ -10,7 +10,7 @@ discriminated union (on ``type``); :func:`card_event` turns a tool's result into
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
@@ -218,59 +218,29 @@ class Finish(_Event):
     reason: FinishReason = "done"
 
 
-CardEvent = Annotated[
-    AgentCarousel
-    | AgentDetails
-    | InputsNeeded
-    | CredentialsNeeded
-    | ExecutionStarted
-    | ExecutionUpdate
-    | ScheduleCreated
-    | ScheduleList
-    | NoResults
-    | NeedLogin
-    | ErrorEvent,
-    Field(discriminator="type"),
-]
+#: Every card (what a tool's result shows as), in one place: the unions and CARD_TYPES derive from it.
+_CARDS = (
+    AgentCarousel,
+    AgentDetails,
+    InputsNeeded,
+    CredentialsNeeded,
+    ExecutionStarted,
+    ExecutionUpdate,
+    ScheduleCreated,
+    ScheduleList,
+    NoResults,
+    NeedLogin,
+    ErrorEvent,
+)
 
-Event = Annotated[
-    TextDelta
-    | ToolCallEvent
-    | AgentCarousel
-    | AgentDetails
-    | InputsNeeded
-    | CredentialsNeeded
-    | ExecutionStarted
-    | ExecutionUpdate
-    | ScheduleCreated
-    | ScheduleList
-    | NoResults
-    | NeedLogin
-    | ErrorEvent
-    | Finish,
-    Field(discriminator="type"),
-]
+CardEvent = Annotated[Union[_CARDS], Field(discriminator="type")]  # noqa: UP007 (a union built from a tuple)
+Event = Annotated[Union[(TextDelta, ToolCallEvent, *_CARDS, Finish)], Field(discriminator="type")]
 
 EVENT_ADAPTER: TypeAdapter[Event] = TypeAdapter(Event)
 _CARD_ADAPTER: TypeAdapter[CardEvent] = TypeAdapter(CardEvent)
 
 #: Every ``type`` a card event may have.
-CARD_TYPES = frozenset(
-    t.model_fields["type"].default
-    for t in (
-        AgentCarousel,
-        AgentDetails,
-        InputsNeeded,
-        CredentialsNeeded,
-        ExecutionStarted,
-        ExecutionUpdate,
-        ScheduleCreated,
-        ScheduleList,
-        NoResults,
-        NeedLogin,
-        ErrorEvent,
-    )
-)
+CARD_TYPES = frozenset(card.model_fields["type"].default for card in _CARDS)
 
 
 def parse_event(data: dict[str, Any]) -> Event:
@@ -284,13 +254,12 @@ def parse_event(data: dict[str, Any]) -> Event:
 
 def card_event(result: dict[str, Any], *, tool_call_id: str | None = None) -> CardEvent:
     """The card event showing a tool's result; an ``error`` card when the result is not a known card."""
-    if not isinstance(result, dict) or result.get("type") not in CARD_TYPES:
-        return ErrorEvent(message="The tool gave an answer the chat cannot show.", tool_call_id=tool_call_id)
-    try:
-        card = _CARD_ADAPTER.validate_python({**result, "tool_call_id": tool_call_id})
-    except ValidationError:
-        return ErrorEvent(message="The tool gave an answer the chat cannot show.", tool_call_id=tool_call_id)
-    return card
+    if isinstance(result, dict) and result.get("type") in CARD_TYPES:
+        try:
+            return _CARD_ADAPTER.validate_python({**result, "tool_call_id": tool_call_id})
+        except ValidationError:
+            pass
+    return ErrorEvent(message="The tool gave an answer the chat cannot show.", tool_call_id=tool_call_id)
 
 
 def timeline(messages: Iterable[MessagePublic]) -> list[tuple[MessagePublic, list[Event]]]:
