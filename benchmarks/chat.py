@@ -81,6 +81,7 @@ os.environ.update(
 import openai  # noqa: E402
 
 from tests.fakes import openai_server as fake  # noqa: E402
+from tests.fakes.asgi_stream import ASGIStream  # noqa: E402
 
 WORD = re.compile(rb'"content": "(s\d+w\d+ )"')
 #: When the fake model wrote each tagged word to its socket (perf_counter), for goal 3.
@@ -306,63 +307,6 @@ async def bytes_to_browser(server: fake.FakeOpenAIServer) -> None:
 # ---- goal 3 -------------------------------------------------------------------------------------
 
 
-class SSEReader:
-    """One streamed request straight into the ASGI app; notes when each SSE frame was handed over."""
-
-    def __init__(self, app: Any, path: str, body: dict[str, Any], headers: dict[str, str]) -> None:
-        self.app, self.path = app, path
-        self.payload = json.dumps(body).encode()
-        self.headers = [(b"content-type", b"application/json"), (b"content-length", str(len(self.payload)).encode())]
-        self.headers += [(k.lower().encode(), v.encode()) for k, v in headers.items()]
-        self.status = 0
-        self.frames: list[tuple[float, str]] = []
-        self.buffer = ""
-        self.done = asyncio.Event()
-
-    async def run(self) -> None:
-        """Send the request and read the whole response."""
-        delivered = False
-
-        async def receive() -> dict[str, Any]:
-            nonlocal delivered
-            if not delivered:
-                delivered = True
-                return {"type": "http.request", "body": self.payload, "more_body": False}
-            await self.done.wait()
-            return {"type": "http.disconnect"}
-
-        async def send(message: dict[str, Any]) -> None:
-            now = time.perf_counter()
-            if message["type"] == "http.response.start":
-                self.status = message["status"]
-                return
-            self.buffer += message.get("body", b"").decode()
-            while "\n\n" in self.buffer:
-                frame, self.buffer = self.buffer.split("\n\n", 1)
-                self.frames.append((now, frame))
-            if not message.get("more_body"):
-                self.done.set()
-
-        scope = {
-            "type": "http",
-            "asgi": {"version": "3.0", "spec_version": "2.4"},
-            "http_version": "1.1",
-            "method": "POST",
-            "scheme": "http",
-            "path": self.path,
-            "raw_path": self.path.encode(),
-            "query_string": b"",
-            "root_path": "",
-            "headers": self.headers,
-            "server": ("testserver", 80),
-            "client": ("127.0.0.1", 5000),
-        }
-        try:
-            await self.app(scope, receive, send)
-        finally:
-            self.done.set()
-
-
 async def concurrent_sessions(server: fake.FakeOpenAIServer) -> None:
     from autogpt_app.api.app import build_api
 
@@ -377,15 +321,14 @@ async def concurrent_sessions(server: fake.FakeOpenAIServer) -> None:
     async def api_session(index: int) -> tuple[list[float], list[str]]:
         errors: list[str] = []
         chat_id, token = chats[index]
-        reader = SSEReader(
-            app, f"/api/v1/chat/sessions/{chat_id}/stream", {"message": f"stream session {index}"},
-            {"X-Chat-Token": token},
-        )  # fmt: skip
-        await reader.run()
-        if reader.status != 200:
-            return [], [f"stream {reader.status}"]
+        path = f"/api/v1/chat/sessions/{chat_id}/stream"
+        body, headers = {"message": f"stream session {index}"}, {"X-Chat-Token": token}
+        async with ASGIStream(app, path, body, headers, spec_version="2.4", wait=60) as reader:
+            if reader.status != 200:
+                return [], [f"stream {reader.status}"]
+            frames = [item async for item in reader.frames()]
         latencies, words = [], 0
-        for at, frame in reader.frames:
+        for at, frame in frames:
             if frame.startswith(": ping"):
                 continue
             _, _, data = frame.partition("\ndata: ")

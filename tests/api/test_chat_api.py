@@ -27,6 +27,7 @@ from tests import services
 from tests.api.test_accounts_api import assert_error, bearer, token_for
 from tests.chat.conftest import SEEDED, ScriptedProvider
 from tests.fakes import FakeOpenAIServer
+from tests.fakes.asgi_stream import ASGIStream
 
 URL = "/api/v1/chat/sessions"
 RSS_QUESTION = "find me something that summarises RSS feeds"
@@ -108,70 +109,6 @@ async def stream_ok(api: httpx.AsyncClient, chat_id: str, message: str, headers:
     events, _ = parse_sse(r.text)
     assert events and events[-1][0] == "finish" and types(events).count("finish") == 1
     return events
-
-
-class LiveStream:
-    """A streamed request straight into the ASGI app, read frame by frame, that can hang up mid-stream.
-
-    (httpx's ASGI transport hands the body over only once the response is complete.)
-    """
-
-    def __init__(
-        self, app: FastAPI, path: str, body: dict[str, Any], headers: dict[str, str], *, spec_version: str = "2.3"
-    ) -> None:
-        self.app, self.path, self.spec_version = app, path, spec_version
-        self.payload = json.dumps(body).encode()
-        self.headers = [(b"content-type", b"application/json"), (b"content-length", str(len(self.payload)).encode())]
-        self.headers += [(k.lower().encode(), v.encode()) for k, v in headers.items()]
-        self.sent: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
-        self.gone = asyncio.Event()
-        self.buffer = ""
-        self.status = 0
-
-    async def __aenter__(self) -> LiveStream:
-        delivered = False
-
-        async def receive() -> dict[str, Any]:
-            nonlocal delivered
-            if not delivered:
-                delivered = True
-                return {"type": "http.request", "body": self.payload, "more_body": False}
-            await self.gone.wait()
-            return {"type": "http.disconnect"}
-
-        scope = {
-            "type": "http",
-            "asgi": {"version": "3.0", "spec_version": self.spec_version},
-            "http_version": "1.1",
-            "method": "POST",
-            "scheme": "http",
-            "path": self.path,
-            "raw_path": self.path.encode(),
-            "query_string": b"",
-            "root_path": "",
-            "headers": self.headers,
-            "server": ("testserver", 80),
-            "client": ("127.0.0.1", 5000),
-        }
-        self.task = asyncio.create_task(self.app(scope, receive, self.sent.put))
-        start = await asyncio.wait_for(self.sent.get(), 10)
-        assert start["type"] == "http.response.start"
-        self.status = start["status"]
-        return self
-
-    async def next_frame(self) -> str:
-        """The next SSE frame (an event block or a ping comment), waiting for it."""
-        while "\n\n" not in self.buffer:
-            message = await asyncio.wait_for(self.sent.get(), 10)
-            assert message["type"] == "http.response.body"
-            assert message.get("more_body"), "the stream ended"
-            self.buffer += message["body"].decode()
-        frame, self.buffer = self.buffer.split("\n\n", 1)
-        return frame
-
-    async def __aexit__(self, *exc: object) -> None:
-        self.gone.set()  # the client hangs up
-        await asyncio.wait_for(self.task, 10)
 
 
 async def lock_is_free(chat_id: str, within: float = 5.0) -> bool:
@@ -382,7 +319,7 @@ async def test_a_busy_chat_answers_409_and_hanging_up_stops_the_turn(app, api, s
     made = await new_chat(api, token)
     path = f"{URL}/{made['id']}/stream"
 
-    async with LiveStream(
+    async with ASGIStream(
         app, path, {"message": "write me a long story"}, bearer(token), spec_version=spec_version
     ) as live:
         assert live.status == 200
@@ -427,7 +364,7 @@ async def test_finish_means_the_chat_is_free_for_the_next_message(app, api, cata
     token = await token_for(api)
     made = await new_chat(api, token)
     path = f"{URL}/{made['id']}/stream"
-    async with LiveStream(app, path, {"message": RSS_QUESTION}, bearer(token)) as live:
+    async with ASGIStream(app, path, {"message": RSS_QUESTION}, bearer(token)) as live:
         frames = [await live.next_frame()]
         while not frames[-1].startswith("event: finish"):
             frames.append(await live.next_frame())
