@@ -88,3 +88,19 @@ def test_quick_action_add_to_library_rename_and_delete(page: Page) -> None:
     expect(page.get_by_test_id("no-chats")).to_be_visible()
     page.reload()
     expect(page.get_by_test_id("no-chats")).to_be_visible()
+
+
+def test_the_chat_just_talked_in_moves_to_the_top_of_the_list(page: Page) -> None:
+    signup(page, unique_email("order"), "Order Person")
+    send(page, "find me something that summarises RSS feeds")
+    page.get_by_test_id("new-chat").click()
+    send(page, "show my agents")
+    sessions = page.get_by_test_id("chat-session")
+    expect(sessions).to_have_count(2)
+    expect(sessions.first).to_contain_text("show my agents")
+
+    sessions.filter(has_text="summarises RSS feeds").click()
+    expect(page.get_by_test_id("chat-user")).to_have_count(1)
+    send(page, "thanks")
+    expect(sessions.first).to_contain_text("find me something that summarises RSS feeds")
+    expect(sessions.last).to_contain_text("show my agents")
