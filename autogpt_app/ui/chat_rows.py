@@ -37,8 +37,6 @@ from autogpt_app.credentials.models import provider_label
 from autogpt_app.timeutil import readable_time
 from autogpt_app.ui import routes
 
-ORDINALS = ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth"]
-
 _SHORT_VALUE = 300
 #: Output lines an execution card shows (the run page shows them all).
 MAX_EXECUTION_LINES = 20
@@ -60,8 +58,6 @@ class AgentRow(BaseModel):
     rating: str = ""
     runs: str = ""
     description: str = ""
-    #: "first", "second"… (its place in the list).
-    ordinal: str = ""
     #: How the Run and Details buttons name it to the copilot: by name (and creator, or "my" for the
     #: library), so an older list still means this agent (an ordinal points into the newest list).
     mention: str = ""
@@ -121,10 +117,6 @@ class ChatRow(BaseModel):
     agent_id: str = ""
 
 
-def _ordinal(index: int) -> str:
-    return ORDINALS[index] if index < len(ORDINALS) else f"#{index + 1}"
-
-
 def _mention(name: str, creator: str, source: str) -> str:
     """How a card's buttons name an agent to the copilot ("RSS Feed Digest by Northwind Labs")."""
     if source == "library":
@@ -182,12 +174,11 @@ def card_row(event: Event) -> ChatRow | None:
                 rating=f"{a.rating:.1f}" if a.rating is not None else "",
                 runs=str(a.runs),
                 description=a.description,
-                ordinal=_ordinal(i),
                 mention=_mention(a.name, a.creator, event.source),
                 source=event.source,
                 href=routes.marketplace_agent(a.id) if event.source == "marketplace" else routes.library_agent(a.id),
             )
-            for i, a in enumerate(event.agents)
+            for a in event.agents
         ]
         return ChatRow(kind="agent_carousel", title=event.query, subtitle=event.source, agents=agents)
     if isinstance(event, NoResults):

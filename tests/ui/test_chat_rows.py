@@ -76,13 +76,14 @@ def test_carousel_row_numbers_agents_and_links_them() -> None:
     assert row is not None and row.kind == "agent_carousel"
     first, second = row.agents
     assert (first.name, first.creator, first.rating, first.runs) == ("RSS Feed Digest", "Northwind Labs", "4.2", "12")
-    assert (first.ordinal, second.ordinal) == ("first", "second")
+    assert second.mention == "Keyword Extractor by Datasmith"
     # The buttons name the agent, not its place: an older list still means the agent clicked.
     assert first.mention == "RSS Feed Digest by Northwind Labs"
     assert first.href == "/marketplace/agent/rss-feed-digest"
     assert second.rating == ""
     library = card_row(CAROUSEL.model_copy(update={"source": "library"}))
     assert library is not None and library.agents[0].href == "/library/agent/rss-feed-digest"
+    assert library.agents[0].mention == "my RSS Feed Digest"
 
 
 def test_inputs_needed_becomes_a_form() -> None:
