@@ -34,9 +34,14 @@ echo "==> fresh clone into $tmp/app"
 git clone --quiet --no-hardlinks "$ROOT" "$tmp/app"
 
 echo "==> scripts/run.sh (requirements.txt only, port $port)"
-# A newcomer's shell: no variables of this checkout's virtual environment or settings leak in.
-setsid env -i HOME="$HOME" PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
-  LANG=C.UTF-8 TERM=dumb ${TMPDIR:+TMPDIR="$TMPDIR"} \
+# A newcomer's shell: the machine's own variables (proxy, certificates, package mirrors) stay, but
+# nothing of this checkout's virtual environment or of the app's settings leaks in.
+unset_args=()
+for var in VIRTUAL_ENV PYTHONPATH PYTHONHOME REFLEX_USE_SYSTEM_BUN $("$DRIVER_PY" -c \
+    'from autogpt_app.settings import Settings; print(" ".join(n.upper() for n in Settings.model_fields))'); do
+  unset_args+=(-u "$var")
+done
+setsid env "${unset_args[@]}" PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
   bash -c 'cd "$1" && exec scripts/run.sh --frontend-port "$2" --backend-port "$2"' _ "$tmp/app" "$port" \
   >"$tmp/run.log" 2>&1 &
 pid=$!

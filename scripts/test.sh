@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Set up (idempotent) and run every check: ruff, the service/API suite on SQLite and on
-# PostgreSQL, the browser suite in real Chromium, and the benchmarks in smoke size.
+# Set up (idempotent) and run every check: ruff, the README's run command from a clean clone with
+# runtime requirements only, the service/API suite on SQLite and on PostgreSQL, the browser suite in
+# real Chromium, and the benchmarks in smoke size.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -16,6 +17,9 @@ fi
 echo "==> ruff"
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
+
+echo "==> the run command on a fresh clone (requirements.txt only)"
+scripts/check_fresh_clone.sh
 
 echo "==> tests on SQLite"
 TEST_DATABASE=sqlite .venv/bin/pytest --ignore=tests/e2e -q -p no:cacheprovider
