@@ -23,6 +23,7 @@ from autogpt_app.graphs.spec import GraphSpec
 from autogpt_app.library.models import LibraryAgent
 from autogpt_app.store import ratings
 from autogpt_app.store import service as store
+from autogpt_app.store.categories import CATEGORIES
 from autogpt_app.store.models import ListingSummary
 from autogpt_app.timeutil import utcnow
 from autogpt_app.ui.states import marketplace as m
@@ -156,7 +157,10 @@ async def test_search_state_follows_the_url_holds_one_page_and_writes_the_url_ba
     assert [r.name for r in state.results] == ["Loan helper 12", "Loan helper 13"]
     assert (state.total, state.range_text, state.has_prev, state.has_next) == (14, "13–14 of 14", True, False)
     assert shown_url(event) == "/marketplace/search?q=loan&sort=name&page=2"
-    assert {c.name for c in state.category_options} == {"finance", "money", "weather"}
+    # The filter offers the store's one list of categories (the submit form's), then any others in use.
+    names = [c.name for c in state.category_options]
+    assert names[: len(CATEGORIES)] == list(CATEGORIES) and set(names[len(CATEGORIES) :]) == {"money", "weather"}
+    assert next(c.count for c in state.category_options if c.name == "finance") == 7
 
     event = await call(state, "prev_page")
     assert len(state.results) == m.SEARCH_PAGE_SIZE and state.has_next and state.range_text == "1–12 of 14"

@@ -25,6 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from autogpt_app.auth.models import User
 from autogpt_app.store import pictures
 from autogpt_app.store import service as store
+from autogpt_app.store.categories import CATEGORIES
 from autogpt_app.store.models import CategoryCount, ListingSummary
 from autogpt_app.store.search import MAX_OFFSET, MAX_QUERY, SORTS
 from autogpt_app.ui import routes
@@ -102,6 +103,14 @@ def card(item: ListingSummary) -> ListingCard:
 def chip(category: CategoryCount) -> CategoryChip:
     """The chip of a category, linking to the search filtered by it."""
     return CategoryChip(name=category.name, count=category.count, href=SearchParams(category=category.name).url())
+
+
+def filter_categories(counts: list[CategoryCount]) -> list[CategoryCount]:
+    """The category filter's options: the store's one list in its order (with how many listings carry
+    each), then any other category a listing still carries (from before the list, or the API)."""
+    by_name = {c.name: c for c in counts}
+    known = [by_name.get(name) or CategoryCount(name=name, count=0) for name in CATEGORIES]
+    return known + [c for c in counts if c.name not in CATEGORIES]
 
 
 def _one(params: Mapping[str, Any], name: str, limit: int) -> str:
@@ -311,8 +320,8 @@ class MarketplaceSearchState(AuthState):
 
         async def categories(session: AsyncSession, user: User | None) -> None:
             every = await store.list_categories(session)
-            self.category_options = [chip(c) for c in every[:SELECT_CATEGORIES]]
-            self.suggestions = self.category_options[:SUGGESTED_CATEGORIES]
+            self.category_options = [chip(c) for c in filter_categories(every)[:SELECT_CATEGORIES]]
+            self.suggestions = [chip(c) for c in every[:SUGGESTED_CATEGORIES]]
             if params.category and params.category not in {c.name for c in self.category_options}:
                 self.category_options = [*self.category_options, CategoryChip(name=params.category, count=0, href="")]
 
