@@ -166,11 +166,15 @@ def _guest_links() -> rx.Component:
     here = rx.State.router.url.path
     return rx.hstack(
         rx.link(
-            rx.button("Log in", size="2", variant="soft"),
+            rx.button("Log in", size=rx.breakpoints(initial="1", sm="2"), variant="soft", white_space="nowrap"),
             href=routes.LOGIN + "?next=" + here,
             data_testid="guest-login",
         ),
-        rx.link(rx.button("Sign up", size="2"), href=routes.SIGNUP + "?next=" + here, data_testid="guest-signup"),
+        rx.link(
+            rx.button("Sign up", size=rx.breakpoints(initial="1", sm="2"), white_space="nowrap"),
+            href=routes.SIGNUP + "?next=" + here,
+            data_testid="guest-signup",
+        ),
         spacing="2",
     )
 
