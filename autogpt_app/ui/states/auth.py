@@ -117,8 +117,10 @@ class AuthState(rx.State):
         return self._login_redirect() if not self.user_id else None
 
     def _login_redirect(self):
-        """To the login page, which comes back here afterwards."""
-        return rx.redirect(routes.login_with_next(self.router.url.path or routes.HOME))
+        """To the login page, which comes back here (the same address, query included) afterwards."""
+        url = self.router.url
+        here = (url.path or routes.HOME) + (f"?{url.query}" if url.query else "")
+        return rx.redirect(routes.login_with_next(here))
 
     @rx.event
     async def resolve_visitor(self):
