@@ -98,7 +98,7 @@ def _agent(agent: rx.Var[AgentRow]) -> rx.Component:
                         variant="soft",
                         on_click=rx.redirect(agent.href),
                         aria_label="Details of " + agent.name,
-                        data_testid="agent-details",
+                        data_testid="agent-details-button",
                     ),
                     rx.button(
                         "Details",
