@@ -29,5 +29,12 @@ async def _lifespan() -> AsyncIterator[None]:
         await dispose_engine()
 
 
-app = rx.App(api_transformer=build_api())
+app = rx.App(
+    api_transformer=build_api(),
+    # /favicon.ico (assets/favicon.ico) serves browsers that ask for it; these are sharper where supported.
+    head_components=[
+        rx.el.link(rel="icon", href="/logo.svg", type="image/svg+xml"),
+        rx.el.link(rel="apple-touch-icon", href="/apple-touch-icon.png"),
+    ],
+)
 app.register_lifespan_task(_lifespan)

@@ -54,6 +54,8 @@ class AgentCard(BaseModel):
     rating: float | None = None
     runs: int = 0
     description: str = ""
+    #: The agent's picture (a site path or address; empty: the card shows the general illustration).
+    image_url: str = ""
 
 
 class AgentCarousel(_Card):

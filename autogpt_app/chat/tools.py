@@ -27,6 +27,7 @@ from autogpt_app.errors import NotFound, ServiceError
 from autogpt_app.executions import service as executions
 from autogpt_app.library import service as library
 from autogpt_app.scheduling import service as scheduling
+from autogpt_app.store import pictures
 from autogpt_app.store import service as store
 from autogpt_app.store.query_text import meaningful_words
 
@@ -191,6 +192,7 @@ async def _find_agent(session: AsyncSession, user: User | None, args: _QueryArgs
             "rating": item.rating_average,
             "runs": item.run_count,
             "description": short(item.subheading),
+            "image_url": pictures.listing_image(item.image_url, item.categories),
         }
         for item in page.items
     ]

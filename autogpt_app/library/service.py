@@ -313,8 +313,12 @@ async def list_library(
     sort: str = "updated",
     offset: int = 0,
     limit: int = 24,
+    own_only: bool = False,
 ) -> LibraryPage:
     """One page of the user's library, matching every word of ``query`` in the name or description.
+
+    ``own_only``: only agents the user made or uploaded, not those added from the marketplace (the
+    ones they may publish).
 
     ``favorites``/``archived``: True only those, False none of those, None both.
 
@@ -325,6 +329,8 @@ async def list_library(
         raise InvalidInput(f"Sort by one of: {', '.join(SORTS)}.", code="invalid_sort")
     offset, limit = max(0, offset), max(1, min(limit, MAX_PAGE))
     conditions = _conditions(user, query, favorites, archived)
+    if own_only:
+        conditions.append(_A.source != LibrarySource.MARKETPLACE.value)
     total = (await session.execute(select(func.count()).select_from(_A).where(*conditions))).scalar_one()
     page = select(LibraryAgent).where(*conditions).order_by(*_ORDER[sort]).offset(offset).limit(limit)
     rows = (await session.execute(page)).scalars().all()

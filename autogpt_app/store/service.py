@@ -18,9 +18,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from autogpt_app.auth.models import User
 from autogpt_app.auth.permissions import Permission, require_permission
 from autogpt_app.blocks.registry import find_block
-from autogpt_app.errors import Conflict, InvalidInput, NotFound
+from autogpt_app.errors import Conflict, Forbidden, InvalidInput, NotFound
 from autogpt_app.graphs import service as graphs
 from autogpt_app.graphs.models import GraphVersion
+from autogpt_app.library.models import LibraryAgent, LibrarySource
 from autogpt_app.notifications.service import create_notification
 from autogpt_app.notifications.triggers import notify_new_version
 from autogpt_app.store import validation
@@ -201,6 +202,24 @@ def _submission_public(
     )
 
 
+async def _refuse_marketplace_copy(session: AsyncSession, user: User, graph_id: str) -> None:
+    """Refuse to publish an agent the user added from the marketplace: it is another creator's work."""
+    copied = (
+        await session.execute(
+            select(LibraryAgent.id).where(
+                LibraryAgent.user_id == user.id,
+                LibraryAgent.graph_id == graph_id,
+                LibraryAgent.source == LibrarySource.MARKETPLACE.value,
+            )
+        )
+    ).first()
+    if copied is not None:
+        raise Forbidden(
+            "This agent was added from the marketplace: only agents you made or uploaded can be published.",
+            code="not_your_agent",
+        )
+
+
 async def submit(
     session: AsyncSession,
     user: User,
@@ -222,6 +241,7 @@ async def submit(
 
     Raises:
         NotFound: the agent (or that version of it) is not the user's.
+        Forbidden: the agent is the user's copy of a marketplace agent (someone else's work).
         InvalidInput: a missing name, text too long, bad categories or image address.
     """
     require_permission(user, Permission.USE_PLATFORM)
@@ -230,6 +250,7 @@ async def submit(
     if graph_version is not None and (not isinstance(graph_version, int) or graph_version < 1):
         raise InvalidInput("The agent version must be a positive number.", code="invalid_graph_version")
     graph = await graphs.get_graph(session, user, str(graph_id or "")[:64], graph_version)
+    await _refuse_marketplace_copy(session, user, graph.id)
     creator = await get_or_create_creator(session, user)
     listing = (
         await session.execute(

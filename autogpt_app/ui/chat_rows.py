@@ -34,6 +34,7 @@ from autogpt_app.chat.events import (
 )
 from autogpt_app.chat.models import MessagePublic, MessageRole
 from autogpt_app.credentials.models import provider_label
+from autogpt_app.store import pictures
 from autogpt_app.timeutil import readable_time
 from autogpt_app.ui import routes
 
@@ -63,6 +64,7 @@ class AgentRow(BaseModel):
     mention: str = ""
     source: str = "marketplace"
     href: str = ""
+    image: str = ""
 
 
 class FieldRow(BaseModel):
@@ -177,6 +179,7 @@ def card_row(event: Event) -> ChatRow | None:
                 mention=_mention(a.name, a.creator, event.source),
                 source=event.source,
                 href=routes.marketplace_agent(a.id) if event.source == "marketplace" else routes.library_agent(a.id),
+                image=a.image_url or pictures.category_image(),
             )
             for a in event.agents
         ]

@@ -1,5 +1,7 @@
 """Every page route in one place, so links and redirects cannot drift apart."""
 
+from urllib.parse import quote, urlsplit
+
 HOME = "/"
 LOGIN = "/login"
 SIGNUP = "/signup"
@@ -39,3 +41,28 @@ def library_agent(agent_id: str) -> str:
 def run(execution_id: str) -> str:
     """Path of one run's live page."""
     return f"/runs/{execution_id}"
+
+
+def safe_next(target: str | None) -> str:
+    """``target`` if it is a path of this site to return to after logging in, else ``""``.
+
+    Only a same-site path is accepted: an absolute or scheme-relative address (``https://x``,
+    ``//x``, ``/\\x``, which browsers read as ``//x``), control characters (a tab or newline inside
+    ``/\t/x`` is dropped by browsers, leaving ``//x``) and the login and sign-up pages themselves are
+    refused, so a crafted link can never send someone to another site after they log in.
+    """
+    value = (target or "").strip()
+    if not value.startswith("/") or value.startswith("//") or "\\" in value:
+        return ""
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in value):
+        return ""
+    parts = urlsplit(value)
+    if parts.scheme or parts.netloc or parts.path.rstrip("/") in (LOGIN, SIGNUP):
+        return ""
+    return value
+
+
+def login_with_next(path: str, page: str = LOGIN) -> str:
+    """The login (or sign-up) page that returns to ``path`` afterwards (no ``next`` for an unsafe one)."""
+    target = safe_next(path)
+    return f"{page}?next={quote(target, safe='/')}" if target else page

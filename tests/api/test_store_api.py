@@ -216,3 +216,18 @@ async def test_other_users_ids_answer_404(client):
     assert_error(
         await client.put(f"{STORE}/listings/{sub['listing_id']}/review", json={"score": 5}, headers=bearer(bob)), 404
     )
+
+
+async def test_a_marketplace_agent_added_to_a_library_cannot_be_republished(client):
+    ada, boss = await token_for(client), await admin_token(client)
+    bob = await token_for(client, "bob@example.com", "Bob")
+    listing = await submit_and_approve(client, ada, boss, name="Uptime Checker")
+    copy = await client.post("/api/v1/library/agents", json={"listing": listing["slug"]}, headers=bearer(bob))
+    assert copy.status_code == 201 and copy.json()["source"] == "marketplace"
+    # Bob owns the copy's graph, yet publishing it as his own is refused: it is Ada's work.
+    r = await client.post(f"{STORE}/submissions", json=submission(copy.json()["graph_id"]), headers=bearer(bob))
+    assert_error(r, 403, "not_your_agent")
+    assert (await client.get(f"{STORE}/submissions", headers=bearer(bob))).json() == []
+    # Someone else's agent is not even found.
+    ada_graph = listing["graph_id"]
+    assert_error(await client.post(f"{STORE}/submissions", json=submission(ada_graph), headers=bearer(bob)), 404)

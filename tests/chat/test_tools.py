@@ -62,6 +62,7 @@ async def test_find_agent_shows_a_carousel_of_marketplace_agents(query) -> None:
     first = result["agents"][0]
     assert first["id"] == "rss-feed-digest" and first["name"] == "RSS Feed Digest"
     assert first["creator"] and first["description"] and first["runs"] == 0
+    assert first["image_url"] == "/agents/rss-feed-digest.svg"  # the card shows the agent's own picture
     assert len(result["agents"]) <= 6
     assert card_event(result).type == "agent_carousel"
 

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 
+from autogpt_app.store.categories import CATEGORIES
 from tests.e2e.conftest import ADMIN_EMAIL, ADMIN_PASSWORD, ROOT, USER_PASSWORD, login, signup, unique_email
 from tests.graphs.helpers import echo_graph, png_bytes
 
@@ -86,7 +87,10 @@ def test_submit_approve_and_find_it_in_the_marketplace(
     page.locator("textarea[name=description]").fill("Repeats the **topic** you give it.\n\n- fast\n- friendly")
     page.get_by_test_id("category-writing").click()
     expect(page.get_by_test_id("category-writing")).to_have_attribute("aria-pressed", "true")
-    page.locator("input[name=more_categories]").fill("Parrots")
+    page.get_by_test_id("category-research").click()
+    # The chips are the store's one list; nothing else can be typed in.
+    expect(page.get_by_test_id("category-choices").get_by_role("button")).to_have_count(len(CATEGORIES))
+    expect(page.locator("input[name=more_categories]")).to_have_count(0)
     page.locator("textarea[name=changelog]").fill("First release")
 
     # A refused submission says why and writes nothing.
@@ -110,7 +114,8 @@ def test_submit_approve_and_find_it_in_the_marketplace(
     expect(preview).to_have_attribute("src", re.compile(r"^/_upload/listing-[0-9a-f]{32}\.png$"))
     image_url = preview.get_attribute("src")
     uploaded_images.append(image_url)
-    expect(page.locator("input[name=image_url]")).to_have_value(image_url)
+    # The address field never shows the uploaded file's internal path.
+    expect(page.locator("input[name=image_url]")).to_have_value("")
     served = page.request.get(image_url)
     assert served.ok and served.headers["content-type"] == "image/png" and served.body() == png_bytes(4, 4)
     # The browser really decoded it as an image.
@@ -147,7 +152,7 @@ def test_submit_approve_and_find_it_in_the_marketplace(
     expect(dialog.get_by_test_id("review-blocks")).to_contain_text("Short text input")
     expect(dialog.get_by_test_id("review-submitter")).to_contain_text("Pat Publisher")
     expect(dialog).to_contain_text("writing")
-    expect(dialog).to_contain_text("parrots")
+    expect(dialog).to_contain_text("research")
     expect(dialog).to_contain_text("First release")
     expect(dialog).to_contain_text("topic")
 
@@ -172,7 +177,7 @@ def test_submit_approve_and_find_it_in_the_marketplace(
     found = page.request.get("/api/v1/store/listings", params={"q": listing}).json()
     assert [item["name"] for item in found["items"]] == [listing]
     assert found["items"][0]["image_url"] == image_url
-    assert found["items"][0]["categories"] == ["writing", "parrots"]
+    assert found["items"][0]["categories"] == ["writing", "research"]
 
     # And the submitter got a notification record.
     notes = page.request.get("/api/v1/notifications", headers={"Authorization": f"Bearer {token}"}).json()

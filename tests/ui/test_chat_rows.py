@@ -41,7 +41,14 @@ CAROUSEL = AgentCarousel(
     source="marketplace",
     query="summarises RSS feeds",
     agents=[
-        AgentCard(id="rss-feed-digest", name="RSS Feed Digest", creator="Northwind Labs", rating=4.25, runs=12),
+        AgentCard(
+            id="rss-feed-digest",
+            name="RSS Feed Digest",
+            creator="Northwind Labs",
+            rating=4.25,
+            runs=12,
+            image_url="/agents/rss-feed-digest.svg",
+        ),
         AgentCard(id="keyword-extractor", name="Keyword Extractor", creator="Datasmith", rating=None, runs=0),
     ],
 )
@@ -77,6 +84,8 @@ def test_carousel_row_numbers_agents_and_links_them() -> None:
     first, second = row.agents
     assert (first.name, first.creator, first.rating, first.runs) == ("RSS Feed Digest", "Northwind Labs", "4.2", "12")
     assert second.mention == "Keyword Extractor by Datasmith"
+    # Each card shows its agent's picture; a card saved before pictures existed shows the general one.
+    assert (first.image, second.image) == ("/agents/rss-feed-digest.svg", "/categories/general.svg")
     # The buttons name the agent, not its place: an older list still means the agent clicked.
     assert first.mention == "RSS Feed Digest by Northwind Labs"
     assert first.href == "/marketplace/agent/rss-feed-digest"

@@ -23,6 +23,7 @@ from autogpt_app.graphs.spec import GraphSpec
 from autogpt_app.library.models import LibraryAgent
 from autogpt_app.store import ratings
 from autogpt_app.store import service as store
+from autogpt_app.store.categories import CATEGORIES
 from autogpt_app.store.models import ListingSummary
 from autogpt_app.timeutil import utcnow
 from autogpt_app.ui.states import marketplace as m
@@ -156,7 +157,10 @@ async def test_search_state_follows_the_url_holds_one_page_and_writes_the_url_ba
     assert [r.name for r in state.results] == ["Loan helper 12", "Loan helper 13"]
     assert (state.total, state.range_text, state.has_prev, state.has_next) == (14, "13–14 of 14", True, False)
     assert shown_url(event) == "/marketplace/search?q=loan&sort=name&page=2"
-    assert {c.name for c in state.category_options} == {"finance", "money", "weather"}
+    # The filter offers the store's one list of categories (the submit form's), then any others in use.
+    names = [c.name for c in state.category_options]
+    assert names[: len(CATEGORIES)] == list(CATEGORIES) and set(names[len(CATEGORIES) :]) == {"money", "weather"}
+    assert next(c.count for c in state.category_options if c.name == "finance") == 7
 
     event = await call(state, "prev_page")
     assert len(state.results) == m.SEARCH_PAGE_SIZE and state.has_next and state.range_text == "1–12 of 14"
@@ -257,3 +261,38 @@ async def test_reviewer_status_and_creator_paging_services(monkeypatch):
     missing = state_for(creator_page.CreatorState, bob, "/marketplace/creator/nobody")
     await call(missing, "load")
     assert missing.creator_missing and missing.creator_loaded
+
+
+def visitor_state(cls: type[rx.State], path: str, query: dict[str, str] | None = None):
+    """A page state as Reflex would hold it for a visitor with no session on ``path?query``."""
+    root = rx.State(_reflex_internal_init=True)
+    state = root.get_substate(cls.get_full_name().split(".")[1:])
+    set_path(state, path, query)
+    return state
+
+
+async def test_visitors_browse_every_marketplace_page_and_actions_ask_them_to_log_in_and_come_back():
+    ada, admin = await make_user(), await make_user("root@example.com", "Root", admin=True)
+    await publish(ada, admin, "Loan helper", categories=["finance"])
+
+    home = visitor_state(m.MarketplaceHomeState, "/marketplace")
+    assert await call(home, "load") is None  # no detour through the login page
+    assert [c.name for c in home.most_run] == ["Loan helper"] and home.home_error == ""
+    assert home.most_run[0].image_url == "/categories/finance.svg"  # no image of its own: its category's
+
+    search = visitor_state(m.MarketplaceSearchState, "/marketplace/search", {"q": "loan"})
+    await call(search, "load")
+    assert [r.name for r in search.results] == ["Loan helper"] and search.search_error == ""
+
+    creator = visitor_state(creator_page.CreatorState, "/marketplace/creator/ada")
+    assert await call(creator, "load") is None
+    assert creator.display_name == "Ada" and creator.listing_total == 1
+
+    agent = visitor_state(agent_page.ListingState, "/marketplace/agent/loan-helper")
+    assert await call(agent, "load") is None
+    assert agent.listing_name == "Loan helper" and not agent.is_authenticated and agent.listing_error == ""
+    for action in ("add_to_library", "run_agent", "log_in_to_act"):
+        event = await call(agent, action)
+        assert args(event)["path"] == "/login?next=/marketplace/agent/loan-helper", action
+    async with session_scope() as s:
+        assert (await s.execute(select(LibraryAgent))).first() is None  # nothing was added for nobody

@@ -16,12 +16,14 @@ from autogpt_app.graphs.spec import GraphSpec
 from autogpt_app.library import service as library
 from autogpt_app.notifications import service as notifications
 from autogpt_app.store import service as store
+from autogpt_app.store.categories import CATEGORIES
 from autogpt_app.store.models import StoreListingVersion
+from autogpt_app.store.seed.model import CATEGORIES as SEED_CATEGORIES
 from autogpt_app.ui.states import submissions as pub
 from autogpt_app.ui.states.admin_submissions import ReviewState
 from autogpt_app.ui.states.submissions import SubmissionsState
 from tests.graphs.helpers import echo_graph, png_bytes
-from tests.store.test_service import make_user
+from tests.store.test_service import make_user, publish
 from tests.ui.test_marketplace_state import call, state_for
 
 
@@ -42,7 +44,6 @@ def form(**fields: str) -> dict[str, str]:
         "name": "Echo listing",
         "subheading": "",
         "description": "",
-        "more_categories": "",
         "image_url": "",
         "changelog": "",
         **fields,
@@ -79,7 +80,6 @@ async def test_submit_needs_an_agent_and_refusals_write_nothing():
     for fields, message in (
         ({"name": "  "}, "Give the listing a name."),
         ({"image_url": "ftp://x.example/a.png"}, "http(s) address"),
-        ({"more_categories": "ok, <script>"}, "A category is"),
         ({"subheading": "x" * 201}, "at most 200"),
     ):
         await call(page, "submit", form(**fields))
@@ -99,13 +99,10 @@ async def test_submit_lists_it_pending_then_the_reviewer_decides():
     await call(page, "load")
     await call(page, "choose_agent", agent_id)
     await call(page, "toggle_category", "writing")
+    await call(page, "toggle_category", "ai")
     await call(page, "toggle_category", "not offered")
-    assert page.chosen_categories == ["writing"]
-    await call(
-        page,
-        "submit",
-        form(name="Echo Chamber", more_categories="Parrots, , fun", description="**Hi**", changelog="v1"),
-    )
+    assert page.chosen_categories == ["writing", "ai"]
+    await call(page, "submit", form(name="Echo Chamber", description="**Hi**", changelog="v1"))
     assert page.submit_error == "" and "sent for review" in page.submit_message
     assert page.agent_id == "" and page.chosen_categories == []  # the form is cleared
     [row] = page.rows
@@ -122,7 +119,7 @@ async def test_submit_lists_it_pending_then_the_reviewer_decides():
     assert pending.name == "Echo Chamber" and pending.submitter == "ada"
     await call(queue, "open_submission", pending.version_id)
     assert queue.dialog_open and queue.detail.description == "**Hi**"
-    assert queue.detail.categories == ["writing", "parrots", "fun"] and queue.detail.changelog == "v1"
+    assert queue.detail.categories == ["writing", "ai"] and queue.detail.changelog == "v1"
     assert {b.name for b in queue.detail.blocks} == {"Short text input", "Agent output"}
     assert [(i.name, i.required) for i in queue.detail.inputs] == [("topic", True)]
     assert "Ada" in queue.detail.submitter and "ada@example.com" in queue.detail.submitter
@@ -178,6 +175,10 @@ async def test_upload_keeps_real_images_under_a_random_name(tmp_path, monkeypatc
     [saved] = list(tmp_path.iterdir())
     assert saved.read_bytes() == png_bytes() and saved.name.startswith("listing-") and saved.suffix == ".png"
     assert page.image_url == f"/_upload/{saved.name}" and "evil" not in saved.name
+    # The preview shows the upload; the address field stays empty instead of showing the internal path.
+    assert page.image_uploaded
+    await call(page, "set_image_url", "")  # leaving the empty field keeps the upload
+    assert page.image_url == f"/_upload/{saved.name}" and page.image_uploaded
 
     await call(page, "clear_image")
     assert page.image_url == ""
@@ -207,3 +208,41 @@ async def test_review_queue_holds_one_page_and_steps_back_when_its_last_page_emp
     assert queue.offset == 0 and len(queue.rows) == pub.PAGE_SIZE and not queue.has_next
     await call(queue, "prev_page")
     assert queue.offset == 0 and len(queue.rows) == pub.PAGE_SIZE
+
+
+def test_the_form_offers_the_stores_one_list_of_categories():
+    assert pub.CATEGORY_CHOICES == CATEGORIES
+    assert tuple(sorted(SEED_CATEGORIES, key=CATEGORIES.index)) == CATEGORIES  # the catalogue uses the same list
+
+
+async def test_an_uploaded_image_is_submitted_while_the_address_field_stays_empty(tmp_path, monkeypatch):
+    monkeypatch.setenv("REFLEX_UPLOADED_FILES_DIR", str(tmp_path))
+    ada = await make_user()
+    agent_id = await make_agent(ada, "Echo")
+    page = state_for(SubmissionsState, ada, "/submissions")
+    await call(page, "load")
+    await call(page, "choose_agent", agent_id)
+    await call(page, "upload_image", [upload_file(png_bytes())])
+    uploaded = page.image_url
+    await call(page, "submit", form(image_url=""))  # what the browser sends: the field is empty
+    assert page.submit_error == ""
+    async with session_scope() as s:
+        [version] = (await s.execute(select(StoreListingVersion))).scalars().all()
+    assert version.proposed["image_url"] == uploaded and uploaded.startswith("/_upload/listing-")
+    assert page.image_url == "" and not page.image_uploaded  # the form is cleared
+
+
+async def test_the_picker_offers_only_the_persons_own_agents_and_the_store_refuses_a_marketplace_copy():
+    ada, admin = await make_user(), await make_user("root@example.com", "Root", admin=True)
+    bob = await make_user("bob@example.com", "Bob")
+    await publish(ada, admin, "Loan helper")
+    own = await make_agent(bob, "Bob's own")
+    async with session_scope() as s:
+        copy = await library.add_from_listing(s, await s.merge(bob), "loan-helper")
+    page = state_for(SubmissionsState, bob, "/submissions")
+    await call(page, "load")
+    assert [a.id for a in page.agent_options] == [own]  # Ada's agent, added from the marketplace, is not offered
+
+    page.agent_id = copy.id  # a forged event naming the copy is refused by the store itself
+    await call(page, "submit", form(name="My loan helper"))
+    assert "added from the marketplace" in page.submit_error and await versions_in_db() == 1

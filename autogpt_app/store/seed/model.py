@@ -17,22 +17,11 @@ from typing import Any
 
 from autogpt_app.graphs.schemas import credentials_input_schema
 from autogpt_app.graphs.spec import GraphSpec
+from autogpt_app.store import pictures
+from autogpt_app.store.categories import CATEGORIES as STORE_CATEGORIES
 
-#: The marketplace categories the catalogue uses (a small, fixed vocabulary).
-CATEGORIES = frozenset(
-    {
-        "productivity",
-        "writing",
-        "research",
-        "data",
-        "finance",
-        "developer",
-        "marketing",
-        "utilities",
-        "monitoring",
-        "ai",
-    }
-)
+#: The marketplace categories the catalogue uses (the store's one list).
+CATEGORIES = frozenset(STORE_CATEGORIES)
 #: Placeholder in sample inputs for the address of the local server that answers ``Sample.serve``.
 SERVER = "{server}"
 
@@ -154,6 +143,11 @@ class SeedCreator:
         can reach it, so nobody can claim or sign in to the account."""
         return f"{self.username}@catalogue.invalid"
 
+    @property
+    def avatar_url(self) -> str:
+        """Site path of the creator's avatar (a file under ``assets/``, see ``scripts/make_images.py``)."""
+        return pictures.creator_image(self.username)
+
 
 @dataclass(frozen=True)
 class SeedAgent:
@@ -177,8 +171,15 @@ class SeedAgent:
         return any(n["provider"] == "openai" and n["required"] for n in needs)
 
     @property
+    def image_url(self) -> str:
+        """Site path of the agent's illustration (a file under ``assets/``, see ``scripts/make_images.py``)."""
+        return pictures.agent_image(self.slug)
+
+    @property
     def listing_fields(self) -> dict[str, Any]:
         """The listing text as submitted (checked by :func:`autogpt_app.store.validation.listing_text`)."""
         from autogpt_app.store import validation
 
-        return validation.listing_text(self.name, self.subheading, self.description, list(self.categories), "")
+        return validation.listing_text(
+            self.name, self.subheading, self.description, list(self.categories), self.image_url
+        )

@@ -126,16 +126,19 @@ async def _ensure_creator(session: AsyncSession, seed: SeedCreator, report: Seed
             name=seed.name,
             description=seed.description,
             links=list(seed.links),
+            avatar_url=seed.avatar_url,
         )
         session.add(creator)
         await session.flush()
         report.creators_created += 1
-    elif (creator.name, creator.description, list(creator.links or [])) != (
+    elif (creator.name, creator.description, list(creator.links or []), creator.avatar_url) != (
         seed.name,
         seed.description,
         list(seed.links),
+        seed.avatar_url,
     ):
         creator.name, creator.description, creator.links = seed.name, seed.description, list(seed.links)
+        creator.avatar_url = seed.avatar_url
         session.add(creator)
     return creator, account
 

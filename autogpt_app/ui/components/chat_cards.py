@@ -64,6 +64,17 @@ def assistant_text(text: rx.Var[str] | str, testid: str = "chat-assistant") -> r
 def _agent(agent: rx.Var[AgentRow]) -> rx.Component:
     return rx.card(
         rx.vstack(
+            rx.image(
+                src=agent.image,
+                alt="",
+                width="100%",
+                height="6rem",
+                object_fit="cover",
+                border_radius="8px",
+                loading="lazy",
+                referrer_policy="no-referrer",
+                data_testid="agent-image",
+            ),
             rx.link(rx.heading(agent.name, size="3"), href=agent.href, data_testid="agent-name"),
             rx.text(
                 "by ",
@@ -78,13 +89,25 @@ def _agent(agent: rx.Var[AgentRow]) -> rx.Component:
             ),
             rx.text(agent.description, size="2", no_of_lines=3),
             rx.hstack(
-                rx.button(
-                    "Details",
-                    size="1",
-                    variant="soft",
-                    on_click=ChatState.send_text("tell me more about " + agent.mention),
-                    disabled=ChatState.streaming,
-                    aria_label="Details of " + agent.name,
+                rx.cond(
+                    agent.source == "marketplace",
+                    # The agent's public page: visitors can open it too.
+                    rx.button(
+                        "Details",
+                        size="1",
+                        variant="soft",
+                        on_click=rx.redirect(agent.href),
+                        aria_label="Details of " + agent.name,
+                        data_testid="agent-details-button",
+                    ),
+                    rx.button(
+                        "Details",
+                        size="1",
+                        variant="soft",
+                        on_click=ChatState.send_text("tell me more about " + agent.mention),
+                        disabled=ChatState.streaming,
+                        aria_label="Details of " + agent.name,
+                    ),
                 ),
                 rx.button(
                     "Run",

@@ -13,6 +13,8 @@ from autogpt_app.ui.states.auth import AuthState
 from autogpt_app.ui.states.notifications import NotificationBellState
 
 APP_NAME = "AutoGPT Platform"
+#: The logo (``assets/logo.svg``, drawn by ``scripts/make_images.py``), also the tab's SVG icon.
+LOGO = "/logo.svg"
 
 
 @dataclass(frozen=True)
@@ -21,11 +23,13 @@ class NavItem:
     route: str
     icon: str
     admin_only: bool = False
+    #: Open to visitors without an account (read-only pages such as the marketplace).
+    public: bool = False
 
 
 NAV_ITEMS: tuple[NavItem, ...] = (
-    NavItem("Chat", routes.HOME, "message-circle"),
-    NavItem("Marketplace", routes.MARKETPLACE, "store"),
+    NavItem("Chat", routes.HOME, "message-circle", public=True),
+    NavItem("Marketplace", routes.MARKETPLACE, "store", public=True),
     NavItem("Library", routes.LIBRARY, "library"),
     NavItem("Runs", routes.RUNS, "activity"),
     NavItem("Schedules", routes.SCHEDULES, "calendar-clock"),
@@ -60,17 +64,21 @@ def _nav_link(item: NavItem) -> rx.Component:
 
 
 def _nav_links() -> rx.Component:
-    # Visitors on the login and sign-up pages see no links they could not open.
+    # Visitors see only the pages they can open without an account (Chat and the Marketplace).
     return rx.cond(
         AuthState.is_authenticated,
         rx.vstack(*[_nav_link(item) for item in NAV_ITEMS], spacing="1", width="100%"),
-        rx.fragment(),
+        rx.vstack(*[_nav_link(item) for item in NAV_ITEMS if item.public], spacing="1", width="100%"),
     )
 
 
 def _brand() -> rx.Component:
     return rx.link(
-        rx.hstack(rx.icon("bot", size=22, color=rx.color("violet", 9)), rx.heading(APP_NAME, size="4"), align="center"),
+        rx.hstack(
+            rx.image(src=LOGO, alt="", width="28px", height="28px", data_testid="brand-logo"),
+            rx.heading(APP_NAME, size="4"),
+            align="center",
+        ),
         href=routes.HOME,
         underline="none",
         color_scheme="gray",
@@ -154,9 +162,19 @@ def _account_menu() -> rx.Component:
 
 
 def _guest_links() -> rx.Component:
+    # Both come back to the page the visitor is on.
+    here = rx.State.router.url.path
     return rx.hstack(
-        rx.link(rx.button("Log in", size="2", variant="soft"), href=routes.LOGIN, data_testid="guest-login"),
-        rx.link(rx.button("Sign up", size="2"), href=routes.SIGNUP, data_testid="guest-signup"),
+        rx.link(
+            rx.button("Log in", size=rx.breakpoints(initial="1", sm="2"), variant="soft", white_space="nowrap"),
+            href=routes.LOGIN + "?next=" + here,
+            data_testid="guest-login",
+        ),
+        rx.link(
+            rx.button("Sign up", size=rx.breakpoints(initial="1", sm="2"), white_space="nowrap"),
+            href=routes.SIGNUP + "?next=" + here,
+            data_testid="guest-signup",
+        ),
         spacing="2",
     )
 

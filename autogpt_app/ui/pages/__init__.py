@@ -12,6 +12,7 @@ from autogpt_app.ui.pages import (  # noqa: F401
     marketplace,
     marketplace_creator,
     marketplace_listing,
+    not_found,
     notifications,
     runs,
     schedules,

@@ -111,7 +111,7 @@ def _home_rows() -> rx.Component:
     )
 
 
-@template(routes.MARKETPLACE, "Marketplace", on_load=MarketplaceHomeState.load)
+@template(routes.MARKETPLACE, "Marketplace", guests=True, on_load=MarketplaceHomeState.load)
 def marketplace_home() -> rx.Component:
     S = MarketplaceHomeState
     return rx.vstack(
@@ -276,7 +276,7 @@ def _results() -> rx.Component:
     )
 
 
-@template(routes.MARKETPLACE_SEARCH, "Search agents", on_load=MarketplaceSearchState.load)
+@template(routes.MARKETPLACE_SEARCH, "Search agents", guests=True, on_load=MarketplaceSearchState.load)
 def marketplace_search() -> rx.Component:
     S = MarketplaceSearchState
     return rx.vstack(

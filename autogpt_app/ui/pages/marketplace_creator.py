@@ -46,7 +46,7 @@ def _creator_profile() -> rx.Component:
     )
 
 
-@template(routes.MARKETPLACE_CREATOR, "Creator", on_load=CreatorState.load)
+@template(routes.MARKETPLACE_CREATOR, "Creator", guests=True, on_load=CreatorState.load)
 def marketplace_creator() -> rx.Component:
     S = CreatorState
     return rx.cond(

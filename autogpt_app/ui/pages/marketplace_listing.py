@@ -65,6 +65,11 @@ def _library_actions() -> rx.Component:
             ),
         ),
         rx.button(rx.icon("play", size=16), "Run", size="3", on_click=S.run_agent, data_testid="run-agent"),
+        rx.cond(
+            S.is_authenticated,
+            rx.fragment(),
+            rx.text("Log in to add or run it: you come back here.", size="1", color_scheme="gray"),
+        ),
         gap="0.75rem",
         align="center",
         wrap="wrap",
@@ -304,9 +309,22 @@ def _reviews() -> rx.Component:
         "Ratings and reviews",
         rating_summary(S.rating, S.rating_text, S.rating_count, size=18),
         rx.cond(
-            S.review_refusal == "",
-            _review_form(),
-            rx.callout(S.review_refusal, icon="info", color_scheme="gray", width="100%", data_testid="review-refusal"),
+            ~S.is_authenticated,
+            rx.hstack(
+                rx.text("Used this agent? Log in to rate and review it.", size="2", color_scheme="gray"),
+                rx.button("Log in to review", size="2", variant="soft", on_click=S.log_in_to_act),
+                align="center",
+                wrap="wrap",
+                width="100%",
+                data_testid="review-login",
+            ),
+            rx.cond(
+                S.review_refusal == "",
+                _review_form(),
+                rx.callout(
+                    S.review_refusal, icon="info", color_scheme="gray", width="100%", data_testid="review-refusal"
+                ),
+            ),
         ),
         rx.divider(),
         rx.cond(
@@ -352,7 +370,7 @@ def _listing() -> rx.Component:
     )
 
 
-@template(routes.MARKETPLACE_AGENT, "Agent", on_load=ListingState.load)
+@template(routes.MARKETPLACE_AGENT, "Agent", guests=True, on_load=ListingState.load)
 def marketplace_agent() -> rx.Component:
     S = ListingState
     return rx.cond(

@@ -155,16 +155,19 @@ def _category_chip(name: str) -> rx.Component:
 
 def _categories() -> rx.Component:
     return rx.vstack(
-        field_label("Categories", "more_categories", f"up to {validation.MAX_CATEGORIES} in all"),
-        rx.flex(*[_category_chip(name) for name in CATEGORY_CHOICES], wrap="wrap", gap="2"),
-        rx.input(
-            id="more_categories",
-            name="more_categories",
-            placeholder="Other categories, separated by commas (e.g. travel, health)",
-            aria_label="Other categories",
-            max_length=250,
-            size="3",
-            width="100%",
+        rx.hstack(
+            rx.text("Categories", size="2", weight="medium", id="categories-label"),
+            rx.text(f"up to {validation.MAX_CATEGORIES}", size="1", color_scheme="gray"),
+            align="baseline",
+            spacing="2",
+        ),
+        rx.flex(
+            *[_category_chip(name) for name in CATEGORY_CHOICES],
+            wrap="wrap",
+            gap="2",
+            role="group",
+            aria_labelledby="categories-label",
+            data_testid="category-choices",
         ),
         spacing="2",
         width="100%",
@@ -188,9 +191,9 @@ def _image() -> rx.Component:
         rx.input(
             id="image_url",
             name="image_url",
-            # Re-mounted with the uploaded image's address after an upload.
+            # Re-mounted (empty) after an upload: an uploaded file's path is the site's business, not the person's.
             key=s.image_key,
-            default_value=s.image_url,
+            default_value=rx.cond(s.image_uploaded, "", s.image_url),
             on_blur=s.set_image_url,
             placeholder="…or an image address: https://…",
             aria_label="Image address",

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from typing import Any
-from urllib.parse import quote
 
 import reflex as rx
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -29,6 +28,8 @@ class AuthState(rx.State):
     user_email: str = ""
     user_name: str = ""
     user_role: str = ""
+    #: On the login and sign-up pages: the same-site page to return to afterwards ("" for home).
+    next_path: str = ""
 
     @rx.var
     def is_authenticated(self) -> bool:
@@ -94,13 +95,37 @@ class AuthState(rx.State):
             setattr(self, error_field, exc.message)
             return FAILED
 
+    async def _browse(self, action: Callable[[AsyncSession, User | None], Awaitable[Any]], *, error_field: str) -> Any:
+        """Run the read-only ``action(session, user)`` for whoever is looking, logged in or not.
+
+        Public pages (the marketplace) use it: ``user`` is the verified user, or None for a visitor.
+        A service's refusal goes, as its readable message, into the state field ``error_field``.
+
+        Returns:
+            The action's result, or :data:`FAILED`.
+        """
+        try:
+            user = await self._resolve_user()
+            async with session_scope() as session:
+                return await action(session, await session.merge(user) if user else None)
+        except ServiceError as exc:
+            setattr(self, error_field, exc.message)
+            return FAILED
+
     def _after_failure(self):
         """After :data:`FAILED`: send a visitor whose session ended to the login page."""
         return self._login_redirect() if not self.user_id else None
 
     def _login_redirect(self):
-        here = self.router.url.path or routes.HOME
-        return rx.redirect(f"{routes.LOGIN}?next={quote(here)}")
+        """To the login page, which comes back here (the same address, query included) afterwards."""
+        url = self.router.url
+        here = (url.path or routes.HOME) + (f"?{url.query}" if url.query else "")
+        return rx.redirect(routes.login_with_next(here))
+
+    @rx.event
+    async def resolve_visitor(self):
+        """``on_load`` of pages anyone may open: show the account menu when the visitor is logged in."""
+        await self._resolve_user()
 
     @rx.event
     async def check_login(self):
@@ -121,19 +146,29 @@ class AuthState(rx.State):
 
     @rx.event
     async def skip_if_logged_in(self):
-        """``on_load`` of login and sign-up: a logged-in visitor goes straight to the app."""
+        """``on_load`` of login and sign-up: remember where to return; a logged-in visitor goes there now."""
+        self.next_path = routes.safe_next(self.router.url.query_parameters.get("next", ""))
         if await self._resolve_user() is not None:
-            return rx.redirect(routes.HOME)
+            return rx.redirect(self.next_path or routes.HOME)
         return None
+
+    @rx.var
+    def login_href(self) -> str:
+        """The login page, returning to :attr:`next_path` (links between login and sign-up keep it)."""
+        return routes.login_with_next(self.next_path)
+
+    @rx.var
+    def signup_href(self) -> str:
+        """The sign-up page, returning to :attr:`next_path`."""
+        return routes.login_with_next(self.next_path, routes.SIGNUP)
 
     def _start_session(self, user: User):
         """Store a fresh token and go where the visitor was heading."""
         self.token = service.issue_token(user)
         self._show_user(user)
-        target = self.router.url.query_parameters.get("next", "")
         # Only same-site paths: an open redirect would let a link send people anywhere.
-        if not target.startswith("/") or target.startswith("//") or target in (routes.LOGIN, routes.SIGNUP):
-            target = routes.HOME
+        target = routes.safe_next(self.router.url.query_parameters.get("next", "")) or routes.HOME
+        self.next_path = ""
         return rx.redirect(target)
 
     @rx.event

@@ -1,8 +1,9 @@
 """Marketplace states: the home page and the search page, and the helpers every marketplace page shares.
 
 Each page has its own small substate of :class:`AuthState` holding display-ready rows (one page at
-most). Every handler goes through ``AuthState._attempt``, which re-verifies the session; the data
-comes from the same store services as the REST API. Pure helpers (card and chip builders, URL
+most). The marketplace is public and read-only for visitors: every handler reads through
+``AuthState._browse`` (the verified user, or none), and the data comes from the same store services
+as the REST API. Pure helpers (card and chip builders, URL
 parsing) are module functions so that they can be tested without a browser. An agent's page lives
 in :mod:`autogpt_app.ui.states.marketplace_listing`, a creator's in
 :mod:`autogpt_app.ui.states.marketplace_creator`.
@@ -22,7 +23,9 @@ from reflex.event import EventSpec
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from autogpt_app.auth.models import User
+from autogpt_app.store import pictures
 from autogpt_app.store import service as store
+from autogpt_app.store.categories import CATEGORIES
 from autogpt_app.store.models import CategoryCount, ListingSummary
 from autogpt_app.store.search import MAX_OFFSET, MAX_QUERY, SORTS
 from autogpt_app.ui import routes
@@ -88,7 +91,7 @@ def card(item: ListingSummary) -> ListingCard:
         name=item.name,
         subheading=item.subheading,
         creator_name=item.creator_name,
-        image_url=item.image_url,
+        image_url=pictures.listing_image(item.image_url, item.categories),
         featured=item.featured,
         rating=item.rating_average or 0.0,
         rating_label=rating_label(item.rating_average) if item.rating_average is not None else "Unrated",
@@ -100,6 +103,14 @@ def card(item: ListingSummary) -> ListingCard:
 def chip(category: CategoryCount) -> CategoryChip:
     """The chip of a category, linking to the search filtered by it."""
     return CategoryChip(name=category.name, count=category.count, href=SearchParams(category=category.name).url())
+
+
+def filter_categories(counts: list[CategoryCount]) -> list[CategoryCount]:
+    """The category filter's options: the store's one list in its order (with how many listings carry
+    each), then any other category a listing still carries (from before the list, or the API)."""
+    by_name = {c.name: c for c in counts}
+    known = [by_name.get(name) or CategoryCount(name=name, count=0) for name in CATEGORIES]
+    return known + [c for c in counts if c.name not in CATEGORIES]
 
 
 def _one(params: Mapping[str, Any], name: str, limit: int) -> str:
@@ -200,16 +211,15 @@ class MarketplaceHomeState(AuthState):
         self.home_error = ""
         self.quick_query, self.quick_results, self.quick_total = "", [], 0
 
-        async def load(session: AsyncSession, user: User) -> None:
+        async def load(session: AsyncSession, user: User | None) -> None:
             rows = await store.home_rows(session)
             self.featured = [card(i) for i in rows.featured]
             self.most_run = [card(i) for i in rows.most_run]
             self.top_rated = [card(i) for i in rows.top_rated]
             self.categories = [chip(c) for c in rows.categories[:HOME_CATEGORIES]]
 
-        result = await self._attempt(load, error_field="home_error")
+        await self._browse(load, error_field="home_error")
         self.home_loaded = True
-        return self._after_failure() if result is FAILED else None
 
     @rx.event
     async def set_quick_query(self, value: str):
@@ -222,12 +232,13 @@ class MarketplaceHomeState(AuthState):
             self.quick_results, self.quick_total = [], 0
             return None
 
-        async def search(session: AsyncSession, user: User) -> None:
+        async def search(session: AsyncSession, user: User | None) -> None:
             page = await store.search_listings(session, query=query, limit=QUICK_RESULTS)
             self.quick_results = [card(i) for i in page.items]
             self.quick_total = page.total
 
-        return self._after_failure() if await self._attempt(search, error_field="home_error") is FAILED else None
+        await self._browse(search, error_field="home_error")
+        return None
 
     @rx.event
     def open_search(self, form: dict):
@@ -293,11 +304,11 @@ class MarketplaceSearchState(AuthState):
         """Run ``params`` and put its URL in the address bar."""
         self.search_error = ""
 
-        async def search(session: AsyncSession, user: User) -> None:
+        async def search(session: AsyncSession, user: User | None) -> None:
             await self._run(params, session)
 
-        if await self._attempt(search, error_field="search_error") is FAILED:
-            return self._after_failure()
+        if await self._browse(search, error_field="search_error") is FAILED:
+            return None
         return replace_url(self._params().url())
 
     @rx.event
@@ -307,15 +318,15 @@ class MarketplaceSearchState(AuthState):
         params = SearchParams.from_query(self.router.url.query_parameters)
         self._show(params)
 
-        async def categories(session: AsyncSession, user: User) -> None:
+        async def categories(session: AsyncSession, user: User | None) -> None:
             every = await store.list_categories(session)
-            self.category_options = [chip(c) for c in every[:SELECT_CATEGORIES]]
-            self.suggestions = self.category_options[:SUGGESTED_CATEGORIES]
+            self.category_options = [chip(c) for c in filter_categories(every)[:SELECT_CATEGORIES]]
+            self.suggestions = [chip(c) for c in every[:SUGGESTED_CATEGORIES]]
             if params.category and params.category not in {c.name for c in self.category_options}:
                 self.category_options = [*self.category_options, CategoryChip(name=params.category, count=0, href="")]
 
-        if await self._attempt(categories, error_field="search_error") is FAILED:
-            return self._after_failure()
+        if await self._browse(categories, error_field="search_error") is FAILED:
+            return None
         return await self._search(params)
 
     def _changed(self, **changes: Any) -> SearchParams:

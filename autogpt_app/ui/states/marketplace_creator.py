@@ -49,7 +49,7 @@ class CreatorState(AuthState):
     async def _fetch(self, handle: str, page: int):
         """Load one page of the creator's listings (past the end: their last page)."""
 
-        async def fetch(session: AsyncSession, user: User) -> None:
+        async def fetch(session: AsyncSession, user: User | None) -> None:
             wanted = page
             try:
                 detail = await store.get_creator(
@@ -65,7 +65,7 @@ class CreatorState(AuthState):
                 return
             self._fill(detail, wanted)
 
-        return await self._attempt(fetch, error_field="creator_error")
+        return await self._browse(fetch, error_field="creator_error")
 
     def _fill(self, detail: CreatorDetail, page: int) -> None:
         self.handle, self.display_name, self.bio = detail.username, detail.name, detail.description
@@ -90,13 +90,12 @@ class CreatorState(AuthState):
         self.creator_error = ""
         handle = path_arg(self.router.url.path, "/marketplace/creator/")
         page = min(page_number(self.router.url.query_parameters.get("page", 1)), MAX_OFFSET // CREATOR_PAGE_SIZE + 1)
-        result = await self._fetch(handle, page)
+        await self._fetch(handle, page)
         self.creator_loaded = True
-        return self._after_failure() if result is FAILED else None
 
     async def _go(self, page: int):
         if await self._fetch(self.handle, page) is FAILED:
-            return self._after_failure()
+            return None
         return replace_url(self._page_url())
 
     @rx.event

@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from autogpt_app.auth.models import User
 from autogpt_app.errors import NotFound
 from autogpt_app.library import service as library
+from autogpt_app.store import pictures
 from autogpt_app.store import service as store
 from autogpt_app.store.models import ListingDetail
 from autogpt_app.ui import routes
@@ -181,7 +182,8 @@ class ListingState(AuthState):
 
     def _show(self, detail: ListingDetail) -> None:
         self.listing_id, self.listing_slug, self.listing_name = detail.id, detail.slug, detail.name
-        self.subheading, self.description_md, self.image_url = detail.subheading, detail.description, detail.image_url
+        self.subheading, self.description_md = detail.subheading, detail.description
+        self.image_url = pictures.listing_image(detail.image_url, detail.categories)
         self.is_featured = detail.featured
         self.listing_categories = [
             CategoryChip(name=c, count=0, href=SearchParams(category=c).url()) for c in detail.categories
@@ -217,13 +219,17 @@ class ListingState(AuthState):
         self.review_comment = status.review.comment if status.review else ""
         self.review_form_key = f"{self.listing_id}:{status.review.updated_at.isoformat() if status.review else ''}"
 
-    async def _load(self, session: AsyncSession, user: User, slug: str) -> None:
+    async def _load(self, session: AsyncSession, user: User | None, slug: str) -> None:
         try:
             detail = await store.get_listing(session, slug)
         except NotFound:
             self.not_found = True
             return
         self._show(detail)
+        if user is None:  # a visitor: the page is read-only, its actions ask them to log in
+            self.library_agent_id, self.review_refusal, self.has_review = "", "", False
+            self.review_score, self.review_comment, self.review_form_key = 0, "", ""
+            return
         mine = await library.find_by_listing(session, user, detail.id)
         self.library_agent_id = mine.id if mine else ""
         await self._reviewer(session, user)
@@ -235,9 +241,8 @@ class ListingState(AuthState):
         self.listing_loaded = self.not_found = False
         self.listing_error = self.action_error = self.review_error = self.review_message = ""
         self.listing_id = self.library_agent_id = ""
-        result = await self._attempt(lambda s, u: self._load(s, u, slug), error_field="listing_error")
+        await self._browse(lambda s, u: self._load(s, u, slug), error_field="listing_error")
         self.listing_loaded = True
-        return self._after_failure() if result is FAILED else None
 
     async def _add(self) -> str | None:
         """The user's library entry for this listing, created when missing."""
@@ -268,6 +273,11 @@ class ListingState(AuthState):
         return rx.redirect(routes.library_agent(agent_id))
 
     @rx.event
+    def log_in_to_act(self):
+        """A visitor's Add, Run or Review: log in (or sign up) and come back to this agent's page."""
+        return self._login_redirect()
+
+    @rx.event
     def set_review_score(self, score: int):
         """Pick 1–5 stars in the review form."""
         self.review_score = min(5, max(1, int(score)))
@@ -290,7 +300,7 @@ class ListingState(AuthState):
             return self._after_failure()
         # A fresh transaction: the new average and the review list as everyone now sees them.
         listing_id = self.listing_id
-        if await self._attempt(lambda s, u: self._load(s, u, listing_id), error_field="listing_error") is FAILED:
-            return self._after_failure()
+        if await self._browse(lambda s, u: self._load(s, u, listing_id), error_field="listing_error") is FAILED:
+            return None
         self.review_message = "Your review was updated." if edited else "Thank you: your review is published."
         return None

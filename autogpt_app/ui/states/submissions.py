@@ -24,6 +24,7 @@ from autogpt_app.errors import ServiceError
 from autogpt_app.library import service as library
 from autogpt_app.store import service as store
 from autogpt_app.store import validation
+from autogpt_app.store.categories import CATEGORIES
 from autogpt_app.store.models import SubmissionPublic
 from autogpt_app.ui.states.auth import FAILED, AuthState
 
@@ -31,19 +32,8 @@ PAGE_SIZE = 10
 #: At most this many agents are offered in the picker at once; a search narrows them.
 AGENT_OPTIONS = 50
 IMAGE_UPLOAD_ID = "listing_image"
-#: Categories offered as chips; any other name the store accepts can be typed in.
-CATEGORY_CHOICES = (
-    "productivity",
-    "writing",
-    "research",
-    "data",
-    "finance",
-    "marketing",
-    "developer tools",
-    "education",
-    "communication",
-    "utilities",
-)
+#: Categories offered as chips: the store's one list, also used by the marketplace's filters.
+CATEGORY_CHOICES = CATEGORIES
 
 
 def when_label(value: datetime | None) -> str:
@@ -148,7 +138,9 @@ class SubmissionsState(OffsetPaging, AuthState):
 
     chosen_categories: list[str] = []
     image_url: str = ""
-    #: Bumped to re-mount the image address field with the uploaded image's address.
+    #: The image is a file uploaded here: the address field stays empty (its path is internal).
+    image_uploaded: bool = False
+    #: Bumped to re-mount the image address field (emptied after an upload).
     image_key: int = 0
     image_error: str = ""
     #: Bumped after a successful submission to clear the form.
@@ -171,7 +163,7 @@ class SubmissionsState(OffsetPaging, AuthState):
 
     async def _load_agents(self, session: AsyncSession, user: User) -> None:
         page = await library.list_library(
-            session, user, query=self.agent_query, archived=False, sort="name", limit=AGENT_OPTIONS
+            session, user, query=self.agent_query, archived=False, sort="name", limit=AGENT_OPTIONS, own_only=True
         )
         self.agent_total = page.total
         self.agent_options = [AgentOption(id=a.id, name=a.name, description=a.description) for a in page.items]
@@ -180,6 +172,7 @@ class SubmissionsState(OffsetPaging, AuthState):
         self.agent_id = self.agent_name = self.agent_description = ""
         self.chosen_categories = []
         self.image_url = self.image_error = ""
+        self.image_uploaded = False
         self.image_key += 1
         self.form_key += 1
 
@@ -242,6 +235,7 @@ class SubmissionsState(OffsetPaging, AuthState):
         filename = f"listing-{secrets.token_hex(16)}{extension}"
         await asyncio.to_thread(_save_upload, filename, data)
         self.image_url = uploaded_image_url(filename)
+        self.image_uploaded = True
         self.image_key += 1
         return None
 
@@ -256,16 +250,22 @@ class SubmissionsState(OffsetPaging, AuthState):
     def set_image_url(self, value: str):
         """Preview an image address typed by hand, or say at once why the store would refuse it."""
         self.image_error = ""
+        typed = str(value or "").strip()
+        if not typed and self.image_uploaded:
+            return  # the field is empty beside an uploaded image: keep the upload
         try:
-            self.image_url = validation.image_url(str(value or "").strip())
+            self.image_url = validation.image_url(typed)
+            self.image_uploaded = False
         except ServiceError as exc:
             self.image_url = ""
+            self.image_uploaded = False
             self.image_error = exc.message
 
     @rx.event
     def clear_image(self):
         """Drop the chosen image."""
         self.image_url = self.image_error = ""
+        self.image_uploaded = False
         self.image_key += 1
 
     @rx.event
@@ -275,8 +275,9 @@ class SubmissionsState(OffsetPaging, AuthState):
         if not self.agent_id:
             self.submit_error = "Choose one of your agents to publish."
             return None
-        typed = [c for c in _text(form, "more_categories").split(",") if c.strip()]
-        agent_id, image = self.agent_id, _text(form, "image_url").strip()
+        # An address typed in the field wins; an empty field beside an upload means the uploaded file.
+        image = _text(form, "image_url").strip() or (self.image_url if self.image_uploaded else "")
+        agent_id = self.agent_id
 
         async def submit(session: AsyncSession, user: User) -> SubmissionPublic:
             agent = await library.get_agent(session, user, agent_id)
@@ -288,7 +289,7 @@ class SubmissionsState(OffsetPaging, AuthState):
                 name=_text(form, "name"),
                 subheading=_text(form, "subheading"),
                 description=_text(form, "description"),
-                categories=[*self.chosen_categories, *typed],
+                categories=[c for c in CATEGORIES if c in self.chosen_categories],
                 image_url=image,
                 changelog=_text(form, "changelog"),
             )
