@@ -9,6 +9,7 @@ shows what the stream showed. Nothing here knows Reflex.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -36,10 +37,11 @@ from autogpt_app.chat.models import MessagePublic, MessageRole
 from autogpt_app.credentials.models import provider_label
 from autogpt_app.timeutil import readable_time
 from autogpt_app.ui import routes
+from autogpt_app.ui.components.outputs import OutputValue, render_outputs
 
-_SHORT_VALUE = 300
-#: Output lines an execution card shows (the run page shows them all).
-MAX_EXECUTION_LINES = 20
+#: Values of one output an execution card shows, and characters of each (the run page shows them all).
+MAX_EXECUTION_VALUES = 20
+MAX_EXECUTION_CHARS = 4000
 
 
 class SessionRow(BaseModel):
@@ -73,6 +75,8 @@ class FieldRow(BaseModel):
     required: bool = False
     default: str = ""
     description: str = ""
+    #: What the person sent for it (an answered card shows this instead of a field).
+    sent: str = ""
 
 
 #: How a credentials card names each kind of credential.
@@ -96,6 +100,8 @@ class CredentialNeedRow(BaseModel):
     #: A name to suggest for the new credential.
     default_title: str
     choices: list[str] = []
+    #: The name of the credential the person saved from this card ("" while not saved).
+    saved: str = ""
 
 
 class ChatRow(BaseModel):
@@ -109,7 +115,15 @@ class ChatRow(BaseModel):
     href: str = ""
     agents: list[AgentRow] = []
     fields: list[FieldRow] = []
+    #: An inputs card's inputs that have a default or were given already ("More options").
+    optional: list[FieldRow] = []
+    #: An inputs or credentials card that was answered: it shows what was sent, and no form.
+    done: bool = False
+    #: How a Run button names the agent to the copilot (details card).
+    mention: str = ""
     lines: list[str] = []
+    #: An execution card's results (titles from the agent's output schema).
+    outputs: list[OutputValue] = []
     credentials: list[CredentialNeedRow] = []
     #: The run an ``execution`` card shows (the live card follows it).
     execution_id: str = ""
@@ -122,11 +136,6 @@ def _mention(name: str, creator: str, source: str) -> str:
     if source == "library":
         return f"my {name}"
     return f"{name} by {creator}" if creator else name
-
-
-def _short(value: Any) -> str:
-    text = value if isinstance(value, str) else json.dumps(value, default=str)
-    return text if len(text) <= _SHORT_VALUE else text[: _SHORT_VALUE - 1] + "…"
 
 
 def _plain(value: Any) -> str:
@@ -151,16 +160,38 @@ def _credential_need(need: CredentialNeed, agent_name: str) -> CredentialNeedRow
     )
 
 
-def execution_lines(outputs: dict[str, list[Any]] | None) -> list[str]:
-    """A run's outputs as an execution card lists them: ``name: value``, one line per value, cut to size."""
-    lines = [
-        f"{name}: {_short(value)}"
-        for name, values in (outputs or {}).items()
-        for value in (values if isinstance(values, list) else [values])
-    ]
-    if len(lines) > MAX_EXECUTION_LINES:
-        return [*lines[: MAX_EXECUTION_LINES - 1], f"… and {len(lines) - MAX_EXECUTION_LINES + 1} more"]
-    return lines
+def _cut_value(value: Any) -> Any:
+    if isinstance(value, str) and len(value) > MAX_EXECUTION_CHARS:
+        return value[: MAX_EXECUTION_CHARS - 1] + "…"
+    return value
+
+
+def execution_outputs(outputs: dict[str, Any] | None, titles: dict[str, str] | None = None) -> list[OutputValue]:
+    """A run's results as an execution card shows them: under each output's title (from the agent's
+    output schema), line breaks and links kept, at most :data:`MAX_EXECUTION_VALUES` values of each."""
+    trimmed: dict[str, list[Any]] = {}
+    for name, values in (outputs or {}).items():
+        items = values if isinstance(values, list) else [values]
+        trimmed[name] = [_cut_value(v) for v in items[:MAX_EXECUTION_VALUES]]
+    shown = render_outputs(trimmed, titles)
+    for name, values in (outputs or {}).items():
+        if isinstance(values, list) and len(values) > MAX_EXECUTION_VALUES:
+            title = (titles or {}).get(name) or name
+            last = max(i for i, v in enumerate(shown) if v.key.startswith(f"{name}:"))
+            shown[
+                last
+            ].note = f"Showing {MAX_EXECUTION_VALUES} of {len(values):,} values of “{title}”; the run page shows all."
+    return shown
+
+
+def _field_row(field: Any, value: Any = None) -> FieldRow:
+    return FieldRow(
+        name=field.name,
+        label=field.title or field.name,
+        required=field.required,
+        default=_plain(field.default if value is None else value),
+        description=field.description,
+    )
 
 
 def card_row(event: Event) -> ChatRow | None:
@@ -189,21 +220,17 @@ def card_row(event: Event) -> ChatRow | None:
             kind="agent_details",
             title=agent.name,
             subtitle=agent.creator,
+            agent_id=agent.id,
+            mention=_mention(agent.name, agent.creator, agent.source),
             text=agent.description,
             lines=[f"{f.title or f.name}{' (required)' if f.required else ''}" for f in agent.inputs],
         )
     if isinstance(event, InputsNeeded):
-        fields = [
-            FieldRow(
-                name=f.name,
-                label=f.title or f.name,
-                required=f.required,
-                default=_plain(f.default),
-                description=f.description,
-            )
-            for f in event.inputs
-        ]
-        return ChatRow(kind="inputs_needed", title=event.agent_name, agent_id=event.agent_id, fields=fields)
+        fields = [_field_row(f, event.provided.get(f.name)) for f in event.inputs]
+        optional = [_field_row(f, event.provided.get(f.name)) for f in event.optional]
+        return ChatRow(
+            kind="inputs_needed", title=event.agent_name, agent_id=event.agent_id, fields=fields, optional=optional
+        )
     if isinstance(event, CredentialsNeeded):
         return ChatRow(
             kind="credentials_needed",
@@ -227,7 +254,7 @@ def card_row(event: Event) -> ChatRow | None:
             status=event.status.upper(),
             href=routes.run(event.execution_id),
             text=event.error or "",
-            lines=execution_lines(event.outputs),
+            outputs=execution_outputs(event.outputs, event.titles),
             execution_id=event.execution_id,
         )
     if isinstance(event, ScheduleCreated):
@@ -284,7 +311,7 @@ def rows_from_messages(messages: Iterable[MessagePublic]) -> list[ChatRow]:
             rows = apply_event(rows, event)
         if message.stopped:
             rows = apply_event(rows, Finish(reason="stopped"))
-    return rows
+    return mark_answered(rows)
 
 
 #: The hidden field of an inputs card's form naming its agent (not an input of the agent).
@@ -316,3 +343,104 @@ def inputs_text(form_data: dict[str, Any], names: Iterable[str] | None = None) -
     keys = list(names) if names is not None else list(form_data)
     parts = [f"{k}={str(form_data.get(k, '')).strip()}" for k in keys if str(form_data.get(k, "")).strip()]
     return ", ".join(parts)
+
+
+#: The message the credentials card's form sends once a credential is saved (see ``follow_up_text``).
+_SAVED_CREDENTIAL = re.compile(r"^I added the (?P<provider>\S+) credential(?: “(?P<title>[^”]*)”)?, run it again$")
+
+
+def _assignments(text: str, names: Iterable[str]) -> dict[str, str] | None:
+    """``name=value, ...`` read back with the card's own input names (values may hold commas), or None."""
+    known = sorted({n for n in names if n}, key=len, reverse=True)
+    if not known or not text:
+        return None
+    starts = list(re.finditer(r"(?:^|, )(" + "|".join(re.escape(n) for n in known) + r")=", text))
+    if not starts or starts[0].start() != 0:
+        return None
+    values: dict[str, str] = {}
+    for index, found in enumerate(starts):
+        end = starts[index + 1].start() if index + 1 < len(starts) else len(text)
+        values[found.group(1)] = text[found.end() : end]
+    return values
+
+
+def _answer_of(card: ChatRow, text: str, first: bool) -> dict[str, str] | None:
+    """The inputs a user message sent to this inputs card (None when it is not its answer)."""
+    names = [f.name for f in [*card.fields, *card.optional]]
+    prefix = f"run {card.agent_id} with "
+    if card.agent_id and text.startswith(prefix):
+        return _assignments(text[len(prefix) :], names)
+    return _assignments(text, names) if first else None
+
+
+def _answered_inputs(card: ChatRow, later: list[ChatRow]) -> ChatRow:
+    users = [r for r in later if r.kind == "user"]
+    for index, user in enumerate(users):
+        sent = _answer_of(card, user.text, index == 0)
+        if sent is None:
+            continue
+        return card.model_copy(
+            update={
+                "done": True,
+                "fields": [f.model_copy(update={"sent": sent.get(f.name, "")}) for f in card.fields],
+                "optional": [f.model_copy(update={"sent": sent.get(f.name, "")}) for f in card.optional],
+            }
+        )
+    return card
+
+
+def _answered_credentials(card: ChatRow, later: list[ChatRow]) -> ChatRow:
+    saved: dict[str, str] = {}
+    for row in later:
+        if row.kind == "credentials_needed":
+            break
+        found = _SAVED_CREDENTIAL.match(row.text) if row.kind == "user" else None
+        if found:
+            saved[found.group("provider")] = found.group("title") or "your credential"
+    if not saved:
+        return card
+    needs = [n.model_copy(update={"saved": saved.get(n.provider, n.saved)}) for n in card.credentials]
+    return card.model_copy(update={"credentials": needs, "done": all(n.saved for n in needs)})
+
+
+def mark_answered(rows: list[ChatRow]) -> list[ChatRow]:
+    """The conversation with each answered card marked ``done``, showing what was sent.
+
+    An inputs card is answered by the message its form sent (the next message, or one naming its
+    agent: ``run <agent> with ...``); a credentials card by the message its form sends once a
+    credential is saved (which names the credential, never its secret). Read from the messages
+    themselves, so a reload shows the same. Returns ``rows`` itself when nothing changed.
+    """
+    result = list(rows)
+    changed = False
+    for index, row in enumerate(rows):
+        if row.kind == "inputs_needed":
+            fresh = _answered_inputs(row, rows[index + 1 :])
+        elif row.kind == "credentials_needed":
+            fresh = _answered_credentials(row, rows[index + 1 :])
+        else:
+            continue
+        if fresh != row:
+            result[index], changed = fresh, True
+    return result if changed else rows
+
+
+def request_behind_login(rows: Iterable[ChatRow]) -> str:
+    """What the person asked that a login card stopped, when the conversation ends there ("" otherwise).
+
+    After they log in, the page sends it again so the request carries on without asking twice.
+    """
+    asked, stopped = "", False
+    for row in rows:
+        if row.kind == "user":
+            asked, stopped = row.text, False
+        elif row.kind == "need_login":
+            stopped = True
+    return asked if stopped else ""
+
+
+def marketplace_slugs(rows: Iterable[ChatRow]) -> list[str]:
+    """The marketplace agents the conversation's carousels show (their slugs, each once)."""
+    return list(
+        dict.fromkeys(a.id for r in rows if r.kind == "agent_carousel" for a in r.agents if a.source == "marketplace")
+    )

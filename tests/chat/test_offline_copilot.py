@@ -388,7 +388,7 @@ async def test_run_by_name_searches_then_runs_the_exact_match() -> None:
     )
     _chunks, text, calls = await collect(history)
     assert [(c.name, c.arguments) for c in calls] == [("run_agent", {"agent_id": "loan-calculator", "inputs": {}})]
-    assert "Loan Calculator" in text
+    assert text == ""  # nothing before the call: its result (inputs, login, a run) decides what is said
 
 
 async def test_run_by_creator_picks_that_creators_agent() -> None:
@@ -424,7 +424,7 @@ async def test_named_run_with_inputs_reads_the_inputs_then_runs_on_the_schedule(
         "cron": "0 9 * * *",
         "timezone": "Europe/Paris",
     }
-    assert text.startswith("Scheduling Loan Calculator: at 09:00 (Europe/Paris)")
+    assert text == ""  # whether it is scheduled (or needs inputs, a login…) is said after the result
 
     history += tool_round(
         "run_agent",
@@ -669,7 +669,7 @@ REPLIES = [
     ({"type": "execution_update", "execution_id": "e", "agent_name": "Digest", "status": "failed", "outputs": {},
       "error": "Feed not found", "started_at": None, "ended_at": None}, "Digest failed: Feed not found"),
     ({"type": "execution_update", "execution_id": "e", "agent_name": "Digest", "status": "running", "outputs": {},
-      "error": None, "started_at": None, "ended_at": None}, "Digest is running."),
+      "error": None, "started_at": None, "ended_at": None}, "Digest was running when I looked"),
     ({"type": "schedules", "schedules": []}, "You have no schedules yet"),
     ({"type": "schedules", "schedules": [
         {"id": "1", "name": "a", "agent_name": "Digest", "description": "d", "timezone": "Europe/Paris",
