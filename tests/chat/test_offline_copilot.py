@@ -605,6 +605,7 @@ async def test_credentials_added_then_run_it_repeats_the_request() -> None:
     "text",
     [
         "I added the openai credential, run it again",  # what the credentials card's inline form sends
+        "I added the openai credential “OpenAI API key for Summarizer”, run it again",  # …naming the saved one
         "I added the openai credential",
         "I've saved my API key",
         "i have just added the openai api key, now run it",
@@ -677,7 +678,8 @@ REPLIES = [
         {"id": "2", "name": "b", "agent_name": "Loan", "description": "d", "timezone": "UTC",
          "next_run": None, "active": False}]},
      "You have 2 schedules (1 active). Next: Digest on Mon 06 Jan 2025, 08:00 (Europe/Paris)."),
-    ({"type": "need_login", "reason": "Log in to run agents."}, "Log in to run agents. Log in (or sign up)"),
+    ({"type": "need_login", "reason": "Log in to run agents."},
+     "Log in to run agents. Log in (or sign up) and this chat comes with you: I'll carry on with it right after."),
     ({"type": "error", "message": "Unknown agent 'zzz'."}, "That didn't work: Unknown agent 'zzz'."),
 ]
 
@@ -998,3 +1000,15 @@ async def test_a_cards_buttons_name_the_agent_even_after_a_newer_list(
     _chunks, _text, calls = await collect(CONTEXTS[older] + CONTEXTS[newer] + user(text))
     assert calls and calls[0].name == tool
     assert calls[0].arguments["agent_id"] == agent_id
+
+
+async def test_nothing_is_said_before_a_run_and_the_reply_after_it_says_what_happened() -> None:
+    """A run may end in an inputs card, a credentials card or a login wall: no "Running X…" before it,
+    and no promise of a live card that may already show the end."""
+    history = after_credentials_needed("run it")
+    chunks, text, calls = await collect(history)
+    assert [c.name for c in calls] == ["run_agent"] and text == "" and not any(
+        getattr(c, "text", "") for c in chunks
+    )
+    started = await collect([*history, *tool_round("run_agent", calls[0].arguments, STARTED)])
+    assert started[1].startswith("Started RSS Feed Digest.") and "live" not in started[1]
