@@ -656,6 +656,7 @@ REPLIES = [
     (RSS_CAROUSEL, "Here are 3 agents for “summarises RSS feeds”. Say “run the first one”"),
     ({**RSS_CAROUSEL, "agents": RSS_CAROUSEL["agents"][:1]}, "I found one agent for “summarises RSS feeds”: RSS Feed"),
     (LIBRARY_CAROUSEL, "Here are your 2 agents, most recent first"),
+    ({**LIBRARY_CAROUSEL, "agents": LIBRARY_CAROUSEL["agents"][:1]}, "You have one agent: "),
     ({"type": "no_results", "query": "xyz", "suggestions": []}, "couldn't find an agent for “xyz” in the marketplace"),
     (LOAN_DETAILS, "Loan Calculator by ledger-lane. It needs Amount borrowed."),
     (BLOG_INPUTS_NEEDED,

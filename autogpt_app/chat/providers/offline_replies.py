@@ -129,6 +129,8 @@ def _carousel(result: dict[str, Any]) -> str:
     agents = [a for a in result.get("agents") or [] if isinstance(a, dict)]
     query = str(result.get("query") or "")
     if result.get("source") == "library":
+        if not query and len(agents) == 1:
+            return f"You have one agent: {agents[0].get('name') or 'it'}. Say “run it” or “tell me more about it”."
         if not query:
             return (
                 f"Here are your {_agents(len(agents))}, most recent first. Say “run the first one” or "

@@ -67,13 +67,14 @@ def _agent(agent: rx.Var[AgentRow]) -> rx.Component:
         rx.vstack(
             rx.link(rx.heading(agent.name, size="3"), href=agent.href, data_testid="agent-name"),
             rx.text(
-                "by ",
-                agent.creator,
-                " · ",
-                rx.cond(agent.rating != "", agent.rating + " ★", "no rating"),
-                " · ",
+                rx.cond(agent.creator != "", "by " + agent.creator + " · ", ""),
+                rx.cond(
+                    agent.source == "marketplace",
+                    rx.cond(agent.rating != "", agent.rating + " ★ · ", "no rating · "),
+                    "",
+                ),
                 agent.runs,
-                " runs",
+                rx.cond(agent.runs == "1", " run", " runs"),
                 size="1",
                 color_scheme="gray",
             ),

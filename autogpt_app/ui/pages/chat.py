@@ -17,7 +17,15 @@ from autogpt_app.ui.states.chat import QUICK_ACTIONS, ChatState
 def _chat_link(chat: rx.Var[SessionRow]) -> rx.Component:
     active = chat.id == ChatState.chat_id
     return rx.button(
-        rx.text(chat.title, size="2", overflow="hidden", white_space="nowrap", text_overflow="ellipsis"),
+        rx.text(
+            chat.title,
+            size="2",
+            width="100%",
+            text_align="left",
+            overflow="hidden",
+            white_space="nowrap",
+            text_overflow="ellipsis",
+        ),
         variant=rx.cond(active, "soft", "ghost"),
         color_scheme=rx.cond(active, "violet", "gray"),
         justify="start",
