@@ -24,6 +24,9 @@ def test_visitor_finds_agents_then_signs_up_and_keeps_the_chat(
     send(page, "find me something that summarises RSS feeds")
     carousel = page.get_by_test_id("agent-carousel").last
     expect(carousel.get_by_test_id("agent-card").filter(has_text="RSS Feed Digest")).to_be_visible()
+    # A visitor has no library: the card does not offer an "Add" that cannot work, it says to log in.
+    expect(carousel.get_by_test_id("agent-add")).to_have_count(0)
+    expect(carousel.get_by_test_id("agent-add-login").first).to_have_attribute("href", "/login")
     expect(page).to_have_url(re.compile(r"\?chat=[0-9a-f-]{36}$"))
     chat_id = page.url.rsplit("chat=", 1)[1]
 

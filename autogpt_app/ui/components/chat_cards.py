@@ -107,13 +107,23 @@ def _agent(agent: rx.Var[AgentRow]) -> rx.Component:
                             variant="soft",
                             data_testid="agent-in-library",
                         ),
-                        rx.button(
-                            "Add to library",
-                            size="1",
-                            variant="outline",
-                            on_click=ChatState.add_to_library(agent.id),
-                            aria_label="Add " + agent.name + " to library",
-                            data_testid="agent-add",
+                        rx.cond(
+                            AuthState.is_authenticated,
+                            rx.button(
+                                "Add to library",
+                                size="1",
+                                variant="outline",
+                                on_click=ChatState.add_to_library(agent.id),
+                                aria_label="Add " + agent.name + " to library",
+                                data_testid="agent-add",
+                            ),
+                            # A visitor has no library yet: the button says what it takes (this chat comes along).
+                            rx.link(
+                                rx.button("Log in to add", size="1", variant="outline", tab_index=-1),
+                                href=routes.LOGIN,
+                                aria_label="Log in to add " + agent.name + " to your library",
+                                data_testid="agent-add-login",
+                            ),
                         ),
                     ),
                 ),
