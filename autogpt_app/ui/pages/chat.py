@@ -211,9 +211,11 @@ def _chat_header() -> rx.Component:
             ChatState.chat_title,
             size="4",
             line_height="1.4",
+            # Two lines at most (a long title on a phone), then an ellipsis.
             overflow="hidden",
-            white_space="nowrap",
-            text_overflow="ellipsis",
+            display="-webkit-box",
+            style={"WebkitLineClamp": "2", "WebkitBoxOrient": "vertical"},
+            word_break="break-word",
             min_width="0",
             data_testid="chat-title",
         ),
