@@ -3,7 +3,8 @@
 A conversation is a list of :class:`ChatRow` (a user bubble, the assistant's Markdown, or one card
 per event type), built by pure functions from the typed events of :mod:`autogpt_app.chat.events`
 (:func:`apply_event`) and from stored messages on reload (:func:`rows_from_messages`), so a reload
-shows what the stream showed. Nothing here knows Reflex.
+shows what the stream showed. The functions here are pure (results become the run page's display
+models, :class:`~autogpt_app.ui.components.outputs.OutputValue`, so both pages show them alike).
 """
 
 from __future__ import annotations
