@@ -31,15 +31,13 @@ from autogpt_app.db import session_scope
 from autogpt_app.errors import NotFound, ServiceError
 from autogpt_app.library import service as library
 from autogpt_app.ui import chat_live, routes
+from autogpt_app.ui.chat_answers import mark_answered, marketplace_slugs, request_behind_login
 from autogpt_app.ui.chat_rows import (
     ChatRow,
     SessionRow,
     apply_event,
     inputs_answer,
     latest_inputs_agent,
-    mark_answered,
-    marketplace_slugs,
-    request_behind_login,
     rows_from_messages,
 )
 from autogpt_app.ui.chat_stream import (
@@ -124,7 +122,7 @@ class ChatState(AuthState):
         detail = await sessions.get_session(session, chat_id, user=user, limit=MESSAGES_SHOWN)
         self.chat_id = detail.session.id
         self.chat_title = detail.session.title or "New chat"
-        self.history, self.rows = rows_from_messages(detail.messages), []
+        self.history, self.rows = mark_answered(rows_from_messages(detail.messages)), []
         await self._read_library_slugs(session, user)
 
     def _clear(self) -> None:
@@ -189,7 +187,7 @@ class ChatState(AuthState):
             return
         self.chat_id = detail.session.id
         self.chat_title = detail.session.title or "New chat"
-        self.history, self.rows = rows_from_messages(detail.messages), []
+        self.history, self.rows = mark_answered(rows_from_messages(detail.messages)), []
 
     @rx.event
     async def load(self):
