@@ -17,7 +17,13 @@ async def test_only_the_users_own_unarchived_entries_count():
     async with session_scope() as s:
         graph = await graphs.create_graph(s, creator, GraphSpec.model_validate(greeting_graph()))
         submission = await store.submit(
-            s, creator, graph_id=graph.id, name="Greeter", subheading="Says hello", description="Hi.", categories=["fun"]
+            s,
+            creator,
+            graph_id=graph.id,
+            name="Greeter",
+            subheading="Says hello",
+            description="Hi.",
+            categories=["fun"],
         )
         admin, _ = await ensure_admin(s, "slugboss@example.com", "boss-password-123")
     async with session_scope() as s:
