@@ -139,6 +139,10 @@ def input_fields(schema: dict[str, Any], names: list[str] | None = None) -> list
     return fields
 
 
+def _input_names(schema: dict[str, Any]) -> list[str]:
+    return list((schema.get("properties") or {}).keys())
+
+
 def credential_needs(schema: dict[str, Any]) -> list[dict[str, Any]]:
     """The credentials an agent needs: key, provider and kind."""
     needs = []
@@ -260,6 +264,9 @@ async def run_or_schedule(
             "agent_name": agent.name,
             "inputs": input_fields(agent.input_schema, missing),
             "provided": given,
+            "optional": input_fields(
+                agent.input_schema, [n for n in _input_names(agent.input_schema) if n not in missing]
+            ),
         }
     executions.validate_inputs(agent.input_schema, given)  # mistyped values are refused before anything is added
     picked, open_needs = await plan_credentials(session, user, agent.credentials_schema, credentials)

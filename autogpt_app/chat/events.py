@@ -126,6 +126,9 @@ class InputsNeeded(_Card):
     agent_name: str
     inputs: list[InputField]
     provided: dict[str, Any] = {}
+    #: The agent's other inputs (optional ones with their defaults, and those already given), so
+    #: the form shows every value the run will use.
+    optional: list[InputField] = []
 
 
 class CredentialsNeeded(_Card):
@@ -155,6 +158,8 @@ class ExecutionUpdate(_Card):
     agent_name: str
     status: str
     outputs: dict[str, list[Any]] = {}
+    #: Output name → its title in the agent's output schema.
+    titles: dict[str, str] = {}
     error: str | None = None
     started_at: str | None = None
     ended_at: str | None = None

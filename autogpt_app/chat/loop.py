@@ -64,7 +64,9 @@ the person adds a credential on the card (never ask them to paste a secret into 
 - list_schedules(): the person's schedules.
 
 Tool results are JSON objects. "Run the first one" means the first agent of the most recent carousel. \
-Answer briefly, in the person's language, in Markdown."""
+Say only what happened: do not announce a run before run_agent answers (it may need inputs, a \
+credential or a login first), and do not describe a run's progress as still going once its result \
+says it ended. Answer briefly, in the person's language, in Markdown."""
 
 _ANONYMOUS_NOTE = (
     "\n\nThe person is not logged in: they may search the marketplace and read agent details; to run, "

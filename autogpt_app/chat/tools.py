@@ -265,6 +265,7 @@ async def _get_execution(session: AsyncSession, user: User, args: _ExecutionArgs
         "agent_name": summary.agent_name,
         "status": run.status,
         "outputs": outputs,
+        "titles": {name: title for name, title in summary.output_titles.items() if name in outputs},
         "error": run.error,
         "started_at": run.started_at.isoformat() if run.started_at else None,
         "ended_at": run.ended_at.isoformat() if run.ended_at else None,

@@ -38,7 +38,7 @@ from autogpt_app.library.models import (
     LibrarySource,
 )
 from autogpt_app.library.updates import ListingVersions, listing_versions, update_to_latest
-from autogpt_app.store.models import StoreListingVersion
+from autogpt_app.store.models import StoreListing, StoreListingVersion
 from autogpt_app.timeutil import utcnow
 
 __all__ = [
@@ -256,6 +256,19 @@ async def find_by_listing(session: AsyncSession, user: User, store_listing_id: s
         .first()
     )
     return None if row is None else (await _summaries(session, [row]))[0]
+
+
+async def listing_slugs(session: AsyncSession, user: User, slugs: Sequence[str]) -> set[str]:
+    """Which of these marketplace listings (by slug) the user keeps in their library (not archived), in one query."""
+    wanted = [s for s in dict.fromkeys(slugs) if s]
+    if not wanted:
+        return set()
+    rows = await session.execute(
+        select(StoreListing.slug)
+        .join(LibraryAgent, LibraryAgent.store_listing_id == StoreListing.id)
+        .where(_A.user_id == user.id, _A.is_archived.is_(False), StoreListing.slug.in_(wanted))
+    )
+    return {str(slug) for slug in rows.scalars()}
 
 
 class AgentRef(BaseModel):

@@ -28,7 +28,8 @@ from autogpt_app.db import session_scope
 from autogpt_app.errors import ServiceError
 from autogpt_app.executions import service as executions
 from autogpt_app.executions.models import TERMINAL
-from autogpt_app.ui.chat_rows import ChatRow, execution_lines
+from autogpt_app.ui.chat_rows import ChatRow, execution_outputs
+from autogpt_app.ui.components.outputs import OutputValue
 from autogpt_app.ui.live import follow_channel
 
 log = logging.getLogger(__name__)
@@ -52,7 +53,7 @@ class ExecutionView(BaseModel):
     """What an execution card shows of a run, read outside the state lock."""
 
     status: str
-    lines: list[str] = []
+    outputs: list[OutputValue] = []
     error: str = ""
 
 
@@ -87,7 +88,7 @@ def running_execution_ids(rows: Iterable[ChatRow], limit: int = MAX_FOLLOWED) ->
 
 def updated_execution_row(row: ChatRow, view: ExecutionView) -> ChatRow:
     """An execution card showing a fresh read of its run (the same row when nothing shown changed)."""
-    changes = {"status": view.status, "lines": view.lines, "text": view.error}
+    changes = {"status": view.status, "outputs": view.outputs, "text": view.error}
     if all(getattr(row, name) == value for name, value in changes.items()):
         return row
     return row.model_copy(update=changes)
@@ -120,9 +121,14 @@ async def read_execution(token: str, execution_id: str) -> ExecutionView | None:
         async with session_scope() as session:
             user = await auth_service.user_from_token(session, token)
             run = await executions.get_execution(session, user, execution_id, with_nodes=False)
+            summary = await executions.get_run_summary(session, user, execution_id)
     except ServiceError:
         return None
-    return ExecutionView(status=str(run.status).upper(), lines=execution_lines(run.outputs), error=run.error or "")
+    return ExecutionView(
+        status=str(run.status).upper(),
+        outputs=execution_outputs(run.outputs, summary.output_titles),
+        error=run.error or "",
+    )
 
 
 def _tab(state: Any) -> str:

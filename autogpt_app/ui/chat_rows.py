@@ -3,7 +3,8 @@
 A conversation is a list of :class:`ChatRow` (a user bubble, the assistant's Markdown, or one card
 per event type), built by pure functions from the typed events of :mod:`autogpt_app.chat.events`
 (:func:`apply_event`) and from stored messages on reload (:func:`rows_from_messages`), so a reload
-shows what the stream showed. Nothing here knows Reflex.
+shows what the stream showed. The functions here are pure (results become the run page's display
+models, :class:`~autogpt_app.ui.components.outputs.OutputValue`, so both pages show them alike).
 """
 
 from __future__ import annotations
@@ -37,10 +38,11 @@ from autogpt_app.credentials.models import provider_label
 from autogpt_app.store import pictures
 from autogpt_app.timeutil import readable_time
 from autogpt_app.ui import routes
+from autogpt_app.ui.components.outputs import OutputValue, render_outputs
 
-_SHORT_VALUE = 300
-#: Output lines an execution card shows (the run page shows them all).
-MAX_EXECUTION_LINES = 20
+#: Values of one output an execution card shows, and characters of each (the run page shows them all).
+MAX_EXECUTION_VALUES = 20
+MAX_EXECUTION_CHARS = 4000
 
 
 class SessionRow(BaseModel):
@@ -75,6 +77,8 @@ class FieldRow(BaseModel):
     required: bool = False
     default: str = ""
     description: str = ""
+    #: What the person sent for it (an answered card shows this instead of a field).
+    sent: str = ""
 
 
 #: How a credentials card names each kind of credential.
@@ -98,6 +102,8 @@ class CredentialNeedRow(BaseModel):
     #: A name to suggest for the new credential.
     default_title: str
     choices: list[str] = []
+    #: The name of the credential the person saved from this card ("" while not saved).
+    saved: str = ""
 
 
 class ChatRow(BaseModel):
@@ -111,7 +117,15 @@ class ChatRow(BaseModel):
     href: str = ""
     agents: list[AgentRow] = []
     fields: list[FieldRow] = []
+    #: An inputs card's inputs that have a default or were given already ("More options").
+    optional: list[FieldRow] = []
+    #: An inputs or credentials card that was answered: it shows what was sent, and no form.
+    done: bool = False
+    #: How a Run button names the agent to the copilot (details card).
+    mention: str = ""
     lines: list[str] = []
+    #: An execution card's results (titles from the agent's output schema).
+    outputs: list[OutputValue] = []
     credentials: list[CredentialNeedRow] = []
     #: The run an ``execution`` card shows (the live card follows it).
     execution_id: str = ""
@@ -124,11 +138,6 @@ def _mention(name: str, creator: str, source: str) -> str:
     if source == "library":
         return f"my {name}"
     return f"{name} by {creator}" if creator else name
-
-
-def _short(value: Any) -> str:
-    text = value if isinstance(value, str) else json.dumps(value, default=str)
-    return text if len(text) <= _SHORT_VALUE else text[: _SHORT_VALUE - 1] + "…"
 
 
 def _plain(value: Any) -> str:
@@ -153,16 +162,38 @@ def _credential_need(need: CredentialNeed, agent_name: str) -> CredentialNeedRow
     )
 
 
-def execution_lines(outputs: dict[str, list[Any]] | None) -> list[str]:
-    """A run's outputs as an execution card lists them: ``name: value``, one line per value, cut to size."""
-    lines = [
-        f"{name}: {_short(value)}"
-        for name, values in (outputs or {}).items()
-        for value in (values if isinstance(values, list) else [values])
-    ]
-    if len(lines) > MAX_EXECUTION_LINES:
-        return [*lines[: MAX_EXECUTION_LINES - 1], f"… and {len(lines) - MAX_EXECUTION_LINES + 1} more"]
-    return lines
+def _cut_value(value: Any) -> Any:
+    if isinstance(value, str) and len(value) > MAX_EXECUTION_CHARS:
+        return value[: MAX_EXECUTION_CHARS - 1] + "…"
+    return value
+
+
+def execution_outputs(outputs: dict[str, Any] | None, titles: dict[str, str] | None = None) -> list[OutputValue]:
+    """A run's results as an execution card shows them: under each output's title (from the agent's
+    output schema), line breaks and links kept, at most :data:`MAX_EXECUTION_VALUES` values of each."""
+    trimmed: dict[str, list[Any]] = {}
+    for name, values in (outputs or {}).items():
+        items = values if isinstance(values, list) else [values]
+        trimmed[name] = [_cut_value(v) for v in items[:MAX_EXECUTION_VALUES]]
+    shown = render_outputs(trimmed, titles)
+    for name, values in (outputs or {}).items():
+        if isinstance(values, list) and len(values) > MAX_EXECUTION_VALUES:
+            title = (titles or {}).get(name) or name
+            last = max(i for i, v in enumerate(shown) if v.key.startswith(f"{name}:"))
+            shown[
+                last
+            ].note = f"Showing {MAX_EXECUTION_VALUES} of {len(values):,} values of “{title}”; the run page shows all."
+    return shown
+
+
+def _field_row(field: Any, value: Any = None) -> FieldRow:
+    return FieldRow(
+        name=field.name,
+        label=field.title or field.name,
+        required=field.required,
+        default=_plain(field.default if value is None else value),
+        description=field.description,
+    )
 
 
 def card_row(event: Event) -> ChatRow | None:
@@ -192,21 +223,17 @@ def card_row(event: Event) -> ChatRow | None:
             kind="agent_details",
             title=agent.name,
             subtitle=agent.creator,
+            agent_id=agent.id,
+            mention=_mention(agent.name, agent.creator, agent.source),
             text=agent.description,
             lines=[f"{f.title or f.name}{' (required)' if f.required else ''}" for f in agent.inputs],
         )
     if isinstance(event, InputsNeeded):
-        fields = [
-            FieldRow(
-                name=f.name,
-                label=f.title or f.name,
-                required=f.required,
-                default=_plain(f.default),
-                description=f.description,
-            )
-            for f in event.inputs
-        ]
-        return ChatRow(kind="inputs_needed", title=event.agent_name, agent_id=event.agent_id, fields=fields)
+        fields = [_field_row(f, event.provided.get(f.name)) for f in event.inputs]
+        optional = [_field_row(f, event.provided.get(f.name)) for f in event.optional]
+        return ChatRow(
+            kind="inputs_needed", title=event.agent_name, agent_id=event.agent_id, fields=fields, optional=optional
+        )
     if isinstance(event, CredentialsNeeded):
         return ChatRow(
             kind="credentials_needed",
@@ -230,7 +257,7 @@ def card_row(event: Event) -> ChatRow | None:
             status=event.status.upper(),
             href=routes.run(event.execution_id),
             text=event.error or "",
-            lines=execution_lines(event.outputs),
+            outputs=execution_outputs(event.outputs, event.titles),
             execution_id=event.execution_id,
         )
     if isinstance(event, ScheduleCreated):

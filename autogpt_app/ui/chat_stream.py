@@ -30,15 +30,26 @@ REVEAL_INTERVAL_MS = 50
 #: The browser reveals what it holds in about this many steps (so it keeps up with the pushes).
 REVEAL_STEPS = 8
 
-#: Keeps the newest message in view (after the page has drawn it): always when ``force``, else only
-#: while the reader stays at the end (someone who scrolled up to read is left where they are).
+#: The element the conversation scrolls in (the page itself does not scroll, so the top bar stays).
+SCROLL_BOX_ID = "chat-scroll"
+
+#: Keeps the newest content in view: always when ``force``, else only while the reader stays at the
+#: end (someone who scrolled up to read is left where they are). Installed once per page: any
+#: change of the page (a card, a live update, streamed words, a picture that loaded) scrolls the
+#: conversation to its end while the reader is there.
 _SCROLL_FN = (
-    "((force) => { const w = window;"
-    " if (!w.__chatPin) { w.__chatPin = {on: true}; w.addEventListener?.('scroll', () => {"
-    " const d = document.documentElement;"
-    " w.__chatPin.on = d.scrollHeight - (w.scrollY + w.innerHeight) < 120; }, {passive: true}); }"
-    " setTimeout(() => { const d = globalThis.document?.documentElement; if (!d) return;"
-    " if (force || w.__chatPin.on) w.scrollTo({top: d.scrollHeight}); }, 60); })"
+    "((force) => { const w = window; const box = () => globalThis.document?.getElementById("
+    f"'{SCROLL_BOX_ID}');"
+    " if (!w.__chatPin && globalThis.document) { const pin = w.__chatPin = {on: true};"
+    " pin.follow = () => { const b = box(); if (b && pin.on) b.scrollTop = b.scrollHeight; };"
+    " document.addEventListener('scroll', (e) => { const b = e.target;"
+    f" if (b && b.id === '{SCROLL_BOX_ID}') pin.on = b.scrollHeight - (b.scrollTop + b.clientHeight) < 120; }},"
+    " {capture: true, passive: true});"
+    " document.addEventListener('load', () => pin.follow(), true);"
+    " new MutationObserver(() => pin.follow()).observe(document.body,"
+    " {childList: true, subtree: true, characterData: true}); }"
+    " setTimeout(() => { const b = box(); if (!b || !w.__chatPin) return;"
+    " if (force) w.__chatPin.on = true; if (w.__chatPin.on) b.scrollTop = b.scrollHeight; }, 60); })"
 )
 #: Scroll to the newest message now (a message was sent, a chat was opened).
 SCROLL_TO_END = f"{_SCROLL_FN}(true)"

@@ -388,7 +388,7 @@ async def test_run_by_name_searches_then_runs_the_exact_match() -> None:
     )
     _chunks, text, calls = await collect(history)
     assert [(c.name, c.arguments) for c in calls] == [("run_agent", {"agent_id": "loan-calculator", "inputs": {}})]
-    assert "Loan Calculator" in text
+    assert text == ""  # nothing before the call: its result (inputs, login, a run) decides what is said
 
 
 async def test_run_by_creator_picks_that_creators_agent() -> None:
@@ -424,7 +424,7 @@ async def test_named_run_with_inputs_reads_the_inputs_then_runs_on_the_schedule(
         "cron": "0 9 * * *",
         "timezone": "Europe/Paris",
     }
-    assert text.startswith("Scheduling Loan Calculator: at 09:00 (Europe/Paris)")
+    assert text == ""  # whether it is scheduled (or needs inputs, a login…) is said after the result
 
     history += tool_round(
         "run_agent",
@@ -605,6 +605,7 @@ async def test_credentials_added_then_run_it_repeats_the_request() -> None:
     "text",
     [
         "I added the openai credential, run it again",  # what the credentials card's inline form sends
+        "I added the openai credential “OpenAI API key for Summarizer”, run it again",  # …naming the saved one
         "I added the openai credential",
         "I've saved my API key",
         "i have just added the openai api key, now run it",
@@ -655,6 +656,7 @@ REPLIES = [
     (RSS_CAROUSEL, "Here are 3 agents for “summarises RSS feeds”. Say “run the first one”"),
     ({**RSS_CAROUSEL, "agents": RSS_CAROUSEL["agents"][:1]}, "I found one agent for “summarises RSS feeds”: RSS Feed"),
     (LIBRARY_CAROUSEL, "Here are your 2 agents, most recent first"),
+    ({**LIBRARY_CAROUSEL, "agents": LIBRARY_CAROUSEL["agents"][:1]}, "You have one agent: "),
     ({"type": "no_results", "query": "xyz", "suggestions": []}, "couldn't find an agent for “xyz” in the marketplace"),
     (LOAN_DETAILS, "Loan Calculator by ledger-lane. It needs Amount borrowed."),
     (BLOG_INPUTS_NEEDED,
@@ -669,7 +671,7 @@ REPLIES = [
     ({"type": "execution_update", "execution_id": "e", "agent_name": "Digest", "status": "failed", "outputs": {},
       "error": "Feed not found", "started_at": None, "ended_at": None}, "Digest failed: Feed not found"),
     ({"type": "execution_update", "execution_id": "e", "agent_name": "Digest", "status": "running", "outputs": {},
-      "error": None, "started_at": None, "ended_at": None}, "Digest is running."),
+      "error": None, "started_at": None, "ended_at": None}, "Digest was running when I looked"),
     ({"type": "schedules", "schedules": []}, "You have no schedules yet"),
     ({"type": "schedules", "schedules": [
         {"id": "1", "name": "a", "agent_name": "Digest", "description": "d", "timezone": "Europe/Paris",
@@ -677,7 +679,8 @@ REPLIES = [
         {"id": "2", "name": "b", "agent_name": "Loan", "description": "d", "timezone": "UTC",
          "next_run": None, "active": False}]},
      "You have 2 schedules (1 active). Next: Digest on Mon 06 Jan 2025, 08:00 (Europe/Paris)."),
-    ({"type": "need_login", "reason": "Log in to run agents."}, "Log in to run agents. Log in (or sign up)"),
+    ({"type": "need_login", "reason": "Log in to run agents."},
+     "Log in to run agents. Log in (or sign up) and this chat comes with you: I'll carry on with it right after."),
     ({"type": "error", "message": "Unknown agent 'zzz'."}, "That didn't work: Unknown agent 'zzz'."),
 ]
 
@@ -998,3 +1001,15 @@ async def test_a_cards_buttons_name_the_agent_even_after_a_newer_list(
     _chunks, _text, calls = await collect(CONTEXTS[older] + CONTEXTS[newer] + user(text))
     assert calls and calls[0].name == tool
     assert calls[0].arguments["agent_id"] == agent_id
+
+
+async def test_nothing_is_said_before_a_run_and_the_reply_after_it_says_what_happened() -> None:
+    """A run may end in an inputs card, a credentials card or a login wall: no "Running X…" before it,
+    and no promise of a live card that may already show the end."""
+    history = after_credentials_needed("run it")
+    chunks, text, calls = await collect(history)
+    assert [c.name for c in calls] == ["run_agent"] and text == "" and not any(
+        getattr(c, "text", "") for c in chunks
+    )
+    started = await collect([*history, *tool_round("run_agent", calls[0].arguments, STARTED)])
+    assert started[1].startswith("Started RSS Feed Digest.") and "live" not in started[1]

@@ -47,17 +47,25 @@ def test_add_the_missing_credential_inline_then_the_run_starts(page: Page) -> No
     form.get_by_role("button", name="Save and continue").click()
     expect(page.get_by_text("The secret is stored encrypted and will not be shown again.")).to_be_visible()
     # The chat goes on without the secret, and the copilot runs the agent with the input given before.
-    expect(page.get_by_test_id("chat-user").last).to_have_text("I added the openai credential, run it again")
+    expect(page.get_by_test_id("chat-user").last).to_have_text(
+        "I added the openai credential “OpenAI API key for AI Translator”, run it again"
+    )
     execution = page.get_by_test_id("execution-card").last
     expect(execution).to_contain_text("AI Translator")
     expect(execution.locator("a[href^='/runs/']")).to_be_visible()
     expect(page.get_by_test_id("chat-send")).to_be_visible()
-    expect(form.get_by_label("API key")).to_have_value("")
+    # The card is done: it names the saved credential (never its secret) and offers no form any more.
+    expect(card.get_by_test_id("credential-saved")).to_contain_text("Saved “OpenAI API key for AI Translator”")
+    expect(card.get_by_test_id("credential-form")).to_have_count(0)
+    expect(card.locator("input")).to_have_count(0)
     assert SECRET not in page.content()
 
     # After a reload the conversation is the same, still without the secret; the vault shows only a hint.
     page.reload()
     expect(page.get_by_test_id("execution-card").last).to_contain_text("AI Translator")
+    card = page.get_by_test_id("credentials-needed").last
+    expect(card.get_by_test_id("credential-saved")).to_contain_text("Saved “OpenAI API key for AI Translator”")
+    expect(card.get_by_test_id("credential-form")).to_have_count(0)
     assert SECRET not in page.content()
     page.goto("/credentials")
     row = page.get_by_test_id("credential-row").filter(has_text="OpenAI API key for AI Translator")

@@ -38,10 +38,18 @@ def test_run_from_chat_with_inputs_card_and_live_execution_card(page: Page) -> N
     expect(page.get_by_test_id("inputs-needed")).to_have_count(2)
     expect(page.get_by_test_id("inputs-needed").last).to_contain_text("RSS Feed Digest")
     inputs = page.get_by_test_id("inputs-needed").first
-    # Only what is missing is asked for ("times" has a default of 2).
-    expect(inputs.locator("input[name=times]")).to_have_count(0)
+    # What is missing is asked for; "times" (a default of 2) waits under "More options", showing its value.
+    expect(inputs.locator("input[name=times]")).not_to_be_visible()
+    inputs.get_by_test_id("inputs-more").click()
+    expect(inputs.locator("input[name=times]")).to_have_value("2")
+    expect(inputs.get_by_test_id("input-default")).to_have_text("Default: 2")
     inputs.locator("input[name=topic]").fill("otters")
     inputs.get_by_role("button", name="Send inputs").click()
+    # The card is done: it shows what was sent, and no form is left to send again.
+    expect(inputs.get_by_test_id("inputs-sent")).to_contain_text("Topic: otters")
+    expect(inputs.get_by_test_id("inputs-sent")).to_contain_text("Times: 2")
+    expect(inputs.locator("input")).to_have_count(0)
+    expect(inputs.get_by_role("button", name="Send inputs")).to_have_count(0)
 
     card = page.get_by_test_id("execution-card").last
     expect(card).to_contain_text("Shouter")
@@ -56,12 +64,22 @@ def test_run_from_chat_with_inputs_card_and_live_execution_card(page: Page) -> N
     expect(card.get_by_test_id("execution-status")).to_have_text("Completed")
     expect(card.get_by_test_id("execution-spinner")).to_have_count(0)
     expect(card.get_by_test_id("execution-output")).to_contain_text("Shouted: OTTERS x2")
+    # The output is shown under its title from the agent's output schema ("Shout").
+    expect(card.get_by_test_id("execution-output").get_by_role("heading", name="Shout")).to_be_visible()
 
-    # After a reload the card reads the run again: still completed, with its output.
+    # After a reload the card reads the run again: still completed, with its output; the inputs card
+    # still shows what was sent, without a form.
     page.reload()
     card = page.get_by_test_id("execution-card").last
     expect(card.get_by_test_id("execution-status")).to_have_attribute("data-status", "COMPLETED")
     expect(card.get_by_test_id("execution-output")).to_contain_text("Shouted: OTTERS x2")
+    sent = page.get_by_test_id("inputs-needed").filter(has_text="Shouter")
+    expect(sent.get_by_test_id("inputs-sent")).to_contain_text("Topic: otters")
+    expect(sent.locator("input")).to_have_count(0)
+    # The other agent's card was never answered: it still asks.
+    expect(
+        page.get_by_test_id("inputs-needed").filter(has_text="RSS Feed Digest").locator("input[name=feed_url]")
+    ).to_be_visible()
 
     # The link opens the run page with the same output.
     card.get_by_test_id("execution-link").click()

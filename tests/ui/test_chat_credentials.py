@@ -153,7 +153,9 @@ async def test_saving_stores_the_credential_encrypted_and_asks_to_run_again():
 
     toast, follow_up = events
     assert follow_up.handler.fn.__name__ == "send_text"
-    assert args(follow_up)["text"] == "I added the openai credential, run it again"
+    assert (
+        args(follow_up)["text"] == "I added the openai credential “openai API key for Blog Post Writer”, run it again"
+    )
     assert state.credential_error == ""
     # The secret is nowhere in the page's state or in what the handler sent back.
     assert SECRET not in json.dumps(state.dict(), default=str)
@@ -167,7 +169,7 @@ async def test_a_username_and_password_are_saved_without_a_hint():
     events = await call(state, "save_credential", {**form, "password": "Correct-Horse-9"})
     (saved,) = await _saved(ada)
     assert (saved.provider, saved.type.value, saved.hint) == ("smtp", "user_password", "")
-    assert args(events[1])["text"] == "I added the smtp credential, run it again"
+    assert args(events[1])["text"] == "I added the smtp credential “Mail”, run it again"
 
 
 @pytest.mark.parametrize(

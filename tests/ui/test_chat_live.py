@@ -31,7 +31,7 @@ from autogpt_app.ui.chat_live import (
     shows_execution,
     updated_execution_row,
 )
-from autogpt_app.ui.chat_rows import MAX_EXECUTION_LINES, ChatRow, card_row, execution_lines
+from autogpt_app.ui.chat_rows import MAX_EXECUTION_VALUES, ChatRow, card_row, execution_outputs
 from tests.graphs.helpers import CALC, OUTPUT, greeting_graph, link, node
 from tests.ui.test_live import Locked, cancelled, wait_until
 
@@ -44,20 +44,37 @@ def started(execution_id: str, status: str = "QUEUED") -> ChatRow:
     return row
 
 
-def test_execution_cards_know_their_run_and_list_outputs_one_line_per_value() -> None:
+def shown(outputs: list[Any]) -> list[tuple[str, str]]:
+    """What an execution card shows of each value: its output's title (on its first value) and its text."""
+    return [(v.title if v.show_title else "", v.text) for v in outputs]
+
+
+GREETING = [("greeting", "Hello Ada!")]
+
+
+def test_execution_cards_know_their_run_and_show_outputs_under_their_titles() -> None:
     row = started("e1", status="queued")
     assert (row.kind, row.execution_id, row.status, row.href) == ("execution", "e1", "QUEUED", "/runs/e1")
     update = card_row(
         ExecutionUpdate(
-            execution_id="e2", agent_name="Digest", status="FAILED", outputs={"digest": ["Top", 3]}, error="boom"
+            execution_id="e2",
+            agent_name="Digest",
+            status="FAILED",
+            outputs={"digest": ["Top\nstories", 3]},
+            titles={"digest": "Today's digest"},
+            error="boom",
         )
     )
     assert update is not None and update.execution_id == "e2"
-    assert (update.status, update.text, update.lines) == ("FAILED", "boom", ["digest: Top", "digest: 3"])
-    many = execution_lines({"n": list(range(50)), "single": "not a list"})
-    assert len(many) == MAX_EXECUTION_LINES and many[-1] == f"… and {52 - MAX_EXECUTION_LINES} more"
-    assert execution_lines({"single": "not a list"}) == ["single: not a list"]
-    assert execution_lines({"long": ["x" * 1000]})[0].endswith("…") and execution_lines(None) == []
+    assert (update.status, update.text) == ("FAILED", "boom")
+    assert shown(update.outputs) == [("Today's digest", "Top\nstories"), ("", "3")]  # line breaks kept
+    many = execution_outputs({"n": list(range(50)), "single": "not a list"}, {"n": "Numbers"})
+    assert len(many) == MAX_EXECUTION_VALUES + 1 and many[0].title == "Numbers" and many[-1].text == "not a list"
+    assert (
+        many[MAX_EXECUTION_VALUES - 1].note
+        == f"Showing {MAX_EXECUTION_VALUES} of 50 values of “Numbers”; the run page shows all."
+    )
+    assert execution_outputs({"long": ["x" * 10_000]})[0].text.endswith("…") and execution_outputs(None) == []
 
 
 def test_running_ids_take_each_run_once_by_its_latest_card_and_keep_the_latest() -> None:
@@ -79,10 +96,10 @@ def test_running_ids_take_each_run_once_by_its_latest_card_and_keep_the_latest()
 def test_replacing_updates_every_card_of_the_run_and_keeps_the_list_when_nothing_changed() -> None:
     other, first, second = started("other"), started("e1"), started("e1", status="RUNNING")
     rows = [ChatRow(kind="user", text="hi"), first, other, second]
-    done = ExecutionView(status="COMPLETED", lines=["greeting: Hello Ada!"])
+    done = ExecutionView(status="COMPLETED", outputs=execution_outputs({"greeting": ["Hello Ada!"]}))
     fresh = replace_execution(rows, "e1", done)
     assert fresh is not rows and fresh[0] is rows[0] and fresh[2] is other
-    assert [(r.status, r.lines) for r in (fresh[1], fresh[3])] == [("COMPLETED", ["greeting: Hello Ada!"])] * 2
+    assert [(r.status, shown(r.outputs)) for r in (fresh[1], fresh[3])] == [("COMPLETED", GREETING)] * 2
     assert fresh[1].title == "Greeter" and fresh[1].href == "/runs/e1"
     assert rows[1].status == "QUEUED"  # the old list is untouched
     assert replace_execution(fresh, "e1", done) is fresh  # same read again: nothing to send
@@ -159,7 +176,7 @@ async def test_a_card_follows_its_run_to_completed_with_its_outputs():
     assert await GraphRunner(run_id).run() == "COMPLETED"
     await ended(task)  # final: the follower ends by itself
     card = page.rows[1]
-    assert (card.kind, card.status, card.lines, card.text) == ("execution", "COMPLETED", ["greeting: Hello Ada!"], "")
+    assert (card.kind, card.status, shown(card.outputs), card.text) == ("execution", "COMPLETED", GREETING, "")
     assert page.rows[0] is rows[0] and page.rows[2] is rows[2]
     assert 1 <= page.assignments <= 2  # running (maybe), then completed: not one per event
     assert get_bus().subscriber_count == 0 and chat_live._FOLLOWERS == {}
@@ -195,7 +212,7 @@ async def test_a_run_that_ended_before_the_page_loaded_is_shown_at_once():
     assert await GraphRunner(run_id).run() == "COMPLETED"
     page = ChatPage(auth_service.issue_token(user), [started(run_id)])  # a stored "queued" card
     await asyncio.wait_for(follow_execution(Locked(page), run_id), 3)
-    assert page.rows[0].status == "COMPLETED" and page.rows[0].lines == ["greeting: Hello Ada!"]
+    assert page.rows[0].status == "COMPLETED" and shown(page.rows[0].outputs) == GREETING
     assert page.assignments == 1
 
 

@@ -144,7 +144,7 @@ def test_execution_schedule_login_error_and_no_results_rows() -> None:
     update = card_row(
         ExecutionUpdate(execution_id="e1", agent_name="Digest", status="COMPLETED", outputs={"digest": ["Top", 3]})
     )
-    assert update is not None and update.lines == ["digest: Top", "digest: 3"]
+    assert update is not None and [(v.title, v.text) for v in update.outputs] == [("digest", "Top"), ("digest", "3")]
     schedule = card_row(
         ScheduleCreated(
             schedule_id="s1",

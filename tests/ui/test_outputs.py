@@ -10,6 +10,8 @@ from autogpt_app.ui.components.outputs import (
     MAX_VALUES,
     format_duration,
     format_time,
+    keep_line_breaks,
+    link_parts,
     looks_like_markdown,
     preview_pins,
     render_outputs,
@@ -95,3 +97,50 @@ def test_times_and_durations_read_well():
     assert format_duration(start, start + timedelta(hours=2, minutes=5)) == "2 h 5 min"
     assert format_duration(None, start) == "—"
     assert format_duration(start, None, now=start + timedelta(seconds=2)) == "2.0 s"
+
+
+def _linked(text: str) -> list[tuple[str, str]]:
+    return [(p.text, p.href) for p in link_parts(text)]
+
+
+def test_links_in_text_leave_the_sentences_punctuation_out():
+    assert _linked("see https://example.com.") == [
+        ("see ", ""),
+        ("https://example.com", "https://example.com"),
+        (".", ""),
+    ]
+    assert _linked("(https://example.org/a), then https://x.io/b, ok") == [
+        ("(", ""),
+        ("https://example.org/a", "https://example.org/a"),
+        ("), then ", ""),
+        ("https://x.io/b", "https://x.io/b"),
+        (", ok", ""),
+    ]
+    # A bracket the address opened itself stays part of it; so do a query and a fragment.
+    assert _linked("https://en.wikipedia.org/wiki/Otter_(disambiguation)!")[0][1] == (
+        "https://en.wikipedia.org/wiki/Otter_(disambiguation)"
+    )
+    assert _linked("at https://a.io/p?q=1#top; next")[1][1] == "https://a.io/p?q=1#top"
+    assert _linked("javascript:alert(1) and ftp://x.io") == [("javascript:alert(1) and ftp://x.io", "")]
+    text = "line one\nsee https://example.com.\n"
+    assert "".join(t for t, _ in _linked(text)) == text  # nothing lost, line breaks kept
+
+
+def test_a_value_ending_in_punctuation_is_text_with_a_link_not_a_wider_link():
+    assert safe_link("https://example.com.") == "" and safe_link("https://example.com") == "https://example.com"
+    value = render_value("https://example.com.")
+    assert value.kind == "text" and [(p.text, p.href) for p in value.parts] == [
+        ("https://example.com", "https://example.com"),
+        (".", ""),
+    ]
+    assert render_value("no links here").parts == []
+    bullets = render_value(["read https://a.io/x, then stop", "https://b.io"]).bullets
+    assert [(p.text, p.href) for p in bullets[0].parts][1] == ("https://a.io/x", "https://a.io/x")
+    assert bullets[1].href == "https://b.io" and bullets[1].parts == []
+
+
+def test_markdown_results_keep_their_single_line_breaks():
+    shown = render_value("# Digest\nfirst line\nsecond line\n\n```\ncode\nmore\n```")
+    assert shown.kind == "markdown"
+    assert shown.text == "# Digest  \nfirst line  \nsecond line\n\n```\ncode\nmore\n```"
+    assert keep_line_breaks("a  \nb") == "a  \nb"

@@ -105,6 +105,7 @@ _I = re.IGNORECASE
 _ADDED_CREDENTIAL = (
     r"i(?:'ve|\s+have)?\s+(?:just\s+|now\s+)?(?:added|saved|created|set\s+up|entered)\s+(?:the|a|an|my|that|one)\s+"
     r"(?:[\w.-]+\s+){0,3}?(?:credentials?|api\s+keys?|keys?|passwords?|logins?|tokens?|secrets?)"
+    r"(?:\s+(?:\"[^\"]{0,120}\"|'[^']{0,120}'))?"  # its name, as the chat's credential form says it
     r"(?:\s+for\s+(?:it|that|this|the\s+agent))?"
 )
 _ADDED_CREDENTIAL_RE = re.compile(rf"^{_ADDED_CREDENTIAL}(?:\s+(?:now|too))?(?:\s+please)?[\s!.]*$", _I)

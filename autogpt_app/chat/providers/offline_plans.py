@@ -16,7 +16,7 @@ from typing import Any
 from autogpt_app.chat.providers.offline_history import AgentRef, Memory
 from autogpt_app.chat.providers.offline_input_phrases import coerce_value, match_field, parse_assignments
 from autogpt_app.chat.providers.offline_phrases import BOUNDARY_RE, extract_query
-from autogpt_app.chat.providers.offline_replies import CANNOT, describe_schedule, quote
+from autogpt_app.chat.providers.offline_replies import CANNOT, quote
 from autogpt_app.chat.providers.offline_schedule_phrases import ScheduleRequest, parse_schedule
 from autogpt_app.chat.providers.offline_targets import agent_label, resolve_target
 
@@ -215,13 +215,9 @@ def run_step(
             arguments["timezone"] = timezone
         if name:
             arguments["schedule_name"] = name
-        zone = f" ({timezone})" if timezone else ""
-        words_ = describe_schedule(cron)
-        text = f"Scheduling {agent_label(agent)}: {words_[:1].lower() + words_[1:]}{zone}…"
-    else:
-        given = ", ".join(f"{key} = {value}" for key, value in inputs.items())
-        text = f"Running {agent_label(agent)}" + (f" with {given}" if given else "") + "…"
-    return Step(text, RUN_AGENT, arguments)
+    # Nothing is said before the call: whether it runs, asks for inputs, credentials or a login is
+    # only known from its result (the reply to the result says what happened).
+    return Step("", RUN_AGENT, arguments)
 
 
 def details_step(agent: AgentRef) -> Step:

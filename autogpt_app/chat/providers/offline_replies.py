@@ -129,6 +129,8 @@ def _carousel(result: dict[str, Any]) -> str:
     agents = [a for a in result.get("agents") or [] if isinstance(a, dict)]
     query = str(result.get("query") or "")
     if result.get("source") == "library":
+        if not query and len(agents) == 1:
+            return f"You have one agent: {agents[0].get('name') or 'it'}. Say “run it” or “tell me more about it”."
         if not query:
             return (
                 f"Here are your {_agents(len(agents))}, most recent first. Say “run the first one” or "
@@ -199,7 +201,9 @@ def _credentials_needed(result: dict[str, Any]) -> str:
 
 def _execution_started(result: dict[str, Any]) -> str:
     name = str(result.get("agent_name") or "The agent")
-    return f"Started {name}. The card follows the run live; ask “how did my last run go?” any time."
+    return (
+        f"Started {name}. Its card shows how the run goes and what it produces; ask “how did my last run go?” any time."
+    )
 
 
 def _schedule_created(result: dict[str, Any]) -> str:
@@ -222,7 +226,7 @@ def _execution_update(result: dict[str, Any]) -> str:
         reason = f": {result.get('error')}" if result.get("error") else "."
         return f"{name} failed{reason}"
     if status not in ("completed", "succeeded", "success"):
-        return f"{name} is {status}. The card updates live; ask again in a moment."
+        return f"{name} was {status} when I looked; its card keeps its status up to date."
     outputs = result.get("outputs") or {}
     shown = []
     for key, values in list(outputs.items())[:_SHOWN_OUTPUTS]:
@@ -255,7 +259,7 @@ def _schedules(result: dict[str, Any]) -> str:
 def _need_login(result: dict[str, Any]) -> str:
     reason = str(result.get("reason") or "").strip()
     lead = reason if reason else "You need to log in for that."
-    return f"{lead.rstrip('.')}. Log in (or sign up) and this chat comes with you; then ask me again."
+    return f"{lead.rstrip('.')}. Log in (or sign up) and this chat comes with you: I'll carry on with it right after."
 
 
 def _error(result: dict[str, Any]) -> str:

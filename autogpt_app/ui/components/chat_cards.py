@@ -13,7 +13,8 @@ import reflex as rx
 from autogpt_app.ui import routes
 from autogpt_app.ui.chat_rows import AGENT_FIELD, AgentRow, ChatRow, FieldRow
 from autogpt_app.ui.components.chat_credentials import credential_need
-from autogpt_app.ui.components.outputs import STATUS_COLORS
+from autogpt_app.ui.components.outputs import STATUS_COLORS, outputs_view
+from autogpt_app.ui.states.auth import AuthState
 from autogpt_app.ui.states.chat import ChatState
 
 
@@ -77,13 +78,14 @@ def _agent(agent: rx.Var[AgentRow]) -> rx.Component:
             ),
             rx.link(rx.heading(agent.name, size="3"), href=agent.href, data_testid="agent-name"),
             rx.text(
-                "by ",
-                agent.creator,
-                " · ",
-                rx.cond(agent.rating != "", agent.rating + " ★", "no rating"),
-                " · ",
+                rx.cond(agent.creator != "", "by " + agent.creator + " · ", ""),
+                rx.cond(
+                    agent.source == "marketplace",
+                    rx.cond(agent.rating != "", agent.rating + " ★ · ", "no rating · "),
+                    "",
+                ),
                 agent.runs,
-                " runs",
+                rx.cond(agent.runs == "1", " run", " runs"),
                 size="1",
                 color_scheme="gray",
             ),
@@ -119,12 +121,33 @@ def _agent(agent: rx.Var[AgentRow]) -> rx.Component:
                 ),
                 rx.cond(
                     agent.source == "marketplace",
-                    rx.button(
-                        "Add to library",
-                        size="1",
-                        variant="outline",
-                        on_click=ChatState.add_to_library(agent.id),
-                        aria_label="Add " + agent.name + " to library",
+                    rx.cond(
+                        ChatState.library_slugs.contains(agent.id),
+                        rx.badge(
+                            rx.icon("check", size=12),
+                            "In your library",
+                            color_scheme="green",
+                            variant="soft",
+                            data_testid="agent-in-library",
+                        ),
+                        rx.cond(
+                            AuthState.is_authenticated,
+                            rx.button(
+                                "Add to library",
+                                size="1",
+                                variant="outline",
+                                on_click=ChatState.add_to_library(agent.id),
+                                aria_label="Add " + agent.name + " to library",
+                                data_testid="agent-add",
+                            ),
+                            # A visitor has no library yet: the button says what it takes (this chat comes along).
+                            rx.link(
+                                rx.button("Log in to add", size="1", variant="outline", tab_index=-1),
+                                href=routes.LOGIN,
+                                aria_label="Log in to add " + agent.name + " to your library",
+                                data_testid="agent-add-login",
+                            ),
+                        ),
                     ),
                 ),
                 wrap="wrap",
@@ -167,8 +190,10 @@ def details_card(row: rx.Var[ChatRow]) -> rx.Component:
             "Run",
             size="1",
             width="fit-content",
-            on_click=ChatState.send_text("run it"),
+            # Named, so an older card still runs its own agent (not the one talked about last).
+            on_click=ChatState.send_text(rx.cond(row.mention != "", "run " + row.mention, "run it")),
             disabled=ChatState.streaming,
+            aria_label="Run " + row.title,
         ),
         testid="agent-details",
         color="violet",
@@ -176,63 +201,119 @@ def details_card(row: rx.Var[ChatRow]) -> rx.Component:
 
 
 def _field(field: rx.Var[FieldRow]) -> rx.Component:
-    return rx.vstack(
-        rx.text(
-            field.label,
-            rx.cond(field.required, " *", ""),
-            as_="label",
-            html_for="chat-input-" + field.name,
-            size="2",
-            weight="medium",
+    return rx.el.label(
+        rx.text(field.label, rx.cond(field.required, " *", ""), size="2", weight="medium"),
+        # The description is said above the box (a placeholder would be cut on a phone).
+        rx.cond(field.description != "", rx.text(field.description, size="1", color_scheme="gray")),
+        rx.input(name=field.name, default_value=field.default, required=field.required, width="100%"),
+        rx.cond(
+            ~field.required & (field.default != ""),
+            rx.text("Default: ", field.default, size="1", color_scheme="gray", data_testid="input-default"),
         ),
-        rx.input(
-            name=field.name,
-            id="chat-input-" + field.name,
-            default_value=field.default,
-            placeholder=field.description,
-            required=field.required,
+        display="flex",
+        flex_direction="column",
+        gap="0.25rem",
+        width="100%",
+        data_testid="input-field",
+    )
+
+
+def _sent_field(field: rx.Var[FieldRow]) -> rx.Component:
+    return rx.cond(
+        field.sent != "",
+        rx.text(
+            rx.text.strong(field.label, ": "),
+            field.sent,
+            size="2",
+            white_space="pre-wrap",
+            data_testid="inputs-sent-value",
+        ),
+    )
+
+
+def _inputs_form(row: rx.Var[ChatRow]) -> rx.Component:
+    return rx.form(
+        rx.vstack(
+            rx.el.input(type="hidden", name=AGENT_FIELD, value=row.agent_id),
+            rx.foreach(row.fields, _field),
+            rx.cond(
+                row.optional.length() > 0,
+                # Every other input, with the value the run will use, so nothing is set silently.
+                rx.el.details(
+                    rx.el.summary(
+                        "More options (",
+                        row.optional.length().to_string(),
+                        ")",
+                        cursor="pointer",
+                        data_testid="inputs-more",
+                    ),
+                    rx.vstack(rx.foreach(row.optional, _field), spacing="2", width="100%", padding_top="0.5rem"),
+                    width="100%",
+                ),
+            ),
+            rx.button("Send inputs", type="submit", size="2", disabled=ChatState.streaming),
+            spacing="2",
             width="100%",
         ),
-        spacing="1",
+        on_submit=ChatState.submit_inputs,
         width="100%",
     )
 
 
 def inputs_card(row: rx.Var[ChatRow]) -> rx.Component:
-    """The run needs inputs: a small form built from the missing fields."""
+    """The run needs inputs: a small form built from the missing fields, the others under "More options".
+
+    Once answered, the card shows what was sent instead of the form.
+    """
     return _card(
-        rx.text(row.title, " needs a few inputs", weight="medium"),
-        rx.form(
+        rx.hstack(
+            rx.text(row.title, rx.cond(row.done, " inputs", " needs a few inputs"), weight="medium"),
+            rx.cond(row.done, rx.badge(rx.icon("check", size=12), "Sent", color_scheme="green", variant="soft")),
+            align="center",
+            wrap="wrap",
+        ),
+        rx.cond(
+            row.done,
             rx.vstack(
-                rx.el.input(type="hidden", name=AGENT_FIELD, value=row.agent_id),
-                rx.foreach(row.fields, _field),
-                rx.button("Send inputs", type="submit", size="2", disabled=ChatState.streaming),
-                spacing="2",
+                rx.foreach(row.fields, _sent_field),
+                rx.foreach(row.optional, _sent_field),
+                spacing="1",
                 width="100%",
+                data_testid="inputs-sent",
             ),
-            on_submit=ChatState.submit_inputs,
-            width="100%",
+            _inputs_form(row),
         ),
         testid="inputs-needed",
-        color="amber",
+        color=rx.cond(row.done, "gray", "amber"),
     )
 
 
 def credentials_card(row: rx.Var[ChatRow]) -> rx.Component:
     """The run needs credentials: which ones, a form to add each inline, or the Credentials page (no secret
-    is ever shown in the chat)."""
+    is ever shown in the chat). A saved one shows its name instead of its form."""
     return _card(
-        rx.text(row.title, " needs a credential", weight="medium"),
+        rx.hstack(
+            rx.text(row.title, " needs a credential", weight="medium"),
+            rx.cond(row.done, rx.badge(rx.icon("check", size=12), "Added", color_scheme="green", variant="soft")),
+            align="center",
+            wrap="wrap",
+        ),
         _items(row, "credential-need"),
         rx.foreach(row.credentials, credential_need),
-        rx.text(
-            "The secret is stored encrypted and never shown in the chat. Never paste a secret into a message.",
-            size="1",
-            color_scheme="gray",
+        rx.cond(
+            row.done,
+            rx.fragment(),
+            rx.fragment(
+                rx.text(
+                    "The secret is stored encrypted and never shown in the chat. Never paste a secret into a message.",
+                    size="1",
+                    color_scheme="gray",
+                ),
+                rx.link("Or add it on the Credentials page, then ask again to run it", href=row.href, size="2"),
+            ),
         ),
-        rx.link("Or add it on the Credentials page, then ask again to run it", href=row.href, size="2"),
         testid="credentials-needed",
-        color="amber",
+        color=rx.cond(row.done, "gray", "amber"),
     )
 
 
@@ -273,7 +354,9 @@ def execution_card(row: rx.Var[ChatRow]) -> rx.Component:
                 data_testid="execution-error",
             ),
         ),
-        rx.cond(row.lines.length() > 0, _items(row, "execution-output")),
+        rx.cond(
+            row.outputs.length() > 0, rx.box(outputs_view(row.outputs), width="100%", data_testid="execution-output")
+        ),
         rx.link("Open run", href=row.href, size="2", width="fit-content", data_testid="execution-link"),
         testid="execution-card",
         color="blue",
@@ -306,7 +389,11 @@ def schedules_card(row: rx.Var[ChatRow]) -> rx.Component:
 
 
 def login_card(row: rx.Var[ChatRow]) -> rx.Component:
-    """The action needs an account."""
+    """The action needs an account (gone once the person is logged in: the request then carries on)."""
+    return rx.cond(AuthState.is_authenticated, rx.fragment(), _login_card(row))
+
+
+def _login_card(row: rx.Var[ChatRow]) -> rx.Component:
     return _card(
         rx.text(row.text),
         rx.text(

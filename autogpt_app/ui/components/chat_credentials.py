@@ -110,6 +110,23 @@ def credential_form(need: rx.Var[CredentialNeedRow]) -> rx.Component:
 def credential_need(need: rx.Var[CredentialNeedRow]) -> rx.Component:
     """One need of a credentials card: the inline form, or the saved credentials to choose among."""
     return rx.cond(
+        need.saved != "",
+        rx.text(
+            rx.icon("check", size=14, color=rx.color("green", 9), display="inline", vertical_align="middle"),
+            " Saved “",
+            need.saved,
+            "” (",
+            need.label,
+            "). The secret is stored encrypted and not shown.",
+            size="2",
+            data_testid="credential-saved",
+        ),
+        _unsaved_need(need),
+    )
+
+
+def _unsaved_need(need: rx.Var[CredentialNeedRow]) -> rx.Component:
+    return rx.cond(
         need.choices.length() > 0,
         rx.text(
             "You have several ",

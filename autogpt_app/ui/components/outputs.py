@@ -43,11 +43,26 @@ _MARKDOWN = re.compile(
 )
 
 
-class OutputListItem(BaseModel):
-    """One bullet of a list result; ``href`` is set only for a safe web link."""
+#: A web address inside running text (its end is trimmed by :func:`_trim_url`).
+_URL_IN_TEXT = re.compile(r"https?://[^\s<>\"'`]+", re.IGNORECASE)
+#: Characters that end a sentence or a phrase rather than an address when they close one.
+_TRAILING = ".,;:!?'\"*_~…>]}"
+
+
+class TextPart(BaseModel):
+    """A piece of running text: plain (``href`` empty) or a safe web link."""
 
     text: str
     href: str = ""
+
+
+class OutputListItem(BaseModel):
+    """One bullet of a list result; ``href`` is set only when the whole bullet is a safe web link,
+    ``parts`` when the bullet is text with links inside."""
+
+    text: str
+    href: str = ""
+    parts: list[TextPart] = []
 
 
 class OutputValue(BaseModel):
@@ -63,15 +78,21 @@ class OutputValue(BaseModel):
     text: str = ""
     href: str = ""
     bullets: list[OutputListItem] = []
+    #: For ``text`` with web addresses inside: the text cut into plain pieces and links.
+    parts: list[TextPart] = []
     note: str = ""
 
 
 def safe_link(value: Any) -> str:
-    """The value as a web address if it is exactly one ``http``/``https`` URL, else ``""``."""
+    """The value as a web address if it is exactly one ``http``/``https`` URL, else ``""``.
+
+    A value ending in punctuation that closes a sentence ("https://example.com.") is not one
+    address: :func:`link_parts` links it without the punctuation.
+    """
     if not isinstance(value, str):
         return ""
     text = value.strip()
-    if not text or len(text) > 2048 or any(c.isspace() for c in text):
+    if not text or len(text) > 2048 or any(c.isspace() for c in text) or _trim_url(text) != text:
         return ""
     try:
         parsed = urlparse(text)
@@ -80,6 +101,60 @@ def safe_link(value: Any) -> str:
     if parsed.scheme.lower() not in {"http", "https"} or not parsed.netloc:
         return ""
     return text
+
+
+def _trim_url(url: str) -> str:
+    """An address found in text without the punctuation after it (a ``)`` only when it opens none)."""
+    while url:
+        if url[-1] in _TRAILING or (url[-1] == ")" and url.count(")") > url.count("(")):
+            url = url[:-1]
+        else:
+            break
+    return url
+
+
+def link_parts(text: str) -> list[TextPart]:
+    """``text`` cut into plain pieces and links to the ``http``/``https`` addresses in it.
+
+    Punctuation that ends a sentence or closes a bracket stays text: "see https://example.com."
+    links ``https://example.com`` and keeps the dot. Joined, the pieces are ``text`` again.
+    """
+    parts: list[TextPart] = []
+    at = 0
+    for found in _URL_IN_TEXT.finditer(text):
+        url = _trim_url(found.group(0))
+        if not safe_link(url):
+            continue
+        if found.start() > at:
+            parts.append(TextPart(text=text[at : found.start()]))
+        parts.append(TextPart(text=url, href=url))
+        at = found.start() + len(url)
+    if at < len(text):
+        parts.append(TextPart(text=text[at:]))
+    return parts
+
+
+def _has_link(parts: list[TextPart]) -> bool:
+    return any(p.href for p in parts)
+
+
+_FENCE = re.compile(r"^\s{0,3}(```|~~~)")
+
+
+def keep_line_breaks(markdown: str) -> str:
+    """Markdown whose single line breaks show as breaks (Markdown joins the lines of a paragraph).
+
+    Lines inside code fences are left alone (they keep their breaks anyway).
+    """
+    lines = markdown.split("\n")
+    fenced = False
+    for index, line in enumerate(lines[:-1]):
+        if _FENCE.match(line):
+            fenced = not fenced
+            continue
+        if not fenced and line.strip() and lines[index + 1].strip() and not line.endswith("  "):
+            lines[index] = line + "  "
+    return "\n".join(lines)
 
 
 def looks_like_markdown(text: str) -> bool:
@@ -132,16 +207,25 @@ def render_value(value: Any, *, key: str = "", title: str = "", show_title: bool
             if isinstance(parsed, dict | list):
                 return render_value(parsed, **base)
         text, note = _cut(value, MAX_TEXT)
-        kind = "markdown" if looks_like_markdown(text) else "text"
-        return OutputValue(**base, kind=kind, text=text, note=note)
+        if looks_like_markdown(text):
+            return OutputValue(**base, kind="markdown", text=keep_line_breaks(text), note=note)
+        parts = link_parts(text)
+        return OutputValue(**base, kind="text", text=text, parts=parts if _has_link(parts) else [], note=note)
     if isinstance(value, list) and all(_is_scalar(v) for v in value):
-        items = [OutputListItem(text=_cut(_scalar_text(v), 2000)[0], href=safe_link(v)) for v in value[:MAX_LIST_ITEMS]]
+        items = [_list_item_of(v) for v in value[:MAX_LIST_ITEMS]]
         note = f"Showing {MAX_LIST_ITEMS} of {len(value):,} items." if len(value) > MAX_LIST_ITEMS else ""
         return OutputValue(**base, kind="list", bullets=items, note=note)
     if isinstance(value, dict | list):
         text, note = _cut(_pretty_json(value), MAX_TEXT)
         return OutputValue(**base, kind="json", text=text, note=note)
     return OutputValue(**base, kind="text", text=_scalar_text(value))
+
+
+def _list_item_of(value: Any) -> OutputListItem:
+    text = _cut(_scalar_text(value), 2000)[0]
+    href = safe_link(value)
+    parts = [] if href else link_parts(text)
+    return OutputListItem(text=text, href=href, parts=parts if _has_link(parts) else [])
 
 
 def render_outputs(outputs: dict[str, list[Any]], titles: dict[str, str] | None = None) -> list[OutputValue]:
@@ -224,12 +308,31 @@ def status_badge(status: rx.Var, **props: Any) -> rx.Component:
     )
 
 
+def _part(part: TextPart) -> rx.Component:
+    return rx.cond(
+        part.href != "",
+        rx.link(
+            part.text, href=part.href, is_external=True, rel="noopener noreferrer nofollow", word_break="break-all"
+        ),
+        rx.el.span(part.text),
+    )
+
+
+def _linked_text(parts: rx.Var, **props: Any) -> rx.Component:
+    """Running text with its links (a list var of :class:`TextPart`), line breaks kept."""
+    return rx.text(rx.foreach(parts, _part), white_space="pre-wrap", word_break="break-word", **props)
+
+
 def _list_item(item: OutputListItem) -> rx.Component:
     return rx.el.li(
         rx.cond(
             item.href != "",
             rx.link(item.text, href=item.href, is_external=True, rel="noopener noreferrer nofollow"),
-            rx.text(item.text, as_="span", white_space="pre-wrap"),
+            rx.cond(
+                item.parts.length() > 0,
+                _linked_text(item.parts, as_="span"),
+                rx.text(item.text, as_="span", white_space="pre-wrap"),
+            ),
         )
     )
 
@@ -256,7 +359,11 @@ def _value_body(value: OutputValue) -> rx.Component:
         ),
         ("list", rx.el.ul(rx.foreach(value.bullets, _list_item), padding_left="1.25rem", margin="0")),
         ("empty", rx.text(value.text, color_scheme="gray", size="2")),
-        rx.text(value.text, white_space="pre-wrap", word_break="break-word", size="3"),
+        rx.cond(
+            value.parts.length() > 0,
+            _linked_text(value.parts, size="3"),
+            rx.text(value.text, white_space="pre-wrap", word_break="break-word", size="3"),
+        ),
     )
 
 

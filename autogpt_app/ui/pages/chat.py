@@ -7,7 +7,7 @@ from reflex_components_core.core.banner import has_connection_errors
 
 from autogpt_app.ui import routes
 from autogpt_app.ui.chat_rows import SessionRow
-from autogpt_app.ui.chat_stream import STREAM
+from autogpt_app.ui.chat_stream import SCROLL_BOX_ID, STREAM
 from autogpt_app.ui.components.chat_cards import assistant_text, chat_row
 from autogpt_app.ui.components.shell import template
 from autogpt_app.ui.states.auth import AuthState
@@ -17,7 +17,15 @@ from autogpt_app.ui.states.chat import QUICK_ACTIONS, ChatState
 def _chat_link(chat: rx.Var[SessionRow]) -> rx.Component:
     active = chat.id == ChatState.chat_id
     return rx.button(
-        rx.text(chat.title, trim="end", size="2", overflow="hidden", white_space="nowrap", text_overflow="ellipsis"),
+        rx.text(
+            chat.title,
+            size="2",
+            width="100%",
+            text_align="left",
+            overflow="hidden",
+            white_space="nowrap",
+            text_overflow="ellipsis",
+        ),
         variant=rx.cond(active, "soft", "ghost"),
         color_scheme=rx.cond(active, "violet", "gray"),
         justify="start",
@@ -28,8 +36,13 @@ def _chat_link(chat: rx.Var[SessionRow]) -> rx.Component:
     )
 
 
+#: The page fills the window below the top bar (about 3.6rem) and the shell's padding, so the
+#: conversation scrolls inside its own box and the top bar (bell, account) stays in view.
+_PAGE_HEIGHT = ["calc(100dvh - 3.6rem - 2rem)", "calc(100dvh - 3.6rem - 3rem)"]
+
+
 def _side(*children: rx.Component, label: str) -> rx.Component:
-    """The side column: New chat, then ``children`` (a column on wide screens, on top on phones)."""
+    """The list of chats: New chat, then ``children`` (a column on wide screens, a drawer on phones)."""
     return rx.vstack(
         rx.button(
             rx.icon("plus", size=16),
@@ -40,11 +53,9 @@ def _side(*children: rx.Component, label: str) -> rx.Component:
             data_testid="new-chat",
         ),
         *children,
-        width=["100%", "100%", "15rem"],
-        min_width=["0", "0", "15rem"],
+        width="100%",
         spacing="2",
         padding="0.75rem",
-        border_right=["none", "none", f"1px solid {rx.color('gray', 5)}"],
         aria_label=label,
     )
 
@@ -95,6 +106,74 @@ def _side_list() -> rx.Component:
     )
 
 
+def _side_content() -> rx.Component:
+    return rx.cond(AuthState.is_authenticated, _side_list(), _guest_side())
+
+
+def _side_column() -> rx.Component:
+    """Wide screens: the list of chats as a column beside the conversation."""
+    return rx.box(
+        _side_content(),
+        display=["none", "none", "block"],
+        width="15rem",
+        min_width="15rem",
+        height="100%",
+        overflow_y="auto",
+        border_right=f"1px solid {rx.color('gray', 5)}",
+    )
+
+
+def _side_drawer() -> rx.Component:
+    """Phones: the list of chats and New chat in a drawer, opened by the Chats button."""
+    return rx.box(
+        rx.drawer.root(
+            rx.drawer.trigger(
+                rx.button(
+                    rx.icon("panel-left", size=16),
+                    "Chats",
+                    variant="soft",
+                    color_scheme="gray",
+                    size="2",
+                    data_testid="chat-drawer-open",
+                )
+            ),
+            rx.drawer.overlay(z_index="50"),
+            rx.drawer.portal(
+                rx.drawer.content(
+                    rx.vstack(
+                        rx.hstack(
+                            rx.drawer.title("Chats", size="4"),
+                            rx.spacer(),
+                            rx.drawer.close(rx.icon_button(rx.icon("x"), variant="ghost", aria_label="Close chats")),
+                            align="center",
+                            width="100%",
+                            padding_x="0.75rem",
+                            padding_top="0.75rem",
+                        ),
+                        _side_content(),
+                        spacing="0",
+                        width="100%",
+                        height="100%",
+                        overflow_y="auto",
+                    ),
+                    width="18rem",
+                    max_width="85vw",
+                    height="100%",
+                    top="0",
+                    left="0",
+                    background=rx.color("gray", 1),
+                    z_index="51",
+                    data_testid="chat-drawer",
+                )
+            ),
+            open=ChatState.side_open,
+            on_open_change=ChatState.set_side_open,
+            direction="left",
+        ),
+        display=["block", "block", "none"],
+    )
+
+
 def _welcome() -> rx.Component:
     return rx.vstack(
         rx.heading(
@@ -128,7 +207,18 @@ def _welcome() -> rx.Component:
 
 def _chat_header() -> rx.Component:
     return rx.hstack(
-        rx.heading(ChatState.chat_title, size="4", trim="both", data_testid="chat-title"),
+        rx.heading(
+            ChatState.chat_title,
+            size="4",
+            line_height="1.4",
+            # Two lines at most (a long title on a phone), then an ellipsis.
+            overflow="hidden",
+            display="-webkit-box",
+            style={"WebkitLineClamp": "2", "WebkitBoxOrient": "vertical"},
+            word_break="break-word",
+            min_width="0",
+            data_testid="chat-title",
+        ),
         rx.spacer(),
         rx.popover.root(
             rx.popover.trigger(rx.icon_button(rx.icon("pencil", size=16), variant="ghost", aria_label="Rename chat")),
@@ -165,14 +255,26 @@ def _chat_header() -> rx.Component:
                 ),
             ),
         ),
-        width="100%",
+        flex="1",
+        min_width="0",
         align="center",
+    )
+
+
+def _top_row() -> rx.Component:
+    """The Chats button (phones) and the open chat's title, rename and delete."""
+    return rx.hstack(
+        _side_drawer(),
+        rx.cond(ChatState.chat_id != "", _chat_header(), rx.fragment()),
+        align="center",
+        width="100%",
+        min_height=["2rem", "2rem", "0"],
+        spacing="3",
     )
 
 
 def _conversation() -> rx.Component:
     return rx.vstack(
-        rx.cond(ChatState.chat_id != "", _chat_header()),
         rx.foreach(ChatState.history, chat_row),
         rx.foreach(ChatState.rows, chat_row),
         rx.cond(
@@ -251,32 +353,42 @@ def chat_page() -> rx.Component:
 
 def _page() -> rx.Component:
     return rx.flex(
-        rx.cond(AuthState.is_authenticated, _side_list(), _guest_side()),
-        rx.vstack(
+        _side_column(),
+        rx.flex(
+            _top_row(),
             rx.cond(
                 ChatState.chat_error != "",
                 rx.callout(
                     ChatState.chat_error, icon="info", color_scheme="red", width="100%", data_testid="chat-page-error"
                 ),
             ),
-            rx.cond(ChatState.is_empty, _welcome(), _conversation()),
+            # The conversation scrolls here; the page itself does not (the top bar stays in view).
+            rx.box(
+                rx.cond(ChatState.is_empty, _welcome(), _conversation()),
+                id=SCROLL_BOX_ID,
+                flex="1",
+                min_height="0",
+                overflow_y="auto",
+                overflow_x="hidden",
+                width="100%",
+                padding_right="0.25rem",
+                data_testid="chat-scroll",
+            ),
             rx.vstack(
                 _connection_notice(),
                 _composer(),
-                position="sticky",
-                bottom="0",
-                z_index="5",
-                background="var(--color-background)",
-                padding_y="0.75rem",
                 spacing="2",
                 width="100%",
             ),
-            spacing="4",
+            direction="column",
+            gap="0.75rem",
+            flex="1",
             width="100%",
             min_width="0",
-            padding="0.75rem",
+            height="100%",
+            padding_left=["0", "0", "0.75rem"],
         ),
-        direction=rx.breakpoints(initial="column-reverse", md="row"),
+        height=_PAGE_HEIGHT,
         width="100%",
-        align="start",
+        overflow="hidden",
     )

@@ -31,6 +31,7 @@ from autogpt_app.db import session_scope
 from autogpt_app.errors import NotFound, ServiceError
 from autogpt_app.library import service as library
 from autogpt_app.ui import chat_live, routes
+from autogpt_app.ui.chat_answers import mark_answered, marketplace_slugs, request_behind_login
 from autogpt_app.ui.chat_rows import (
     ChatRow,
     SessionRow,
@@ -96,6 +97,11 @@ class ChatState(AuthState):
     streaming: bool = False
     chat_error: str = ""
     loaded: bool = False
+    #: The marketplace agents of the open chat's carousels that are in the user's library (their
+    #: slugs): their cards say "In your library" instead of offering to add them.
+    library_slugs: list[str] = []
+    #: Whether the drawer with the list of chats is open (phones).
+    side_open: bool = False
 
     @rx.var
     def has_more_chats(self) -> bool:
@@ -116,11 +122,31 @@ class ChatState(AuthState):
         detail = await sessions.get_session(session, chat_id, user=user, limit=MESSAGES_SHOWN)
         self.chat_id = detail.session.id
         self.chat_title = detail.session.title or "New chat"
-        self.history, self.rows = rows_from_messages(detail.messages), []
+        self.history, self.rows = mark_answered(rows_from_messages(detail.messages)), []
+        await self._read_library_slugs(session, user)
 
     def _clear(self) -> None:
         self.chat_id, self.chat_title, self.stream_shown = "", "", False
         self.history, self.rows = [], []
+        self.library_slugs = []
+
+    def _mark_answered(self) -> None:
+        """Mark the cards the newest message answered (only a list that changed is resent)."""
+        # (Rows read through the state are Reflex proxies: compare and copy the rows themselves.)
+        history = [getattr(r, "__wrapped__", r) for r in self.history]
+        rows = [getattr(r, "__wrapped__", r) for r in self.rows]
+        combined = [*history, *rows]
+        marked = mark_answered(combined)
+        if marked is combined:
+            return
+        if marked[: len(history)] != history:
+            self.history = marked[: len(history)]
+        if marked[len(history) :] != rows:
+            self.rows = marked[len(history) :]
+
+    async def _read_library_slugs(self, session: AsyncSession, user: User) -> None:
+        slugs = marketplace_slugs([*self.history, *self.rows])
+        self.library_slugs = sorted(await library.listing_slugs(session, user, slugs)) if slugs else []
 
     def _follow_running(self) -> list:
         """Start following the execution cards of the open chat whose run has not ended."""
@@ -161,7 +187,7 @@ class ChatState(AuthState):
             return
         self.chat_id = detail.session.id
         self.chat_title = detail.session.title or "New chat"
-        self.history, self.rows = rows_from_messages(detail.messages), []
+        self.history, self.rows = mark_answered(rows_from_messages(detail.messages)), []
 
     @rx.event
     async def load(self):
@@ -189,7 +215,7 @@ class ChatState(AuthState):
         if user is None:
             await self._open_anonymous(wanted)
             self.loaded = True
-            return None
+            return rx.call_script(SCROLL_TO_END)
         claimed = await self._claim_anonymous(user)
         target = wanted or claimed
 
@@ -205,11 +231,13 @@ class ChatState(AuthState):
         self.loaded = True
         if result is FAILED:
             return self._after_failure()
-        events = self._follow_running()
-        if self.history:
-            events.append(rx.call_script(SCROLL_TO_END))
+        events = [*self._follow_running(), rx.call_script(SCROLL_TO_END)]
         if claimed:
             events += [rx.call_script(_url_script(claimed)), rx.toast.success("Your chat is saved in your account.")]
+            # What the visitor asked before the login card carries on now, without asking again.
+            pending = request_behind_login(self.history) if self.chat_id == claimed else ""
+            if pending:
+                events.append(ChatState.send_text(pending))
         return events
 
     async def _page(self, offset: int):
@@ -240,6 +268,7 @@ class ChatState(AuthState):
 
         if await self._attempt(read, error_field="chat_error") is FAILED:
             return self._after_failure()
+        self.side_open = False
         return [rx.call_script(f"{_url_script(self.chat_id)};{SCROLL_TO_END}"), *self._follow_running()]
 
     @rx.event
@@ -249,9 +278,15 @@ class ChatState(AuthState):
             return None
         self.chat_error = ""
         self._clear()
+        self.side_open = False
         if not self.user_id:
             self._forget_anonymous()
         return rx.call_script(_url_script(""))
+
+    @rx.event
+    def set_side_open(self, value: bool):
+        """Open or close the drawer with the list of chats (phones)."""
+        self.side_open = bool(value)
 
     @rx.event
     async def rename_chat(self, form_data: dict[str, Any]):
@@ -296,6 +331,7 @@ class ChatState(AuthState):
         )
         if added is FAILED:
             return self._after_failure() or rx.toast.error(self.chat_error or "Could not add the agent.")
+        self.library_slugs = sorted({*self.library_slugs, slug})
         return rx.toast.success(f"{added.name} is in your library.")
 
     @rx.event
@@ -394,6 +430,7 @@ class ChatState(AuthState):
             self.stream_shown = False
             self.chat_error = ""
             self.rows = [*self.rows, ChatRow(kind="user", text=text)]
+            self._mark_answered()
             token, chat_id, anon_token = self.token, self.chat_id, self.anon_token
         yield rx.call_script(f"{RESET_SCRIPT};{SCROLL_TO_END}")
         user = await _user_for(token) if token else None
@@ -438,13 +475,18 @@ class ChatState(AuthState):
                 self.streaming = False
                 self.stream_shown = False
         if user is not None:
-            # The chat moves to the top of the side list (read outside the state lock).
+            # The chat moves to the top of the side list, and the carousels learn which agents are
+            # in the library now (a run adds its agent): both read outside the state lock.
+            async with self:
+                slugs = marketplace_slugs([*self.history, *self.rows])
             try:
                 async with session_scope() as session:
                     page = await sessions.list_sessions(session, user, offset=0, limit=SESSIONS_PAGE_SIZE)
+                    kept = await library.listing_slugs(session, user, slugs)
             except ServiceError:
                 return
             async with self:
+                self.library_slugs = sorted(kept)
                 if created or self.chats_offset == 0:
                     self.chats_offset, self.chats_total = 0, page.total
                     self.chats = [SessionRow(id=s.id, title=s.title or "New chat") for s in page.items]

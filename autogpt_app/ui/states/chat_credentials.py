@@ -24,9 +24,17 @@ def _text(form: dict[str, Any], name: str) -> str:
     return str(form.get(name) or "")
 
 
-def follow_up_text(provider: str) -> str:
-    """The chat message sent once a credential is saved (names the provider, never a secret)."""
-    return f"I added the {provider} credential, run it again"
+def follow_up_text(provider: str, title: str = "") -> str:
+    """The chat message sent once a credential is saved (names the provider and the credential, never a secret).
+
+    The credentials card reads it back (:func:`autogpt_app.ui.chat_rows.mark_answered`) to show what was saved.
+    """
+    name = " ".join(title.replace("“", "").replace("”", "").replace('"', "").split())[:120]
+    return (
+        f"I added the {provider} credential “{name}”, run it again"
+        if name
+        else f"I added the {provider} credential, run it again"
+    )
 
 
 def create_args(form: dict[str, Any]) -> dict[str, Any] | str:
@@ -83,5 +91,5 @@ class ChatCredentialsState(ChatState):
         self.credential_error_key = ""
         return [
             rx.toast.success(f"Saved “{saved.title}”. The secret is stored encrypted and will not be shown again."),
-            ChatState.send_text(follow_up_text(saved.provider)),
+            ChatState.send_text(follow_up_text(saved.provider, saved.title)),
         ]
