@@ -6,6 +6,7 @@ import os
 import re
 import shutil
 import subprocess
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -40,15 +41,17 @@ def _compose_config(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     command = _compose_command()
     if command is None:
         pytest.skip("Docker Compose is not installed here (neither `docker compose` nor `docker-compose` works)")
-    # --env-file /dev/null: a developer's .env must not change what is being checked.
-    return subprocess.run(
-        [*command, "--env-file", os.devnull, "-f", str(COMPOSE_FILE), "config", "-q"],
-        cwd=PROJECT_ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    # An empty env file: a developer's .env must not change what is being checked (a real file, not
+    # /dev/null, which Debian's docker-compose 1.x refuses).
+    with tempfile.NamedTemporaryFile(suffix=".env") as empty_env:
+        return subprocess.run(
+            [*command, "--env-file", empty_env.name, "-f", str(COMPOSE_FILE), "config", "-q"],
+            cwd=PROJECT_ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
 
 
 def _env_without_secret() -> dict[str, str]:
