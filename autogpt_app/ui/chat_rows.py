@@ -36,6 +36,7 @@ from autogpt_app.chat.models import MessagePublic, MessageRole
 from autogpt_app.credentials.models import provider_label
 from autogpt_app.timeutil import readable_time
 from autogpt_app.ui import routes
+from autogpt_app.wording import plural
 
 _SHORT_VALUE = 300
 #: Output lines an execution card shows (the run page shows them all).
@@ -172,7 +173,7 @@ def card_row(event: Event) -> ChatRow | None:
                 name=a.name,
                 creator=a.creator,
                 rating=f"{a.rating:.1f}" if a.rating is not None else "",
-                runs=str(a.runs),
+                runs=plural(a.runs or 0, "run"),
                 description=a.description,
                 mention=_mention(a.name, a.creator, event.source),
                 source=event.source,

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from autogpt_app.auth import admin
 from autogpt_app.auth.models import User
+from autogpt_app.timeutil import relative_time
 from autogpt_app.ui import routes
 from autogpt_app.ui.components.forms import error_callout
 from autogpt_app.ui.components.pager import state_pager
@@ -69,7 +70,7 @@ class AdminUsersState(AuthState):
                 name=u.display_name,
                 role=u.role,
                 disabled=u.is_disabled,
-                created=u.created_at.strftime("%Y-%m-%d"),
+                created=relative_time(u.created_at, self._zone()),
                 is_me=u.id == actor.id,
             )
             for u in page.items

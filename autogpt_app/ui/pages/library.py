@@ -10,6 +10,7 @@ from autogpt_app.ui.components.forms import error_callout
 from autogpt_app.ui.components.pager import state_pager
 from autogpt_app.ui.components.shell import template
 from autogpt_app.ui.components.upload_dialog import UploadState, upload_dialog
+from autogpt_app.ui.components.words import count_text
 from autogpt_app.ui.states.library import FILTER_LABELS, SORT_LABELS, AgentCard, LibraryState
 
 SOURCE_COLORS = {"marketplace": "violet", "upload": "blue", "created": "green"}
@@ -76,7 +77,7 @@ def _facts(item: AgentCard) -> rx.Component:
         rx.cond(item.is_archived, rx.badge("Archived", color_scheme="gray", variant="outline"), rx.fragment()),
         rx.hstack(
             rx.icon("play", size=12, color=rx.color("gray", 10)),
-            rx.text(item.run_count, rx.cond(item.run_count == 1, " run", " runs"), size="1", color_scheme="gray"),
+            rx.text(count_text(item.run_count, "run"), size="1", color_scheme="gray"),
             spacing="1",
             align="center",
             data_testid="run-count",

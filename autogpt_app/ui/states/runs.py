@@ -25,6 +25,7 @@ from autogpt_app.db import session_scope
 from autogpt_app.errors import NotFound, ServiceError
 from autogpt_app.executions import service as executions
 from autogpt_app.settings import get_settings
+from autogpt_app.timeutil import relative_time
 from autogpt_app.ui import routes
 from autogpt_app.ui.components.outputs import (
     FINAL_STATUSES,
@@ -56,6 +57,7 @@ class RunListRow(BaseModel):
     agent_name: str
     agent_href: str
     started: str
+    started_full: str
     duration: str
     href: str
 
@@ -117,8 +119,8 @@ def _node_row(node: executions.NodeExecutionPublic) -> NodeRow:
     )
 
 
-async def read_run(session: AsyncSession, user: User, execution_id: str, node_page: int) -> RunView:
-    """Read one of the user's runs as the live page shows it.
+async def read_run(session: AsyncSession, user: User, execution_id: str, node_page: int, zone: str = "UTC") -> RunView:
+    """Read one of the user's runs as the live page shows it (times on the clock of ``zone``).
 
     Raises:
         NotFound: no such run, or another user's.
@@ -138,9 +140,9 @@ async def read_run(session: AsyncSession, user: User, execution_id: str, node_pa
         status=run.status,
         agent_name=summary.agent_name,
         agent_href=routes.library_agent(summary.library_agent_id) if summary.library_agent_id else "",
-        created=format_time(run.created_at),
-        started=format_time(run.started_at),
-        ended=format_time(run.ended_at),
+        created=format_time(run.created_at, zone),
+        started=format_time(run.started_at, zone),
+        ended=format_time(run.ended_at, zone),
         duration=format_duration(run.started_at, run.ended_at) if run.started_at else "—",
         error=run.error or "",
         stop_requested=run.stop_requested,
@@ -152,12 +154,12 @@ async def read_run(session: AsyncSession, user: User, execution_id: str, node_pa
     )
 
 
-async def _fresh_view(token: str, execution_id: str, node_page: int) -> RunView | None:
+async def _fresh_view(token: str, execution_id: str, node_page: int, zone: str) -> RunView | None:
     """Read a run for the token's user (re-verified on every read); None if the session or the run is gone."""
     try:
         async with session_scope() as session:
             user = await auth_service.user_from_token(session, token)
-            return await read_run(session, user, execution_id, node_page)
+            return await read_run(session, user, execution_id, node_page, zone)
     except ServiceError:
         return None
 
@@ -184,13 +186,15 @@ class RunsListState(AuthState):
                 session, user, offset=(self.page - 1) * RUNS_PAGE_SIZE, limit=RUNS_PAGE_SIZE
             )
         self.total = page.total
+        zone = self._zone()
         self.rows = [
             RunListRow(
                 id=r.id,
                 status=r.status,
                 agent_name=r.agent_name,
                 agent_href=routes.library_agent(r.library_agent_id) if r.library_agent_id else "",
-                started=format_time(r.started_at or r.created_at),
+                started=relative_time(r.started_at or r.created_at, zone),
+                started_full=format_time(r.started_at or r.created_at, zone),
                 duration=format_duration(r.started_at, r.ended_at) if r.started_at else "—",
                 href=routes.run(r.id),
             )
@@ -288,7 +292,7 @@ class RunState(AuthState):
         self.page_status = "ready"
 
     async def _read(self, session: AsyncSession, user: User) -> None:
-        self._apply(await read_run(session, user, self.run_id, self.node_page))
+        self._apply(await read_run(session, user, self.run_id, self.node_page, self._zone()))
 
     @rx.event
     async def load(self):
@@ -319,7 +323,7 @@ class RunState(AuthState):
     async def follow(self):
         """Follow the run live: re-read it on bus events (coalesced) or every few seconds, until it is final."""
         async with self:
-            follow_id, execution_id, token = self._follow_id, self.run_id, self.token
+            follow_id, execution_id, token, zone = self._follow_id, self.run_id, self.token, self._zone()
         if not follow_id or not execution_id:
             return
 
@@ -333,7 +337,7 @@ class RunState(AuthState):
             follow_id=follow_id,
             channel=execution_channel(execution_id),
             wanted=lambda: self.node_page,
-            read=lambda node_page: _fresh_view(token, execution_id, node_page),
+            read=lambda node_page: _fresh_view(token, execution_id, node_page, zone),
             show=show,
             max_seconds=min(MAX_FOLLOW_SECONDS, get_settings().execution_timeout_seconds + 600),
             fallback_interval=FALLBACK_READ_INTERVAL,
