@@ -154,7 +154,7 @@ async def read_run(session: AsyncSession, user: User, execution_id: str, node_pa
     )
 
 
-async def _fresh_view(token: str, execution_id: str, node_page: int, zone: str) -> RunView | None:
+async def _fresh_view(token: str, execution_id: str, node_page: int, zone: str = "UTC") -> RunView | None:
     """Read a run for the token's user (re-verified on every read); None if the session or the run is gone."""
     try:
         async with session_scope() as session:
