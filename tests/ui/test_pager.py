@@ -7,7 +7,7 @@ from autogpt_app.ui.components.pager import numbered_pager, pager, state_pager
 from autogpt_app.ui.pages import notifications, schedules
 from autogpt_app.ui.states.marketplace import MarketplaceSearchState
 from autogpt_app.ui.states.notifications import NotificationCentreState
-from autogpt_app.ui.states.runs import RunsListState
+from autogpt_app.ui.states.runs_list import RunsListState
 from autogpt_app.ui.states.submissions import SubmissionsState
 
 

@@ -10,7 +10,8 @@ from autogpt_app.ui.components.outputs import outputs_view, status_badge
 from autogpt_app.ui.components.pager import numbered_pager
 from autogpt_app.ui.components.shell import template
 from autogpt_app.ui.components.tables import data_table
-from autogpt_app.ui.states.runs import InputRow, NodeRow, RunListRow, RunsListState, RunState
+from autogpt_app.ui.states.runs import InputRow, NodeRow, RunState
+from autogpt_app.ui.states.runs_list import RunListRow, RunsListState
 
 # --- the list of runs -------------------------------------------------------------------------
 

@@ -1,4 +1,4 @@
-"""States of the runs pages: the user's runs (paged) and one run followed live.
+"""State of one run's page, followed live (the list of runs is :mod:`autogpt_app.ui.states.runs_list`).
 
 The live page follows its run's channel on the event bus in a background task
 (:func:`autogpt_app.ui.live.follow_into_state`) and, on each event, re-reads the run from the
@@ -25,7 +25,6 @@ from autogpt_app.db import session_scope
 from autogpt_app.errors import NotFound, ServiceError
 from autogpt_app.executions import service as executions
 from autogpt_app.settings import get_settings
-from autogpt_app.timeutil import relative_time
 from autogpt_app.ui import routes
 from autogpt_app.ui.components.outputs import (
     FINAL_STATUSES,
@@ -39,7 +38,6 @@ from autogpt_app.ui.live import follow_into_state, new_follow_id
 from autogpt_app.ui.states.agent_run import path_arg
 from autogpt_app.ui.states.auth import FAILED, AuthState
 
-RUNS_PAGE_SIZE = 20
 NODES_PAGE_SIZE = 50
 #: Shortest gap between two reads of a run while events stream in (coalesces bursts).
 MIN_READ_INTERVAL = 0.3
@@ -47,19 +45,6 @@ MIN_READ_INTERVAL = 0.3
 FALLBACK_READ_INTERVAL = 2.0
 #: The longest a page follows one run (past the run time limit, the page stops listening).
 MAX_FOLLOW_SECONDS = 6 * 3600.0
-
-
-class RunListRow(BaseModel):
-    """One run in the list of the user's runs."""
-
-    id: str
-    status: str
-    agent_name: str
-    agent_href: str
-    started: str
-    started_full: str
-    duration: str
-    href: str
 
 
 class InputRow(BaseModel):
@@ -162,74 +147,6 @@ async def _fresh_view(token: str, execution_id: str, node_page: int, zone: str =
             return await read_run(session, user, execution_id, node_page, zone)
     except ServiceError:
         return None
-
-
-class RunsListState(AuthState):
-    """The list of the user's runs across agents: one page at a time."""
-
-    rows: list[RunListRow] = []
-    page: int = 1
-    total: int = 0
-    runs_error: str = ""
-    loaded: bool = False
-
-    @rx.var
-    def pages(self) -> int:
-        """How many pages of runs there are."""
-        return max(1, -(-self.total // RUNS_PAGE_SIZE))
-
-    async def _load(self, session: AsyncSession, user: User) -> None:
-        page = await executions.list_runs(session, user, offset=(self.page - 1) * RUNS_PAGE_SIZE, limit=RUNS_PAGE_SIZE)
-        if not page.items and page.total and self.page > 1:
-            self.page = max(1, -(-page.total // RUNS_PAGE_SIZE))
-            page = await executions.list_runs(
-                session, user, offset=(self.page - 1) * RUNS_PAGE_SIZE, limit=RUNS_PAGE_SIZE
-            )
-        self.total = page.total
-        zone = self._zone()
-        self.rows = [
-            RunListRow(
-                id=r.id,
-                status=r.status,
-                agent_name=r.agent_name,
-                agent_href=routes.library_agent(r.library_agent_id) if r.library_agent_id else "",
-                started=relative_time(r.started_at or r.created_at, zone),
-                started_full=format_time(r.started_at or r.created_at, zone),
-                duration=format_duration(r.started_at, r.ended_at) if r.started_at else "—",
-                href=routes.run(r.id),
-            )
-            for r in page.items
-        ]
-        self.loaded = True
-
-    async def _show(self, page: int):
-        self.runs_error = ""
-        self.page = max(1, page)
-        if await self._attempt(self._load, error_field="runs_error") is FAILED:
-            return self._after_failure()
-        return None
-
-    @rx.event
-    async def load(self):
-        """Fill the page (the page number comes from ``?page=``)."""
-        self.loaded = False
-        raw = str(self.router.url.query_parameters.get("page", "1"))
-        return await self._show(int(raw) if raw.isdigit() and 0 < len(raw) < 7 else 1)
-
-    @rx.event
-    async def next_page(self):
-        """The next page of runs."""
-        return await self._show(min(self.page + 1, self.pages))
-
-    @rx.event
-    async def prev_page(self):
-        """The previous page of runs."""
-        return await self._show(self.page - 1)
-
-    @rx.event
-    async def refresh(self):
-        """Re-read the current page."""
-        return await self._show(self.page)
 
 
 class RunState(AuthState):
