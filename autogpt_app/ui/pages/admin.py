@@ -42,6 +42,10 @@ class AdminUsersState(AuthState):
     query: str = ""
     include_system: bool = False
     admin_error: str = ""
+    #: The account the Disable confirmation names (empty: the confirmation is closed).
+    confirm_user_id: str = ""
+    confirm_email: str = ""
+    confirm_name: str = ""
 
     @rx.var
     def page_label(self) -> str:
@@ -129,8 +133,29 @@ class AdminUsersState(AuthState):
 
     @rx.event
     async def toggle_disabled(self, user_id: str, disabled: bool):
-        """Disable an enabled user, or enable a disabled one."""
-        return await self._run(lambda session, actor: admin.set_disabled(session, actor, user_id, not disabled))
+        """Enable a disabled user at once; disabling asks first (see :meth:`ask_disable`)."""
+        if not disabled:
+            return None
+        return await self._run(lambda session, actor: admin.set_disabled(session, actor, user_id, False))
+
+    @rx.event
+    def ask_disable(self, user_id: str, email: str, name: str):
+        """Open the confirmation that names the account about to be disabled."""
+        self.confirm_user_id, self.confirm_email, self.confirm_name = user_id, email, name
+
+    @rx.event
+    def cancel_disable(self):
+        """Close the confirmation without disabling anyone."""
+        self.confirm_user_id = self.confirm_email = self.confirm_name = ""
+
+    @rx.event
+    async def confirm_disable(self):
+        """Disable the account the confirmation named (the service checks the admin and the target)."""
+        user_id = self.confirm_user_id
+        self.confirm_user_id = self.confirm_email = self.confirm_name = ""
+        if not user_id:
+            return None
+        return await self._run(lambda session, actor: admin.set_disabled(session, actor, user_id, True))
 
 
 def _row(user: UserRow) -> rx.Component:
@@ -163,12 +188,52 @@ def _row(user: UserRow) -> rx.Component:
                     size="1",
                     variant="soft",
                     color_scheme=rx.cond(user.disabled, "green", "red"),
-                    on_click=AdminUsersState.toggle_disabled(user.id, user.disabled),
+                    on_click=rx.cond(
+                        user.disabled,
+                        AdminUsersState.toggle_disabled(user.id, user.disabled),
+                        AdminUsersState.ask_disable(user.id, user.email, user.name),
+                    ),
+                    aria_label=rx.cond(user.disabled, "Enable ", "Disable ") + user.email,
                     data_testid="toggle-" + user.email,
                 ),
             )
         ),
         data_testid="user-row",
+    )
+
+
+def _confirm_disable() -> rx.Component:
+    s = AdminUsersState
+    return rx.alert_dialog.root(
+        rx.alert_dialog.content(
+            rx.alert_dialog.title("Disable ", s.confirm_name, "?"),
+            rx.alert_dialog.description(
+                "Disable the account ",
+                rx.text(s.confirm_email, as_="span", weight="bold"),
+                "? They are logged out everywhere at once and cannot log in until an admin enables the account again.",
+            ),
+            rx.hstack(
+                rx.alert_dialog.cancel(
+                    rx.button("Cancel", variant="soft", color_scheme="gray", on_click=s.cancel_disable)
+                ),
+                rx.alert_dialog.action(
+                    rx.button(
+                        "Disable " + s.confirm_email,
+                        color_scheme="red",
+                        on_click=s.confirm_disable,
+                        data_testid="confirm-disable",
+                    )
+                ),
+                spacing="3",
+                justify="end",
+                wrap="wrap",
+                margin_top="1rem",
+            ),
+            max_width="28rem",
+            data_testid="disable-dialog",
+        ),
+        open=s.confirm_user_id != "",
+        on_open_change=lambda is_open: rx.cond(is_open, rx.noop(), s.cancel_disable()),
     )
 
 
@@ -213,6 +278,7 @@ def admin_users_page() -> rx.Component:
             width="100%",
         ),
         state_pager(AdminUsersState),
+        _confirm_disable(),
         spacing="4",
         width="100%",
     )

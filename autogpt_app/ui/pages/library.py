@@ -30,7 +30,9 @@ def _star(item: AgentCard) -> rx.Component:
         rx.icon("star", size=16, fill=rx.cond(item.is_favorite, "currentColor", "none")),
         variant="ghost",
         color_scheme=rx.cond(item.is_favorite, "amber", "gray"),
-        aria_label=rx.cond(item.is_favorite, "Remove from favourites", "Add to favourites"),
+        aria_label=rx.cond(
+            item.is_favorite, "Remove " + item.name + " from favourites", "Add " + item.name + " to favourites"
+        ),
         aria_pressed=item.is_favorite,
         on_click=LibraryState.toggle_favourite(item.id, ~item.is_favorite),
         data_testid="favourite-toggle",
@@ -225,8 +227,7 @@ def _confirm_delete() -> rx.Component:
             rx.alert_dialog.title("Remove from library"),
             rx.alert_dialog.description(
                 "Remove ",
-                LibraryState.selected_count,
-                rx.cond(LibraryState.selected_count == 1, " agent", " agents"),
+                count_text(LibraryState.selected_count, "agent"),
                 " from your library? Their schedules are deleted too. The agents and their past runs stay.",
             ),
             rx.hstack(

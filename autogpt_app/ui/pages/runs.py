@@ -53,7 +53,7 @@ def runs_page() -> rx.Component:
                     variant="ghost",
                     size="1",
                     on_click=RunsListState.refresh,
-                    aria_label="Refresh",
+                    aria_label="Refresh the list of runs",
                 ),
                 width="100%",
                 align="center",
