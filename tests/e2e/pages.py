@@ -81,5 +81,5 @@ def open_page(page: Page, main: MainPage) -> None:
     if main.ready:
         expect(page.get_by_test_id(main.ready).first).to_be_visible()
     else:
-        expect(page.locator("h1, h2, h3").first).to_be_visible()
+        expect(page.get_by_role("heading").first).to_be_visible()
     page.wait_for_timeout(300)  # let late state (counts, images) settle

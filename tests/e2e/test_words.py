@@ -82,7 +82,9 @@ def test_statuses_counts_and_times_read_as_people_write_them(new_context: Callab
 
     # The library and the agent's history: "1 run", never "1 runs".
     page.goto("/library")
-    expect(page.get_by_test_id("library-card").filter(has_text="Sleeper")).to_contain_text(re.compile(r"\b1 run\b"))
+    expect(page.get_by_test_id("library-card").filter(has_text="Sleeper")).to_contain_text(
+        re.compile(r"(?<!\d)1 run(?!s)")
+    )
     expect(page.locator("body")).not_to_contain_text("1 runs")
     page.goto(f"/library/agent/{agent_id}")
     expect(page.get_by_test_id("history-pager")).to_have_text(re.compile(r"· 1 run$"))
@@ -103,7 +105,7 @@ def test_a_failed_step_is_explained_for_a_person(page: Page) -> None:
     expect(row).not_to_contain_text("Traceback")
 
     page.get_by_test_id("notification-bell").click()
-    expect(page.get_by_role("menu")).to_contain_text("The Calculator step failed:")
+    expect(page.get_by_test_id("notification-menu")).to_contain_text("The Calculator step failed:")
     page.keyboard.press("Escape")
 
     page.goto(f"/runs/{run['id']}")

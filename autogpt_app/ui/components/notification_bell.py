@@ -18,6 +18,7 @@ def unread_dot(unread: rx.Var[bool]) -> rx.Component:
         border_radius="50%",
         margin_top="0.45rem",
         background=rx.cond(unread, rx.color("violet", 9), "transparent"),
+        role="img",
         aria_label=rx.cond(unread, "Unread", "Read"),
         data_testid="unread-dot",
         data_unread=rx.cond(unread, "true", "false"),
@@ -138,15 +139,10 @@ def _dropdown() -> rx.Component:
 def notification_bell() -> rx.Component:
     """The bell button with its unread badge (hidden at 0) and the dropdown."""
     return rx.popover.root(
+        # The button itself is the trigger (a wrapper would be a second, unnamed "button" around it).
         rx.popover.trigger(
-            rx.box(
-                rx.icon_button(
-                    rx.icon("bell", size=18),
-                    variant="ghost",
-                    aria_label="Notifications",
-                    data_testid="notification-bell",
-                    data_live=rx.cond(NotificationBellState.live, "true", "false"),
-                ),
+            rx.icon_button(
+                rx.icon("bell", size=18),
                 rx.cond(
                     NotificationBellState.unread > 0,
                     rx.badge(
@@ -164,8 +160,16 @@ def notification_bell() -> rx.Component:
                     ),
                     rx.fragment(),
                 ),
+                variant="ghost",
+                aria_label=rx.cond(
+                    NotificationBellState.unread > 0,
+                    "Notifications, " + NotificationBellState.unread_label + " unread",
+                    "Notifications",
+                ),
+                data_testid="notification-bell",
+                data_live=rx.cond(NotificationBellState.live, "true", "false"),
                 position="relative",
-                display="inline-flex",
+                overflow="visible",
             )
         ),
         rx.popover.content(

@@ -217,6 +217,7 @@ def status_badge(status: rx.Var, **props: Any) -> rx.Component:
         color_scheme=rx.match(status, *STATUS_COLORS.items(), "gray"),
         variant="soft",
         size="2",
+        high_contrast=True,
         data_status=status,
         **props,
     )

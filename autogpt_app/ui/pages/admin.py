@@ -176,7 +176,11 @@ def _row(user: UserRow) -> rx.Component:
             )
         ),
         rx.table.cell(
-            rx.cond(user.disabled, rx.badge("disabled", color_scheme="red"), rx.badge("active", color_scheme="green"))
+            rx.cond(
+                user.disabled,
+                rx.badge("disabled", color_scheme="red", high_contrast=True),
+                rx.badge("active", color_scheme="green", high_contrast=True),
+            )
         ),
         rx.table.cell(user.created),
         rx.table.cell(
@@ -252,6 +256,7 @@ def admin_users_page() -> rx.Component:
                     rx.checkbox(
                         checked=AdminUsersState.include_system,
                         on_change=AdminUsersState.show_system,
+                        aria_label="Show the catalogue's own accounts",
                         data_testid="show-system-accounts",
                     ),
                     rx.text("Show the catalogue's own accounts", size="2"),

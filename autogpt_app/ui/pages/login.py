@@ -53,5 +53,5 @@ def login_page() -> rx.Component:
             ),
             on_submit=LoginState.submit,
         ),
-        rx.text("No account yet? ", rx.link("Sign up", href=routes.SIGNUP), size="2"),
+        rx.text("No account yet? ", rx.link("Sign up", href=routes.SIGNUP, underline="always"), size="2"),
     )

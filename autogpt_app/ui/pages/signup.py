@@ -64,5 +64,5 @@ def signup_page() -> rx.Component:
             ),
             on_submit=SignupState.submit,
         ),
-        rx.text("Already have an account? ", rx.link("Log in", href=routes.LOGIN), size="2"),
+        rx.text("Already have an account? ", rx.link("Log in", href=routes.LOGIN, underline="always"), size="2"),
     )
