@@ -101,7 +101,11 @@ def _mobile_menu() -> rx.Component:
                 rx.drawer.content(
                     rx.vstack(
                         rx.hstack(
-                            _brand(), rx.spacer(), rx.drawer.close(rx.icon_button(rx.icon("x"), variant="ghost"))
+                            _brand(),
+                            rx.spacer(),
+                            rx.drawer.close(
+                                rx.icon_button(rx.icon("x"), variant="ghost", aria_label="Close navigation")
+                            ),
                         ),
                         rx.divider(),
                         _nav_links(),

@@ -220,6 +220,7 @@ def _api_keys() -> rx.Component:
                             size="1",
                             variant="soft",
                             on_click=rx.set_clipboard(AccountState.new_key_secret),
+                            aria_label="Copy the new API key",
                         ),
                     ),
                     rx.button("Done", size="1", variant="soft", on_click=AccountState.dismiss_secret),
