@@ -29,8 +29,17 @@ def _item(row: NotificationRow) -> rx.Component:
     return rx.hstack(
         unread_dot(row.unread),
         rx.vstack(
-            rx.text(
-                row.title, size="2", weight=rx.cond(row.unread, "bold", "regular"), data_testid="notification-title"
+            # The title is the keyboard's way in (the whole row opens it for a mouse); a row with
+            # role=button could not hold the Mark read and Delete buttons.
+            rx.link(
+                rx.text(
+                    row.title, size="2", weight=rx.cond(row.unread, "bold", "regular"), data_testid="notification-title"
+                ),
+                href="#",
+                color_scheme="gray",
+                high_contrast=True,
+                underline="hover",
+                on_click=NotificationBellState.open_item(row.id).prevent_default.stop_propagation,
             ),
             rx.cond(
                 row.snippet != "",
@@ -73,8 +82,6 @@ def _item(row: NotificationRow) -> rx.Component:
         padding="0.5rem",
         border_radius="6px",
         cursor="pointer",
-        role="button",
-        tab_index=0,
         background=rx.cond(row.unread, rx.color("violet", 2), "transparent"),
         _hover={"background": rx.color("gray", 3)},
         on_click=NotificationBellState.open_item(row.id),
@@ -178,6 +185,7 @@ def notification_bell() -> rx.Component:
             max_width="calc(100vw - 1rem)",
             align="end",
             collision_padding=8,
+            aria_label="Notifications",
             data_testid="notification-menu",
         ),
         # Uncontrolled, so it opens at once; the server hears of it and fills the list.

@@ -224,6 +224,7 @@ def _confirm_disable() -> rx.Component:
                     rx.button(
                         "Disable " + s.confirm_email,
                         color_scheme="red",
+                        high_contrast=True,
                         on_click=s.confirm_disable,
                         data_testid="confirm-disable",
                     )

@@ -176,7 +176,9 @@ def _delete_button(row: CredentialRow) -> rx.Component:
             rx.hstack(
                 rx.alert_dialog.cancel(rx.button("Cancel", variant="soft", color_scheme="gray")),
                 rx.alert_dialog.action(
-                    rx.button("Delete", color_scheme="red", on_click=CredentialsState.delete(row.id))
+                    rx.button(
+                        "Delete", color_scheme="red", on_click=CredentialsState.delete(row.id), high_contrast=True
+                    )
                 ),
                 spacing="3",
                 justify="end",

@@ -232,7 +232,9 @@ def _confirm_delete() -> rx.Component:
             ),
             rx.hstack(
                 rx.alert_dialog.cancel(rx.button("Cancel", variant="soft", color_scheme="gray")),
-                rx.alert_dialog.action(rx.button("Delete", color_scheme="red", on_click=LibraryState.bulk("delete"))),
+                rx.alert_dialog.action(
+                    rx.button("Delete", color_scheme="red", on_click=LibraryState.bulk("delete"), high_contrast=True)
+                ),
                 spacing="3",
                 justify="end",
                 margin_top="1rem",
