@@ -1,4 +1,5 @@
-"""At 390 px wide (a phone) no main page scrolls sideways. The chat page's own phone layout is tested
+"""At 390 px wide (a phone) no main page scrolls sideways, and no box (a table in its card) hides content
+sideways. The chat page's own phone layout is tested
 with the chat (``test_chat*.py``)."""
 
 from __future__ import annotations
@@ -19,7 +20,14 @@ _OVERFLOW = """() => {
         .slice(0, 5)
         .map(e => `${e.tagName.toLowerCase()}${e.dataset.testid ? '[' + e.dataset.testid + ']' : ''}`
                   + ` right=${Math.round(e.getBoundingClientRect().right)}`);
-    return {scroll: root.scrollWidth, client: root.clientWidth, wide};
+    // Content cut off inside a box that scrolls or clips sideways (a table wider than its card).
+    const cut = [...document.querySelectorAll('body *')]
+        .filter(e => { const s = getComputedStyle(e); return ['auto', 'scroll', 'hidden'].includes(s.overflowX)
+                        && e.clientWidth > 0 && e.scrollWidth > e.clientWidth + 1 && s.textOverflow !== 'ellipsis'; })
+        .slice(0, 5)
+        .map(e => `${e.tagName.toLowerCase()}${e.dataset.testid ? '[' + e.dataset.testid + ']' : ''}`
+                  + ` ${e.scrollWidth}>${e.clientWidth}`);
+    return {scroll: root.scrollWidth, client: root.clientWidth, wide, cut};
 }"""
 
 
@@ -29,6 +37,8 @@ def _sideways(page: Page, pages: list[MainPage], problems: dict[str, str]) -> No
         found = page.evaluate(_OVERFLOW)
         if found["scroll"] > found["client"]:
             problems[main.name] = f"{found['scroll']} px wide in {found['client']} px; too wide: {found['wide']}"
+        elif found["cut"]:
+            problems[main.name] = f"content cut off sideways in: {found['cut']}"
 
 
 def test_no_main_page_scrolls_sideways_on_a_phone(new_context: Callable[..., BrowserContext]) -> None:

@@ -158,11 +158,27 @@ class AdminUsersState(AuthState):
         return await self._run(lambda session, actor: admin.set_disabled(session, actor, user_id, True))
 
 
+#: Columns a phone has no room for: the status shows under the e-mail there instead.
+SMALL_UP = ["none", "table-cell"]
+WIDE_ONLY = ["none", "none", "table-cell"]
+
+
+def _status(user: UserRow, **props) -> rx.Component:
+    return rx.cond(
+        user.disabled,
+        rx.badge("disabled", color_scheme="red", high_contrast=True, **props),
+        rx.badge("active", color_scheme="green", high_contrast=True, **props),
+    )
+
+
 def _row(user: UserRow) -> rx.Component:
     return rx.table.row(
         rx.table.cell(
             rx.vstack(
-                rx.text(user.name, weight="medium"), rx.text(user.email, size="1", color_scheme="gray"), spacing="0"
+                rx.text(user.name, weight="medium"),
+                rx.text(user.email, size="1", color_scheme="gray", style={"overflow_wrap": "anywhere"}),
+                _status(user, display=["inline-flex", "none"], margin_top="0.25rem"),
+                spacing="0",
             )
         ),
         rx.table.cell(
@@ -175,14 +191,8 @@ def _row(user: UserRow) -> rx.Component:
                 size="1",
             )
         ),
-        rx.table.cell(
-            rx.cond(
-                user.disabled,
-                rx.badge("disabled", color_scheme="red", high_contrast=True),
-                rx.badge("active", color_scheme="green", high_contrast=True),
-            )
-        ),
-        rx.table.cell(user.created),
+        rx.table.cell(_status(user), display=SMALL_UP),
+        rx.table.cell(user.created, display=WIDE_ONLY),
         rx.table.cell(
             rx.cond(
                 user.is_me,
@@ -275,7 +285,13 @@ def admin_users_page() -> rx.Component:
         rx.box(
             rx.table.root(
                 rx.table.header(
-                    rx.table.row(*[rx.table.column_header_cell(h) for h in ("User", "Role", "Status", "Joined", "")])
+                    rx.table.row(
+                        rx.table.column_header_cell("User"),
+                        rx.table.column_header_cell("Role"),
+                        rx.table.column_header_cell("Status", display=SMALL_UP),
+                        rx.table.column_header_cell("Joined", display=WIDE_ONLY),
+                        rx.table.column_header_cell(""),
+                    )
                 ),
                 rx.table.body(rx.foreach(AdminUsersState.rows, _row)),
                 width="100%",
