@@ -20,10 +20,10 @@ _OVERFLOW = """() => {
         .slice(0, 5)
         .map(e => `${e.tagName.toLowerCase()}${e.dataset.testid ? '[' + e.dataset.testid + ']' : ''}`
                   + ` right=${Math.round(e.getBoundingClientRect().right)}`);
-    // Content cut off inside a box that scrolls or clips sideways (a table wider than its card).
+    // A table cut off inside the box that holds it (rows of cards that scroll sideways are meant to).
     const cut = [...document.querySelectorAll('body *')]
         .filter(e => { const s = getComputedStyle(e); return ['auto', 'scroll', 'hidden'].includes(s.overflowX)
-                        && e.clientWidth > 0 && e.scrollWidth > e.clientWidth + 1 && s.textOverflow !== 'ellipsis'; })
+                        && e.clientWidth > 0 && e.scrollWidth > e.clientWidth + 1 && e.querySelector('table'); })
         .slice(0, 5)
         .map(e => `${e.tagName.toLowerCase()}${e.dataset.testid ? '[' + e.dataset.testid + ']' : ''}`
                   + ` ${e.scrollWidth}>${e.clientWidth}`);
