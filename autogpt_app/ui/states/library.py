@@ -20,6 +20,7 @@ from autogpt_app.library.models import LibraryAgentSummary
 from autogpt_app.timeutil import relative_time, utcnow
 from autogpt_app.ui import routes
 from autogpt_app.ui.states.auth import FAILED, AuthState
+from autogpt_app.wording import plural
 
 PAGE_SIZE = 24
 #: Favourites shown above the list: at most one page.
@@ -265,7 +266,7 @@ class LibraryState(AuthState):
         if count is FAILED:
             return self._after_failure()
         self.selected = []
-        return rx.toast.success(BULK_DONE.get(action, "Done.").format(n=f"{count} agent{'s' if count != 1 else ''}"))
+        return rx.toast.success(BULK_DONE.get(action, "Done.").format(n=plural(count, "agent")))
 
     @rx.event
     async def export(self, fmt: str):
