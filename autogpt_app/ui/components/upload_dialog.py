@@ -20,6 +20,7 @@ from autogpt_app.library.uploads import JSON_EXTENSIONS, MAX_UPLOAD_BYTES, YAML_
 from autogpt_app.ui import routes
 from autogpt_app.ui.components.forms import error_callout
 from autogpt_app.ui.components.image_upload import name_file_input
+from autogpt_app.ui.components.words import count_text
 from autogpt_app.ui.states.auth import FAILED, AuthState
 from autogpt_app.ui.states.library import LibraryState
 
@@ -323,7 +324,7 @@ def _preview_card() -> rx.Component:
                     wrap="wrap",
                     gap="0.4rem",
                 ),
-                rx.text(preview.node_count, " nodes in all", size="1", color_scheme="gray"),
+                rx.text(count_text(preview.node_count, "node"), " in all", size="1", color_scheme="gray"),
             ),
             spacing="3",
             width="100%",
