@@ -223,6 +223,7 @@ def execution_card(row: rx.Var[ChatRow]) -> rx.Component:
                 status_text(row.status),
                 color_scheme=rx.match(row.status, *STATUS_COLORS.items(), "gray"),
                 variant="soft",
+                high_contrast=True,
                 data_testid="execution-status",
                 data_status=row.status,
             ),
