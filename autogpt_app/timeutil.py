@@ -49,3 +49,66 @@ def readable_time(iso: str, timezone: str | None = None) -> str:
         with contextlib.suppress(ZoneInfoNotFoundError, ValueError):
             moment = moment.astimezone(ZoneInfo(timezone))
     return moment.strftime("%a %d %b %Y, %H:%M")
+
+
+def zone_or_utc(name: str | None) -> str:
+    """``name`` if it is an IANA time zone this machine knows (``Europe/Paris``), else ``"UTC"``."""
+    text = str(name or "").strip()
+    if not text or len(text) > 64:
+        return "UTC"
+    try:
+        ZoneInfo(text)
+    except (ZoneInfoNotFoundError, ValueError):
+        return "UTC"
+    return text
+
+
+def local_time(moment: datetime | None, zone: str | None = None, *, seconds: bool = False) -> str:
+    """A moment on the viewer's clock, with the zone said: ``7 Dec 2026, 14:03 CET`` (``—`` when missing).
+
+    Args:
+        moment: An aware time (a naive one is taken as UTC).
+        zone: The viewer's IANA time zone; unknown or missing zones show UTC.
+        seconds: Show the seconds too (``14:03:27``).
+    """
+    if moment is None:
+        return "—"
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    local = moment.astimezone(ZoneInfo(zone_or_utc(zone)))
+    clock = local.strftime("%H:%M:%S" if seconds else "%H:%M")
+    return f"{local.day} {local.strftime('%b %Y')}, {clock} {local.strftime('%Z')}"
+
+
+def relative_time(moment: datetime | None, zone: str | None = None, now: datetime | None = None) -> str:
+    """How long ago (or how soon) a moment is, as people say it, then the local date past a week.
+
+    ``just now``, ``1 minute ago``, ``3 minutes ago``, ``1 hour ago``, ``1 day ago``, ``4 days ago``,
+    ``in 5 minutes``, ``in 2 hours``; older or later than a week: ``7 Dec 2026`` on the viewer's clock.
+
+    Args:
+        moment: An aware time (a naive one is taken as UTC); None gives ``—``.
+        zone: The viewer's IANA time zone (for the date of far moments).
+        now: The present (tests pass it).
+    """
+    if moment is None:
+        return "—"
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    seconds = ((now or utcnow()) - moment).total_seconds()
+    future, seconds = seconds < 0, abs(seconds)
+    if seconds < 45:
+        return "just now"
+    if seconds < 3600:
+        amount, unit = max(1, round(seconds / 60)), "minute"
+        if amount == 60:
+            amount, unit = 1, "hour"
+    elif seconds < 86400:
+        amount, unit = int(seconds // 3600), "hour"
+    elif seconds < 7 * 86400:
+        amount, unit = int(seconds // 86400), "day"
+    else:
+        local = moment.astimezone(ZoneInfo(zone_or_utc(zone)))
+        return f"{local.day} {local.strftime('%b %Y')}"
+    words = f"{amount} {unit}" + ("" if amount == 1 else "s")
+    return f"in {words}" if future else f"{words} ago"

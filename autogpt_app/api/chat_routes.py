@@ -38,6 +38,7 @@ from autogpt_app.chat.providers.base import LLMProvider
 from autogpt_app.chat.providers.factory import get_provider
 from autogpt_app.db import session_scope
 from autogpt_app.errors import InvalidInput, ServiceError
+from autogpt_app.timeutil import zone_or_utc
 
 log = logging.getLogger(__name__)
 
@@ -79,6 +80,11 @@ class ChatRename(BaseModel):
 
 class ChatMessageIn(BaseModel):
     message: str = Field(description="The person's message (at most 8,000 characters)")
+    timezone: str | None = Field(
+        default=None,
+        max_length=64,
+        description="The person's IANA time zone (e.g. Europe/Paris): schedules that name none use it; default UTC",
+    )
 
 
 class CreatedChat(SessionPublic):
@@ -362,7 +368,15 @@ async def stream_turn(
     # A logged-in caller talks only in their own chats (an anonymous one is claimed first), so their
     # tools' answers — their library, runs, schedules — never land in a chat a token still opens.
     anon_token = x_chat_token if user is None else None
-    turn = run_turn(chat_id, body.message, user=user, provider=provider, anon_token=anon_token, cancel=cancel)
+    turn = run_turn(
+        chat_id,
+        body.message,
+        user=user,
+        provider=provider,
+        anon_token=anon_token,
+        cancel=cancel,
+        timezone=zone_or_utc(body.timezone) if body.timezone else None,
+    )
     task = asyncio.create_task(_produce(turn, queue), name=f"chat-turn-{chat_id}")
     _running.add(task)
     task.add_done_callback(_running.discard)

@@ -16,6 +16,7 @@ from autogpt_app.auth.models import LoginFailure
 from autogpt_app.errors import TooManyRequests
 from autogpt_app.settings import get_settings
 from autogpt_app.timeutil import utcnow
+from autogpt_app.wording import plural
 
 
 async def check_not_throttled(session: AsyncSession, email: str) -> None:
@@ -35,7 +36,7 @@ async def check_not_throttled(session: AsyncSession, email: str) -> None:
         retry_after = max(1, int((oldest + window - utcnow()).total_seconds()))
         minutes = math.ceil(retry_after / 60)
         raise TooManyRequests(
-            f"Too many failed login attempts. Try again in {minutes} minute{'s' if minutes != 1 else ''}.",
+            f"Too many failed login attempts. Try again in {plural(minutes, 'minute')}.",
             retry_after=retry_after,
             code="login_throttled",
         )

@@ -29,6 +29,7 @@ from redis.exceptions import RedisError
 from autogpt_app.chat import cache
 from autogpt_app.errors import TooManyRequests
 from autogpt_app.settings import get_settings
+from autogpt_app.wording import plural
 
 log = logging.getLogger(__name__)
 
@@ -103,7 +104,7 @@ def reset_local() -> None:
 
 def _wait_text(seconds: float) -> str:
     minutes = max(1, math.ceil(seconds / 60))
-    return f"{minutes} minute{'s' if minutes != 1 else ''}"
+    return plural(minutes, "minute")
 
 
 async def _check(key: str, limit: int, message: str) -> None:

@@ -212,8 +212,11 @@ async def run_turn(
     provider: LLMProvider,
     anon_token: str | None = None,
     cancel: asyncio.Event | None = None,
+    timezone: str | None = None,
 ) -> AsyncIterator[Event]:
     """Answer one message of the person: stream the turn's events, storing every step.
+
+    ``timezone`` is the person's IANA time zone (their browser's); schedules that name none use it.
 
     Raises (before the first event):
         InvalidInput: an empty message, or one over 8,000 characters.
@@ -308,7 +311,7 @@ async def run_turn(
                     yield Finish(reason="stopped")
                     return
                 yield ToolCallEvent(id=call.id, name=call.name, arguments=call.arguments)
-                result = await run_tool(call.name, call.arguments, user=user)
+                result = await run_tool(call.name, call.arguments, user=user, timezone=timezone)
                 card = card_event(result, tool_call_id=call.id)
                 content = json.dumps(result, default=str)
                 await turn.append(

@@ -329,8 +329,13 @@ def _bad_arguments(name: str, exc: ValidationError) -> dict[str, Any]:
     return error(f"The arguments of {name} are not valid ({problems}).")
 
 
-async def run_tool(name: str, arguments: dict[str, Any] | None, *, user: User | None) -> dict[str, Any]:
-    """Run one tool call for ``user`` (None: anonymous) in its own transaction; always answers a result dict."""
+async def run_tool(
+    name: str, arguments: dict[str, Any] | None, *, user: User | None, timezone: str | None = None
+) -> dict[str, Any]:
+    """Run one tool call for ``user`` (None: anonymous) in its own transaction; always answers a result dict.
+
+    ``timezone`` is the person's own (their browser's): a schedule whose call names no zone uses it.
+    """
     entry = _HANDLERS.get(name)
     if entry is None:
         return error(f"There is no tool named {str(name)[:64]!r}. The tools are: {', '.join(_HANDLERS)}.")
@@ -343,6 +348,8 @@ async def run_tool(name: str, arguments: dict[str, Any] | None, *, user: User | 
         return _bad_arguments(name, exc)
     if user is None and not anonymous_ok:
         return need_login(_LOGIN_REASONS[name])
+    if isinstance(args, _RunArgs) and not (args.timezone or "").strip() and timezone:
+        args.timezone = timezone
     try:
         async with session_scope() as session:
             return await handler(session, user, args)

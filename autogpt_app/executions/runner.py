@@ -32,6 +32,7 @@ from autogpt_app.graphs.service import spec_of
 from autogpt_app.graphs.spec import GraphSpec
 from autogpt_app.settings import get_settings
 from autogpt_app.timeutil import utcnow
+from autogpt_app.wording import step_failed
 
 log = logging.getLogger(__name__)
 
@@ -338,7 +339,7 @@ class GraphRunner:
                 if failed and not flow.error_is_handled(item.node_id) and self.failure is None:
                     block = find_block(item.block_id)
                     name = block.name if block else item.block_id
-                    self.failure = f"Node '{item.node_id}' ({name}) failed: {failed}"
+                    self.failure = step_failed(name, failed)
 
     async def _run_node(self, item: ReadyRun) -> tuple[list[tuple[str, Any]], str | None]:
         """Run one node (or replay its recorded result); return its outputs and error, if any.

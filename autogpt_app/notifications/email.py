@@ -43,6 +43,7 @@ from autogpt_app.notifications.models import (
 )
 from autogpt_app.settings import Settings, get_settings
 from autogpt_app.timeutil import utcnow
+from autogpt_app.wording import plural
 
 log = logging.getLogger(__name__)
 
@@ -131,11 +132,10 @@ def digest_key(user_id: str, day: date) -> str:
 def render_digest(day: date, items: list[dict[str, Any]], total: int) -> tuple[str, str, str]:
     """Return ``(subject, text, html)`` of a digest listing ``items`` (title, link, created_at) of ``total`` runs."""
     settings = get_settings()
-    noun = "run" if total == 1 else "runs"
-    subject = f"{total} finished {noun} on {day.isoformat()}"
+    subject = f"{plural(total, 'finished run')} on {day.isoformat()}"
     context = {
         **_common(settings, subject),
-        "heading": f"Your agents finished {total} {noun} on {day.strftime('%A %d %B %Y')}",
+        "heading": f"Your agents finished {plural(total, 'run')} on {day.strftime('%A %d %B %Y')}",
         "items": [
             {
                 "title": item["title"],

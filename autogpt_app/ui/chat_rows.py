@@ -39,6 +39,7 @@ from autogpt_app.store import pictures
 from autogpt_app.timeutil import readable_time
 from autogpt_app.ui import routes
 from autogpt_app.ui.components.outputs import OutputValue, render_outputs
+from autogpt_app.wording import plural
 
 #: Values of one output an execution card shows, and characters of each (the run page shows them all).
 MAX_EXECUTION_VALUES = 20
@@ -205,7 +206,7 @@ def card_row(event: Event) -> ChatRow | None:
                 name=a.name,
                 creator=a.creator,
                 rating=f"{a.rating:.1f}" if a.rating is not None else "",
-                runs=str(a.runs),
+                runs=plural(a.runs or 0, "run"),
                 description=a.description,
                 mention=_mention(a.name, a.creator, event.source),
                 source=event.source,

@@ -297,6 +297,24 @@ async def test_a_streamed_turn_finds_agents_and_a_reload_shows_the_same_cards(ap
     assert needed["agent_id"] == "rss-feed-digest" and [f["name"] for f in needed["inputs"]] == ["feed_url"]
 
 
+async def test_a_schedule_asked_for_in_words_uses_the_zone_the_client_sends(api, catalogue):
+    token = await token_for(api)
+    made = await new_chat(api, token)
+    await stream_ok(api, made["id"], RSS_QUESTION, bearer(token))
+    r = await api.post(
+        f"{URL}/{made['id']}/stream",
+        json={
+            "message": "run the first one every day at 9am with feed_url=https://example.com/feed.xml",
+            "timezone": "Asia/Tokyo",
+        },
+        headers=bearer(token),
+    )
+    assert r.status_code == 200, r.text
+    events, _ = parse_sse(r.text)
+    created = next(data for name, data in events if name == "schedule_created")
+    assert created["timezone"] == "Asia/Tokyo" and created["next_runs"][0].endswith("+09:00")
+
+
 async def test_refusals_before_the_stream_are_json_errors(api):
     token = await token_for(api)
     made = await new_chat(api, token)

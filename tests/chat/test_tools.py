@@ -228,6 +228,17 @@ async def test_scheduling_by_cron_shows_words_and_next_runs(alice) -> None:
     assert zone["type"] == "error"
 
 
+async def test_a_schedule_naming_no_zone_uses_the_viewers_zone(alice) -> None:
+    args = {"agent_id": "rss-feed-digest", "inputs": {"feed_url": "https://example.com/f"}, "cron": "0 8 * * *"}
+    viewer = await run_tool("run_agent", args, user=alice, timezone="America/New_York")
+    assert viewer["type"] == "schedule_created" and viewer["timezone"] == "America/New_York"
+    assert viewer["next_runs"][0].endswith(("-05:00", "-04:00"))  # 08:00 on the viewer's clock
+    named = await run_tool("run_agent", {**args, "timezone": "Asia/Tokyo"}, user=alice, timezone="America/New_York")
+    assert named["timezone"] == "Asia/Tokyo"  # a zone the person named wins
+    unknown = await run_tool("run_agent", args, user=alice)
+    assert unknown["timezone"] == "UTC"  # no browser told us: UTC, and the card says so
+
+
 @pytest.mark.parametrize(
     ("name", "arguments", "says"),
     [

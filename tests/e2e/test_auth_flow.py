@@ -134,7 +134,16 @@ def test_admin_disables_user_and_session_ends(page: Page, new_context: Callable[
     expect(row).to_contain_text("active")
     toggle = page.get_by_test_id(f"toggle-{email}")
     expect(toggle).to_have_text("Disable")
+    # Disabling asks first, naming the account; Cancel leaves it active.
     toggle.click()
+    dialog = page.get_by_role("alertdialog")
+    expect(dialog).to_contain_text("Soon Disabled")
+    expect(dialog).to_contain_text(email)
+    dialog.get_by_role("button", name="Cancel").click()
+    expect(dialog).to_be_hidden()
+    expect(row).to_contain_text("active")
+    toggle.click()
+    page.get_by_role("alertdialog").get_by_role("button", name=f"Disable {email}").click()
     expect(row).to_contain_text("disabled")
     expect(toggle).to_have_text("Enable")
 

@@ -131,9 +131,9 @@ def test_run_form_live_run_stop_and_run_again(page: Page, new_context: Callable[
     page.get_by_test_id("run-button").click()
     expect(page).to_have_url(RUN_URL)
     page.evaluate("window.__sameDocument = true")
-    expect(page.get_by_test_id("run-status")).to_have_text(re.compile("QUEUED|RUNNING"))
+    expect(page.get_by_test_id("run-status")).to_have_text(re.compile("Queued|Running"))
     expect(page.get_by_test_id("live-indicator")).to_be_visible()
-    expect(page.get_by_test_id("run-status")).to_have_text("COMPLETED", timeout=20_000)
+    expect(page.get_by_test_id("run-status")).to_have_text("Completed", timeout=20_000)
     expect(page.get_by_test_id("run-outputs")).to_contain_text("Shout")
     expect(page.get_by_test_id("output-value")).to_have_text("Shouted: OTTERS x3")
     expect(page.get_by_test_id("node-row")).to_have_count(6)
@@ -146,7 +146,7 @@ def test_run_form_live_run_stop_and_run_again(page: Page, new_context: Callable[
     page.get_by_test_id("run-again").click()
     expect(page).not_to_have_url(first_run)
     expect(page).to_have_url(RUN_URL)
-    expect(page.get_by_test_id("run-status")).to_have_text("COMPLETED", timeout=20_000)
+    expect(page.get_by_test_id("run-status")).to_have_text("Completed", timeout=20_000)
     expect(page.get_by_test_id("output-value")).to_have_text("Shouted: OTTERS x3")
 
     # The agent's history lists both runs (the refused attempts wrote nothing), each linking to its page.
@@ -161,10 +161,10 @@ def test_run_form_live_run_stop_and_run_again(page: Page, new_context: Callable[
     open_agent(page, sleep_id, "Sleeper")
     page.get_by_test_id("run-button").click()
     expect(page).to_have_url(RUN_URL)
-    expect(page.get_by_test_id("run-status")).to_have_text("RUNNING")
+    expect(page.get_by_test_id("run-status")).to_have_text("Running")
     expect(page.get_by_test_id("node-row").first).to_have_attribute("data-status", "RUNNING")
     page.get_by_test_id("stop-run").click()
-    expect(page.get_by_test_id("run-status")).to_have_text("TERMINATED", timeout=5_000)
+    expect(page.get_by_test_id("run-status")).to_have_text("Stopped", timeout=5_000)
     expect(page.get_by_test_id("run-error")).to_contain_text("Stopped")
     expect(page.get_by_test_id("stop-run")).to_have_count(0)
     stopped_run = page.url
@@ -172,15 +172,15 @@ def test_run_form_live_run_stop_and_run_again(page: Page, new_context: Callable[
     # Running it again starts a new live run, which can be stopped too.
     page.get_by_test_id("run-again").click()
     expect(page).not_to_have_url(stopped_run)
-    expect(page.get_by_test_id("run-status")).to_have_text("RUNNING")
+    expect(page.get_by_test_id("run-status")).to_have_text("Running")
     page.get_by_test_id("stop-run").click()
-    expect(page.get_by_test_id("run-status")).to_have_text("TERMINATED", timeout=5_000)
+    expect(page.get_by_test_id("run-status")).to_have_text("Stopped", timeout=5_000)
 
     # All runs, across agents, newest first.
     page.get_by_test_id("nav-runs").click()
     expect(page.get_by_test_id("run-row")).to_have_count(4)
     expect(page.get_by_test_id("run-row").first).to_contain_text("Sleeper")
-    expect(page.get_by_test_id("run-row").first).to_contain_text("TERMINATED")
+    expect(page.get_by_test_id("run-row").first).to_contain_text("Stopped")
     expect(page.get_by_test_id("run-row").last).to_contain_text("Shouter")
     expect(page.get_by_test_id("runs-pager")).to_contain_text("4 runs")
 

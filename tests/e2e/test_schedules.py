@@ -191,5 +191,5 @@ def test_an_every_minute_schedule_fires_and_its_last_run_links_to_the_run(page: 
     expect(row.get_by_test_id("schedule-last-run")).not_to_have_text("Never")
     link.click()
     expect(page).to_have_url(re.compile(r".*/runs/[0-9a-f-]{36}$"))
-    expect(page.get_by_test_id("run-status")).to_have_text("COMPLETED", timeout=30_000)
+    expect(page.get_by_test_id("run-status")).to_have_text("Completed", timeout=30_000)
     expect(page.get_by_test_id("output-value")).to_have_text("Shouted: MINUTES x2")

@@ -82,7 +82,9 @@ async def test_a_failing_node_fails_the_run_with_a_readable_error():
     execution_id = await start(user, doc)
     assert await GraphRunner(execution_id).run() == "FAILED"
     result = await finished(user, execution_id)
-    assert "calc" in result.error and "zero" in result.error.lower()
+    # Written for a person: the step's name, not the node id or the enum of a block.
+    assert result.error.startswith("The Calculator step failed: ") and "zero" in result.error.lower()
+    assert "Node '" not in result.error
     assert result.nodes[0].status == "FAILED" and "Traceback" not in (result.nodes[0].error or "")
 
 

@@ -82,7 +82,15 @@ def test_carousel_row_numbers_agents_and_links_them() -> None:
     row = card_row(CAROUSEL)
     assert row is not None and row.kind == "agent_carousel"
     first, second = row.agents
-    assert (first.name, first.creator, first.rating, first.runs) == ("RSS Feed Digest", "Northwind Labs", "4.2", "12")
+    assert (first.name, first.creator, first.rating, first.runs) == (
+        "RSS Feed Digest",
+        "Northwind Labs",
+        "4.2",
+        "12 runs",
+    )
+    assert second.runs == "0 runs"
+    one = card_row(CAROUSEL.model_copy(update={"agents": [CAROUSEL.agents[0].model_copy(update={"runs": 1})]}))
+    assert one is not None and one.agents[0].runs == "1 run"
     assert second.mention == "Keyword Extractor by Datasmith"
     # Each card shows its agent's picture; a card saved before pictures existed shows the general one.
     assert (first.image, second.image) == ("/agents/rss-feed-digest.svg", "/categories/general.svg")

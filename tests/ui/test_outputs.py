@@ -90,7 +90,8 @@ def test_node_previews_are_short():
 
 def test_times_and_durations_read_well():
     start = datetime(2025, 3, 19, 12, 0, 0, tzinfo=UTC)
-    assert format_time(start) == "2025-03-19 12:00:00 UTC" and format_time(None) == "—"
+    assert format_time(start) == "19 Mar 2025, 12:00:00 UTC" and format_time(None) == "—"
+    assert format_time(start, "Asia/Kolkata") == "19 Mar 2025, 17:30:00 IST"  # the viewer's clock
     assert format_duration(start, start + timedelta(milliseconds=850)) == "850 ms"
     assert format_duration(start, start + timedelta(seconds=12.44)) == "12.4 s"
     assert format_duration(start, start + timedelta(seconds=185)) == "3 min 5 s"

@@ -7,7 +7,7 @@ from autogpt_app.ui.components.pager import numbered_pager, pager, state_pager
 from autogpt_app.ui.pages import notifications, schedules
 from autogpt_app.ui.states.marketplace import MarketplaceSearchState
 from autogpt_app.ui.states.notifications import NotificationCentreState
-from autogpt_app.ui.states.runs import RunsListState
+from autogpt_app.ui.states.runs_list import RunsListState
 from autogpt_app.ui.states.submissions import SubmissionsState
 
 
@@ -80,11 +80,13 @@ def test_numbered_pager_says_page_x_of_y_and_the_count():
     r = RunsListState
     code = _jsx(
         numbered_pager(
-            r.page, r.pages, r.total, "runs", on_prev=r.prev_page, on_next=r.next_page, summary_testid="runs-pager"
+            r.page, r.pages, r.total, "run", on_prev=r.prev_page, on_next=r.next_page, summary_testid="runs-pager"
         )
     )
     text = code[code.index('"data-testid":"runs-pager"') :]
     text = text[: text.index("RadixThemesButton")]  # the summary between the buttons
-    for piece in ('"Page ",', 'page_rx_state_," of ",', 'pages_rx_state_," \\u00b7 ",', 'total_rx_state_," ","runs"'):
+    for piece in ('"Page ",', 'page_rx_state_," of ",', 'pages_rx_state_," \\u00b7 ",', 'total_rx_state_," ",'):
         assert piece in text, piece
+    # "1 run", never "1 runs": the noun follows the count.
+    assert '=== 1?.valueOf?.()) ? "run" : "runs"' in text
     assert "disabled:!((" in code and "page_rx_state_ > 1" in code and "page_rx_state_ <" in code

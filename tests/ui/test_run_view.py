@@ -72,9 +72,9 @@ async def test_another_users_run_is_not_found_and_a_dead_session_reads_nothing()
     async with session_scope() as s:
         with pytest.raises(NotFound):
             await read_run(s, other, run_id, 1)
-    assert await _fresh_view("not-a-token", run_id, 1) is None
+    assert await _fresh_view("not-a-token", run_id, 1, "UTC") is None
     token = auth_service.issue_token(owner)
-    assert (await _fresh_view(token, run_id, 1)).status == "COMPLETED"
+    assert (await _fresh_view(token, run_id, 1, "UTC")).status == "COMPLETED"
     assert await _fresh_view(auth_service.issue_token(other), run_id, 1) is None
 
 

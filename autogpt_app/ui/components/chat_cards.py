@@ -14,6 +14,7 @@ from autogpt_app.ui import routes
 from autogpt_app.ui.chat_rows import AGENT_FIELD, AgentRow, ChatRow, FieldRow
 from autogpt_app.ui.components.chat_credentials import credential_need
 from autogpt_app.ui.components.outputs import STATUS_COLORS, outputs_view
+from autogpt_app.ui.components.words import status_text
 from autogpt_app.ui.states.auth import AuthState
 from autogpt_app.ui.states.chat import ChatState
 
@@ -85,7 +86,6 @@ def _agent(agent: rx.Var[AgentRow]) -> rx.Component:
                     "",
                 ),
                 agent.runs,
-                rx.cond(agent.runs == "1", " run", " runs"),
                 size="1",
                 color_scheme="gray",
             ),
@@ -317,16 +317,6 @@ def credentials_card(row: rx.Var[ChatRow]) -> rx.Component:
     )
 
 
-#: How an execution card names a run's status.
-EXECUTION_STATUS_LABELS = {
-    "QUEUED": "Queued",
-    "RUNNING": "Running",
-    "COMPLETED": "Completed",
-    "FAILED": "Failed",
-    "TERMINATED": "Stopped",
-}
-
-
 def execution_card(row: rx.Var[ChatRow]) -> rx.Component:
     """A run, kept live while it runs: its status, then its outputs or its error, and a link to its page."""
     final = (row.status == "COMPLETED") | (row.status == "FAILED") | (row.status == "TERMINATED")
@@ -334,9 +324,10 @@ def execution_card(row: rx.Var[ChatRow]) -> rx.Component:
         rx.hstack(
             rx.text(row.title, weight="medium"),
             rx.badge(
-                rx.match(row.status, *EXECUTION_STATUS_LABELS.items(), row.status),
+                status_text(row.status),
                 color_scheme=rx.match(row.status, *STATUS_COLORS.items(), "gray"),
                 variant="soft",
+                high_contrast=True,
                 data_testid="execution-status",
                 data_status=row.status,
             ),

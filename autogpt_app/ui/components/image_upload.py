@@ -9,6 +9,17 @@ from reflex.event import EventHandler
 IMAGE_ACCEPT = {"image/png": [".png"], "image/jpeg": [".jpg", ".jpeg"], "image/webp": [".webp"]}
 
 
+def name_file_input(component: rx.Component, name: str) -> bool:
+    """Give the drop zone's hidden file input an accessible name (``rx.upload`` takes no props for it)."""
+    for child in component.children:
+        if type(child).__name__ == "Input":
+            child.custom_attrs["aria-label"] = name
+            return True
+        if name_file_input(child, name):
+            return True
+    return False
+
+
 def image_upload(
     upload_id: str,
     *,
@@ -53,6 +64,7 @@ def image_upload(
         _hover={"background": rx.color("gray", 2)},
         data_testid="image-dropzone",
     )
+    name_file_input(zone, "Choose an image file")
     preview = rx.hstack(
         rx.image(
             src=image_url,

@@ -18,6 +18,7 @@ def unread_dot(unread: rx.Var[bool]) -> rx.Component:
         border_radius="50%",
         margin_top="0.45rem",
         background=rx.cond(unread, rx.color("violet", 9), "transparent"),
+        role="img",
         aria_label=rx.cond(unread, "Unread", "Read"),
         data_testid="unread-dot",
         data_unread=rx.cond(unread, "true", "false"),
@@ -28,8 +29,17 @@ def _item(row: NotificationRow) -> rx.Component:
     return rx.hstack(
         unread_dot(row.unread),
         rx.vstack(
-            rx.text(
-                row.title, size="2", weight=rx.cond(row.unread, "bold", "regular"), data_testid="notification-title"
+            # The title is the keyboard's way in (the whole row opens it for a mouse); a row with
+            # role=button could not hold the Mark read and Delete buttons.
+            rx.link(
+                rx.text(
+                    row.title, size="2", weight=rx.cond(row.unread, "bold", "regular"), data_testid="notification-title"
+                ),
+                href="#",
+                color_scheme="gray",
+                high_contrast=True,
+                underline="hover",
+                on_click=NotificationBellState.open_item(row.id).prevent_default.stop_propagation,
             ),
             rx.cond(
                 row.snippet != "",
@@ -72,8 +82,6 @@ def _item(row: NotificationRow) -> rx.Component:
         padding="0.5rem",
         border_radius="6px",
         cursor="pointer",
-        role="button",
-        tab_index=0,
         background=rx.cond(row.unread, rx.color("violet", 2), "transparent"),
         _hover={"background": rx.color("gray", 3)},
         on_click=NotificationBellState.open_item(row.id),
@@ -138,15 +146,10 @@ def _dropdown() -> rx.Component:
 def notification_bell() -> rx.Component:
     """The bell button with its unread badge (hidden at 0) and the dropdown."""
     return rx.popover.root(
+        # The button itself is the trigger (a wrapper would be a second, unnamed "button" around it).
         rx.popover.trigger(
-            rx.box(
-                rx.icon_button(
-                    rx.icon("bell", size=18),
-                    variant="ghost",
-                    aria_label="Notifications",
-                    data_testid="notification-bell",
-                    data_live=rx.cond(NotificationBellState.live, "true", "false"),
-                ),
+            rx.icon_button(
+                rx.icon("bell", size=18),
                 rx.cond(
                     NotificationBellState.unread > 0,
                     rx.badge(
@@ -164,8 +167,16 @@ def notification_bell() -> rx.Component:
                     ),
                     rx.fragment(),
                 ),
+                variant="ghost",
+                aria_label=rx.cond(
+                    NotificationBellState.unread > 0,
+                    "Notifications, " + NotificationBellState.unread_label + " unread",
+                    "Notifications",
+                ),
+                data_testid="notification-bell",
+                data_live=rx.cond(NotificationBellState.live, "true", "false"),
                 position="relative",
-                display="inline-flex",
+                overflow="visible",
             )
         ),
         rx.popover.content(
@@ -174,6 +185,7 @@ def notification_bell() -> rx.Component:
             max_width="calc(100vw - 1rem)",
             align="end",
             collision_padding=8,
+            aria_label="Notifications",
             data_testid="notification-menu",
         ),
         # Uncontrolled, so it opens at once; the server hears of it and fills the list.

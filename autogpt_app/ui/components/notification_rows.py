@@ -6,7 +6,7 @@ state holds only what it shows, already cut to size. Nothing here reads the data
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 import reflex as rx
@@ -15,6 +15,7 @@ from pydantic import BaseModel
 from autogpt_app.errors import InvalidInput
 from autogpt_app.notifications import service
 from autogpt_app.notifications.models import NotificationPublic
+from autogpt_app.timeutil import relative_time
 from autogpt_app.ui.components.outputs import format_time
 
 #: Characters of a notification's body a row shows on one line.
@@ -70,22 +71,6 @@ def type_label(kind: str, labels: dict[str, str] | None = None) -> str:
     return labels.get(kind) or kind.replace("_", " ").replace(".", " ").strip().capitalize()
 
 
-def relative_time(moment: datetime, now: datetime | None = None) -> str:
-    """``just now``, ``5 min ago``, ``3 h ago``, ``2 d ago``, then the date (``2024-05-01``)."""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    seconds = ((now or datetime.now(UTC)) - moment).total_seconds()
-    if seconds < 45:
-        return "just now"
-    if seconds < 3600:
-        return f"{max(1, round(seconds / 60))} min ago"
-    if seconds < 86400:
-        return f"{int(seconds // 3600)} h ago"
-    if seconds < 7 * 86400:
-        return f"{int(seconds // 86400)} d ago"
-    return moment.astimezone(UTC).strftime("%Y-%m-%d")
-
-
 def snippet(body: str, limit: int = SNIPPET_CHARS) -> str:
     """The body on one line, cut to ``limit`` characters."""
     text = " ".join(body.split())
@@ -109,9 +94,12 @@ def go_to(link: str | None) -> Any:
 
 
 def to_row(
-    item: NotificationPublic, labels: dict[str, str] | None = None, now: datetime | None = None
+    item: NotificationPublic, labels: dict[str, str] | None = None, now: datetime | None = None, zone: str = "UTC"
 ) -> NotificationRow:
-    """A notification as a row (its link checked again: only safe links become clickable)."""
+    """A notification as a row (its link checked again: only safe links become clickable).
+
+    Its time reads "3 minutes ago"; the exact time, on the clock of ``zone`` (the viewer's), is its tooltip.
+    """
     return NotificationRow(
         id=item.id,
         type=item.type,
@@ -119,8 +107,8 @@ def to_row(
         title=item.title,
         snippet=snippet(item.body),
         body=item.body[:2000],
-        when=relative_time(item.created_at, now),
-        when_full=format_time(item.created_at),
+        when=relative_time(item.created_at, zone, now),
+        when_full=format_time(item.created_at, zone),
         unread=item.read_at is None,
         href=safe_link(item.link),
     )

@@ -17,6 +17,9 @@ from urllib.parse import urlparse
 import reflex as rx
 from pydantic import BaseModel
 
+from autogpt_app.timeutil import local_time
+from autogpt_app.ui.components.words import status_text
+
 #: Characters of one value a page shows; longer values are cut with a note.
 MAX_TEXT = 20_000
 #: Items of one list a page shows.
@@ -259,13 +262,9 @@ def preview_pins(outputs: list[list[Any]]) -> str:
     return preview + ("…" if note else "")
 
 
-def format_time(moment: datetime | None) -> str:
-    """A timestamp as ``YYYY-MM-DD HH:MM:SS UTC`` (``—`` when missing)."""
-    if moment is None:
-        return "—"
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+def format_time(moment: datetime | None, zone: str | None = None) -> str:
+    """A timestamp on the viewer's clock, seconds included: ``7 Dec 2026, 14:03:27 CET`` (``—`` when missing)."""
+    return local_time(moment, zone, seconds=True)
 
 
 def format_duration(start: datetime | None, end: datetime | None, *, now: datetime | None = None) -> str:
@@ -289,21 +288,21 @@ def format_duration(start: datetime | None, end: datetime | None, *, now: dateti
     return f"{hours} h {minutes} min"
 
 
-def status_label(status: str) -> str:
-    """A status as people read it (``RUNNING`` → ``Running``)."""
-    return status.capitalize() if status else ""
-
-
 # --- components -------------------------------------------------------------------------------
 
 
 def status_badge(status: rx.Var, **props: Any) -> rx.Component:
-    """A coloured badge for a run or node status (the raw status text, e.g. ``RUNNING``)."""
+    """A coloured badge for a run or node status, in people's words (``COMPLETED`` shows "Completed").
+
+    The raw status stays in ``data-status`` for tests and styles.
+    """
     return rx.badge(
-        status,
+        status_text(status),
         color_scheme=rx.match(status, *STATUS_COLORS.items(), "gray"),
         variant="soft",
         size="2",
+        high_contrast=True,
+        data_status=status,
         **props,
     )
 

@@ -10,6 +10,8 @@ from typing import Any, Literal
 
 import reflex as rx
 
+from autogpt_app.ui.components.words import count_text
+
 #: What sits between the buttons: one var or string, or several pieces shown as one line.
 Summary = rx.Var | str | tuple[rx.Var | str, ...]
 
@@ -87,7 +89,7 @@ def numbered_pager(
     page: rx.Var,
     pages: rx.Var,
     total: rx.Var,
-    unit: rx.Var | str,
+    noun: str,
     *,
     on_prev: Any,
     on_next: Any,
@@ -97,15 +99,15 @@ def numbered_pager(
 ) -> rx.Component:
     """:func:`pager` for a state that pages by number: ``Page 2 of 3 · 41 runs`` between the buttons.
 
-    ``unit`` follows the count (``"runs"``, or an ``rx.cond`` choosing singular or plural); other
-    keyword arguments go to :func:`pager`.
+    ``noun`` is the singular ("run"): the count says "1 run" or "41 runs"; other keyword arguments
+    go to :func:`pager`.
     """
     return pager(
         has_prev=page > 1,
         has_next=page < pages,
         on_prev=on_prev,
         on_next=on_next,
-        summary=("Page ", page, " of ", pages, " · ", total, " ", unit),
+        summary=("Page ", page, " of ", pages, " · ", count_text(total, noun)),
         summary_testid=summary_testid,
         size=size,
         **kwargs,

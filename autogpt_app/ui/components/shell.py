@@ -109,7 +109,11 @@ def _mobile_menu() -> rx.Component:
                 rx.drawer.content(
                     rx.vstack(
                         rx.hstack(
-                            _brand(), rx.spacer(), rx.drawer.close(rx.icon_button(rx.icon("x"), variant="ghost"))
+                            _brand(),
+                            rx.spacer(),
+                            rx.drawer.close(
+                                rx.icon_button(rx.icon("x"), variant="ghost", aria_label="Close navigation")
+                            ),
                         ),
                         rx.divider(),
                         _nav_links(),
@@ -240,7 +244,8 @@ def template(
     A protected page's load also starts the notification bell's live count (one background task
     per page load, cancelled by Reflex when the page is left).
     """
-    checks: list = [] if public or guests else [AuthState.check_admin if admin else AuthState.check_login]
+    checks: list = [AuthState.learn_timezone]
+    checks += [] if public or guests else [AuthState.check_admin if admin else AuthState.check_login]
     extra = on_load if isinstance(on_load, list) else ([on_load] if on_load else [])
     if not public:
         extra = [*extra, NotificationBellState.start]

@@ -19,6 +19,8 @@ from autogpt_app.library import service
 from autogpt_app.library.uploads import JSON_EXTENSIONS, MAX_UPLOAD_BYTES, YAML_EXTENSIONS
 from autogpt_app.ui import routes
 from autogpt_app.ui.components.forms import error_callout
+from autogpt_app.ui.components.image_upload import name_file_input
+from autogpt_app.ui.components.words import count_text
 from autogpt_app.ui.states.auth import FAILED, AuthState
 from autogpt_app.ui.states.library import LibraryState
 
@@ -226,7 +228,7 @@ def _rejection_codes(rejected: ArrayVar) -> rx.EventSpec:
 
 
 def _dropzone() -> rx.Component:
-    return rx.upload.root(
+    zone = rx.upload.root(
         rx.vstack(
             rx.icon("upload", size=28, color=rx.color("violet", 9)),
             rx.text("Drag an agent file here, or click to choose one", weight="medium", align="center"),
@@ -250,6 +252,8 @@ def _dropzone() -> rx.Component:
         drag_active_style={"border_color": rx.color("violet", 9), "background": rx.color("violet", 3)},
         data_testid="upload-dropzone",
     )
+    name_file_input(zone, "Choose an agent file")
+    return zone
 
 
 def _labelled(label: str, *children: rx.Component) -> rx.Component:
@@ -320,7 +324,7 @@ def _preview_card() -> rx.Component:
                     wrap="wrap",
                     gap="0.4rem",
                 ),
-                rx.text(preview.node_count, " nodes in all", size="1", color_scheme="gray"),
+                rx.text(count_text(preview.node_count, "node"), " in all", size="1", color_scheme="gray"),
             ),
             spacing="3",
             width="100%",

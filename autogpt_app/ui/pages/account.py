@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from autogpt_app.auth import api_keys, service
 from autogpt_app.auth.models import User
+from autogpt_app.timeutil import local_time
 from autogpt_app.ui import routes
 from autogpt_app.ui.components.forms import error_callout, field, section, success_callout
 from autogpt_app.ui.components.shell import template
@@ -25,8 +26,8 @@ class KeyRow(BaseModel):
     revoked: bool
 
 
-def _when(value) -> str:
-    return value.strftime("%Y-%m-%d %H:%M UTC") if value else "never"
+def _when(value, zone: str) -> str:
+    return local_time(value, zone) if value else "never"
 
 
 class AccountState(AuthState):
@@ -47,8 +48,8 @@ class AccountState(AuthState):
                 id=k.id,
                 name=k.name,
                 prefix=k.prefix,
-                created=_when(k.created_at),
-                last_used=_when(k.last_used_at),
+                created=_when(k.created_at, self._zone()),
+                last_used=_when(k.last_used_at, self._zone()),
                 revoked=k.revoked_at is not None,
             )
             for k in rows
@@ -219,6 +220,7 @@ def _api_keys() -> rx.Component:
                             size="1",
                             variant="soft",
                             on_click=rx.set_clipboard(AccountState.new_key_secret),
+                            aria_label="Copy the new API key",
                         ),
                     ),
                     rx.button("Done", size="1", variant="soft", on_click=AccountState.dismiss_secret),

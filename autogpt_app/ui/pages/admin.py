@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from autogpt_app.auth import admin
 from autogpt_app.auth.models import User
+from autogpt_app.timeutil import relative_time
 from autogpt_app.ui import routes
 from autogpt_app.ui.components.forms import error_callout
 from autogpt_app.ui.components.pager import state_pager
@@ -41,6 +42,10 @@ class AdminUsersState(AuthState):
     query: str = ""
     include_system: bool = False
     admin_error: str = ""
+    #: The account the Disable confirmation names (empty: the confirmation is closed).
+    confirm_user_id: str = ""
+    confirm_email: str = ""
+    confirm_name: str = ""
 
     @rx.var
     def page_label(self) -> str:
@@ -69,7 +74,7 @@ class AdminUsersState(AuthState):
                 name=u.display_name,
                 role=u.role,
                 disabled=u.is_disabled,
-                created=u.created_at.strftime("%Y-%m-%d"),
+                created=relative_time(u.created_at, self._zone()),
                 is_me=u.id == actor.id,
             )
             for u in page.items
@@ -128,15 +133,52 @@ class AdminUsersState(AuthState):
 
     @rx.event
     async def toggle_disabled(self, user_id: str, disabled: bool):
-        """Disable an enabled user, or enable a disabled one."""
-        return await self._run(lambda session, actor: admin.set_disabled(session, actor, user_id, not disabled))
+        """Enable a disabled user at once; disabling asks first (see :meth:`ask_disable`)."""
+        if not disabled:
+            return None
+        return await self._run(lambda session, actor: admin.set_disabled(session, actor, user_id, False))
+
+    @rx.event
+    def ask_disable(self, user_id: str, email: str, name: str):
+        """Open the confirmation that names the account about to be disabled."""
+        self.confirm_user_id, self.confirm_email, self.confirm_name = user_id, email, name
+
+    @rx.event
+    def cancel_disable(self):
+        """Close the confirmation without disabling anyone."""
+        self.confirm_user_id = self.confirm_email = self.confirm_name = ""
+
+    @rx.event
+    async def confirm_disable(self):
+        """Disable the account the confirmation named (the service checks the admin and the target)."""
+        user_id = self.confirm_user_id
+        self.confirm_user_id = self.confirm_email = self.confirm_name = ""
+        if not user_id:
+            return None
+        return await self._run(lambda session, actor: admin.set_disabled(session, actor, user_id, True))
+
+
+#: Columns a phone has no room for: the status shows under the e-mail there instead.
+SMALL_UP = ["none", "table-cell"]
+WIDE_ONLY = ["none", "none", "table-cell"]
+
+
+def _status(user: UserRow, **props) -> rx.Component:
+    return rx.cond(
+        user.disabled,
+        rx.badge("disabled", color_scheme="red", high_contrast=True, **props),
+        rx.badge("active", color_scheme="green", high_contrast=True, **props),
+    )
 
 
 def _row(user: UserRow) -> rx.Component:
     return rx.table.row(
         rx.table.cell(
             rx.vstack(
-                rx.text(user.name, weight="medium"), rx.text(user.email, size="1", color_scheme="gray"), spacing="0"
+                rx.text(user.name, weight="medium"),
+                rx.text(user.email, size="1", color_scheme="gray", style={"overflow_wrap": "anywhere"}),
+                _status(user, display=["inline-flex", "none"], margin_top="0.25rem"),
+                spacing="0",
             )
         ),
         rx.table.cell(
@@ -149,10 +191,8 @@ def _row(user: UserRow) -> rx.Component:
                 size="1",
             )
         ),
-        rx.table.cell(
-            rx.cond(user.disabled, rx.badge("disabled", color_scheme="red"), rx.badge("active", color_scheme="green"))
-        ),
-        rx.table.cell(user.created),
+        rx.table.cell(_status(user), display=SMALL_UP),
+        rx.table.cell(user.created, display=WIDE_ONLY),
         rx.table.cell(
             rx.cond(
                 user.is_me,
@@ -162,12 +202,53 @@ def _row(user: UserRow) -> rx.Component:
                     size="1",
                     variant="soft",
                     color_scheme=rx.cond(user.disabled, "green", "red"),
-                    on_click=AdminUsersState.toggle_disabled(user.id, user.disabled),
+                    on_click=rx.cond(
+                        user.disabled,
+                        AdminUsersState.toggle_disabled(user.id, user.disabled),
+                        AdminUsersState.ask_disable(user.id, user.email, user.name),
+                    ),
+                    aria_label=rx.cond(user.disabled, "Enable ", "Disable ") + user.email,
                     data_testid="toggle-" + user.email,
                 ),
             )
         ),
         data_testid="user-row",
+    )
+
+
+def _confirm_disable() -> rx.Component:
+    s = AdminUsersState
+    return rx.alert_dialog.root(
+        rx.alert_dialog.content(
+            rx.alert_dialog.title("Disable ", s.confirm_name, "?"),
+            rx.alert_dialog.description(
+                "Disable the account ",
+                rx.text(s.confirm_email, as_="span", weight="bold"),
+                "? They are logged out everywhere at once and cannot log in until an admin enables the account again.",
+            ),
+            rx.hstack(
+                rx.alert_dialog.cancel(
+                    rx.button("Cancel", variant="soft", color_scheme="gray", on_click=s.cancel_disable)
+                ),
+                rx.alert_dialog.action(
+                    rx.button(
+                        "Disable " + s.confirm_email,
+                        color_scheme="red",
+                        high_contrast=True,
+                        on_click=s.confirm_disable,
+                        data_testid="confirm-disable",
+                    )
+                ),
+                spacing="3",
+                justify="end",
+                wrap="wrap",
+                margin_top="1rem",
+            ),
+            max_width="28rem",
+            data_testid="disable-dialog",
+        ),
+        open=s.confirm_user_id != "",
+        on_open_change=lambda is_open: rx.cond(is_open, rx.noop(), s.cancel_disable()),
     )
 
 
@@ -186,6 +267,7 @@ def admin_users_page() -> rx.Component:
                     rx.checkbox(
                         checked=AdminUsersState.include_system,
                         on_change=AdminUsersState.show_system,
+                        aria_label="Show the catalogue's own accounts",
                         data_testid="show-system-accounts",
                     ),
                     rx.text("Show the catalogue's own accounts", size="2"),
@@ -203,7 +285,13 @@ def admin_users_page() -> rx.Component:
         rx.box(
             rx.table.root(
                 rx.table.header(
-                    rx.table.row(*[rx.table.column_header_cell(h) for h in ("User", "Role", "Status", "Joined", "")])
+                    rx.table.row(
+                        rx.table.column_header_cell("User"),
+                        rx.table.column_header_cell("Role"),
+                        rx.table.column_header_cell("Status", display=SMALL_UP),
+                        rx.table.column_header_cell("Joined", display=WIDE_ONLY),
+                        rx.table.column_header_cell(""),
+                    )
                 ),
                 rx.table.body(rx.foreach(AdminUsersState.rows, _row)),
                 width="100%",
@@ -212,6 +300,7 @@ def admin_users_page() -> rx.Component:
             width="100%",
         ),
         state_pager(AdminUsersState),
+        _confirm_disable(),
         spacing="4",
         width="100%",
     )

@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from autogpt_app.auth.models import User
 from autogpt_app.credentials import service
 from autogpt_app.credentials.models import CredentialPublic, CredentialType
+from autogpt_app.timeutil import relative_time
 from autogpt_app.ui import routes
 from autogpt_app.ui.components.forms import error_callout, field, section, success_callout
 from autogpt_app.ui.components.shell import template
@@ -46,7 +47,7 @@ class CredentialRow(BaseModel):
     created: str
 
 
-def _row(c: CredentialPublic) -> CredentialRow:
+def _row(c: CredentialPublic, zone: str = "UTC") -> CredentialRow:
     return CredentialRow(
         id=c.id,
         title=c.title,
@@ -55,7 +56,7 @@ def _row(c: CredentialPublic) -> CredentialRow:
         host=c.host or "",
         hint=c.hint or "—",
         details=", ".join(f"{k}: {v}" for k, v in c.meta.items()),
-        created=c.created_at.strftime("%Y-%m-%d"),
+        created=relative_time(c.created_at, zone),
     )
 
 
@@ -79,7 +80,7 @@ class CredentialsState(AuthState):
         return DEFAULT_PROVIDER.get(self.form_type, "")
 
     async def _load(self, session: AsyncSession, user: User) -> None:
-        self.rows = [_row(c) for c in await service.list_credentials(session, user)]
+        self.rows = [_row(c, self._zone()) for c in await service.list_credentials(session, user)]
 
     @rx.event
     async def load(self):
@@ -175,7 +176,9 @@ def _delete_button(row: CredentialRow) -> rx.Component:
             rx.hstack(
                 rx.alert_dialog.cancel(rx.button("Cancel", variant="soft", color_scheme="gray")),
                 rx.alert_dialog.action(
-                    rx.button("Delete", color_scheme="red", on_click=CredentialsState.delete(row.id))
+                    rx.button(
+                        "Delete", color_scheme="red", on_click=CredentialsState.delete(row.id), high_contrast=True
+                    )
                 ),
                 spacing="3",
                 justify="end",

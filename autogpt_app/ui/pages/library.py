@@ -10,6 +10,7 @@ from autogpt_app.ui.components.forms import error_callout
 from autogpt_app.ui.components.pager import state_pager
 from autogpt_app.ui.components.shell import template
 from autogpt_app.ui.components.upload_dialog import UploadState, upload_dialog
+from autogpt_app.ui.components.words import count_text
 from autogpt_app.ui.states.library import FILTER_LABELS, SORT_LABELS, AgentCard, LibraryState
 
 SOURCE_COLORS = {"marketplace": "violet", "upload": "blue", "created": "green"}
@@ -29,7 +30,9 @@ def _star(item: AgentCard) -> rx.Component:
         rx.icon("star", size=16, fill=rx.cond(item.is_favorite, "currentColor", "none")),
         variant="ghost",
         color_scheme=rx.cond(item.is_favorite, "amber", "gray"),
-        aria_label=rx.cond(item.is_favorite, "Remove from favourites", "Add to favourites"),
+        aria_label=rx.cond(
+            item.is_favorite, "Remove " + item.name + " from favourites", "Add " + item.name + " to favourites"
+        ),
         aria_pressed=item.is_favorite,
         on_click=LibraryState.toggle_favourite(item.id, ~item.is_favorite),
         data_testid="favourite-toggle",
@@ -76,7 +79,7 @@ def _facts(item: AgentCard) -> rx.Component:
         rx.cond(item.is_archived, rx.badge("Archived", color_scheme="gray", variant="outline"), rx.fragment()),
         rx.hstack(
             rx.icon("play", size=12, color=rx.color("gray", 10)),
-            rx.text(item.run_count, rx.cond(item.run_count == 1, " run", " runs"), size="1", color_scheme="gray"),
+            rx.text(count_text(item.run_count, "run"), size="1", color_scheme="gray"),
             spacing="1",
             align="center",
             data_testid="run-count",
@@ -224,13 +227,14 @@ def _confirm_delete() -> rx.Component:
             rx.alert_dialog.title("Remove from library"),
             rx.alert_dialog.description(
                 "Remove ",
-                LibraryState.selected_count,
-                rx.cond(LibraryState.selected_count == 1, " agent", " agents"),
+                count_text(LibraryState.selected_count, "agent"),
                 " from your library? Their schedules are deleted too. The agents and their past runs stay.",
             ),
             rx.hstack(
                 rx.alert_dialog.cancel(rx.button("Cancel", variant="soft", color_scheme="gray")),
-                rx.alert_dialog.action(rx.button("Delete", color_scheme="red", on_click=LibraryState.bulk("delete"))),
+                rx.alert_dialog.action(
+                    rx.button("Delete", color_scheme="red", on_click=LibraryState.bulk("delete"), high_contrast=True)
+                ),
                 spacing="3",
                 justify="end",
                 margin_top="1rem",

@@ -138,7 +138,7 @@ WIDE_ONLY = ["none", "table-cell"]
 def _history_row(row: HistoryRow) -> rx.Component:
     return rx.table.row(
         rx.table.cell(rx.link(status_badge(row.status), href=row.href)),
-        rx.table.cell(rx.text(row.started, size="2", white_space="nowrap")),
+        rx.table.cell(rx.text(row.started, size="2", white_space="nowrap", title=row.started_full)),
         rx.table.cell(rx.text(row.duration, size="2", white_space="nowrap"), display=WIDE_ONLY),
         rx.table.cell(rx.link("Open", href=row.href, size="2")),
         data_testid="history-row",
@@ -173,7 +173,7 @@ def _history() -> rx.Component:
                         AgentRunState.history_page,
                         AgentRunState.history_pages,
                         AgentRunState.history_total,
-                        rx.cond(AgentRunState.history_total == 1, "run", "runs"),
+                        "run",
                         on_prev=AgentRunState.history_prev,
                         on_next=AgentRunState.history_next,
                         summary_testid="history-pager",

@@ -53,5 +53,5 @@ def login_page() -> rx.Component:
             ),
             on_submit=LoginState.submit,
         ),
-        rx.text("No account yet? ", rx.link("Sign up", href=AuthState.signup_href), size="2"),
+        rx.text("No account yet? ", rx.link("Sign up", href=AuthState.signup_href, underline="always"), size="2"),
     )

@@ -117,16 +117,39 @@ def _header() -> rx.Component:
     )
 
 
+#: On a phone the type and the required mark go under the input's name (two columns fit, four do not).
+_SMALL_UP = ["none", "table-cell"]
+
+
+def _required(row: InputRow, **props) -> rx.Component:
+    return rx.cond(
+        row.required,
+        rx.badge("required", color_scheme="red", **props),
+        rx.badge("optional", color_scheme="gray", **props),
+    )
+
+
 def _input_row(row: InputRow) -> rx.Component:
     return rx.table.row(
-        rx.table.cell(rx.vstack(rx.text(row.title, weight="medium"), rx.code(row.name, size="1"), spacing="1")),
-        rx.table.cell(row.type_label),
-        rx.table.cell(
-            rx.cond(row.required, rx.badge("required", color_scheme="red"), rx.badge("optional", color_scheme="gray"))
-        ),
         rx.table.cell(
             rx.vstack(
-                rx.text(row.description, size="2"),
+                rx.text(row.title, weight="medium"),
+                rx.code(row.name, size="1"),
+                rx.hstack(
+                    rx.text(row.type_label, size="1"),
+                    _required(row),
+                    spacing="2",
+                    align="center",
+                    display=["flex", "none"],
+                ),
+                spacing="1",
+            )
+        ),
+        rx.table.cell(row.type_label, display=_SMALL_UP),
+        rx.table.cell(_required(row), display=_SMALL_UP),
+        rx.table.cell(
+            rx.vstack(
+                rx.text(row.description, size="2", style={"overflow_wrap": "anywhere"}),
                 rx.cond(row.default != "", rx.text("Default: ", rx.code(row.default), size="1"), rx.fragment()),
                 spacing="1",
             )
@@ -144,7 +167,12 @@ def _inputs() -> rx.Component:
             rx.box(
                 rx.table.root(
                     rx.table.header(
-                        rx.table.row(*[rx.table.column_header_cell(h) for h in ("Input", "Type", "", "Description")])
+                        rx.table.row(
+                            rx.table.column_header_cell("Input"),
+                            rx.table.column_header_cell("Type", display=_SMALL_UP),
+                            rx.table.column_header_cell("", display=_SMALL_UP),
+                            rx.table.column_header_cell("Description"),
+                        )
                     ),
                     rx.table.body(rx.foreach(S.inputs, _input_row)),
                     width="100%",

@@ -10,7 +10,8 @@ from autogpt_app.ui.components.outputs import outputs_view, status_badge
 from autogpt_app.ui.components.pager import numbered_pager
 from autogpt_app.ui.components.shell import template
 from autogpt_app.ui.components.tables import data_table
-from autogpt_app.ui.states.runs import InputRow, NodeRow, RunListRow, RunsListState, RunState
+from autogpt_app.ui.states.runs import InputRow, NodeRow, RunState
+from autogpt_app.ui.states.runs_list import RunListRow, RunsListState
 
 # --- the list of runs -------------------------------------------------------------------------
 
@@ -30,7 +31,10 @@ def _list_row(row: RunListRow) -> rx.Component:
                 rx.text(row.agent_name, weight="medium"),
             )
         ),
-        rx.table.cell(rx.text(row.started, size="2", white_space="nowrap"), display=SMALL_UP),
+        rx.table.cell(
+            rx.text(row.started, size="2", white_space="nowrap", title=row.started_full, data_testid="run-started-at"),
+            display=SMALL_UP,
+        ),
         rx.table.cell(rx.text(row.duration, size="2", white_space="nowrap"), display=WIDE_ONLY),
         rx.table.cell(rx.link("Open", href=row.href, size="2", data_testid="open-run")),
         data_testid="run-row",
@@ -49,7 +53,7 @@ def runs_page() -> rx.Component:
                     variant="ghost",
                     size="1",
                     on_click=RunsListState.refresh,
-                    aria_label="Refresh",
+                    aria_label="Refresh the list of runs",
                 ),
                 width="100%",
                 align="center",
@@ -66,7 +70,7 @@ def runs_page() -> rx.Component:
                         RunsListState.page,
                         RunsListState.pages,
                         RunsListState.total,
-                        "runs",
+                        "run",
                         on_prev=RunsListState.prev_page,
                         on_next=RunsListState.next_page,
                         summary_testid="runs-pager",
@@ -293,7 +297,7 @@ def _steps() -> rx.Component:
                         RunState.node_page,
                         RunState.node_pages,
                         RunState.node_total,
-                        "steps",
+                        "step",
                         on_prev=RunState.nodes_prev,
                         on_next=RunState.nodes_next,
                         summary_testid="nodes-pager",

@@ -64,5 +64,7 @@ def signup_page() -> rx.Component:
             ),
             on_submit=SignupState.submit,
         ),
-        rx.text("Already have an account? ", rx.link("Log in", href=AuthState.login_href), size="2"),
+        rx.text(
+            "Already have an account? ", rx.link("Log in", href=AuthState.login_href, underline="always"), size="2"
+        ),
     )

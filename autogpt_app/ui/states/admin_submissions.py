@@ -64,7 +64,7 @@ class SubmissionView(BaseModel):
     credentials: list[str] = []
 
 
-def _view(d: store.SubmissionDetail) -> SubmissionView:
+def _view(d: store.SubmissionDetail, zone: str = "UTC") -> SubmissionView:
     submitter = f"{d.submitter_name} (@{d.creator_username})"
     return SubmissionView(
         version_id=d.version_id,
@@ -78,7 +78,7 @@ def _view(d: store.SubmissionDetail) -> SubmissionView:
         graph_description=d.graph_description,
         version=f"listing version {d.version_number}",
         changelog=d.changelog,
-        submitted=when_label(d.submitted_at),
+        submitted=when_label(d.submitted_at, zone),
         blocks=[BlockUse(name=name, count=count) for name, count in d.blocks],
         inputs=[InputRow(name=n, title=t, type=kind, required=r) for n, t, kind, r in d.inputs],
         credentials=d.credential_providers,
@@ -111,7 +111,7 @@ class ReviewState(OffsetPaging, AuthState):
                 graph_name=s.graph_name,
                 version=f"v{s.version_number}",
                 submitter=s.creator_username,
-                submitted=when_label(s.submitted_at),
+                submitted=when_label(s.submitted_at, self._zone()),
             )
             for s in found[:PAGE_SIZE]
         ]
@@ -140,7 +140,7 @@ class ReviewState(OffsetPaging, AuthState):
         found = await self._attempt(fetch, error_field="queue_error")
         if found is FAILED:
             return self._after_failure()
-        self.detail = _view(found)
+        self.detail = _view(found, self._zone())
         self.dialog_open = True
         return None
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 from urllib.parse import unquote
 
@@ -14,6 +15,7 @@ from autogpt_app.credentials import service as credentials_service
 from autogpt_app.errors import InvalidInput, NotFound
 from autogpt_app.executions import service as executions
 from autogpt_app.library import service as library
+from autogpt_app.timeutil import relative_time
 from autogpt_app.ui import routes
 from autogpt_app.ui.components.outputs import format_duration, format_time
 from autogpt_app.ui.components.run_form import (
@@ -36,16 +38,19 @@ class HistoryRow(BaseModel):
     id: str
     status: str
     started: str
+    started_full: str
     duration: str
     href: str
 
 
-def history_row(run: executions.RunSummary) -> HistoryRow:
-    """A run as the history table shows it."""
+def history_row(run: executions.RunSummary, zone: str = "UTC", now: datetime | None = None) -> HistoryRow:
+    """A run as the history table shows it: started "3 minutes ago", the exact local time in its tooltip."""
+    started = run.started_at or run.created_at
     return HistoryRow(
         id=run.id,
         status=run.status,
-        started=format_time(run.started_at or run.created_at),
+        started=relative_time(started, zone, now),
+        started_full=format_time(started, zone),
         duration=format_duration(run.started_at, run.ended_at) if run.started_at else "—",
         href=routes.run(run.id),
     )
@@ -129,7 +134,7 @@ class AgentRunState(AuthState):
                 offset=(self.history_page - 1) * HISTORY_PAGE_SIZE,
                 limit=HISTORY_PAGE_SIZE,
             )
-        self.history = [history_row(r) for r in page.items]
+        self.history = [history_row(r, self._zone()) for r in page.items]
         self.history_total = page.total
 
     @rx.event

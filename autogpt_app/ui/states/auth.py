@@ -12,9 +12,14 @@ from autogpt_app.auth import service
 from autogpt_app.auth.models import Role, User
 from autogpt_app.db import session_scope
 from autogpt_app.errors import ServiceError
+from autogpt_app.timeutil import zone_or_utc
 from autogpt_app.ui import routes
 
 TOKEN_STORAGE_KEY = "agpt_token"
+#: The cookie remembering the viewer's time zone (as the browser reports it), so times show on their clock.
+TIMEZONE_COOKIE = "agpt_tz"
+#: Asks the browser which time zone it is in (an IANA name such as ``Europe/Paris``).
+BROWSER_TIMEZONE_JS = "Intl.DateTimeFormat().resolvedOptions().timeZone"
 
 #: Returned by :meth:`AuthState._attempt` when the action did not happen.
 FAILED: Any = object()
@@ -30,6 +35,8 @@ class AuthState(rx.State):
     user_role: str = ""
     #: On the login and sign-up pages: the same-site page to return to afterwards ("" for home).
     next_path: str = ""
+    #: The viewer's time zone, told by the browser on every page load (see :meth:`learn_timezone`).
+    viewer_timezone: str = rx.Cookie("", name=TIMEZONE_COOKIE, max_age=400 * 86400)
 
     @rx.var
     def is_authenticated(self) -> bool:
@@ -45,6 +52,22 @@ class AuthState(rx.State):
     def user_initial(self) -> str:
         """First letter of the display name, for the avatar."""
         return (self.user_name[:1] or "?").upper()
+
+    def _zone(self) -> str:
+        """The viewer's IANA time zone, or ``UTC`` until the browser has said which."""
+        return zone_or_utc(self.viewer_timezone)
+
+    @rx.event
+    def learn_timezone(self):
+        """``on_load`` of every page: ask the browser for its time zone (kept in a cookie for the next loads)."""
+        return rx.call_script(BROWSER_TIMEZONE_JS, callback=AuthState.remember_timezone)
+
+    @rx.event
+    def remember_timezone(self, value: Any):
+        """Keep the browser's time zone when it is a real one (anything else leaves times in UTC)."""
+        zone = zone_or_utc(str(value or ""))
+        if zone != self.viewer_timezone:
+            self.viewer_timezone = zone
 
     def _show_user(self, user: User | None) -> None:
         self.user_id = user.id if user else ""

@@ -386,7 +386,15 @@ class ChatState(AuthState):
         that reconnects mid-reply gets it whole again from :meth:`load`.
         """
         batcher = StreamBatcher()
-        turn = run_turn(chat_id, text, user=user, provider=get_provider(), cancel=cancel, anon_token=anon_token or None)
+        turn = run_turn(
+            chat_id,
+            text,
+            user=user,
+            provider=get_provider(),
+            cancel=cancel,
+            anon_token=anon_token or None,
+            timezone=self._zone(),
+        )
         async for event in turn:
             if isinstance(event, TextDelta):
                 piece = batcher.feed(event.text, time.monotonic())

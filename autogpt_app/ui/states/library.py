@@ -17,9 +17,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from autogpt_app.auth.models import User
 from autogpt_app.library import service
 from autogpt_app.library.models import LibraryAgentSummary
-from autogpt_app.timeutil import utcnow
+from autogpt_app.timeutil import relative_time, utcnow
 from autogpt_app.ui import routes
 from autogpt_app.ui.states.auth import FAILED, AuthState
+from autogpt_app.wording import plural
 
 PAGE_SIZE = 24
 #: Favourites shown above the list: at most one page.
@@ -60,25 +61,15 @@ class AgentCard(BaseModel):
     href: str
 
 
-def ago(moment: datetime | None, now: datetime | None = None) -> str:
-    """A short, readable age: "Never run", "just now", "5 min ago", "3 h ago", "2 days ago" or a date."""
+def ago(moment: datetime | None, now: datetime | None = None, zone: str = "UTC") -> str:
+    """A readable age: "Never run", "just now", "5 minutes ago", "3 hours ago", "2 days ago" or a local date."""
     if moment is None:
         return "Never run"
-    seconds = max(0, int(((now or utcnow()) - moment).total_seconds()))
-    if seconds < 60:
-        return "just now"
-    if seconds < 3600:
-        return f"{seconds // 60} min ago"
-    if seconds < 86400:
-        return f"{seconds // 3600} h ago"
-    if seconds < 30 * 86400:
-        days = seconds // 86400
-        return f"{days} day{'s' if days > 1 else ''} ago"
-    return moment.strftime("%Y-%m-%d")
+    return relative_time(min(moment, now or utcnow()), zone, now)
 
 
-def card(item: LibraryAgentSummary) -> AgentCard:
-    """The card of one library agent."""
+def card(item: LibraryAgentSummary, zone: str = "UTC") -> AgentCard:
+    """The card of one library agent (its last run said relative to now; far dates on the clock of ``zone``)."""
     update = ""
     if item.update_available:
         update = f"v{item.listing_version} → v{item.latest_listing_version}" if item.listing_version else "new version"
@@ -89,7 +80,7 @@ def card(item: LibraryAgentSummary) -> AgentCard:
         source=item.source,
         source_label=SOURCE_LABELS.get(item.source, item.source),
         run_count=item.run_count,
-        last_run=ago(item.last_run_at),
+        last_run=ago(item.last_run_at, zone=zone),
         is_favorite=item.is_favorite,
         is_archived=item.is_archived,
         update_available=item.update_available,
@@ -160,12 +151,12 @@ class LibraryState(AuthState):
         if not page.items and page.total and self.offset:  # the last page emptied: show the one before
             self.offset = max(0, (page.total - 1) // PAGE_SIZE * PAGE_SIZE)
             page = await service.list_library(session, user, **args, offset=self.offset, limit=PAGE_SIZE)
-        self.items = [card(i) for i in page.items]
+        self.items = [card(i, self._zone()) for i in page.items]
         self.total = page.total
         self.favourites = []
         if self.filter_by != "favourites":
             favs = await service.list_library(session, user, **{**args, "favorites": True}, limit=FAVOURITES_SIZE)
-            self.favourites = [card(i) for i in favs.items]
+            self.favourites = [card(i, self._zone()) for i in favs.items]
         self.loaded = True
 
     async def _run(self, action: Callable[[AsyncSession, User], Awaitable[Any]] | None = None) -> Any:
@@ -275,7 +266,7 @@ class LibraryState(AuthState):
         if count is FAILED:
             return self._after_failure()
         self.selected = []
-        return rx.toast.success(BULK_DONE.get(action, "Done.").format(n=f"{count} agent{'s' if count != 1 else ''}"))
+        return rx.toast.success(BULK_DONE.get(action, "Done.").format(n=plural(count, "agent")))
 
     @rx.event
     async def export(self, fmt: str):

@@ -30,6 +30,7 @@ from autogpt_app.store.models import CategoryCount, ListingSummary
 from autogpt_app.store.search import MAX_OFFSET, MAX_QUERY, SORTS
 from autogpt_app.ui import routes
 from autogpt_app.ui.states.auth import FAILED, AuthState
+from autogpt_app.wording import plural
 
 SEARCH_PAGE_SIZE = 12
 QUICK_RESULTS = 6
@@ -75,7 +76,7 @@ class CategoryChip(BaseModel):
 
 def runs_label(count: int) -> str:
     """``"1 run"``, ``"1,234 runs"``."""
-    return f"{count:,} run" + ("" if count == 1 else "s")
+    return plural(count, "run")
 
 
 def rating_label(average: float | None) -> str:

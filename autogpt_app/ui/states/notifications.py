@@ -68,22 +68,25 @@ class BellView:
     items: list[NotificationRow] | None = None
 
 
-async def read_bell_for(session: AsyncSession, user: User, *, with_items: bool) -> BellView:
-    """Read the bell of ``user``: the unread count, plus the newest :data:`BELL_ITEMS` if ``with_items``."""
+async def read_bell_for(session: AsyncSession, user: User, *, with_items: bool, zone: str = "UTC") -> BellView:
+    """Read the bell of ``user``: the unread count, plus the newest :data:`BELL_ITEMS` if ``with_items``.
+
+    Times are said relative to now, with the exact time on the clock of ``zone`` (the viewer's).
+    """
     unread = await service.unread_count(session, user)
     if not with_items:
         return BellView(unread=unread)
     labels = type_labels()
     items = await service.list_notifications(session, user, limit=BELL_ITEMS)
-    return BellView(unread=unread, items=[to_row(n, labels) for n in items])
+    return BellView(unread=unread, items=[to_row(n, labels, zone=zone) for n in items])
 
 
-async def read_bell(token: str, *, with_items: bool) -> BellView | None:
+async def read_bell(token: str, *, with_items: bool, zone: str = "UTC") -> BellView | None:
     """Read the bell for the token's user (re-verified on every read); ``None`` once the session is gone."""
     try:
         async with session_scope() as session:
             user = await auth_service.user_from_token(session, token)
-            return await read_bell_for(session, user, with_items=with_items)
+            return await read_bell_for(session, user, with_items=with_items, zone=zone)
     except ServiceError:
         return None
 
@@ -150,7 +153,7 @@ class NotificationBellState(AuthState):
     async def watch(self):
         """Keep the count live: re-read it on bus events (coalesced) and now and then without one."""
         async with self:
-            watch_id, token, user_id = self._watch_id, self.token, self.user_id
+            watch_id, token, user_id, zone = self._watch_id, self.token, self.user_id, self._zone()
         if not (watch_id and token and user_id):
             return
 
@@ -168,7 +171,7 @@ class NotificationBellState(AuthState):
             follow_id=watch_id,
             channel=user_channel(user_id),
             wanted=lambda: self.menu_open,
-            read=lambda with_items: read_bell(token, with_items=with_items),
+            read=lambda with_items: read_bell(token, with_items=with_items, zone=zone),
             show=show,
             max_seconds=WATCH_MAX_SECONDS,
             fallback_interval=FALLBACK_READ_INTERVAL,
@@ -179,7 +182,7 @@ class NotificationBellState(AuthState):
         """Re-read the count and the newest notifications."""
 
         async def read(session: AsyncSession, user: User) -> None:
-            self._show(await read_bell_for(session, user, with_items=True))
+            self._show(await read_bell_for(session, user, with_items=True, zone=self._zone()))
 
         self.bell_error = ""
         if await self._attempt(read, error_field="bell_error") is FAILED:
@@ -280,7 +283,7 @@ class NotificationCentreState(AuthState):
             self.page = max(1, -(-found.total // PAGE_SIZE))
             found = await read(self.page)
         labels = type_labels()
-        self.rows = [to_row(n, labels) for n in found.items]
+        self.rows = [to_row(n, labels, zone=self._zone()) for n in found.items]
         self.total = found.total
         offset = (self.page - 1) * PAGE_SIZE
         self.range_text = range_label(offset, len(found.items), found.total)

@@ -1,4 +1,4 @@
-"""States of the runs pages: the user's runs (paged) and one run followed live.
+"""State of one run's page, followed live (the list of runs is :mod:`autogpt_app.ui.states.runs_list`).
 
 The live page follows its run's channel on the event bus in a background task
 (:func:`autogpt_app.ui.live.follow_into_state`) and, on each event, re-reads the run from the
@@ -38,7 +38,6 @@ from autogpt_app.ui.live import follow_into_state, new_follow_id
 from autogpt_app.ui.states.agent_run import path_arg
 from autogpt_app.ui.states.auth import FAILED, AuthState
 
-RUNS_PAGE_SIZE = 20
 NODES_PAGE_SIZE = 50
 #: Shortest gap between two reads of a run while events stream in (coalesces bursts).
 MIN_READ_INTERVAL = 0.3
@@ -46,18 +45,6 @@ MIN_READ_INTERVAL = 0.3
 FALLBACK_READ_INTERVAL = 2.0
 #: The longest a page follows one run (past the run time limit, the page stops listening).
 MAX_FOLLOW_SECONDS = 6 * 3600.0
-
-
-class RunListRow(BaseModel):
-    """One run in the list of the user's runs."""
-
-    id: str
-    status: str
-    agent_name: str
-    agent_href: str
-    started: str
-    duration: str
-    href: str
 
 
 class InputRow(BaseModel):
@@ -117,8 +104,8 @@ def _node_row(node: executions.NodeExecutionPublic) -> NodeRow:
     )
 
 
-async def read_run(session: AsyncSession, user: User, execution_id: str, node_page: int) -> RunView:
-    """Read one of the user's runs as the live page shows it.
+async def read_run(session: AsyncSession, user: User, execution_id: str, node_page: int, zone: str = "UTC") -> RunView:
+    """Read one of the user's runs as the live page shows it (times on the clock of ``zone``).
 
     Raises:
         NotFound: no such run, or another user's.
@@ -138,9 +125,9 @@ async def read_run(session: AsyncSession, user: User, execution_id: str, node_pa
         status=run.status,
         agent_name=summary.agent_name,
         agent_href=routes.library_agent(summary.library_agent_id) if summary.library_agent_id else "",
-        created=format_time(run.created_at),
-        started=format_time(run.started_at),
-        ended=format_time(run.ended_at),
+        created=format_time(run.created_at, zone),
+        started=format_time(run.started_at, zone),
+        ended=format_time(run.ended_at, zone),
         duration=format_duration(run.started_at, run.ended_at) if run.started_at else "—",
         error=run.error or "",
         stop_requested=run.stop_requested,
@@ -152,80 +139,14 @@ async def read_run(session: AsyncSession, user: User, execution_id: str, node_pa
     )
 
 
-async def _fresh_view(token: str, execution_id: str, node_page: int) -> RunView | None:
+async def _fresh_view(token: str, execution_id: str, node_page: int, zone: str = "UTC") -> RunView | None:
     """Read a run for the token's user (re-verified on every read); None if the session or the run is gone."""
     try:
         async with session_scope() as session:
             user = await auth_service.user_from_token(session, token)
-            return await read_run(session, user, execution_id, node_page)
+            return await read_run(session, user, execution_id, node_page, zone)
     except ServiceError:
         return None
-
-
-class RunsListState(AuthState):
-    """The list of the user's runs across agents: one page at a time."""
-
-    rows: list[RunListRow] = []
-    page: int = 1
-    total: int = 0
-    runs_error: str = ""
-    loaded: bool = False
-
-    @rx.var
-    def pages(self) -> int:
-        """How many pages of runs there are."""
-        return max(1, -(-self.total // RUNS_PAGE_SIZE))
-
-    async def _load(self, session: AsyncSession, user: User) -> None:
-        page = await executions.list_runs(session, user, offset=(self.page - 1) * RUNS_PAGE_SIZE, limit=RUNS_PAGE_SIZE)
-        if not page.items and page.total and self.page > 1:
-            self.page = max(1, -(-page.total // RUNS_PAGE_SIZE))
-            page = await executions.list_runs(
-                session, user, offset=(self.page - 1) * RUNS_PAGE_SIZE, limit=RUNS_PAGE_SIZE
-            )
-        self.total = page.total
-        self.rows = [
-            RunListRow(
-                id=r.id,
-                status=r.status,
-                agent_name=r.agent_name,
-                agent_href=routes.library_agent(r.library_agent_id) if r.library_agent_id else "",
-                started=format_time(r.started_at or r.created_at),
-                duration=format_duration(r.started_at, r.ended_at) if r.started_at else "—",
-                href=routes.run(r.id),
-            )
-            for r in page.items
-        ]
-        self.loaded = True
-
-    async def _show(self, page: int):
-        self.runs_error = ""
-        self.page = max(1, page)
-        if await self._attempt(self._load, error_field="runs_error") is FAILED:
-            return self._after_failure()
-        return None
-
-    @rx.event
-    async def load(self):
-        """Fill the page (the page number comes from ``?page=``)."""
-        self.loaded = False
-        raw = str(self.router.url.query_parameters.get("page", "1"))
-        return await self._show(int(raw) if raw.isdigit() and 0 < len(raw) < 7 else 1)
-
-    @rx.event
-    async def next_page(self):
-        """The next page of runs."""
-        return await self._show(min(self.page + 1, self.pages))
-
-    @rx.event
-    async def prev_page(self):
-        """The previous page of runs."""
-        return await self._show(self.page - 1)
-
-    @rx.event
-    async def refresh(self):
-        """Re-read the current page."""
-        return await self._show(self.page)
 
 
 class RunState(AuthState):
@@ -288,7 +209,7 @@ class RunState(AuthState):
         self.page_status = "ready"
 
     async def _read(self, session: AsyncSession, user: User) -> None:
-        self._apply(await read_run(session, user, self.run_id, self.node_page))
+        self._apply(await read_run(session, user, self.run_id, self.node_page, self._zone()))
 
     @rx.event
     async def load(self):
@@ -319,7 +240,7 @@ class RunState(AuthState):
     async def follow(self):
         """Follow the run live: re-read it on bus events (coalesced) or every few seconds, until it is final."""
         async with self:
-            follow_id, execution_id, token = self._follow_id, self.run_id, self.token
+            follow_id, execution_id, token, zone = self._follow_id, self.run_id, self.token, self._zone()
         if not follow_id or not execution_id:
             return
 
@@ -333,7 +254,7 @@ class RunState(AuthState):
             follow_id=follow_id,
             channel=execution_channel(execution_id),
             wanted=lambda: self.node_page,
-            read=lambda node_page: _fresh_view(token, execution_id, node_page),
+            read=lambda node_page: _fresh_view(token, execution_id, node_page, zone),
             show=show,
             max_seconds=min(MAX_FOLLOW_SECONDS, get_settings().execution_timeout_seconds + 600),
             fallback_interval=FALLBACK_READ_INTERVAL,

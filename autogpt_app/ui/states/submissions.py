@@ -26,6 +26,7 @@ from autogpt_app.store import service as store
 from autogpt_app.store import validation
 from autogpt_app.store.categories import CATEGORIES
 from autogpt_app.store.models import SubmissionPublic
+from autogpt_app.timeutil import local_time
 from autogpt_app.ui.states.auth import FAILED, AuthState
 
 PAGE_SIZE = 10
@@ -36,9 +37,9 @@ IMAGE_UPLOAD_ID = "listing_image"
 CATEGORY_CHOICES = CATEGORIES
 
 
-def when_label(value: datetime | None) -> str:
-    """A submission or review time as the publishing pages show it (empty when there is none)."""
-    return value.strftime("%Y-%m-%d %H:%M") if value else ""
+def when_label(value: datetime | None, zone: str = "UTC") -> str:
+    """A submission or review time on the viewer's clock (``zone``), as the publishing pages show it ("" if none)."""
+    return local_time(value, zone) if value else ""
 
 
 def _text(form: dict, name: str) -> str:
@@ -105,7 +106,7 @@ class SubmissionRow(BaseModel):
     is_live: bool
 
 
-def _submission_row(s: SubmissionPublic) -> SubmissionRow:
+def _submission_row(s: SubmissionPublic, zone: str = "UTC") -> SubmissionRow:
     return SubmissionRow(
         version_id=s.version_id,
         name=s.name,
@@ -113,8 +114,8 @@ def _submission_row(s: SubmissionPublic) -> SubmissionRow:
         graph_name=s.graph_name,
         version=f"v{s.version_number}",
         status=s.status,
-        submitted=when_label(s.submitted_at),
-        reviewed=when_label(s.reviewed_at),
+        submitted=when_label(s.submitted_at, zone),
+        reviewed=when_label(s.reviewed_at, zone),
         comment=s.reviewer_comment,
         is_live=s.listing_is_active and s.status == "approved",
     )
@@ -159,7 +160,7 @@ class SubmissionsState(OffsetPaging, AuthState):
         # One row more than a page tells whether a next page exists without counting.
         found = await store.list_my_submissions(session, user, offset=self.offset, limit=PAGE_SIZE + 1)
         self.has_next = len(found) > PAGE_SIZE
-        self.rows = [_submission_row(s) for s in found[:PAGE_SIZE]]
+        self.rows = [_submission_row(s, self._zone()) for s in found[:PAGE_SIZE]]
 
     async def _load_agents(self, session: AsyncSession, user: User) -> None:
         page = await library.list_library(
