@@ -133,6 +133,7 @@ def test_a_run_from_the_chat_reads_well_and_its_cards_finish(page: Page) -> None
     expect(page.get_by_test_id("chat-messages")).not_to_contain_text("Running")
 
     # The run page shows the result the same way (one shared renderer).
+    chat_url = page.url
     card.get_by_test_id("execution-link").click()
     run_value = page.get_by_test_id("output-value")
     expect(run_value.get_by_role("link", name="https://example.com/otters", exact=True)).to_have_attribute(
@@ -141,7 +142,7 @@ def test_a_run_from_the_chat_reads_well_and_its_cards_finish(page: Page) -> None
     assert run_value.inner_text().splitlines()[0] == "2 picks about otters"
 
     # Back in the chat after a reload, the inputs card still shows what was sent and asks nothing.
-    page.go_back()
+    page.goto(chat_url)
     page.reload()
     inputs = page.get_by_test_id("inputs-needed").last
     expect(inputs.get_by_test_id("inputs-sent")).to_contain_text("Topic: otters")

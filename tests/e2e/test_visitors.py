@@ -65,7 +65,12 @@ def test_a_visitor_browses_the_marketplace_and_every_card_shows_its_own_picture(
     assert len(featured) >= 3 and len(set(featured)) == len(featured), featured
     assert all(src.startswith("/agents/") for src in featured)
     home = card_images(page)
-    assert len(set(home)) > 10  # not one placeholder shared by every card
+    # Not one placeholder shared by every card: each card (a link to its agent) shows that agent's picture.
+    targets = [card.get_attribute("href") for card in page.get_by_test_id("listing-card").element_handles()]
+    assert len(targets) == len(home)
+    for target, src in zip(targets, home, strict=True):
+        assert src == f"/agents/{target.rstrip('/').rsplit('/', 1)[-1]}.svg", (target, src)
+    assert len(set(home)) >= 8
 
     page.goto("/marketplace/search?q=calculator")
     found = card_images(page)
