@@ -13,18 +13,13 @@ from __future__ import annotations
 import secrets
 import sys
 import time
+from pathlib import Path
 
 import httpx
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from tests.e2e.chromium import CHROMIUM, CHROMIUM_ARGS
+
 SEED_AGENT = "slug-generator"
 RUN_INPUTS = {"text": "Hello, Fresh World!"}
 EXPECTED_SLUG = "hello-fresh-world"
@@ -66,7 +61,7 @@ def load_pages(base: str, paths: tuple[str, ...] = ("/", "/marketplace")) -> Non
 
     problems: list[str] = []
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         try:
             page = browser.new_page(viewport={"width": 1440, "height": 900})
             page.on("console", lambda m: m.type == "error" and problems.append(f"console: {m.text} ({page.url})"))

@@ -12,7 +12,7 @@ from playwright.sync_api import BrowserContext, Page, expect
 from tests.e2e.axe import axe_script, blocking_violations, describe
 from tests.e2e.conftest import _unavailable
 from tests.e2e.pages import VISITOR_PAGES, MainPage, admin_pages, open_page, user_pages
-from tests.e2e.test_chat import send
+from tests.e2e.test_chat import find_rss_digest, send
 
 
 @pytest.fixture(scope="module")
@@ -88,13 +88,8 @@ def test_dialogs_chat_cards_and_preferences_have_no_serious_violations(
     check("notification preferences")
 
     open_page(page, pages["chat"])
-    send(page, "find me something that summarises RSS feeds")
-    expect(page.get_by_test_id("agent-card").first).to_be_visible()
+    ordinal = find_rss_digest(page)
     check("chat agent cards")
-    names = page.get_by_test_id("agent-carousel").last.get_by_test_id("agent-card").all_inner_texts()
-    ordinal = ["first", "second", "third", "fourth", "fifth", "sixth"][
-        next(i for i, text in enumerate(names) if "RSS Feed Digest" in text)
-    ]
     send(page, f"run the {ordinal} one")
     expect(page.get_by_test_id("inputs-needed").last).to_be_visible()
     check("chat inputs card")

@@ -20,6 +20,17 @@ def send(page: Page, text: str) -> None:
     expect(page.get_by_test_id("chat-send")).to_be_visible()
 
 
+def find_rss_digest(page: Page) -> str:
+    """Ask the copilot for an RSS agent; return the ordinal ("second") of RSS Feed Digest among its cards."""
+    send(page, "find me something that summarises RSS feeds")
+    cards = page.get_by_test_id("agent-carousel").last.get_by_test_id("agent-card")
+    expect(cards.filter(has_text="RSS Feed Digest")).to_be_visible()
+    names = cards.all_inner_texts()
+    return ["first", "second", "third", "fourth", "fifth", "sixth"][
+        next(i for i, text in enumerate(names) if "RSS Feed Digest" in text)
+    ]
+
+
 def test_find_run_reload_and_new_chat(page: Page) -> None:
     signup(page, unique_email("chat"), "Chat Person")
     expect(page.get_by_test_id("chat-welcome")).to_be_visible()

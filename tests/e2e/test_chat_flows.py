@@ -8,7 +8,7 @@ import re
 from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import signup, unique_email
-from tests.e2e.test_chat import send
+from tests.e2e.test_chat import find_rss_digest, send
 
 #: The copilot's longest reply (its help, ~130 words): it streams for seconds, so Stop has time to act.
 LONG_QUESTION = "what can you do?"
@@ -59,13 +59,7 @@ def test_stop_a_streaming_reply_keeps_what_was_said(page: Page) -> None:
 
 def test_schedule_an_agent_by_chat_and_find_it_on_the_schedules_page(page: Page) -> None:
     signup(page, unique_email("chatsched"), "Chat Scheduler")
-    send(page, "find me something that summarises RSS feeds")
-    cards = page.get_by_test_id("agent-carousel").last.get_by_test_id("agent-card")
-    expect(cards.filter(has_text="RSS Feed Digest")).to_be_visible()
-    names = cards.all_inner_texts()
-    ordinal = ["first", "second", "third", "fourth", "fifth", "sixth"][
-        next(i for i, text in enumerate(names) if "RSS Feed Digest" in text)
-    ]
+    ordinal = find_rss_digest(page)
 
     send(page, f"run the {ordinal} one every weekday at 8am in Europe/Paris with feed_url=https://example.com/feed.xml")
     card = page.get_by_test_id("schedule-created").last

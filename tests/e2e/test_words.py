@@ -13,7 +13,7 @@ from typing import Any
 from playwright.sync_api import BrowserContext, Page, expect
 
 from tests.e2e.conftest import signup, unique_email
-from tests.e2e.test_chat import send
+from tests.e2e.test_chat import find_rss_digest, send
 from tests.e2e.test_runs import _link, _node, api_token, sleeper, upload
 
 CALC = "b1ab9b19-67a6-406d-abf5-2dba76d00c79"
@@ -116,13 +116,7 @@ def test_a_failed_step_is_explained_for_a_person(page: Page) -> None:
 def test_a_schedule_made_in_the_chat_uses_the_viewers_zone(new_context: Callable[..., BrowserContext]) -> None:
     page = new_context(timezone_id="America/New_York").new_page()
     signup(page, unique_email("chatzone"), "Zone Chatter")
-    send(page, "find me something that summarises RSS feeds")
-    cards = page.get_by_test_id("agent-carousel").last.get_by_test_id("agent-card")
-    expect(cards.filter(has_text="RSS Feed Digest")).to_be_visible()
-    names = cards.all_inner_texts()
-    ordinal = ["first", "second", "third", "fourth", "fifth", "sixth"][
-        next(i for i, text in enumerate(names) if "RSS Feed Digest" in text)
-    ]
+    ordinal = find_rss_digest(page)
     # No zone named: the browser's (New York) is used, and the card says so.
     send(page, f"run the {ordinal} one every day at 9am with feed_url=https://example.com/feed.xml")
     card = page.get_by_test_id("schedule-created").last

@@ -2,41 +2,24 @@
 
 from __future__ import annotations
 
-from autogpt_app.auth.admin import ensure_admin
 from autogpt_app.db import session_scope
 from autogpt_app.executions import service as runs
-from autogpt_app.graphs import service as graphs
-from autogpt_app.graphs.spec import GraphSpec
 from autogpt_app.library import service as library
 from autogpt_app.store import service as store
 from tests.executions.test_runner import make_user
-from tests.graphs.helpers import greeting_graph
+from tests.store.factories import approved_greeter
 
 
 async def test_runs_of_marketplace_agents_count_on_the_listing():
-    creator = await make_user("maker@example.com")
-    async with session_scope() as s:
-        graph = await graphs.create_graph(s, creator, GraphSpec.model_validate(greeting_graph()))
-        submission = await store.submit(
-            s,
-            creator,
-            graph_id=graph.id,
-            name="Greeter",
-            subheading="Says hello",
-            description="Greets anyone by name.",
-            categories=["fun"],
-        )
-        admin, _ = await ensure_admin(s, "boss@example.com", "boss-password-123")
-    async with session_scope() as s:
-        await store.review(s, admin, submission.version_id, approve=True)
+    published = await approved_greeter()
     runner = await make_user("runner@example.com")
     async with session_scope() as s:
-        agent = await library.add_from_listing(s, runner, submission.listing_id)
-        again = await library.add_from_listing(s, runner, submission.listing_id)
+        agent = await library.add_from_listing(s, runner, published.listing_id)
+        again = await library.add_from_listing(s, runner, published.listing_id)
         assert again.id == agent.id  # get or create
         detail = await library.get_agent(s, runner, agent.id)
-        assert detail.graph_id != graph.id  # the runner's own copy
+        assert detail.graph_id != published.graph_id  # the runner's own copy
         await runs.add_graph_execution(s, runner, detail.graph_id, inputs={"name": "Ada"})
     async with session_scope() as s:
         assert (await library.get_agent(s, runner, agent.id)).run_count == 1
-        assert (await store.get_listing(s, submission.listing_id)).run_count == 1
+        assert (await store.get_listing(s, published.listing_id)).run_count == 1
