@@ -80,6 +80,21 @@ def local_time(moment: datetime | None, zone: str | None = None, *, seconds: boo
     return f"{local.day} {local.strftime('%b %Y')}, {clock} {local.strftime('%Z')}"
 
 
+def local_date(moment: datetime | None, zone: str | None = None) -> str:
+    """The day of a moment on the viewer's clock: ``7 Dec 2026`` (``""`` when missing).
+
+    Args:
+        moment: An aware time (a naive one is taken as UTC).
+        zone: The viewer's IANA time zone; unknown or missing zones show UTC.
+    """
+    if moment is None:
+        return ""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    local = moment.astimezone(ZoneInfo(zone_or_utc(zone)))
+    return f"{local.day} {local.strftime('%b %Y')}"
+
+
 def relative_time(moment: datetime | None, zone: str | None = None, now: datetime | None = None) -> str:
     """How long ago (or how soon) a moment is, as people say it, then the local date past a week.
 
@@ -108,7 +123,6 @@ def relative_time(moment: datetime | None, zone: str | None = None, now: datetim
     elif seconds < 7 * 86400:
         amount, unit = int(seconds // 86400), "day"
     else:
-        local = moment.astimezone(ZoneInfo(zone_or_utc(zone)))
-        return f"{local.day} {local.strftime('%b %Y')}"
+        return local_date(moment, zone)
     words = f"{amount} {unit}" + ("" if amount == 1 else "s")
     return f"in {words}" if future else f"{words} ago"

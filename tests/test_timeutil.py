@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from autogpt_app.timeutil import local_time, readable_time, relative_time, zone_or_utc
+from autogpt_app.timeutil import local_date, local_time, readable_time, relative_time, zone_or_utc
 
 
 def test_readable_time_on_the_schedules_clock() -> None:
@@ -63,3 +63,11 @@ def test_far_moments_show_the_date_on_the_viewers_clock() -> None:
     assert relative_time(late_evening, "UTC", now=NOW) == "20 Nov 2026"
     assert relative_time(late_evening, "Asia/Tokyo", now=NOW) == "21 Nov 2026"  # already the next day there
     assert relative_time(None, now=NOW) == "—"
+
+
+def test_local_date_is_the_day_on_the_viewers_clock() -> None:
+    late_evening_utc = datetime(2026, 12, 6, 23, 30, tzinfo=UTC)
+    assert local_date(late_evening_utc, "Asia/Tokyo") == "7 Dec 2026"  # already the next morning there
+    assert local_date(late_evening_utc, "America/Los_Angeles") == "6 Dec 2026"
+    assert local_date(late_evening_utc.replace(tzinfo=None)) == "6 Dec 2026"  # naive is UTC
+    assert local_date(None) == ""

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from datetime import datetime
 from typing import Any
 from urllib.parse import quote
 
@@ -23,6 +22,7 @@ from autogpt_app.library import service as library
 from autogpt_app.store import pictures
 from autogpt_app.store import service as store
 from autogpt_app.store.models import ListingDetail
+from autogpt_app.timeutil import local_date
 from autogpt_app.ui import routes
 from autogpt_app.ui.states.auth import FAILED, AuthState
 from autogpt_app.ui.states.marketplace import CategoryChip, SearchParams, path_arg, rating_label, runs_label
@@ -73,11 +73,6 @@ class ReviewRow(BaseModel):
     score: int
     comment: str
     date: str
-
-
-def day(value: datetime | None) -> str:
-    """A date as people read it (``3 Mar 2025``)."""
-    return f"{value.day} {value:%b %Y}" if value else ""
 
 
 def _type_label(field: dict[str, Any]) -> str:
@@ -192,7 +187,7 @@ class ListingState(AuthState):
         self.creator_href = routes.marketplace_creator(quote(detail.creator.username))
         self.rating, self.rating_count = detail.rating_average or 0.0, detail.rating_count
         self.rating_text = rating_label(detail.rating_average)
-        self.runs_text, self.updated_text = runs_label(detail.run_count), day(detail.updated_at)
+        self.runs_text, self.updated_text = runs_label(detail.run_count), local_date(detail.updated_at, self._zone())
         self.inputs = input_rows(detail.input_schema)
         self.credentials = credential_needs(detail.credentials_input_schema)
         active = detail.active_version.id if detail.active_version else ""
@@ -200,14 +195,16 @@ class ListingState(AuthState):
         self.versions = [
             VersionRow(
                 label=f"v{v.version_number}",
-                date=day(v.reviewed_at or v.submitted_at),
+                date=local_date(v.reviewed_at or v.submitted_at, self._zone()),
                 changelog=v.changelog,
                 active=v.id == active,
             )
             for v in detail.versions[:VERSIONS_SHOWN]
         ]
         self.reviews = [
-            ReviewRow(reviewer=r.reviewer_name, score=r.score, comment=r.comment, date=day(r.updated_at))
+            ReviewRow(
+                reviewer=r.reviewer_name, score=r.score, comment=r.comment, date=local_date(r.updated_at, self._zone())
+            )
             for r in detail.reviews
         ]
 
