@@ -36,20 +36,28 @@ SCROLL_BOX_ID = "chat-scroll"
 #: Keeps the newest content in view: always when ``force``, else only while the reader stays at the
 #: end (someone who scrolled up to read is left where they are). Installed once per page: any
 #: change of the page (a card, a live update, streamed words, a picture that loaded) scrolls the
-#: conversation to its end while the reader is there.
+#: conversation to its end while the reader is there. Leaving the end is noticed on the next change
+#: even before the browser's scroll event (the box sits above where the last follow put it), so
+#: words streaming in never pull a reader back down; coming back within a few pixels of the end
+#: follows again.
 _SCROLL_FN = (
     "((force) => { const w = window; const box = () => globalThis.document?.getElementById("
     f"'{SCROLL_BOX_ID}');"
-    " if (!w.__chatPin && globalThis.document) { const pin = w.__chatPin = {on: true};"
-    " pin.follow = () => { const b = box(); if (b && pin.on) b.scrollTop = b.scrollHeight; };"
+    " const gap = (b) => b.scrollHeight - (b.scrollTop + b.clientHeight);"
+    " const toEnd = (b) => { b.scrollTop = b.scrollHeight; w.__chatPin.last = b.scrollTop; };"
+    " if (!w.__chatPin && globalThis.document) { const pin = w.__chatPin = {on: true, last: 0};"
+    " const left = (b) => gap(b) >= 30 && b.scrollTop < pin.last - 2;"
+    " pin.follow = () => { const b = box(); if (!b || !pin.on) return;"
+    " if (left(b)) { pin.on = false; return; } toEnd(b); };"
     " document.addEventListener('scroll', (e) => { const b = e.target;"
-    f" if (b && b.id === '{SCROLL_BOX_ID}') pin.on = b.scrollHeight - (b.scrollTop + b.clientHeight) < 120; }},"
+    f" if (!b || b.id !== '{SCROLL_BOX_ID}') return;"
+    " if (gap(b) < 30) { pin.on = true; pin.last = b.scrollTop; } else if (left(b)) pin.on = false; },"
     " {capture: true, passive: true});"
     " document.addEventListener('load', () => pin.follow(), true);"
     " new MutationObserver(() => pin.follow()).observe(document.body,"
     " {childList: true, subtree: true, characterData: true}); }"
     " setTimeout(() => { const b = box(); if (!b || !w.__chatPin) return;"
-    " if (force) w.__chatPin.on = true; if (w.__chatPin.on) b.scrollTop = b.scrollHeight; }, 60); })"
+    " if (force) w.__chatPin.on = true; if (w.__chatPin.on) toEnd(b); }, 60); })"
 )
 #: Scroll to the newest message now (a message was sent, a chat was opened).
 SCROLL_TO_END = f"{_SCROLL_FN}(true)"

@@ -78,8 +78,19 @@ def test_the_conversation_scrolls_in_its_own_box_and_follows_new_content(page: P
     box.fill("help")
     box.press("Enter")
     expect(page.get_by_test_id("chat-streaming")).to_be_visible()
+    page.wait_for_timeout(300)  # a reader takes a moment before turning the wheel
+    # One small turn of the wheel is enough: the words still streaming in do not pull the reader back.
+    page.get_by_test_id("chat-scroll").hover()
+    page.mouse.wheel(0, -100)
+    page.wait_for_timeout(300)
+    top = page.evaluate("document.getElementById('chat-scroll').scrollTop")
+    expect(page.get_by_test_id("chat-streaming")).to_be_visible()  # still streaming
+    expect(page.get_by_test_id("chat-send")).to_be_visible()  # the reply has ended
+    assert not _at_end(page)
+    assert page.evaluate("document.getElementById('chat-scroll').scrollTop") <= top + 5
+    # Further up, the first message is there to read, and nothing moves the view.
     page.evaluate("document.getElementById('chat-scroll').scrollTop = 0")
-    expect(page.get_by_test_id("chat-send")).to_be_visible()
+    page.wait_for_timeout(300)
     assert page.evaluate("document.getElementById('chat-scroll').scrollTop") < 50
     expect(page.get_by_test_id("chat-user").first).to_be_in_viewport()
 
