@@ -158,3 +158,32 @@ async def test_publishing_an_agent_with_a_secret_in_a_step_is_refused_saying_whe
         "/api/v1/store/submissions", json={"graph_id": graph["id"], "name": "Leaky"}, headers=bearer(token)
     )
     assert accepted.status_code == 201, accepted.text
+
+
+async def test_an_update_from_the_marketplace_carries_no_secret():
+    ada, credential_id, slug = await published_with_secrets()
+    admin = await make_user("boss@example.com", "Boss", admin=True)
+    bob = await make_user("bob@example.com", "Bob")
+    async with session_scope() as s:
+        entry = await library.add_from_listing(s, bob, slug)
+    # The author publishes a second version; it too holds every kind of secret once stored.
+    async with session_scope() as s:
+        listing = await store.get_listing(s, slug)
+        listing_row = await s.get(StoreListing, listing.id)
+        spec = GraphSpec.model_validate(owner_graph(credential_id))
+        v2 = await graphs.add_version(s, ada, listing_row.graph_id, spec)
+        sub = await store.submit(s, ada, graph_id=v2.id, name="Secret keeper", changelog="Second")
+    await review(admin, sub.version_id)
+    leaky = owner_graph(credential_id, authorization=f"Bearer {SECRET_TOKEN}")
+    async with session_scope() as s:
+        await s.execute(
+            update(GraphVersion)
+            .where(GraphVersion.graph_id == v2.id, GraphVersion.version == v2.version)
+            .values(nodes=leaky["nodes"])
+        )
+    async with session_scope() as s:
+        await library.update_to_latest(s, bob, entry.id)
+    async with session_scope() as s:
+        updated = await graphs.get_graph(s, bob, entry.graph_id)
+    assert updated.version == 2
+    assert_no_secret(updated.model_dump_json(), credential_id)
