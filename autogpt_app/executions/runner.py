@@ -134,6 +134,20 @@ def _readable(exc: BaseException) -> str:
     return f"The block failed unexpectedly ({type(exc).__name__})."
 
 
+def _disabled_refusal(spec: GraphSpec) -> str | None:
+    """Why a run of ``spec`` may not start because one of its blocks is disabled, or None."""
+    from autogpt_app.executions.service import refuse_disabled_blocks  # as in _run_subgraph: imported when used
+
+    def ids(graph: GraphSpec) -> list[dict[str, str]]:
+        return [{"id": n.id, "block_id": n.block_id} for n in graph.nodes]
+
+    try:
+        refuse_disabled_blocks(ids(spec), [{"nodes": ids(sub)} for sub in spec.sub_graphs])
+    except ServiceError as exc:
+        return exc.message
+    return None
+
+
 class GraphRunner:
     """Executes one graph execution from its id."""
 
@@ -188,6 +202,10 @@ class GraphRunner:
         if claimed.stop_requested:
             await self._finish(ExecutionStatus.TERMINATED, "Stopped before it started.")
             return ExecutionStatus.TERMINATED.value
+        refusal = _disabled_refusal(spec)
+        if refusal:  # queued before an administrator disabled one of its blocks: no node of it runs
+            await self._finish(ExecutionStatus.FAILED, refusal)
+            return ExecutionStatus.FAILED.value
         await self._publish("execution_status", {"status": ExecutionStatus.RUNNING.value})
 
         flow = DataFlow(spec, dict(claimed.inputs))
@@ -434,6 +452,8 @@ class GraphRunner:
         try:
             if block is None:
                 raise BlockError(f"Unknown block {item.block_id}.")
+            if block.disabled:
+                raise BlockError(f"The block '{block.name}' is disabled on this platform.")
             parsed = block.Input.model_validate(item.inputs)
             context = RunContext(
                 user_id=self.user_id,
@@ -465,7 +485,7 @@ class GraphRunner:
     async def _run_subgraph(self, graph_id: str, version: int | None, inputs: dict[str, Any]) -> SubgraphResult:
         """Run one of the owner's agents as a child of this run, in this worker, and wait for it."""
         from autogpt_app.auth.models import User
-        from autogpt_app.executions.service import resolve_credentials, validate_inputs
+        from autogpt_app.executions.service import refuse_disabled_blocks, resolve_credentials, validate_inputs
         from autogpt_app.graphs.service import get_graph
 
         limit = self.settings.max_subagent_depth
@@ -477,6 +497,7 @@ class GraphRunner:
                 raise BlockError("The owner of this run can no longer run agents.")
             try:
                 graph = await get_graph(session, owner, graph_id, version)
+                refuse_disabled_blocks(graph.nodes, graph.sub_graphs)
                 values = validate_inputs(graph.input_schema, inputs or {})
                 chosen = await resolve_credentials(session, owner, graph.credentials_input_schema, None)
             except ServiceError as exc:

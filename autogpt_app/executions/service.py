@@ -5,7 +5,7 @@ Every function is owner-checked: another user's execution id answers :class:`Not
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from autogpt_app.auth.models import User
 from autogpt_app.auth.permissions import Permission, require_permission
+from autogpt_app.blocks.registry import find_block
 from autogpt_app.db import after_commit
 from autogpt_app.errors import Conflict, InvalidInput, NotFound
 from autogpt_app.executions.models import (
@@ -190,6 +191,36 @@ async def resolve_credentials(
     return resolved
 
 
+def refuse_disabled_blocks(nodes: Iterable[Mapping[str, Any]], sub_graphs: Iterable[Mapping[str, Any]] = ()) -> None:
+    """Refuse to run an agent that uses a block an administrator has disabled since it was saved.
+
+    The one check every way of starting a run goes through (API, run page, copilot, schedules,
+    sub-agents), and the runner's last word on a run queued before the block was disabled.
+
+    Args:
+        nodes: The agent's nodes (``block_id`` and ``id`` of each).
+        sub_graphs: The sub-agents it carries (each with its own ``nodes``).
+
+    Raises:
+        InvalidInput: ``block_disabled``, naming every disabled block (``details``: block id, name, node).
+    """
+    found: dict[str, dict[str, str]] = {}
+    for node in [*nodes, *(n for sub in sub_graphs for n in sub.get("nodes") or [])]:
+        block_id = str(node.get("block_id") or "")
+        block = find_block(block_id)
+        if block is not None and block.disabled and block_id not in found:
+            found[block_id] = {"block_id": block_id, "name": block.name, "node_id": str(node.get("id") or "")}
+    if found:
+        names = " and ".join(f"'{f['name']}'" for f in found.values())
+        which = "block" if len(found) == 1 else "blocks"
+        raise InvalidInput(
+            f"This agent uses the {which} {names}, which this platform has disabled: "
+            "it cannot run until an administrator enables it again.",
+            code="block_disabled",
+            details=list(found.values()),
+        )
+
+
 def _enqueue(execution_id: str) -> None:
     from workers.execution import execute_graph
 
@@ -209,10 +240,12 @@ async def add_graph_execution(
 
     Raises:
         NotFound: not the user's agent (or no such version).
-        InvalidInput: ``inputs_missing``/``invalid_inputs``/``credentials_missing``/``invalid_credentials``.
+        InvalidInput: ``block_disabled``/``inputs_missing``/``invalid_inputs``/``credentials_missing``/
+            ``invalid_credentials``.
     """
     require_permission(user, Permission.USE_PLATFORM)
     graph = await get_graph(session, user, graph_id, version)
+    refuse_disabled_blocks(graph.nodes, graph.sub_graphs)
     values = validate_inputs(graph.input_schema, inputs or {})
     chosen = await resolve_credentials(session, user, graph.credentials_input_schema, credentials)
     execution = GraphExecution(

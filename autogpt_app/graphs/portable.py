@@ -17,15 +17,13 @@ import yaml
 from pydantic import ValidationError
 
 from autogpt_app.blocks.registry import find_block
-from autogpt_app.blocks.sdk import CredentialsRef
 from autogpt_app.errors import InvalidInput
+from autogpt_app.graphs.secrets import strip_secrets
 from autogpt_app.graphs.spec import GraphSpec
 from autogpt_app.library.uploads import MAX_UPLOAD_BYTES, safe_yaml_load
 
 FORMAT = "agpt-graph/1"
 MAX_IMPORT_BYTES = MAX_UPLOAD_BYTES
-#: Input keys whose values are secrets wherever they appear; exports drop them.
-_SECRET_KEYS = {"api_key", "password", "secret", "token", "access_token", "refresh_token", "client_secret"}
 
 
 def parse_document(data: bytes | str, *, filename: str = "") -> dict[str, Any]:
@@ -102,28 +100,9 @@ def spec_from_document(document: dict[str, Any]) -> GraphSpec:
         ) from None
 
 
-def _strip_secrets(spec: GraphSpec) -> GraphSpec:
-    clean = spec.model_copy(deep=True)
-    for node in clean.nodes:
-        block = find_block(node.block_id)
-        credential_fields = {r.field for r in block.credentials} if block else set()
-        if node.input_default.get("secret") and "value" in node.input_default:
-            node.input_default["value"] = None  # an input marked secret keeps no default
-        for key in list(node.input_default):
-            value = node.input_default[key]
-            if key in credential_fields and isinstance(value, dict):
-                # Keep what kind of credential is needed, never which of the author's credentials.
-                ref = CredentialsRef.model_validate({"id": "", **value}) if value.get("id") is not None else None
-                node.input_default[key] = {"provider": ref.provider, "type": ref.type} if ref else {}
-            elif key.lower() in _SECRET_KEYS and key != "secret":
-                del node.input_default[key]
-    clean.sub_graphs = [_strip_secrets(sub) for sub in clean.sub_graphs]
-    return clean
-
-
 def export_document(spec: GraphSpec) -> dict[str, Any]:
-    """Return the agent as a document of our format, without secrets."""
-    clean = _strip_secrets(spec)
+    """Return the agent as a document of our format, without secrets (see :mod:`autogpt_app.graphs.secrets`)."""
+    clean = strip_secrets(spec)
     return {"format": FORMAT, **clean.model_dump(mode="json")}
 
 

@@ -15,6 +15,7 @@ from autogpt_app.errors import InvalidInput, NotFound
 from autogpt_app.graphs import portable
 from autogpt_app.graphs.models import Graph, GraphPublic, GraphVersion, GraphVersionSummary
 from autogpt_app.graphs.schemas import credentials_input_schema, input_schema, output_schema
+from autogpt_app.graphs.secrets import strip_secrets
 from autogpt_app.graphs.spec import GraphSpec
 from autogpt_app.graphs.validation import validate_graph
 from autogpt_app.timeutil import utcnow
@@ -87,10 +88,11 @@ async def create_graph(session: AsyncSession, user: User, spec: GraphSpec) -> Gr
 
 
 async def published_spec(session: AsyncSession, graph_id: str, version: int) -> GraphSpec:
-    """INTERNAL: the spec of a version that the marketplace has published, whoever owns it.
+    """INTERNAL: the spec of a version that the marketplace has published, whoever owns it, as anyone
+    but its owner gets it: secrets stripped (:func:`~autogpt_app.graphs.secrets.strip_secrets`).
 
-    Only the store calls this, for listings an admin approved; everything user-facing goes
-    through the owner-checked functions.
+    Only the marketplace's copies (library add and update) call this, for listings an admin
+    approved; everything user-facing goes through the owner-checked functions.
     """
     row = (
         await session.execute(
@@ -99,7 +101,12 @@ async def published_spec(session: AsyncSession, graph_id: str, version: int) -> 
     ).scalar_one_or_none()
     if row is None:
         raise NotFound("This agent version is no longer available.", code="graph_version_not_found")
-    return spec_of(row)
+    return strip_secrets(spec_of(row))
+
+
+def public_input_schema(row: GraphVersion) -> dict:
+    """The input schema of a version as anyone but its owner sees it: an input marked secret has no default."""
+    return input_schema(strip_secrets(spec_of(row)))
 
 
 async def _owned_graph(session: AsyncSession, user: User, graph_id: str) -> Graph:

@@ -21,6 +21,8 @@ from autogpt_app.blocks.registry import find_block
 from autogpt_app.errors import Conflict, Forbidden, InvalidInput, NotFound
 from autogpt_app.graphs import service as graphs
 from autogpt_app.graphs.models import GraphVersion
+from autogpt_app.graphs.secrets import secret_literals
+from autogpt_app.graphs.spec import GraphSpec
 from autogpt_app.library.models import LibraryAgent, LibrarySource
 from autogpt_app.notifications.service import create_notification
 from autogpt_app.notifications.triggers import notify_new_version
@@ -149,7 +151,7 @@ async def get_listing(session: AsyncSession, slug_or_id: str) -> ListingDetail:
         description=listing.description,
         creator=creator_public(creator),
         graph_name=graph.name if graph else listing.name,
-        input_schema=graph.input_schema if graph else {},
+        input_schema=graphs.public_input_schema(graph) if graph else {},
         output_schema=graph.output_schema if graph else {},
         credentials_input_schema=graph.credentials_input_schema if graph else {},
         active_version=_version_public(active) if active else None,
@@ -220,6 +222,18 @@ async def _refuse_marketplace_copy(session: AsyncSession, user: User, graph_id: 
         )
 
 
+def _refuse_secret_literals(spec: GraphSpec) -> None:
+    """Refuse to publish an agent with a secret typed into one of its steps, saying which step and field."""
+    found = secret_literals(spec)
+    if found:
+        more = f" ({len(found) - 1} more like it)" if len(found) > 1 else ""
+        raise InvalidInput(
+            found[0].message() + more,
+            code="secret_in_agent",
+            details=[{"node_id": f.node_id, "step": f.step, "where": f.where, "message": f.message()} for f in found],
+        )
+
+
 async def submit(
     session: AsyncSession,
     user: User,
@@ -242,15 +256,17 @@ async def submit(
     Raises:
         NotFound: the agent (or that version of it) is not the user's.
         Forbidden: the agent is the user's copy of a marketplace agent (someone else's work).
-        InvalidInput: a missing name, text too long, bad categories or image address.
+        InvalidInput: a missing name, text too long, bad categories or image address; or a secret
+            typed into a step (``secret_in_agent``, naming the step and field).
     """
     require_permission(user, Permission.USE_PLATFORM)
     text = validation.listing_text(name, subheading, description, categories, image_url)
     changelog = validation.long_text(changelog, "changelog", validation.MAX_CHANGELOG)
     if graph_version is not None and (not isinstance(graph_version, int) or graph_version < 1):
         raise InvalidInput("The agent version must be a positive number.", code="invalid_graph_version")
-    graph = await graphs.get_graph(session, user, str(graph_id or "")[:64], graph_version)
+    graph, spec = await graphs.get_graph_spec(session, user, str(graph_id or "")[:64], graph_version)
     await _refuse_marketplace_copy(session, user, graph.id)
+    _refuse_secret_literals(spec)
     creator = await get_or_create_creator(session, user)
     listing = (
         await session.execute(

@@ -266,3 +266,22 @@ async def test_a_crashing_service_answers_a_safe_error(alice, monkeypatch) -> No
     monkeypatch.setattr(store, "search_listings", boom)
     result = await run_tool("find_agent", {"query": "rss"}, user=alice)
     assert result == {"type": "error", "message": "find_agent failed unexpectedly; please try again."}
+
+
+async def test_the_copilot_gets_the_same_refusal_for_a_disabled_block(alice, monkeypatch) -> None:
+    """An agent saved while its blocks were enabled: once one is disabled, the copilot says which, and runs nothing."""
+    from autogpt_app.blocks.registry import find_block
+    from autogpt_app.executions.models import GraphExecution
+    from autogpt_app.library import service as library
+
+    async with session_scope() as s:  # in her library while the block was still enabled
+        added = await library.add_from_listing(s, alice, "rss-feed-digest")
+    rss_block = next(b for n in RSS.graph.nodes if (b := find_block(n.block_id)).name == "Read RSS feed")
+    monkeypatch.setattr(type(rss_block), "disabled", True)
+    refused = await run_tool(
+        "run_agent", {"agent_id": added.id, "inputs": {"feed_url": "https://example.com/feed"}}, user=alice
+    )
+    assert refused["type"] == "error", refused
+    assert refused["message"].startswith("This agent uses the block 'Read RSS feed', which this platform has disabled")
+    async with session_scope() as s:
+        assert (await s.execute(select(func.count()).select_from(GraphExecution))).scalar_one() == 0

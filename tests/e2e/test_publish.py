@@ -38,8 +38,8 @@ def api_token(page: Page, email: str, password: str = USER_PASSWORD) -> str:
     return response.json()["access_token"]
 
 
-def upload_agent(page: Page, token: str, name: str) -> dict:
-    """Put an agent in the user's library through the REST upload endpoint."""
+def upload_agent(page: Page, token: str, name: str, document: dict | None = None) -> dict:
+    """Put an agent (default: an echo agent called ``name``) in the user's library through the REST upload endpoint."""
     response = page.request.post(
         "/api/v1/library/agents/upload",
         headers={"Authorization": f"Bearer {token}"},
@@ -47,7 +47,7 @@ def upload_agent(page: Page, token: str, name: str) -> dict:
             "file": {
                 "name": "agent.json",
                 "mimeType": "application/json",
-                "buffer": json.dumps(echo_graph(name)).encode(),
+                "buffer": json.dumps(document or echo_graph(name)).encode(),
             }
         },
     )
@@ -218,3 +218,28 @@ def test_reject_with_comment_and_non_admins_are_kept_out(
     expect(row.get_by_test_id("submission-status")).to_have_text("rejected")
     expect(row.get_by_test_id("reviewer-comment")).to_have_text("Tell people what it does.")
     assert page.request.get("/api/v1/store/listings", params={"q": listing}).json()["total"] == 0
+
+
+def test_an_agent_with_a_secret_typed_into_a_step_is_not_published(page: Page) -> None:
+    tag = uuid.uuid4().hex[:8]
+    email, agent_name = unique_email("leaky"), f"Leaky {tag}"
+    signup(page, email, "Lee Leaky")
+    document = echo_graph(agent_name)
+    document["nodes"].append(
+        {
+            "id": "call",
+            "block_id": "6595ae1f-b924-42cb-9a41-551a0611c4b4",  # HTTP request
+            "input_default": {"url": "https://api.example.com/v1", "headers": {"Authorization": "Bearer abc123def456"}},
+            "metadata": {"customized_name": "Call API", "position": {"x": 0, "y": 200}},
+        }
+    )
+    upload_agent(page, api_token(page, email), agent_name, document)
+
+    open_submissions(page)
+    choose_agent(page, agent_name)
+    page.get_by_role("button", name="Submit for review").click()
+    expect(page.get_by_test_id("submit-error")).to_have_text(
+        "The 'Call API' step's header 'Authorization' looks like a secret: use a credential instead."
+    )
+    expect(page.get_by_test_id("no-submissions")).to_be_visible()
+    expect(page.get_by_test_id("form-success")).to_have_count(0)
