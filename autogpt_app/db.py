@@ -128,7 +128,7 @@ def get_recorder_engine() -> AsyncEngine:
             engine = create_async_engine(
                 url,
                 pool_recycle=1800,
-                **_pool_args(db_budget.RECORDER_CONNECTIONS, settings.db_pool_timeout_seconds),
+                **_pool_args(db_budget.plan(settings).recorder, settings.db_pool_timeout_seconds),
                 isolation_level="AUTOCOMMIT",
                 connect_args={"options": "-c synchronous_commit=off"},
             )

@@ -6,7 +6,9 @@ left for migrations, backups and an administrator's ``psql``) is shared out by w
 
 * each **worker thread** (``WORKER_PROCESSES`` × ``WORKER_THREADS``, plus one recovery-sweep loop per
   worker process) gets :data:`WORKER_THREAD_CONNECTIONS` for its sessions and
-  :data:`RECORDER_CONNECTIONS` for node records (a run keeps one; a sub-agent run inside it another);
+  ``MAX_SUBAGENT_DEPTH`` + 1 for node records: a run keeps one while it lasts, and a sub-agent runs
+  inside its parent on the same thread, so a chain of them as deep as allowed keeps one each
+  (sub-agents running side by side beyond that wait for a free one);
 * each **scheduler loop** (``SCHEDULER_PROCESSES`` × (``SCHEDULER_THREADS`` + leader lease, bus
   listener and planner)) gets :data:`SCHEDULER_LOOP_CONNECTIONS`: its jobs use one session at a time;
 * the rest is split evenly between the **web processes** (``WEB_WORKERS``; the Reflex backend is told
@@ -29,7 +31,6 @@ from autogpt_app.settings import ConfigurationError, Settings
 PoolRole = Literal["web", "worker", "scheduler"]
 
 WORKER_THREAD_CONNECTIONS = 3
-RECORDER_CONNECTIONS = 4
 SCHEDULER_LOOP_CONNECTIONS = 1
 #: Scheduler loops besides its job threads: leader lease, bus listener, planner (main thread).
 SCHEDULER_EXTRA_LOOPS = 3
@@ -46,6 +47,8 @@ class ConnectionBudget:
     worker_threads: int
     scheduler_processes: int
     scheduler_loops: int
+    #: Connections of one worker thread's node-record engine (``MAX_SUBAGENT_DEPTH`` + 1).
+    recorder: int
     #: Connections all worker processes together may hold.
     workers: int
     #: Connections all scheduler processes together may hold.
@@ -65,7 +68,7 @@ class ConnectionBudget:
         """The arithmetic in one line, for logs and error messages."""
         return (
             f"DB_MAX_CONNECTIONS={self.total}: workers {self.worker_processes}×({self.worker_threads}×"
-            f"{WORKER_THREAD_CONNECTIONS + RECORDER_CONNECTIONS}+{WORKER_THREAD_CONNECTIONS})={self.workers}, "
+            f"{WORKER_THREAD_CONNECTIONS + self.recorder}+{WORKER_THREAD_CONNECTIONS})={self.workers}, "
             f"schedulers {self.scheduler_processes}×{self.scheduler_loops}×{SCHEDULER_LOOP_CONNECTIONS}"
             f"={self.schedulers}, web {self.web_processes}×{self.per_web_process}"
         )
@@ -81,7 +84,8 @@ def plan(settings: Settings) -> ConnectionBudget:
     embedded = not settings.broker_url
     worker_processes = web if embedded else settings.worker_processes
     scheduler_processes = web if embedded and settings.scheduler_embedded else settings.scheduler_processes
-    per_worker_thread = WORKER_THREAD_CONNECTIONS + RECORDER_CONNECTIONS
+    recorder = settings.max_subagent_depth + 1
+    per_worker_thread = WORKER_THREAD_CONNECTIONS + recorder
     # The recovery sweep runs on a loop of its own in every worker process (worker role).
     workers = worker_processes * (settings.worker_threads * per_worker_thread + WORKER_THREAD_CONNECTIONS)
     scheduler_loops = settings.scheduler_threads + SCHEDULER_EXTRA_LOOPS
@@ -93,6 +97,7 @@ def plan(settings: Settings) -> ConnectionBudget:
         web_processes=web,
         worker_processes=worker_processes,
         worker_threads=settings.worker_threads,
+        recorder=recorder,
         scheduler_processes=scheduler_processes,
         scheduler_loops=scheduler_loops,
         workers=workers,

@@ -27,7 +27,7 @@ def _most_at_once(settings: Settings) -> int:
     """Every engine of every process at its cap, counted the way the processes open them."""
     plan = db_budget.plan(settings)
     worker_loop = plan.pool_limit("worker")
-    per_worker = settings.worker_threads * (worker_loop + db_budget.RECORDER_CONNECTIONS) + worker_loop
+    per_worker = settings.worker_threads * (worker_loop + plan.recorder) + worker_loop
     per_scheduler = (settings.scheduler_threads + db_budget.SCHEDULER_EXTRA_LOOPS) * plan.pool_limit("scheduler")
     return (
         plan.web_processes * plan.pool_limit("web")
