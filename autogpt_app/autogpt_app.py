@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 import reflex as rx
 
+from autogpt_app import db_budget
 from autogpt_app.api.app import build_api
 from autogpt_app.db import dispose_engine
-from autogpt_app.settings import get_secret_key
+from autogpt_app.settings import get_secret_key, get_settings
 from autogpt_app.ui import pages  # noqa: F401  (registers every page)
+from autogpt_app.ui.backend_errors import backend_error_notice
+from autogpt_app.ui.upload_guard import UploadLoginGuard
+
+log = logging.getLogger(__name__)
 
 
 @asynccontextmanager
@@ -20,6 +26,8 @@ async def _lifespan() -> AsyncIterator[None]:
     from workers.embedded import EmbeddedWorkers
 
     get_secret_key()
+    # Refuse to start when the connection budget cannot give this process its share (db_budget.py).
+    log.info("database connection budget: %s", db_budget.plan(get_settings()).describe())
     workers = EmbeddedWorkers()
     workers.start()
     try:
@@ -29,8 +37,15 @@ async def _lifespan() -> AsyncIterator[None]:
         await dispose_engine()
 
 
+def _guard_uploads(asgi_app):
+    """Wrap the whole app (API and Reflex): ``/_upload`` answers only a logged-in tab."""
+    return UploadLoginGuard(asgi_app, reflex_app=lambda: app)
+
+
 app = rx.App(
-    api_transformer=build_api(),
+    # The API mounts the Reflex app; the upload guard then wraps both (see autogpt_app/ui/upload_guard.py).
+    api_transformer=[build_api(), _guard_uploads],
+    backend_exception_handler=backend_error_notice,
     # /favicon.ico (assets/favicon.ico) serves browsers that ask for it; these are sharper where supported.
     head_components=[
         rx.el.link(rel="icon", href="/logo.svg", type="image/svg+xml"),

@@ -11,13 +11,17 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import threading
 import weakref
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
 from sqlalchemy import event
+from sqlalchemy import exc as sa_exc
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
+from autogpt_app import db_budget
+from autogpt_app.db_budget import PoolRole
 from autogpt_app.settings import get_settings
 
 log = logging.getLogger(__name__)
@@ -27,10 +31,40 @@ _engines: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, tuple[AsyncEngine
 )
 
 
-def make_engine(url: str, *, pool_size: int = 10) -> AsyncEngine:
-    """Create an async engine for ``url`` with settings fit for its dialect."""
+_thread_role = threading.local()
+
+
+def use_pool_role(role: PoolRole) -> None:
+    """Declare what the calling thread's event loop is for, before its first database use.
+
+    Engines are sized from the connection budget (:mod:`autogpt_app.db_budget`) by role: a worker
+    thread's or a scheduler thread's loop gets a small fixed share, the web process's loop the rest.
+    Threads that never call this are ``"web"``.
+    """
+    _thread_role.value = role
+
+
+def _pool_role() -> PoolRole:
+    return getattr(_thread_role, "value", "web")
+
+
+def _pool_args(max_connections: int, timeout: float) -> dict:
+    """Pool arguments holding at most ``max_connections``: a few kept open, the rest opened when busy."""
+    kept = min(5, max_connections)
+    return {"pool_size": kept, "max_overflow": max_connections - kept, "pool_timeout": timeout}
+
+
+def make_engine(url: str, *, max_connections: int | None = None, pool_timeout: float = 30.0) -> AsyncEngine:
+    """Create an async engine for ``url`` with settings fit for its dialect.
+
+    ``max_connections`` caps the pool (and how long a checkout waits, ``pool_timeout``); without it the
+    pool is SQLAlchemy's default, for one-off tools such as migrations.
+    """
+    pool = _pool_args(max_connections, pool_timeout) if max_connections else {}
     if url.startswith("sqlite"):
-        engine = create_async_engine(url, connect_args={"timeout": 30})
+        if ":memory:" in url:
+            pool = {}  # one shared in-memory connection (SQLAlchemy's StaticPool) takes no pool sizes
+        engine = create_async_engine(url, connect_args={"timeout": 30}, **pool)
 
         @event.listens_for(engine.sync_engine, "connect")
         def _sqlite_pragmas(dbapi_conn, _record) -> None:  # pragma: no cover - trivial
@@ -46,7 +80,7 @@ def make_engine(url: str, *, pool_size: int = 10) -> AsyncEngine:
         return engine
     # No pre-ping (it costs a round trip per checkout on hot paths); connections are recycled and a
     # connection broken by a database restart is discarded on its first error.
-    return create_async_engine(url, pool_recycle=1800, pool_size=pool_size, max_overflow=10)
+    return create_async_engine(url, pool_recycle=1800, **(pool or {"pool_size": 10, "max_overflow": 10}))
 
 
 def _current() -> tuple[AsyncEngine, async_sessionmaker]:
@@ -56,7 +90,10 @@ def _current() -> tuple[AsyncEngine, async_sessionmaker]:
         settings = get_settings()
         if settings.is_sqlite:
             settings.data_dir.mkdir(parents=True, exist_ok=True)
-        engine = make_engine(settings.database_url)
+        limit = db_budget.plan(settings).pool_limit(_pool_role())
+        engine = make_engine(
+            settings.database_url, max_connections=limit, pool_timeout=settings.db_pool_timeout_seconds
+        )
         pair = (engine, async_sessionmaker(engine, class_=AsyncSession, expire_on_commit=False))
         _engines[loop] = pair
     return pair
@@ -91,13 +128,24 @@ def get_recorder_engine() -> AsyncEngine:
             engine = create_async_engine(
                 url,
                 pool_recycle=1800,
-                pool_size=2,
-                max_overflow=18,
+                **_pool_args(db_budget.plan(settings).recorder, settings.db_pool_timeout_seconds),
                 isolation_level="AUTOCOMMIT",
                 connect_args={"options": "-c synchronous_commit=off"},
             )
         _recorders[loop] = engine
     return engine
+
+
+#: What a person reads when the database refused a connection (API 503, pages' notice).
+DATABASE_BUSY = "The service is busy right now (the database is at capacity). Please try again in a few seconds."
+
+
+def is_unavailable(exc: BaseException) -> bool:
+    """Whether ``exc`` means the database refused or lost the connection (too many clients, refused,
+    pool exhausted, server gone): the request may succeed if tried again shortly."""
+    if isinstance(exc, (sa_exc.TimeoutError, sa_exc.OperationalError, sa_exc.InterfaceError)):
+        return True
+    return isinstance(exc, sa_exc.DBAPIError) and exc.connection_invalidated
 
 
 def after_commit(session: AsyncSession, callback: Callable[[], object]) -> None:

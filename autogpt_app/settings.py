@@ -14,6 +14,7 @@ import secrets
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -35,7 +36,11 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", extra="ignore")
 
     app_mode: Literal["embedded", "production"] = "embedded"
+    #: The address people open; its origin is the only one whose pages may call the API with the
+    #: visitor's credentials and open the app's socket (CORS, see :attr:`allowed_origins`).
     app_url: str = "http://localhost:3000"
+    #: More browser origins allowed like APP_URL's (comma-separated, e.g. ``https://admin.example.com``).
+    cors_extra_origins: str = ""
     data_dir: Path = PROJECT_ROOT / "data"
 
     database_url: str = ""
@@ -43,6 +48,21 @@ class Settings(BaseSettings):
     broker_url: str = ""
     #: Prefix of the broker's queue names, so several deployments (or test runs) can share one broker.
     queue_prefix: str = ""
+
+    # The database connection budget (autogpt_app/db_budget.py): every pool is sized from it and
+    # from the number of processes and threads below, which must match what is deployed.
+    #: Most connections all platform processes together may hold; keep it below the database's
+    #: max_connections (100 by default on PostgreSQL), leaving room for migrations and psql.
+    db_max_connections: int = Field(default=90, ge=8)
+    #: Seconds a request waits for a free pooled connection before it is answered 503.
+    db_pool_timeout_seconds: float = Field(default=10.0, gt=0)
+    #: Web (Reflex backend) processes; 0 picks 1 without REDIS_URL (page state in memory), else 3.
+    web_workers: int = Field(default=0, ge=0)
+    #: Worker processes on all hosts together (``dramatiq --processes`` × hosts) and threads in each.
+    worker_processes: int = Field(default=1, ge=0)
+    worker_threads: int = Field(default=4, ge=1)
+    #: Scheduler processes on all hosts together (a leader and a standby).
+    scheduler_processes: int = Field(default=2, ge=0)
 
     secret_key: str = ""
     access_token_minutes: int = Field(default=60 * 24 * 7, ge=1)
@@ -126,6 +146,29 @@ class Settings(BaseSettings):
         return self.app_mode == "production"
 
     @property
+    def allowed_origins(self) -> tuple[str, ...]:
+        """Browser origins allowed to call the API with credentials and open the socket (CORS).
+
+        APP_URL's origin, then ``CORS_EXTRA_ORIGINS``. A loopback APP_URL also allows its other
+        loopback spelling (``localhost`` ↔ ``127.0.0.1``, same port): both name this machine.
+        """
+        origins = [_origin(self.app_url)]
+        scheme, _, hostport = origins[0].partition("://")
+        host, _, port = hostport.partition(":")
+        twin = {"localhost": "127.0.0.1", "127.0.0.1": "localhost"}.get(host)
+        if twin:
+            origins.append(f"{scheme}://{twin}{':' + port if port else ''}")
+        origins += [_origin(o) for o in self.cors_extra_origins.split(",") if o.strip()]
+        return tuple(dict.fromkeys(o for o in origins if o))
+
+    @property
+    def resolved_web_workers(self) -> int:
+        """Web processes to start: ``WEB_WORKERS``, or 1 without Redis (page state in memory) and 3 with it."""
+        if self.web_workers:
+            return self.web_workers
+        return 3 if self.redis_url else 1
+
+    @property
     def is_sqlite(self) -> bool:
         """Whether the configured database is SQLite."""
         return self.database_url.startswith("sqlite")
@@ -149,6 +192,21 @@ class Settings(BaseSettings):
         if key:
             return key
         return _embedded_secret(self.data_dir)
+
+
+def _origin(url: str) -> str:
+    """``scheme://host[:port]`` of ``url`` as a browser sends it in ``Origin`` (default ports left out)."""
+    parts = urlsplit(url.strip())
+    if not parts.scheme or not parts.hostname:
+        return ""
+    scheme = parts.scheme.lower()
+    host = parts.hostname.lower()
+    if ":" in host:  # IPv6 literal
+        host = f"[{host}]"
+    port = parts.port
+    if port is None or (scheme, port) in {("http", 80), ("https", 443)}:
+        return f"{scheme}://{host}"
+    return f"{scheme}://{host}:{port}"
 
 
 def _embedded_secret(data_dir: Path) -> str:

@@ -41,7 +41,8 @@ for var in VIRTUAL_ENV PYTHONPATH PYTHONHOME REFLEX_USE_SYSTEM_BUN $("$DRIVER_PY
     'from autogpt_app.settings import Settings; print(" ".join(n.upper() for n in Settings.model_fields))'); do
   unset_args+=(-u "$var")
 done
-setsid env "${unset_args[@]}" PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
+# APP_URL: the one setting a person serving on another port sets (CORS and the socket accept only its origin).
+setsid env "${unset_args[@]}" PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin APP_URL="http://127.0.0.1:$port" \
   bash -c 'cd "$1" && exec scripts/run.sh --frontend-port "$2" --backend-port "$2"' _ "$tmp/app" "$port" \
   >"$tmp/run.log" 2>&1 &
 pid=$!

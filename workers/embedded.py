@@ -17,6 +17,8 @@ import threading
 import dramatiq
 from dramatiq.brokers.stub import StubBroker
 
+from autogpt_app.settings import get_settings
+
 logger = logging.getLogger(__name__)
 
 
@@ -50,8 +52,9 @@ class EmailSender:
 class EmbeddedWorkers:
     """In-process worker threads plus the sweep; a no-op when a real broker is configured."""
 
-    def __init__(self, threads: int = 4) -> None:
-        self.threads = threads
+    def __init__(self, threads: int | None = None) -> None:
+        # WORKER_THREADS: the connection budget (autogpt_app/db_budget.py) counts these threads.
+        self.threads = threads or get_settings().worker_threads
         self.worker: dramatiq.Worker | None = None
         self.sweeper = None
         self.scheduler = None

@@ -20,6 +20,7 @@ from typing import Any
 
 import dramatiq
 
+from autogpt_app.db import use_pool_role
 from autogpt_app.settings import get_settings
 from workers.broker import setup_broker
 from workers.sweeper import SweeperMiddleware
@@ -48,6 +49,7 @@ def run_in_thread_loop(func: Callable[..., Awaitable[Any]], *args: Any) -> Any:
     """
     loop = getattr(_local, "loop", None)
     if loop is None or loop.is_closed():
+        use_pool_role("worker")
         loop = asyncio.new_event_loop()
         _local.loop = loop
     return loop.run_until_complete(func(*args))

@@ -46,6 +46,7 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
+from autogpt_app.db import use_pool_role
 from autogpt_app.settings import get_settings
 
 logger = logging.getLogger("workers.scheduler")
@@ -63,6 +64,7 @@ def _run_async(func: Callable[..., Awaitable[Any]], *args: Any) -> Any:
     """Run a coroutine function on this thread's own long-lived event loop (one pool per loop)."""
     loop = getattr(_local, "loop", None)
     if loop is None or loop.is_closed():
+        use_pool_role("scheduler")
         loop = asyncio.new_event_loop()
         _local.loop = loop
     return loop.run_until_complete(func(*args))
@@ -302,6 +304,7 @@ class ScheduleKeeper:
     # Bus --------------------------------------------------------------------------------------
 
     def _listen(self) -> None:
+        use_pool_role("scheduler")
         loop = asyncio.new_event_loop()
         self._listen_loop = loop
         try:

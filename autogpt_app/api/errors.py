@@ -7,11 +7,16 @@ import logging
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from autogpt_app.db import DATABASE_BUSY, is_unavailable
 from autogpt_app.errors import ServiceError, TooManyRequests
 
 log = logging.getLogger(__name__)
+
+#: Seconds a client is asked to wait after a 503 (the database refused or ran out of connections).
+RETRY_AFTER_SECONDS = 5
 
 _STATUS_CODES = {
     400: "bad_request",
@@ -65,6 +70,16 @@ def install_error_handlers(app: FastAPI) -> None:
         code = _STATUS_CODES.get(exc.status_code, "error")
         message = exc.detail if isinstance(exc.detail, str) else "Request failed."
         return error_response(exc.status_code, code, message, getattr(exc, "headers", None))
+
+    @app.exception_handler(SQLAlchemyError)
+    async def _database_error(request: Request, exc: SQLAlchemyError) -> JSONResponse:
+        if not is_unavailable(exc):
+            raise exc  # a real bug: the 500 below
+        # Too many clients, connection refused, pool exhausted: nothing was written; try again shortly.
+        log.warning("database unavailable on %s %s: %s", request.method, request.url.path, type(exc).__name__)
+        return error_response(
+            503, "database_unavailable", DATABASE_BUSY, headers={"Retry-After": str(RETRY_AFTER_SECONDS)}
+        )
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:

@@ -28,6 +28,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from autogpt_app.db import use_pool_role
 from autogpt_app.scheduling.models import SchedulerLease
 from autogpt_app.timeutil import utcnow
 
@@ -167,6 +168,7 @@ class LeaderElector:
             log.exception("scheduler leadership callback failed")
 
     def _loop(self) -> None:
+        use_pool_role("scheduler")
         self._loop_obj = asyncio.new_event_loop()
         try:
             while not self._stop.is_set():

@@ -141,6 +141,7 @@ def app_server() -> Iterator[str]:
     else:
         database_url = f"sqlite+aiosqlite:///{tmp / 'e2e.db'}"
 
+    port = _free_port()
     env = os.environ.copy()
     for var in ("REDIS_URL", "BROKER_URL", "OPENAI_API_KEY"):  # embedded mode, nothing external
         env.pop(var, None)
@@ -149,6 +150,8 @@ def app_server() -> Iterator[str]:
         DATABASE_URL=database_url,
         SECRET_KEY=secrets.token_urlsafe(48),
         APP_MODE="embedded",
+        # The address the browser opens: its origin is the only one CORS and the socket accept.
+        APP_URL=f"http://localhost:{port}",
         ADMIN_EMAIL=ADMIN_EMAIL,
         ADMIN_PASSWORD=ADMIN_PASSWORD,
         PATH=os.pathsep.join([str(ROOT / ".tools/node_modules/.bin"), str(ROOT / ".venv/bin"), env.get("PATH", "")]),
@@ -175,7 +178,6 @@ def app_server() -> Iterator[str]:
         if prestart.returncode != 0:
             pytest.fail(f"prestart failed ({prestart.returncode}):\n{prestart.stdout}\n{prestart.stderr}")
 
-        port = _free_port()
         with open(log_path, "wb") as log:
             proc = subprocess.Popen(
                 [
