@@ -20,6 +20,7 @@ from typing import Any
 
 import dramatiq
 
+from autogpt_app.jobs import EXECUTE_GRAPH, describe, executions_queue, send_executions
 from autogpt_app.settings import get_settings
 from workers.broker import setup_broker
 from workers.sweeper import SweeperMiddleware
@@ -35,7 +36,7 @@ logger = logging.getLogger(__name__)
 PING_TIME_LIMIT_MS = 10_000
 #: Dramatiq's own limit for one execution message; the runner enforces the real, shorter limit itself.
 EXECUTION_TIME_LIMIT_MS = 6 * 60 * 60 * 1000
-EXECUTIONS_QUEUE = get_settings().queue_prefix + "executions"
+EXECUTIONS_QUEUE = executions_queue()
 
 _local = threading.local()
 
@@ -64,7 +65,12 @@ def ping(token: str) -> None:
 
 
 @dramatiq.actor(
-    queue_name=EXECUTIONS_QUEUE, max_retries=3, min_backoff=1000, max_backoff=30_000, time_limit=EXECUTION_TIME_LIMIT_MS
+    actor_name=EXECUTE_GRAPH,
+    queue_name=EXECUTIONS_QUEUE,
+    max_retries=3,
+    min_backoff=1000,
+    max_backoff=30_000,
+    time_limit=EXECUTION_TIME_LIMIT_MS,
 )
 def execute_graph(execution_id: str) -> None:
     """Run or resume the graph execution ``execution_id``.
@@ -88,8 +94,12 @@ def sweep_once(*, queued_grace_seconds: float | None = None) -> int:
             return await leases.orphans(session, queued_grace_seconds=queued_grace_seconds)
 
     ids = run_in_thread_loop(find)
-    for execution_id in ids:
-        execute_graph.send(execution_id)
-    if ids:
-        logger.info("recovery sweep re-sent %d execution(s)", len(ids))
-    return len(ids)
+    if not ids:
+        return 0
+    result = send_executions(ids)
+    if result.sent:
+        logger.info("recovery sweep re-sent %d execution(s)", len(result.sent))
+    if result.error is not None:
+        left = len(ids) - len(result.sent)
+        logger.warning("recovery sweep could not send %d execution(s): %s", left, describe(result.error))
+    return len(result.sent)
