@@ -90,22 +90,39 @@ async def client():
 
 
 @pytest.fixture
-def rabbitmq_proxy():
-    """A :class:`~tests.fakes.tcp_proxy.TcpProxy` in front of the machine's RabbitMQ, with its URL.
+def service_proxy():
+    """Start :class:`~tests.fakes.tcp_proxy.TcpProxy` objects in front of real services.
 
-    The shared RabbitMQ itself is never touched: the test cuts or black-holes the proxy.
+    Call it with a service URL; returns the proxy, whose ``url`` reaches the service through it. The
+    machine's shared services are never touched: the test cuts or black-holes its proxy.
     """
     from urllib.parse import urlsplit
 
     from tests.fakes.tcp_proxy import TcpProxy
 
-    parts = urlsplit(services.RABBITMQ_URL)
-    if not services.port_open(parts.hostname or "127.0.0.1", parts.port or 5672):
-        services.unavailable(f"RabbitMQ at {parts.hostname}:{parts.port}")
-    proxy = TcpProxy(parts.hostname or "127.0.0.1", parts.port or 5672)
-    proxy.url = parts._replace(netloc=f"{parts.username}:{parts.password}@127.0.0.1:{proxy.port}").geturl()
-    yield proxy
-    proxy.close()
+    proxies: list[TcpProxy] = []
+
+    def start(url: str) -> TcpProxy:
+        parts = urlsplit(url)
+        host, port = parts.hostname or "127.0.0.1", parts.port or 0
+        if not services.port_open(host, port):
+            services.unavailable(f"{parts.scheme} at {host}:{port}")
+        proxy = TcpProxy(host, port)
+        userinfo = parts.netloc.rpartition("@")[0]
+        netloc = f"127.0.0.1:{proxy.port}"
+        proxy.url = parts._replace(netloc=f"{userinfo}@{netloc}" if userinfo else netloc).geturl()
+        proxies.append(proxy)
+        return proxy
+
+    yield start
+    for proxy in proxies:
+        proxy.close()
+
+
+@pytest.fixture
+def rabbitmq_proxy(service_proxy):
+    """A proxy in front of the machine's RabbitMQ (see :func:`service_proxy`)."""
+    return service_proxy(services.RABBITMQ_URL)
 
 
 @pytest.fixture
@@ -152,6 +169,8 @@ def app_broker():
         broker.close()
         if type(broker).__name__ == "RabbitmqBroker":
             _delete_rabbitmq_queues(prefix)
+        elif type(broker).__name__ == "RedisBroker":
+            _delete_redis_queues(prefix)
 
 
 def _delete_rabbitmq_queues(prefix: str) -> None:
@@ -166,3 +185,16 @@ def _delete_rabbitmq_queues(prefix: str) -> None:
                 channel.queue_delete(prefix + base + suffix)
     finally:
         connection.close()
+
+
+def _delete_redis_queues(prefix: str) -> None:
+    """Delete a test's Dramatiq keys on the real Redis (not through any proxy)."""
+    import redis
+
+    client = redis.Redis.from_url(services.REDIS_URL)
+    try:
+        keys = list(client.scan_iter(match=f"dramatiq:{prefix}*"))
+        if keys:
+            client.delete(*keys)
+    finally:
+        client.close()

@@ -1,6 +1,6 @@
 """The relay re-sends runs accepted during a broker outage as soon as the broker is back.
 
-Real RabbitMQ behind a proxy the test refuses or black-holes, a real ``dramatiq workers.execution``
+Real RabbitMQ (and Redis) behind a proxy the test refuses or black-holes, a real ``dramatiq workers.execution``
 process consuming through it (its relay runs in that process), and this test process as the web.
 """
 
@@ -11,8 +11,11 @@ import secrets
 import time
 from datetime import timedelta
 
+import pytest
+
 from autogpt_app.executions import service
 from autogpt_app.timeutil import utcnow
+from tests import services
 from tests.api.test_accounts_api import bearer, token_for
 from tests.api.test_graphs_api import make_graph
 from tests.executions.test_brokers import _start_worker, _stop, _worker_env, make_user, wait_for
@@ -45,14 +48,16 @@ async def _assert_started_soon_after(user, ids: list[str], restored_at, log) -> 
         )
 
 
+@pytest.mark.parametrize("broker_url", [services.RABBITMQ_URL, services.REDIS_URL], ids=["rabbitmq", "redis"])
 async def test_runs_accepted_while_the_broker_refused_or_dropped_packets_start_once_it_is_back(
-    client, rabbitmq_proxy, app_broker, tmp_path
+    client, service_proxy, app_broker, tmp_path, broker_url
 ):
+    proxy = service_proxy(broker_url)
     prefix = f"t{secrets.token_hex(4)}_"
-    app_broker(rabbitmq_proxy.url, prefix)
+    app_broker(proxy.url, prefix)
     log = tmp_path / "worker.log"
     # Dramatiq's own consumer restart delay (3 s) and the default orphan sweep (300 s): nothing tuned.
-    worker = _start_worker(_worker_env(rabbitmq_proxy.url, prefix, dramatiq_restart_delay="3000"), log)
+    worker = _start_worker(_worker_env(proxy.url, prefix, dramatiq_restart_delay="3000"), log)
     try:
         token = await token_for(client)
         graph = await make_graph(client, token, greeting_graph())
@@ -61,19 +66,19 @@ async def test_runs_accepted_while_the_broker_refused_or_dropped_packets_start_o
         (warm,) = await _accept_runs(client, token, graph["id"], "warm", 1)
         assert (await wait_for(user, warm, within=60)).status == "COMPLETED", log.read_text()[-3000:]
 
-        rabbitmq_proxy.refuse()
+        proxy.refuse()
         refused = await _accept_runs(client, token, graph["id"], "refused")
         await asyncio.sleep(3)
         await _assert_still_queued(user, refused)
-        rabbitmq_proxy.restore()
+        proxy.restore()
         await _assert_started_soon_after(user, refused, utcnow(), log)
 
-        rabbitmq_proxy.blackhole()
+        proxy.blackhole()
         dropped = await _accept_runs(client, token, graph["id"], "dropped")
         await asyncio.sleep(4)
         await _assert_still_queued(user, dropped)
         restored_at = utcnow()
-        rabbitmq_proxy.restore()
+        proxy.restore()
         await _assert_started_soon_after(user, dropped, restored_at, log)
     finally:
         _stop(worker)
