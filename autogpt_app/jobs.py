@@ -130,36 +130,42 @@ class Publisher:
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
         self._pid = 0
-        self.health = SendHealth("run publisher")
 
     def submit(self, execution_id: str) -> None:
         """Queue ``execution_id`` for sending; never blocks."""
-        self._ensure_thread()
-        self._queue.put((execution_id, time.monotonic()))
+        self._ensure_thread().put((execution_id, time.monotonic()))
 
-    def _ensure_thread(self) -> None:
+    def _ensure_thread(self) -> queue.SimpleQueue:
+        """Start the thread unless it runs in this process; return the queue it reads."""
         with self._lock:
             # A forked child (the dramatiq command forks workers) inherits the object, not the thread.
             if self._thread is None or self._pid != os.getpid() or not self._thread.is_alive():
                 self._queue = queue.SimpleQueue()
                 self._pid = os.getpid()
-                self._thread = threading.Thread(target=self._run, name="run-publisher", daemon=True)
+                # Each thread keeps its own account of the outage it lives through.
+                health = SendHealth("run publisher")
+                self._thread = threading.Thread(
+                    target=self._run, args=(self._queue, health), name="run-publisher", daemon=True
+                )
                 self._thread.start()
+            return self._queue
 
     def close(self, timeout: float = 5.0) -> None:
-        """Stop the thread after what it holds now (tests, shutdown)."""
+        """Stop the thread after what it holds now (tests, shutdown); the next submit starts a new one."""
         with self._lock:
             thread, self._thread = self._thread, None
+            pending = self._queue
         if thread is not None and thread.is_alive():
-            self._queue.put(None)
+            pending.put(None)
             thread.join(timeout)
 
-    def _take_batch(self) -> tuple[list[str], int, bool]:
+    @staticmethod
+    def _take_batch(pending: queue.SimpleQueue) -> tuple[list[str], int, bool]:
         """Block for the next id, then take whatever else is waiting: (fresh ids, stale count, stop)."""
-        items = [self._queue.get()]
+        items = [pending.get()]
         while True:
             try:
-                items.append(self._queue.get_nowait())
+                items.append(pending.get_nowait())
             except queue.Empty:
                 break
         now = time.monotonic()
@@ -167,15 +173,15 @@ class Publisher:
         stale = sum(1 for i in items if i is not None and now - i[1] >= SEND_GRACE_SECONDS)
         return fresh, stale, any(i is None for i in items)
 
-    def _run(self) -> None:
+    def _run(self, pending: queue.SimpleQueue, health: SendHealth) -> None:
         loop = asyncio.new_event_loop()
         try:
             while True:
-                fresh, stale, stop = self._take_batch()
+                fresh, stale, stop = self._take_batch(pending)
                 if stale:
                     logger.info("%d run(s) waited too long to send here; the relay sends them", stale)
                 if fresh:
-                    self._send(loop, fresh)
+                    self._send(loop, fresh, health)
                 if stop:
                     break
         finally:
@@ -184,7 +190,8 @@ class Publisher:
             loop.run_until_complete(dispose_engine())
             loop.close()
 
-    def _send(self, loop: asyncio.AbstractEventLoop, ids: list[str]) -> None:
+    @staticmethod
+    def _send(loop: asyncio.AbstractEventLoop, ids: list[str], health: SendHealth) -> None:
         result = send_executions(ids)
         if result.sent:
             try:
@@ -192,9 +199,9 @@ class Publisher:
             except Exception:  # the messages are out; the relay may send them once more (harmless)
                 logger.exception("could not record %d sent run(s)", len(result.sent))
         if result.error is not None:
-            self.health.failed(result.error, left=len(ids) - len(result.sent))
+            health.failed(result.error, left=len(ids) - len(result.sent))
         else:
-            self.health.succeeded()
+            health.succeeded()
 
 
 _publisher = Publisher()
@@ -205,6 +212,10 @@ def enqueue_execution(execution_id: str) -> None:
     _publisher.submit(execution_id)
 
 
-def close_publisher() -> None:
-    """Stop this process's publisher thread (it starts again on the next :func:`enqueue_execution`)."""
-    _publisher.close()
+def close_publisher(timeout: float = 5.0) -> None:
+    """Stop this process's publisher thread (it starts again on the next :func:`enqueue_execution`).
+
+    Args:
+        timeout: Longest wait, in seconds, for the thread to send what it holds.
+    """
+    _publisher.close(timeout)

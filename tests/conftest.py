@@ -143,7 +143,10 @@ def app_broker():
     saved = (dramatiq.broker.global_broker, broker_module._broker, sys.modules.get("workers.execution"))
     made: list[tuple[object, str]] = []
 
+    from autogpt_app.jobs import close_publisher
+
     def use(url: str, prefix: str):
+        close_publisher(timeout=1)  # the next run start gets a publisher that knows nothing of earlier brokers
         os.environ["BROKER_URL"], os.environ["QUEUE_PREFIX"] = url, prefix
         get_settings.cache_clear()
         broker_module._broker = None
@@ -154,6 +157,7 @@ def app_broker():
         return workers.execution.broker
 
     yield use
+    close_publisher(timeout=1)
     for key, value in saved_env.items():
         if value is None:
             os.environ.pop(key, None)

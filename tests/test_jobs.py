@@ -82,6 +82,10 @@ async def test_a_black_holed_broker_costs_a_run_start_nothing(client, rabbitmq_p
     assert profile_seconds < 0.5, f"GET /me took {profile_seconds:.1f}s while a run start waited on the broker"
     _, second_start = await _start_run(client, token, graph["id"], "partitioned again")
     assert second_start < 1.0
+    assert await _sent_at(run["id"]) is None  # nothing confirmed while the packets vanish
+
+    rabbitmq_proxy.restore()  # the send in flight fails over to a fresh connection and is confirmed
+    assert await _wait_sent(run["id"])
 
 
 async def test_runs_are_confirmed_sent_and_a_refusing_broker_is_recorded_and_logged_once(

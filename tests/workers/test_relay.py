@@ -46,6 +46,8 @@ async def _assert_started_soon_after(user, ids: list[str], restored_at, log) -> 
         assert waited <= START_GOAL_SECONDS + HEADROOM_SECONDS, (
             f"run started {waited:.1f}s after the broker came back\n" + log.read_text()[-3000:]
         )
+        finished = (run.ended_at - restored_at).total_seconds()
+        assert finished <= START_GOAL_SECONDS + HEADROOM_SECONDS, f"run completed {finished:.1f}s after"
 
 
 @pytest.mark.parametrize("broker_url", [services.RABBITMQ_URL, services.REDIS_URL], ids=["rabbitmq", "redis"])
