@@ -105,7 +105,7 @@ class SendHealth:
             return
         self.failing = True
         self.log.warning(
-            "%s: broker unreachable (%s); %d run(s) left unsent, the relay sends them once it is back",
+            "%s: broker unreachable (%s); %d run(s) left unsent, sent once it is back",
             self.who,
             describe(error),
             left,

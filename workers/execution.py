@@ -20,7 +20,7 @@ from typing import Any
 
 import dramatiq
 
-from autogpt_app.jobs import EXECUTE_GRAPH, describe, executions_queue, send_executions
+from autogpt_app.jobs import EXECUTE_GRAPH, SendHealth, executions_queue, send_executions
 from autogpt_app.settings import get_settings
 from workers.broker import setup_broker
 from workers.sweeper import SweeperMiddleware
@@ -39,6 +39,8 @@ EXECUTION_TIME_LIMIT_MS = 6 * 60 * 60 * 1000
 EXECUTIONS_QUEUE = executions_queue()
 
 _local = threading.local()
+#: The sweep's failures to reach the broker, logged once per outage.
+_sweep_health = SendHealth("recovery sweep", logger)
 
 
 def run_in_thread_loop(func: Callable[..., Awaitable[Any]], *args: Any) -> Any:
@@ -100,6 +102,7 @@ def sweep_once(*, queued_grace_seconds: float | None = None) -> int:
     if result.sent:
         logger.info("recovery sweep re-sent %d execution(s)", len(result.sent))
     if result.error is not None:
-        left = len(ids) - len(result.sent)
-        logger.warning("recovery sweep could not send %d execution(s): %s", left, describe(result.error))
+        _sweep_health.failed(result.error, left=len(ids) - len(result.sent))
+    else:
+        _sweep_health.succeeded()
     return len(result.sent)
