@@ -48,6 +48,12 @@ class Settings(BaseSettings):
     broker_url: str = ""
     #: Prefix of the broker's queue names, so several deployments (or test runs) can share one broker.
     queue_prefix: str = ""
+    #: Longest wait to connect to the broker (TCP plus AMQP handshake) before a send counts as failed;
+    #: a URL's own ``socket_timeout``/``stack_timeout`` (RabbitMQ) or ``socket_timeout`` (Redis) wins.
+    broker_timeout_seconds: float = Field(default=3.0, gt=0)
+    #: How often each worker process (and the web process in embedded mode) looks for accepted runs
+    #: whose message was never confirmed sent, and sends them.
+    relay_interval_seconds: float = Field(default=1.0, gt=0)
 
     # The database connection budget (autogpt_app/db_budget.py): every pool is sized from it and
     # from the number of processes and threads below, which must match what is deployed.

@@ -47,6 +47,9 @@ def _migrated_database():
 
     run_migrations(DATABASE_URL)
     yield
+    from autogpt_app.jobs import close_publisher
+
+    close_publisher()
     if ENGINE == "postgres":
         services.drop_postgres_database(TEST_DB_NAME)
 
@@ -84,3 +87,118 @@ async def client():
     transport = httpx.ASGITransport(app=build_api())
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
         yield c
+
+
+@pytest.fixture
+def service_proxy():
+    """Start :class:`~tests.fakes.tcp_proxy.TcpProxy` objects in front of real services.
+
+    Call it with a service URL; returns the proxy, whose ``url`` reaches the service through it. The
+    machine's shared services are never touched: the test cuts or black-holes its proxy.
+    """
+    from urllib.parse import urlsplit
+
+    from tests.fakes.tcp_proxy import TcpProxy
+
+    proxies: list[TcpProxy] = []
+
+    def start(url: str) -> TcpProxy:
+        parts = urlsplit(url)
+        host, port = parts.hostname or "127.0.0.1", parts.port or 0
+        if not services.port_open(host, port):
+            services.unavailable(f"{parts.scheme} at {host}:{port}")
+        proxy = TcpProxy(host, port)
+        userinfo = parts.netloc.rpartition("@")[0]
+        netloc = f"127.0.0.1:{proxy.port}"
+        proxy.url = parts._replace(netloc=f"{userinfo}@{netloc}" if userinfo else netloc).geturl()
+        proxies.append(proxy)
+        return proxy
+
+    yield start
+    for proxy in proxies:
+        proxy.close()
+
+
+@pytest.fixture
+def rabbitmq_proxy(service_proxy):
+    """A proxy in front of the machine's RabbitMQ (see :func:`service_proxy`)."""
+    return service_proxy(services.RABBITMQ_URL)
+
+
+@pytest.fixture
+def app_broker():
+    """Point this process's broker at a given URL and queue prefix, as a web process so configured.
+
+    Call it with ``(url, prefix)``; returns the new process-wide broker. Afterwards the process's
+    previous broker, settings and actor module come back, and the test's RabbitMQ queues are deleted.
+    """
+    import sys
+
+    import dramatiq.broker
+
+    from autogpt_app.settings import get_settings
+    from workers import broker as broker_module
+
+    saved_env = {k: os.environ.get(k) for k in ("BROKER_URL", "QUEUE_PREFIX")}
+    saved = (dramatiq.broker.global_broker, broker_module._broker, sys.modules.get("workers.execution"))
+    made: list[tuple[object, str]] = []
+
+    from autogpt_app.jobs import close_publisher
+
+    def use(url: str, prefix: str):
+        close_publisher(timeout=1)  # the next run start gets a publisher that knows nothing of earlier brokers
+        os.environ["BROKER_URL"], os.environ["QUEUE_PREFIX"] = url, prefix
+        get_settings.cache_clear()
+        broker_module._broker = None
+        sys.modules.pop("workers.execution", None)
+        import workers.execution
+
+        made.append((workers.execution.broker, prefix))
+        return workers.execution.broker
+
+    yield use
+    close_publisher(timeout=1)
+    for key, value in saved_env.items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value
+    get_settings.cache_clear()
+    dramatiq.broker.global_broker, broker_module._broker = saved[0], saved[1]
+    if saved[2] is not None:
+        sys.modules["workers.execution"] = saved[2]
+    else:
+        sys.modules.pop("workers.execution", None)
+    for broker, prefix in made:
+        broker.close()
+        if type(broker).__name__ == "RabbitmqBroker":
+            _delete_rabbitmq_queues(prefix)
+        elif type(broker).__name__ == "RedisBroker":
+            _delete_redis_queues(prefix)
+
+
+def _delete_rabbitmq_queues(prefix: str) -> None:
+    """Delete a test's queues on the real RabbitMQ (not through any proxy)."""
+    import pika
+
+    connection = pika.BlockingConnection(pika.URLParameters(services.RABBITMQ_URL))
+    try:
+        channel = connection.channel()
+        for base in ("executions", "default"):
+            for suffix in ("", ".DQ", ".XQ"):
+                channel.queue_delete(prefix + base + suffix)
+    finally:
+        connection.close()
+
+
+def _delete_redis_queues(prefix: str) -> None:
+    """Delete a test's Dramatiq keys on the real Redis (not through any proxy)."""
+    import redis
+
+    client = redis.Redis.from_url(services.REDIS_URL)
+    try:
+        keys = list(client.scan_iter(match=f"dramatiq:{prefix}*"))
+        if keys:
+            client.delete(*keys)
+    finally:
+        client.close()

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import dramatiq
 from dramatiq.brokers.stub import StubBroker
@@ -72,6 +72,41 @@ def _redact(url: str) -> str:
     return parts._replace(netloc=netloc).geturl()
 
 
+def rabbitmq_timeouts(timeout: float) -> dict[str, str]:
+    """Pika connection parameters that bound every wait on RabbitMQ.
+
+    ``socket_timeout`` and ``stack_timeout`` bound connecting (TCP, then the AMQP handshake), so a
+    black-holed broker fails a send in seconds instead of pika's 15. A publish waiting for its
+    confirm on a connection whose packets vanish is ended by the heartbeat: pika closes a connection
+    that heard nothing for ``heartbeat`` + 5 seconds. ``blocked_connection_timeout`` ends a publish
+    RabbitMQ holds back under a resource alarm. One connection attempt per try: Dramatiq retries.
+    """
+    return {
+        "socket_timeout": f"{timeout:g}",
+        "stack_timeout": f"{timeout:g}",
+        "heartbeat": "10",
+        "blocked_connection_timeout": "30",
+        "connection_attempts": "1",
+    }
+
+
+def with_defaults(url: str, defaults: dict[str, str]) -> str:
+    """Return ``url`` with ``defaults`` added to its query string, keeping any value the URL sets itself."""
+    parts = urlsplit(url)
+    query = dict(parse_qsl(parts.query, keep_blank_values=True))
+    merged = {**defaults, **query}
+    return urlunsplit(parts._replace(query=urlencode(merged)))
+
+
+def _quiet_pika() -> None:
+    """Keep pika's own per-attempt connection errors out of the log.
+
+    Every failed connection attempt makes pika log several ERROR lines with stack traces; the
+    callers (Dramatiq's consumer, the run publisher, the relay) already report each outage once.
+    """
+    logging.getLogger("pika.adapters").setLevel(logging.CRITICAL)
+
+
 def build_broker(url: str | None = None) -> dramatiq.Broker:
     """Build a new broker for ``url``, or for ``BROKER_URL`` from settings when ``url`` is None.
 
@@ -94,14 +129,20 @@ def build_broker(url: str | None = None) -> dramatiq.Broker:
         return StubBroker(middleware=build_middleware())
 
     scheme = urlsplit(url).scheme.lower()
+    timeout = get_settings().broker_timeout_seconds
     if scheme in _RABBITMQ_SCHEMES:
         from dramatiq.brokers.rabbitmq import RabbitmqBroker
 
-        return RabbitmqBroker(url=url, middleware=build_middleware())
+        _quiet_pika()
+        # Publisher confirms: enqueue returns only once RabbitMQ has taken the message (or raises).
+        return RabbitmqBroker(
+            url=with_defaults(url, rabbitmq_timeouts(timeout)), confirm_delivery=True, middleware=build_middleware()
+        )
     if scheme in _REDIS_SCHEMES:
         from dramatiq.brokers.redis import RedisBroker
 
-        return RedisBroker(url=url, middleware=build_middleware())
+        redis_timeouts = {"socket_connect_timeout": f"{timeout:g}", "socket_timeout": f"{max(timeout, 5.0):g}"}
+        return RedisBroker(url=with_defaults(url, redis_timeouts), middleware=build_middleware())
     raise ValueError(
         f"Unsupported BROKER_URL {_redact(url)!r}: use amqp:// (RabbitMQ), redis:// (Redis), "
         "or leave it empty for the in-process broker of embedded mode."

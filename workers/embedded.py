@@ -3,7 +3,8 @@
 With no ``BROKER_URL`` the broker is Dramatiq's in-process ``StubBroker``; this starts a
 ``dramatiq.Worker`` on it so runs execute without any other process. Messages of a previous
 process are gone after a restart, but every execution is a database row first: the first sweep
-re-sends all queued and orphaned runs at once. The scheduler (``SCHEDULER_EMBEDDED``, on by
+re-sends all queued and orphaned runs at once, and the relay (:mod:`workers.relay`) sends, within
+about a second, any run whose message did not go out. The scheduler (``SCHEDULER_EMBEDDED``, on by
 default) leads only while no other scheduler process holds the lease; while it leads it also sends
 the notification e-mails. With the embedded scheduler turned off, a small thread here still sends
 queued e-mails every ``EMAIL_SEND_INTERVAL_SECONDS`` (claims keep two senders from sending one mail twice).
@@ -57,12 +58,14 @@ class EmbeddedWorkers:
         self.threads = threads or get_settings().worker_threads
         self.worker: dramatiq.Worker | None = None
         self.sweeper = None
+        self.relay = None
         self.scheduler = None
         self.email_sender: EmailSender | None = None
 
     def start(self) -> bool:
         """Start consuming if the broker is in-process; return whether anything was started."""
         from workers.execution import broker
+        from workers.relay import Relay
         from workers.sweeper import Sweeper
 
         if not isinstance(broker, StubBroker):
@@ -72,6 +75,7 @@ class EmbeddedWorkers:
         self.worker = dramatiq.Worker(broker, worker_threads=self.threads, worker_timeout=100)
         self.worker.start()
         self.sweeper = Sweeper(first_queued_grace=0).start()
+        self.relay = Relay().start()
         self._start_scheduler()
         logger.info("embedded workers started (%d threads)", self.threads)
         return True
@@ -92,6 +96,8 @@ class EmbeddedWorkers:
             self.scheduler.stop()
         if self.email_sender:
             self.email_sender.stop()
+        if self.relay:
+            self.relay.stop()
         if self.sweeper:
             self.sweeper.stop()
         if self.worker:

@@ -21,6 +21,7 @@ from typing import Any
 import dramatiq
 
 from autogpt_app.db import use_pool_role
+from autogpt_app.jobs import EXECUTE_GRAPH, SendHealth, executions_queue, send_executions
 from autogpt_app.settings import get_settings
 from workers.broker import setup_broker
 from workers.sweeper import SweeperMiddleware
@@ -36,9 +37,11 @@ logger = logging.getLogger(__name__)
 PING_TIME_LIMIT_MS = 10_000
 #: Dramatiq's own limit for one execution message; the runner enforces the real, shorter limit itself.
 EXECUTION_TIME_LIMIT_MS = 6 * 60 * 60 * 1000
-EXECUTIONS_QUEUE = get_settings().queue_prefix + "executions"
+EXECUTIONS_QUEUE = executions_queue()
 
 _local = threading.local()
+#: The sweep's failures to reach the broker, logged once per outage.
+_sweep_health = SendHealth("recovery sweep", logger)
 
 
 def run_in_thread_loop(func: Callable[..., Awaitable[Any]], *args: Any) -> Any:
@@ -66,7 +69,12 @@ def ping(token: str) -> None:
 
 
 @dramatiq.actor(
-    queue_name=EXECUTIONS_QUEUE, max_retries=3, min_backoff=1000, max_backoff=30_000, time_limit=EXECUTION_TIME_LIMIT_MS
+    actor_name=EXECUTE_GRAPH,
+    queue_name=EXECUTIONS_QUEUE,
+    max_retries=3,
+    min_backoff=1000,
+    max_backoff=30_000,
+    time_limit=EXECUTION_TIME_LIMIT_MS,
 )
 def execute_graph(execution_id: str) -> None:
     """Run or resume the graph execution ``execution_id``.
@@ -90,8 +98,13 @@ def sweep_once(*, queued_grace_seconds: float | None = None) -> int:
             return await leases.orphans(session, queued_grace_seconds=queued_grace_seconds)
 
     ids = run_in_thread_loop(find)
-    for execution_id in ids:
-        execute_graph.send(execution_id)
-    if ids:
-        logger.info("recovery sweep re-sent %d execution(s)", len(ids))
-    return len(ids)
+    if not ids:
+        return 0
+    result = send_executions(ids)
+    if result.sent:
+        logger.info("recovery sweep re-sent %d execution(s)", len(result.sent))
+    if result.error is not None:
+        _sweep_health.failed(result.error, left=len(ids) - len(result.sent))
+    else:
+        _sweep_health.succeeded()
+    return len(result.sent)

@@ -1,5 +1,6 @@
 """The recovery sweep on a timer: a daemon thread in every worker process (and the web process
-in embedded mode) that re-sends executions whose worker died."""
+in embedded mode) that re-sends executions whose worker died; beside it the relay
+(:mod:`workers.relay`) sends runs whose first message never went out."""
 
 from __future__ import annotations
 
@@ -46,14 +47,21 @@ class Sweeper:
 
 
 class SweeperMiddleware(dramatiq.Middleware):
-    """Starts a :class:`Sweeper` in each process booted by the ``dramatiq`` command."""
+    """Starts a :class:`Sweeper` and a :class:`~workers.relay.Relay` in each process booted by the
+    ``dramatiq`` command."""
 
     def __init__(self) -> None:
         self.sweeper: Sweeper | None = None
+        self.relay = None
 
     def after_process_boot(self, broker: dramatiq.Broker) -> None:
+        from workers.relay import Relay
+
         self.sweeper = Sweeper().start()
+        self.relay = Relay().start()
 
     def before_process_stop(self, broker: dramatiq.Broker) -> None:
+        if self.relay:
+            self.relay.stop()
         if self.sweeper:
             self.sweeper.stop()

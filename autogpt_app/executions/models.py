@@ -45,6 +45,8 @@ class GraphExecution(SQLModel, table=True):
     __table_args__ = (
         Index("ix_graph_executions_user_created", "user_id", "created_at"),
         Index("ix_graph_executions_status_lease", "status", "lease_expires_at"),
+        # The relay's poll: queued runs whose message was never confirmed sent.
+        Index("ix_graph_executions_status_sent", "status", "sent_at"),
     )
 
     id: str = Field(default_factory=new_id, primary_key=True, max_length=36)
@@ -66,6 +68,8 @@ class GraphExecution(SQLModel, table=True):
     #: The schedule whose firing started this run (a plain id: the schedule may be deleted later).
     schedule_id: str | None = Field(default=None, max_length=36)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    #: When the broker confirmed the run's message; None while no send has been confirmed (the relay's work).
+    sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     started_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     ended_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 

@@ -13,6 +13,7 @@ from pydantic import BaseModel
 from sqlalchemy import and_, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from autogpt_app import jobs
 from autogpt_app.auth.models import User
 from autogpt_app.auth.permissions import Permission, require_permission
 from autogpt_app.blocks.registry import find_block
@@ -221,12 +222,6 @@ def refuse_disabled_blocks(nodes: Iterable[Mapping[str, Any]], sub_graphs: Itera
         )
 
 
-def _enqueue(execution_id: str) -> None:
-    from workers.execution import execute_graph
-
-    execute_graph.send(execution_id)
-
-
 async def add_graph_execution(
     session: AsyncSession,
     user: User,
@@ -254,7 +249,7 @@ async def add_graph_execution(
     session.add(execution)
     await session.flush()
     await library.record_run(session, graph.id, user.id)
-    after_commit(session, lambda: _enqueue(execution.id))
+    after_commit(session, lambda: jobs.enqueue_execution(execution.id))
     return _public(execution)
 
 

@@ -146,6 +146,36 @@ def test_url_scheme_selects_the_broker(url: str, expected: type) -> None:
         broker.close()
 
 
+def test_rabbitmq_publishes_with_confirms_and_bounded_waits() -> None:
+    """Every send waits for RabbitMQ's confirm; connecting gives up after BROKER_TIMEOUT_SECONDS, not pika's 15 s."""
+    broker = build_broker("amqp://guest:guest@rabbitmq:5672/")
+    try:
+        assert broker.confirm_delivery is True
+        params = broker.parameters
+        assert (params.socket_timeout, params.stack_timeout, params.connection_attempts) == (3, 3, 1)
+        assert params.heartbeat == 10 and params.blocked_connection_timeout == 30
+        assert params.credentials.password == "guest" and params.virtual_host == "/"
+    finally:
+        broker.close()
+
+
+def test_a_urls_own_timeouts_win_over_the_defaults() -> None:
+    broker = build_broker("amqp://guest:guest@rabbitmq:5672/%2Fprod?heartbeat=30&socket_timeout=7")
+    try:
+        params = broker.parameters
+        assert (params.heartbeat, params.socket_timeout, params.stack_timeout) == (30, 7, 3)
+        assert params.virtual_host == "/prod"
+    finally:
+        broker.close()
+    redis_broker = build_broker("redis://:pw@redis:6379/2?socket_timeout=9")
+    try:
+        kwargs = redis_broker.client.connection_pool.connection_kwargs
+        assert (kwargs["socket_timeout"], kwargs["socket_connect_timeout"], kwargs["db"]) == (9.0, 3.0, 2)
+        assert kwargs["password"] == "pw"
+    finally:
+        redis_broker.close()
+
+
 @pytest.mark.parametrize(
     "url",
     ["http://localhost:5672", "postgresql://u@localhost/db", "kafka://broker:9092", "localhost:6379", "stub"],
