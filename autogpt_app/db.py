@@ -34,13 +34,16 @@ _engines: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, tuple[AsyncEngine
 _thread_role = threading.local()
 
 
-def use_pool_role(role: PoolRole) -> None:
+def use_pool_role(role: PoolRole, *, unless_set: bool = False) -> None:
     """Declare what the calling thread's event loop is for, before its first database use.
 
     Engines are sized from the connection budget (:mod:`autogpt_app.db_budget`) by role: a worker
-    thread's or a scheduler thread's loop gets a small fixed share, the web process's loop the rest.
-    Threads that never call this are ``"web"``.
+    thread's or a scheduler thread's loop gets a small fixed share, the run publisher's and the
+    relay's loop one connection ("sender"), the web process's loop the rest. Threads that never call
+    this are ``"web"``. With ``unless_set`` a role the thread already declared is kept.
     """
+    if unless_set and hasattr(_thread_role, "value"):
+        return
     _thread_role.value = role
 
 

@@ -28,10 +28,13 @@ from typing import Literal
 from autogpt_app.settings import ConfigurationError, Settings
 
 #: What an event loop is for; its engines are sized accordingly (see :func:`autogpt_app.db.use_pool_role`).
-PoolRole = Literal["web", "worker", "scheduler"]
+PoolRole = Literal["web", "worker", "scheduler", "sender"]
 
 WORKER_THREAD_CONNECTIONS = 3
 SCHEDULER_LOOP_CONNECTIONS = 1
+#: The run publisher's loop (every process that starts runs) and the relay's loop (every worker
+#: process): each records sends with one session at a time.
+SENDER_LOOP_CONNECTIONS = 1
 #: Scheduler loops besides its job threads: leader lease, bus listener, planner (main thread).
 SCHEDULER_EXTRA_LOOPS = 3
 MIN_WEB_CONNECTIONS = 4
@@ -62,15 +65,18 @@ class ConnectionBudget:
             return WORKER_THREAD_CONNECTIONS
         if role == "scheduler":
             return SCHEDULER_LOOP_CONNECTIONS
+        if role == "sender":
+            return SENDER_LOOP_CONNECTIONS
         return self.per_web_process
 
     def describe(self) -> str:
         """The arithmetic in one line, for logs and error messages."""
         return (
             f"DB_MAX_CONNECTIONS={self.total}: workers {self.worker_processes}×({self.worker_threads}×"
-            f"{WORKER_THREAD_CONNECTIONS + self.recorder}+{WORKER_THREAD_CONNECTIONS})={self.workers}, "
-            f"schedulers {self.scheduler_processes}×{self.scheduler_loops}×{SCHEDULER_LOOP_CONNECTIONS}"
-            f"={self.schedulers}, web {self.web_processes}×{self.per_web_process}"
+            f"{WORKER_THREAD_CONNECTIONS + self.recorder}+{WORKER_THREAD_CONNECTIONS}+{SENDER_LOOP_CONNECTIONS})"
+            f"={self.workers}, schedulers {self.scheduler_processes}×({self.scheduler_loops}×"
+            f"{SCHEDULER_LOOP_CONNECTIONS}+{SENDER_LOOP_CONNECTIONS})={self.schedulers}, "
+            f"web {self.web_processes}×({self.per_web_process}+{SENDER_LOOP_CONNECTIONS})"
         )
 
 
@@ -86,11 +92,16 @@ def plan(settings: Settings) -> ConnectionBudget:
     scheduler_processes = web if embedded and settings.scheduler_embedded else settings.scheduler_processes
     recorder = settings.max_subagent_depth + 1
     per_worker_thread = WORKER_THREAD_CONNECTIONS + recorder
-    # The recovery sweep runs on a loop of its own in every worker process (worker role).
-    workers = worker_processes * (settings.worker_threads * per_worker_thread + WORKER_THREAD_CONNECTIONS)
+    # The recovery sweep runs on a loop of its own in every worker process (worker role), and so
+    # does the relay (sender role).
+    workers = worker_processes * (
+        settings.worker_threads * per_worker_thread + WORKER_THREAD_CONNECTIONS + SENDER_LOOP_CONNECTIONS
+    )
     scheduler_loops = settings.scheduler_threads + SCHEDULER_EXTRA_LOOPS
-    schedulers = scheduler_processes * scheduler_loops * SCHEDULER_LOOP_CONNECTIONS
-    left = settings.db_max_connections - workers - schedulers
+    # Schedules start runs, so every scheduler process also has a run publisher (sender role).
+    schedulers = scheduler_processes * (scheduler_loops * SCHEDULER_LOOP_CONNECTIONS + SENDER_LOOP_CONNECTIONS)
+    # Each web process keeps one connection for its run publisher out of its share.
+    left = settings.db_max_connections - workers - schedulers - web * SENDER_LOOP_CONNECTIONS
     per_web = left // web if web else 0
     budget = ConnectionBudget(
         total=settings.db_max_connections,

@@ -174,6 +174,9 @@ class Publisher:
         return fresh, stale, any(i is None for i in items)
 
     def _run(self, pending: queue.SimpleQueue, health: SendHealth) -> None:
+        from autogpt_app.db import use_pool_role
+
+        use_pool_role("sender")
         loop = asyncio.new_event_loop()
         try:
             while True:

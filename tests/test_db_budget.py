@@ -27,10 +27,13 @@ def _most_at_once(settings: Settings) -> int:
     """Every engine of every process at its cap, counted the way the processes open them."""
     plan = db_budget.plan(settings)
     worker_loop = plan.pool_limit("worker")
-    per_worker = settings.worker_threads * (worker_loop + plan.recorder) + worker_loop
-    per_scheduler = (settings.scheduler_threads + db_budget.SCHEDULER_EXTRA_LOOPS) * plan.pool_limit("scheduler")
+    sender = plan.pool_limit("sender")  # the run publisher, and the relay in a worker process
+    per_worker = settings.worker_threads * (worker_loop + plan.recorder) + worker_loop + sender
+    per_scheduler = (settings.scheduler_threads + db_budget.SCHEDULER_EXTRA_LOOPS) * plan.pool_limit(
+        "scheduler"
+    ) + sender
     return (
-        plan.web_processes * plan.pool_limit("web")
+        plan.web_processes * (plan.pool_limit("web") + sender)
         + plan.worker_processes * per_worker
         + plan.scheduler_processes * per_scheduler
     )
@@ -54,7 +57,7 @@ def test_every_pool_together_stays_within_the_budget(overrides):
 def test_web_processes_share_what_workers_and_schedulers_leave():
     plan = db_budget.plan(_production())
     assert plan.web_processes == 3  # with Redis and no WEB_WORKERS
-    assert plan.per_web_process == (90 - plan.workers - plan.schedulers) // 3
+    assert plan.per_web_process == (90 - plan.workers - plan.schedulers) // 3 - db_budget.SENDER_LOOP_CONNECTIONS
     assert plan.per_web_process >= db_budget.MIN_WEB_CONNECTIONS
 
 

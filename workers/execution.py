@@ -52,7 +52,7 @@ def run_in_thread_loop(func: Callable[..., Awaitable[Any]], *args: Any) -> Any:
     """
     loop = getattr(_local, "loop", None)
     if loop is None or loop.is_closed():
-        use_pool_role("worker")
+        use_pool_role("worker", unless_set=True)
         loop = asyncio.new_event_loop()
         _local.loop = loop
     return loop.run_until_complete(func(*args))

@@ -65,7 +65,10 @@ class Relay:
         self._thread.join(timeout=10)
 
     def _loop(self) -> None:
+        from autogpt_app.db import use_pool_role
         from workers.execution import run_in_thread_loop
+
+        use_pool_role("sender")
 
         database_failing = False
         while not self._stop.is_set():

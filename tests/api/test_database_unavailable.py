@@ -27,7 +27,8 @@ async def test_exhausted_pool_answers_503_then_recovers(client, monkeypatch):
     # The smallest budget that still starts: this web process gets MIN_WEB_CONNECTIONS.
     monkeypatch.setattr(settings, "db_max_connections", 1000)
     spent = db_budget.plan(settings)
-    monkeypatch.setattr(settings, "db_max_connections", spent.workers + spent.schedulers + 4)
+    senders = spent.web_processes * db_budget.SENDER_LOOP_CONNECTIONS
+    monkeypatch.setattr(settings, "db_max_connections", spent.workers + spent.schedulers + senders + 4)
     monkeypatch.setattr(settings, "db_pool_timeout_seconds", 0.5)
     assert db_budget.plan(settings).per_web_process == 4
     held = [await db.get_engine().connect() for _ in range(4)]
