@@ -24,6 +24,8 @@ class Inbox:
     def __init__(self) -> None:
         self.envelopes: list[Any] = []
         self.refuse = 0
+        #: The port the server listens on (set by whoever starts it).
+        self.port = 0
 
     async def handle_DATA(self, server, session, envelope):
         if self.refuse > 0:
@@ -48,6 +50,15 @@ class Inbox:
             await asyncio.sleep(0.05)
         return self.messages_to(address)
 
+    def wait_until(self, address: str, count: int = 1, within: float = 15.0) -> list[EmailMessage]:
+        """Like :meth:`wait_for`, for synchronous tests (the browser suite): the server runs in its own thread."""
+        deadline = time.monotonic() + within
+        while len(self.messages_to(address)) < count:
+            if time.monotonic() > deadline:
+                raise AssertionError(f"{count} message(s) to {address} did not arrive within {within} s")
+            time.sleep(0.1)
+        return self.messages_to(address)
+
 
 def link_in(message: EmailMessage, path: str) -> str:
     """The first link to ``path`` (e.g. ``/reset-password``) in the text part of ``message``."""
@@ -67,7 +78,7 @@ def free_port() -> int:
 def inbox(monkeypatch) -> Iterator[Inbox]:
     """A running SMTP server, and settings pointing at it (no TLS, no login)."""
     handler = Inbox()
-    port = free_port()
+    handler.port = port = free_port()
     controller = Controller(handler, hostname="127.0.0.1", port=port)
     controller.start()
     settings = get_settings()
