@@ -28,7 +28,7 @@ from pydantic import BaseModel, Field
 from starlette.responses import StreamingResponse
 from starlette.types import Receive, Scope, Send
 
-from autogpt_app.api.deps import OptionalUser, ReadUser, RunUser, SessionDep, user_from_headers
+from autogpt_app.api.deps import OptionalRunUser, OptionalUser, ReadUser, RunUser, SessionDep, user_from_headers
 from autogpt_app.auth import scopes
 from autogpt_app.auth.models import User
 from autogpt_app.chat import limits, sessions
@@ -145,7 +145,7 @@ TurnCaller = Annotated[User | None, Depends(_turn_caller)]
     responses={429: {"description": "Too many new anonymous chats from this address this hour"}},
 )
 async def create_chat(
-    request: Request, session: SessionDep, user: OptionalUser, body: ChatCreate | None = None
+    request: Request, session: SessionDep, user: OptionalRunUser, body: ChatCreate | None = None
 ) -> CreatedChat:
     """Start a chat: the caller's, or — without credentials — an anonymous one whose token is returned once.
 
@@ -189,7 +189,7 @@ async def get_chat(
 
 @router.patch("/sessions/{chat_id}", response_model=SessionPublic)
 async def rename_chat(
-    chat_id: ChatId, body: ChatRename, session: SessionDep, user: OptionalUser, x_chat_token: ChatToken = None
+    chat_id: ChatId, body: ChatRename, session: SessionDep, user: OptionalRunUser, x_chat_token: ChatToken = None
 ) -> SessionPublic:
     """Rename a chat (at most 120 characters)."""
     return await sessions.rename_session(session, chat_id, body.title, user=user, anon_token=x_chat_token)
@@ -197,7 +197,7 @@ async def rename_chat(
 
 @router.delete("/sessions/{chat_id}", status_code=status.HTTP_204_NO_CONTENT)
 async def delete_chat(
-    chat_id: ChatId, session: SessionDep, user: OptionalUser, x_chat_token: ChatToken = None
+    chat_id: ChatId, session: SessionDep, user: OptionalRunUser, x_chat_token: ChatToken = None
 ) -> Response:
     """Delete a chat and its messages."""
     await sessions.delete_session(session, chat_id, user=user, anon_token=x_chat_token)

@@ -131,6 +131,10 @@ async def _optional_user(caller: Annotated[Caller | None, Depends(_caller)]) -> 
     return caller.require(Scope.READ) if caller else None
 
 
+async def _optional_run_user(caller: Annotated[Caller | None, Depends(_caller)]) -> User | None:
+    return caller.require(Scope.RUN) if caller else None
+
+
 #: The caller, for reading (keys need ``read``).
 ReadUser = Annotated[User, Depends(_needs(Scope.READ))]
 #: The caller, for starting or stopping runs and copilot turns (keys need ``run``).
@@ -141,6 +145,8 @@ CurrentUser = Annotated[User, Depends(_needs(Scope.MANAGE))]
 LoginUser = Annotated[User, Depends(_needs(None))]
 #: The calling user, or None for an anonymous caller (no credential headers); a bad credential is still 401.
 OptionalUser = Annotated[User | None, Depends(_optional_user)]
+#: The same, for the copilot's changes (start, rename, delete a chat): keys need ``run``.
+OptionalRunUser = Annotated[User | None, Depends(_optional_run_user)]
 
 
 async def _current_admin(user: CurrentUser) -> User:

@@ -150,8 +150,16 @@ _background: set[asyncio.Task] = set()
 
 
 def send_soon() -> None:
-    """Start :func:`send_due` in the background on the running loop (kept referenced until it ends)."""
-    task = asyncio.get_running_loop().create_task(send_due())
+    """Start :func:`send_due` in the background on the running loop (kept referenced until it ends).
+
+    Without a running loop (a caller in a thread) the mail waits for the outbox's next round.
+    """
+    try:
+        loop = asyncio.get_running_loop()
+    except RuntimeError:
+        log.info("no event loop here: the account e-mail goes out with the outbox's next round")
+        return
+    task = loop.create_task(send_due())
     _background.add(task)
     task.add_done_callback(_background.discard)
 

@@ -64,6 +64,11 @@ async def test_read_key_cannot_run_and_manage_key_can_manage(client):
     assert_error(await client.get("/api/v1/graphs", headers=key(manager)), 403, "insufficient_scope")
     # A manage key reaches the route (and gets the usual validation error for an empty body).
     assert_error(await client.post("/api/v1/schedules", json={}, headers=key(manager)), 422)
+    # The copilot is "run": a read key may list chats but not start one (nor talk in one).
+    assert (await client.get("/api/v1/chat/sessions", headers=key(reader))).status_code == 200
+    assert_error(await client.post("/api/v1/chat/sessions", json={}, headers=key(reader)), 403, "insufficient_scope")
+    r = await client.post("/api/v1/chat/sessions/nope/stream", json={"message": "hi"}, headers=key(reader))
+    assert_error(r, 403, "insufficient_scope")
 
 
 async def test_bad_scopes_and_expiry_are_refused(client):
