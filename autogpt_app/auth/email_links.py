@@ -12,9 +12,14 @@ becomes an admin only when its owner proves the address is theirs, here.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
+import logging
 import secrets
+import weakref
+from collections.abc import Coroutine
 from datetime import timedelta
+from typing import Any
 
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -23,10 +28,13 @@ from autogpt_app.auth import passwords, throttle
 from autogpt_app.auth.api_keys import revoke_all_api_keys
 from autogpt_app.auth.models import EmailToken, Role, User
 from autogpt_app.auth.service import get_user_by_email, normalize_email, revoke_tokens
+from autogpt_app.db import after_commit, session_scope
 from autogpt_app.errors import InvalidInput
 from autogpt_app.notifications.email import queue_account_email
 from autogpt_app.settings import get_settings
 from autogpt_app.timeutil import utcnow
+
+log = logging.getLogger(__name__)
 
 VERIFY, RESET = "verify", "reset"
 VERIFY_PATH, RESET_PATH = "/verify-email", "/reset-password"
@@ -167,7 +175,11 @@ async def verify_email(session: AsyncSession, token: str) -> User:
 
 
 async def request_password_reset(session: AsyncSession, email: str, *, client_ip: str = "") -> None:
-    """Send a password-reset link to ``email`` if an enabled account has it; say nothing either way.
+    """Have a password-reset link sent to ``email`` if an enabled account has it; say nothing either way.
+
+    The request only counts the attempt here; looking the address up and sending happen after the
+    commit, in the background (:func:`send_reset_link`), so the answer takes as long for an address
+    with an account as for one without.
 
     Raises:
         TooManyRequests: this address asked for too many e-mails lately (whether or not the account exists).
@@ -176,28 +188,59 @@ async def request_password_reset(session: AsyncSession, email: str, *, client_ip
     try:
         email = normalize_email(email)
     except InvalidInput:
-        email = ""
-    await throttle.record(session, throttle.EMAIL, email[:320], client_ip)
-    user = await get_user_by_email(session, email) if email else None
-    if user is None or user.is_disabled:
+        return await throttle.record(session, throttle.EMAIL, "", client_ip)
+    await throttle.record(session, throttle.EMAIL, email, client_ip)
+    after_commit(session, lambda: _in_background(send_reset_link(email)))
+
+
+_background: set[asyncio.Task] = set()
+_locks: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = weakref.WeakKeyDictionary()
+
+
+def _in_background(work: Coroutine[Any, Any, None]) -> None:
+    """Run ``work`` after the response on the running loop (or, in a thread without one, right here)."""
+    try:
+        loop = asyncio.get_running_loop()
+    except RuntimeError:
+        asyncio.run(work)
         return
-    minutes = get_settings().reset_password_link_minutes
-    token = await _issue(session, user, RESET, timedelta(minutes=minutes))
-    if token is None:
-        return
-    await queue_account_email(
-        session,
-        user.id,
-        subject="Reset your password",
-        heading=f"Hello {user.display_name}, here is your password reset link",
-        paragraphs=[
-            f"Someone (we hope you) asked to reset the password of {user.email}. "
-            f"The link below lets you choose a new one. It works once, for {minutes} minutes.",
-            "If you did not ask for it, ignore this e-mail: your password stays as it is.",
-        ],
-        button="Choose a new password",
-        url=_link(RESET_PATH, token),
-    )
+    task = loop.create_task(work)
+    _background.add(task)
+    task.add_done_callback(_background.discard)
+
+
+async def send_reset_link(email: str) -> bool:
+    """Queue a reset e-mail for the enabled account with this (normalized) address; False when none was sent.
+
+    One at a time per process, so the per-account cap on links holds for requests in quick succession.
+    """
+    lock = _locks.setdefault(asyncio.get_running_loop(), asyncio.Lock())
+    try:
+        async with lock, session_scope() as session:
+            user = await get_user_by_email(session, email)
+            if user is None or user.is_disabled:
+                return False
+            minutes = get_settings().reset_password_link_minutes
+            token = await _issue(session, user, RESET, timedelta(minutes=minutes))
+            if token is None:
+                return False
+            await queue_account_email(
+                session,
+                user.id,
+                subject="Reset your password",
+                heading=f"Hello {user.display_name}, here is your password reset link",
+                paragraphs=[
+                    f"Someone (we hope you) asked to reset the password of {user.email}. "
+                    f"The link below lets you choose a new one. It works once, for {minutes} minutes.",
+                    "If you did not ask for it, ignore this e-mail: your password stays as it is.",
+                ],
+                button="Choose a new password",
+                url=_link(RESET_PATH, token),
+            )
+            return True
+    except Exception:  # the person sees the generic answer either way; the reason goes to the log
+        log.exception("a password-reset link could not be prepared")
+        return False
 
 
 async def reset_password(session: AsyncSession, token: str, *, new_password: str, revoke_api_keys: bool) -> User:

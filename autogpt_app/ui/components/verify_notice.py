@@ -33,7 +33,9 @@ def resend_button() -> rx.Component:
     return rx.button(
         "Send the link again",
         size="1",
-        variant="soft",
+        # Solid amber has dark text (Radix's contrast colour); soft amber text is below 4.5:1.
+        variant="solid",
+        color_scheme="amber",
         on_click=VerifyNoticeState.resend,
         data_testid="resend-verification",
     )
@@ -61,6 +63,8 @@ def verify_notice() -> rx.Component:
             ),
             icon="mail-warning",
             color_scheme="amber",
+            # Radix's amber text on amber is 4.2:1; high contrast meets WCAG AA (4.5:1).
+            high_contrast=True,
             width="100%",
             margin_bottom="1rem",
             data_testid="verify-notice",
