@@ -92,10 +92,13 @@ def test_account_page_key_scopes_and_log_out_everywhere(page: Page) -> None:
     page.goto("/account")
     page.get_by_placeholder("Key name, e.g. laptop script").fill("reader")
     page.get_by_test_id("scope-run").click()  # untick: read only
+    page.get_by_test_id("key-expiry").click()
+    page.get_by_role("option", name="30 days").click()
     page.get_by_role("button", name="Create key").click()
     secret = page.get_by_test_id("new-api-key").inner_text().strip()
     row = page.get_by_role("row").filter(has_text="reader")
     expect(row.get_by_test_id("key-scopes")).to_have_text("read")
+    expect(row.get_by_test_id("key-expires")).not_to_have_text("never")
     expect(row.get_by_test_id("key-last-used")).to_have_text("never")
 
     assert page.request.get("/api/v1/me", headers={"X-API-Key": secret}).status == 200

@@ -253,7 +253,7 @@ def _key_row(key: KeyRow) -> rx.Component:
         rx.table.cell(rx.code(key.prefix + "…")),
         rx.table.cell(key.scopes, data_testid="key-scopes"),
         rx.table.cell(key.created),
-        rx.table.cell(key.expires),
+        rx.table.cell(key.expires, data_testid="key-expires"),
         rx.table.cell(key.last_used, data_testid="key-last-used"),
         rx.table.cell(
             rx.match(
@@ -294,8 +294,12 @@ def _api_keys() -> rx.Component:
                         for scope, label in SCOPE_LABELS.items()
                     ],
                     rx.text("Expires:", size="2", weight="medium"),
-                    rx.select(
-                        list(EXPIRY_CHOICES), name="key_expiry", default_value="Never", size="1", aria_label="Expires"
+                    rx.select.root(
+                        rx.select.trigger(aria_label="Expires", data_testid="key-expiry"),
+                        rx.select.content(*[rx.select.item(label, value=label) for label in EXPIRY_CHOICES]),
+                        name="key_expiry",
+                        default_value="Never",
+                        size="1",
                     ),
                     align="center",
                     wrap="wrap",
