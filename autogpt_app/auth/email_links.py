@@ -1,8 +1,8 @@
 """E-mail verification and password reset by single-use, short-lived links.
 
 A link carries a random token; only its SHA-256 is stored (``email_tokens``), so a database leak
-does not hand out working links. Using a link marks it used; a newer link of the same purpose makes
-the older ones useless too. Asking for a reset answers the same whether the address has an account
+does not hand out working links. Using a link marks it, and the account's other unused links of the
+same purpose, used. Asking for a reset answers the same whether the address has an account
 or not (the page and the API say "If an account exists for that address, we sent a link"), and the
 asking is throttled per client address and, silently, per account.
 

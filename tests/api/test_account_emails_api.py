@@ -121,7 +121,7 @@ async def test_reset_link_sets_a_new_password_once_and_ends_every_session(client
     assert_error(again, 422, "invalid_link")
 
 
-async def test_reset_link_expires_and_a_newer_link_retires_older_ones(client, inbox):
+async def test_reset_link_expires_and_using_one_retires_the_others(client, inbox):
     await token_for(client)
     for _ in range(2):
         await client.post("/api/v1/auth/forgot-password", json={"email": "ada@example.com"})
