@@ -30,13 +30,13 @@ def run_migrations(database_url: str | None = None, revision: str = "head") -> N
     command.upgrade(cfg, revision)
 
 
-async def _ensure_admin(email: str, password: str | None) -> str:
+async def _ensure_admin(email: str, password: str | None, *, require_verified: bool = False) -> str:
     from autogpt_app.auth.admin import ensure_admin
     from autogpt_app.db import dispose_engine, session_scope
 
     try:
         async with session_scope() as session:
-            _user, message = await ensure_admin(session, email, password)
+            _user, message = await ensure_admin(session, email, password, require_verified=require_verified)
         return message
     finally:
         await dispose_engine()
@@ -96,9 +96,18 @@ def main(argv: list[str] | None = None) -> int:
             run_migrations()
             settings = get_settings()
             if settings.admin_email:
-                print(asyncio.run(_ensure_admin(settings.admin_email, settings.admin_password or None)))
+                # A setting is not an operator at the keyboard: an existing account with that address is
+                # promoted only once its owner has verified the address.
+                print(
+                    asyncio.run(
+                        _ensure_admin(settings.admin_email, settings.admin_password or None, require_verified=True)
+                    )
+                )
                 if not settings.admin_password:
-                    print(f"Sign up as {settings.admin_email} to become an admin if that account does not exist yet.")
+                    print(
+                        f"Sign up as {settings.admin_email} and follow the link in the verification e-mail to become "
+                        "an admin, if that account does not exist yet."
+                    )
             if settings.seed_catalogue:
                 print(asyncio.run(_seed_catalogue()))
         elif args.command == "seed":

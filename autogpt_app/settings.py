@@ -128,8 +128,22 @@ class Settings(BaseSettings):
     #: Run the scheduler inside the web process in embedded mode (in-process broker).
     scheduler_embedded: bool = True
 
+    # Throttling of logins, sign-ups and account e-mails (autogpt_app/auth/throttle.py), per window.
+    #: Failed logins for one account from one client address before that pair waits.
     login_max_failures: int = Field(default=5, ge=1)
     login_window_minutes: int = Field(default=15, ge=1)
+    #: Failed logins from one client address, whatever the accounts, before that address waits.
+    login_max_failures_per_address: int = Field(default=20, ge=1)
+    #: Sign-ups from one client address per window.
+    signup_max_per_address: int = Field(default=10, ge=1)
+    #: Verification and password-reset e-mails asked for from one client address per window.
+    account_email_max_per_address: int = Field(default=10, ge=1)
+    #: How many reverse proxies in front of the app append to X-Forwarded-For. 0 (default): the header
+    #: is ignored and the connecting peer is the client; set it only behind proxies you run.
+    trusted_proxy_count: int = Field(default=0, ge=0, le=10)
+    #: Lifetime of the links in verification and password-reset e-mails.
+    verify_email_link_hours: int = Field(default=48, ge=1)
+    reset_password_link_minutes: int = Field(default=30, ge=5)
 
     # Anonymous copilot use (autogpt_app/chat/limits.py), fixed one-hour windows; logged-in people are not counted.
     #: Most new anonymous chats one client IP address may start in an hour.

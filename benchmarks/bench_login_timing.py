@@ -1,7 +1,9 @@
-"""Login timing: an unknown e-mail must cost as much as a wrong password (no account probing).
+"""Login timing: an unknown e-mail, and a disabled account's right password, must cost as much as a wrong
+password (no account probing, no password oracle).
 
 Prints the median latency of ``POST /api/v1/auth/token`` for a wrong password (the baseline),
-an unknown e-mail and a correct password, and the ratio of each to the baseline, measured
+an unknown e-mail, a correct password, and a disabled account's right and wrong passwords (both
+answered 401 "Incorrect e-mail or password."), and the ratio of each to the baseline, measured
 in the same run on a temporary SQLite database. ``BENCH_SMOKE=1`` runs a few rounds only.
 
     .venv/bin/python benchmarks/bench_login_timing.py
@@ -29,12 +31,16 @@ os.environ.update(
     APP_MODE="embedded",
     # Throttling would turn repeated failures into 429s; this measures the password check.
     LOGIN_MAX_FAILURES="100000",
+    LOGIN_MAX_FAILURES_PER_ADDRESS="100000",
 )
 
 import httpx  # noqa: E402
+from sqlalchemy import update  # noqa: E402
 
 from autogpt_app.api.app import build_api  # noqa: E402
+from autogpt_app.auth.models import User  # noqa: E402
 from autogpt_app.cli import run_migrations  # noqa: E402
+from autogpt_app.db import session_scope  # noqa: E402
 
 PASSWORD = "violet-harbour-42"
 
@@ -61,10 +67,16 @@ async def main() -> None:
         wrong = await _median_ms(client, rounds, lambda i: "ada@example.com", "wrong-password-1", 401)
         unknown = await _median_ms(client, rounds, lambda i: f"ghost{i}@example.com", PASSWORD, 401)
         right = await _median_ms(client, rounds, lambda i: "ada@example.com", PASSWORD, 200)
+        async with session_scope() as s:
+            await s.execute(update(User).where(User.email == "ada@example.com").values(is_disabled=True))
+        disabled_right = await _median_ms(client, rounds, lambda i: "ada@example.com", PASSWORD, 401)
+        disabled_wrong = await _median_ms(client, rounds, lambda i: "ada@example.com", "wrong-password-1", 401)
     print(f"login timing, {rounds} rounds each, median ms (baseline: wrong password)")
     print(f"  wrong password : {wrong:8.1f} ms  ratio 1.00")
     print(f"  unknown e-mail : {unknown:8.1f} ms  ratio {unknown / wrong:.2f}")
     print(f"  right password : {right:8.1f} ms  ratio {right / wrong:.2f}")
+    print(f"  disabled, right: {disabled_right:8.1f} ms  ratio {disabled_right / wrong:.2f}")
+    print(f"  disabled, wrong: {disabled_wrong:8.1f} ms  ratio {disabled_wrong / wrong:.2f}")
 
 
 if __name__ == "__main__":

@@ -28,7 +28,8 @@ from pydantic import BaseModel, Field
 from starlette.responses import StreamingResponse
 from starlette.types import Receive, Scope, Send
 
-from autogpt_app.api.deps import CurrentUser, OptionalUser, SessionDep, user_from_headers
+from autogpt_app.api.deps import OptionalRunUser, OptionalUser, ReadUser, RunUser, SessionDep, user_from_headers
+from autogpt_app.auth import scopes
 from autogpt_app.auth.models import User
 from autogpt_app.chat import limits, sessions
 from autogpt_app.chat.events import ErrorEvent, Event, Finish, timeline
@@ -127,7 +128,7 @@ async def _turn_caller(
 ) -> User | None:
     """The caller of a turn, read in its own short transaction (a turn must not hold a connection open)."""
     async with session_scope() as session:
-        return await user_from_headers(session, authorization, x_api_key)
+        return await user_from_headers(session, authorization, x_api_key, scope=scopes.Scope.RUN)
 
 
 TurnCaller = Annotated[User | None, Depends(_turn_caller)]
@@ -144,7 +145,7 @@ TurnCaller = Annotated[User | None, Depends(_turn_caller)]
     responses={429: {"description": "Too many new anonymous chats from this address this hour"}},
 )
 async def create_chat(
-    request: Request, session: SessionDep, user: OptionalUser, body: ChatCreate | None = None
+    request: Request, session: SessionDep, user: OptionalRunUser, body: ChatCreate | None = None
 ) -> CreatedChat:
     """Start a chat: the caller's, or — without credentials — an anonymous one whose token is returned once.
 
@@ -158,7 +159,7 @@ async def create_chat(
 
 @router.get("/sessions", response_model=SessionPage)
 async def list_chats(
-    user: CurrentUser,
+    user: ReadUser,
     session: SessionDep,
     offset: Annotated[int, Query(ge=0)] = 0,
     limit: Annotated[int, Query(ge=1, le=sessions.MAX_PAGE)] = 20,
@@ -188,7 +189,7 @@ async def get_chat(
 
 @router.patch("/sessions/{chat_id}", response_model=SessionPublic)
 async def rename_chat(
-    chat_id: ChatId, body: ChatRename, session: SessionDep, user: OptionalUser, x_chat_token: ChatToken = None
+    chat_id: ChatId, body: ChatRename, session: SessionDep, user: OptionalRunUser, x_chat_token: ChatToken = None
 ) -> SessionPublic:
     """Rename a chat (at most 120 characters)."""
     return await sessions.rename_session(session, chat_id, body.title, user=user, anon_token=x_chat_token)
@@ -196,7 +197,7 @@ async def rename_chat(
 
 @router.delete("/sessions/{chat_id}", status_code=status.HTTP_204_NO_CONTENT)
 async def delete_chat(
-    chat_id: ChatId, session: SessionDep, user: OptionalUser, x_chat_token: ChatToken = None
+    chat_id: ChatId, session: SessionDep, user: OptionalRunUser, x_chat_token: ChatToken = None
 ) -> Response:
     """Delete a chat and its messages."""
     await sessions.delete_session(session, chat_id, user=user, anon_token=x_chat_token)
@@ -205,7 +206,7 @@ async def delete_chat(
 
 @router.post("/sessions/{chat_id}/claim", response_model=SessionPublic)
 async def claim_chat(
-    chat_id: ChatId, user: CurrentUser, session: SessionDep, x_chat_token: ChatToken = None
+    chat_id: ChatId, user: RunUser, session: SessionDep, x_chat_token: ChatToken = None
 ) -> SessionPublic:
     """Make an anonymous chat the caller's (after logging in, in the browser holding its token).
 

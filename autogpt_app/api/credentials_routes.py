@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Path, Query, status
 from pydantic import BaseModel, Field, SecretStr, StringConstraints
 
-from autogpt_app.api.deps import CurrentUser, SessionDep
+from autogpt_app.api.deps import CurrentUser, ReadUser, SessionDep
 from autogpt_app.credentials import service
 from autogpt_app.credentials.models import CredentialPublic
 
@@ -63,7 +63,7 @@ async def create_credential(body: CredentialCreate, user: CurrentUser, session: 
 
 @router.get("", response_model=list[CredentialPublic])
 async def list_credentials(
-    user: CurrentUser,
+    user: ReadUser,
     session: SessionDep,
     provider: Annotated[str | None, Query(max_length=64)] = None,
 ) -> list[CredentialPublic]:
@@ -72,7 +72,7 @@ async def list_credentials(
 
 
 @router.get("/{credential_id}", response_model=CredentialPublic)
-async def get_credential(credential_id: CredentialId, user: CurrentUser, session: SessionDep) -> CredentialPublic:
+async def get_credential(credential_id: CredentialId, user: ReadUser, session: SessionDep) -> CredentialPublic:
     """Return one of the calling user's credentials (masked)."""
     return await service.get_credential(session, user, credential_id)
 

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, status
 from pydantic import BaseModel, Field
 
-from autogpt_app.api.deps import CurrentUser, SessionDep
+from autogpt_app.api.deps import ReadUser, RunUser, SessionDep
 from autogpt_app.executions import service
 from autogpt_app.executions.models import ExecutionPublic
 
@@ -21,7 +21,7 @@ class RunRequest(BaseModel):
 
 
 @router.post("/graphs/{graph_id}/executions", status_code=status.HTTP_201_CREATED, response_model=ExecutionPublic)
-async def run(graph_id: str, body: RunRequest, user: CurrentUser, session: SessionDep) -> ExecutionPublic:
+async def run(graph_id: str, body: RunRequest, user: RunUser, session: SessionDep) -> ExecutionPublic:
     """Start a run; it is queued at once and runs in a worker."""
     return await service.add_graph_execution(
         session, user, graph_id, version=body.version, inputs=body.inputs, credentials=body.credentials
@@ -30,7 +30,7 @@ async def run(graph_id: str, body: RunRequest, user: CurrentUser, session: Sessi
 
 @router.get("/executions", response_model=list[ExecutionPublic])
 async def executions(
-    user: CurrentUser,
+    user: ReadUser,
     session: SessionDep,
     graph_id: str | None = None,
     offset: Annotated[int, Query(ge=0)] = 0,
@@ -41,12 +41,12 @@ async def executions(
 
 
 @router.get("/executions/{execution_id}", response_model=ExecutionPublic)
-async def execution(execution_id: str, user: CurrentUser, session: SessionDep) -> ExecutionPublic:
+async def execution(execution_id: str, user: ReadUser, session: SessionDep) -> ExecutionPublic:
     """One run with every node run's inputs, outputs, timings and errors."""
     return await service.get_execution(session, user, execution_id)
 
 
 @router.post("/executions/{execution_id}/stop", response_model=ExecutionPublic)
-async def stop(execution_id: str, user: CurrentUser, session: SessionDep) -> ExecutionPublic:
+async def stop(execution_id: str, user: RunUser, session: SessionDep) -> ExecutionPublic:
     """Ask a run to stop; it reaches TERMINATED within about a second."""
     return await service.stop_execution(session, user, execution_id)

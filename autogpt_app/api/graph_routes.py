@@ -6,7 +6,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Body, Query, Request, Response, status
 
-from autogpt_app.api.deps import CurrentUser, SessionDep
+from autogpt_app.api.deps import CurrentUser, ReadUser, SessionDep
 from autogpt_app.blocks.registry import get_block, list_blocks
 from autogpt_app.errors import InvalidInput
 from autogpt_app.graphs import service
@@ -22,20 +22,20 @@ GraphBody = Annotated[dict[str, Any], Body(description="An agent: name, descript
 
 
 @blocks_router.get("")
-async def blocks(_user: CurrentUser) -> list[dict[str, Any]]:
+async def blocks(_user: ReadUser) -> list[dict[str, Any]]:
     """Every available block with its input, output and credential schemas."""
     return [b.describe() for b in list_blocks()]
 
 
 @blocks_router.get("/{block_id}")
-async def block(block_id: str, _user: CurrentUser) -> dict[str, Any]:
+async def block(block_id: str, _user: ReadUser) -> dict[str, Any]:
     """One block's description and schemas."""
     return get_block(block_id).describe()
 
 
 @router.get("", response_model=list[GraphPublic])
 async def graphs(
-    user: CurrentUser,
+    user: ReadUser,
     session: SessionDep,
     offset: Annotated[int, Query(ge=0)] = 0,
     limit: Annotated[int, Query(ge=1, le=100)] = 50,
@@ -53,7 +53,7 @@ async def create(body: GraphBody, user: CurrentUser, session: SessionDep) -> Gra
 
 
 @router.post("/validate")
-async def validate(body: GraphBody, _user: CurrentUser) -> dict[str, Any]:
+async def validate(body: GraphBody, _user: ReadUser) -> dict[str, Any]:
     """Check an agent without saving it."""
     validate_graph(service.parse_spec(body))
     return {"valid": True}
@@ -90,14 +90,14 @@ async def import_file(request: Request, user: CurrentUser, session: SessionDep) 
 
 @router.get("/{graph_id}", response_model=GraphPublic)
 async def get(
-    graph_id: str, user: CurrentUser, session: SessionDep, version: Annotated[int | None, Query(ge=1)] = None
+    graph_id: str, user: ReadUser, session: SessionDep, version: Annotated[int | None, Query(ge=1)] = None
 ) -> GraphPublic:
     """One version of an agent (default: the active one)."""
     return await service.get_graph(session, user, graph_id, version)
 
 
 @router.get("/{graph_id}/versions", response_model=list[GraphVersionSummary])
-async def versions(graph_id: str, user: CurrentUser, session: SessionDep) -> list[GraphVersionSummary]:
+async def versions(graph_id: str, user: ReadUser, session: SessionDep) -> list[GraphVersionSummary]:
     """The agent's version history, newest first."""
     return await service.list_versions(session, user, graph_id)
 
@@ -119,7 +119,7 @@ async def activate(
 @router.get("/{graph_id}/export")
 async def export(
     graph_id: str,
-    user: CurrentUser,
+    user: ReadUser,
     session: SessionDep,
     version: Annotated[int | None, Query(ge=1)] = None,
     format: Annotated[Literal["json", "yaml"], Query()] = "json",

@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query, Request, Response, status
 from pydantic import BaseModel, Field
 
-from autogpt_app.api.deps import CurrentUser, SessionDep
+from autogpt_app.api.deps import CurrentUser, ReadUser, SessionDep
 from autogpt_app.errors import InvalidInput
 from autogpt_app.library import service
 from autogpt_app.library.models import MAX_NAME, LibraryAgentDetail, LibraryAgentSummary, LibraryPage
@@ -66,7 +66,7 @@ async def _upload_file(request: Request) -> tuple[bytes, str]:
 
 @router.get("/agents", response_model=LibraryPage)
 async def list_agents(
-    user: CurrentUser,
+    user: ReadUser,
     session: SessionDep,
     query: Annotated[str, Query(max_length=service.MAX_QUERY)] = "",
     favorites: bool | None = None,
@@ -116,20 +116,20 @@ async def upload(request: Request, user: CurrentUser, session: SessionDep) -> Li
 
 
 @router.post("/agents/upload/preview")
-async def upload_preview(request: Request, _user: CurrentUser) -> dict[str, Any]:
+async def upload_preview(request: Request, _user: ReadUser) -> dict[str, Any]:
     """Check an agent file and describe it (name, inputs, credentials, blocks), saving nothing."""
     data, filename = await _upload_file(request)
     return service.preview_upload(data, filename)
 
 
 @router.post("/agents/export")
-async def export_many(body: ExportRequest, user: CurrentUser, session: SessionDep) -> Response:
+async def export_many(body: ExportRequest, user: ReadUser, session: SessionDep) -> Response:
     """Download several agents (secrets stripped) as a zip of JSON or YAML files."""
     return _download(await service.export(session, user, body.ids, body.format, as_zip=True))
 
 
 @router.get("/agents/{agent_id}", response_model=LibraryAgentDetail)
-async def get_agent(agent_id: str, user: CurrentUser, session: SessionDep) -> LibraryAgentDetail:
+async def get_agent(agent_id: str, user: ReadUser, session: SessionDep) -> LibraryAgentDetail:
     """One library agent with the input and credential schemas its run form needs."""
     return await service.get_agent(session, user, agent_id)
 
@@ -160,7 +160,7 @@ async def delete_agent(agent_id: str, user: CurrentUser, session: SessionDep) ->
 
 @router.get("/agents/{agent_id}/export")
 async def export_one(
-    agent_id: str, user: CurrentUser, session: SessionDep, format: Annotated[Format, Query()] = "json"
+    agent_id: str, user: ReadUser, session: SessionDep, format: Annotated[Format, Query()] = "json"
 ) -> Response:
     """Download one agent (secrets stripped) as JSON or YAML."""
     return _download(await service.export(session, user, [agent_id], format, as_zip=False))

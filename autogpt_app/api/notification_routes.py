@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Path, Query, Response, status
 from pydantic import BaseModel
 
-from autogpt_app.api.deps import CurrentUser, SessionDep
+from autogpt_app.api.deps import CurrentUser, ReadUser, SessionDep
 from autogpt_app.notifications import preferences, service
 from autogpt_app.notifications.models import MAX_TYPE, NotificationPublic
 from autogpt_app.notifications.preferences import PreferencePublic
@@ -42,7 +42,7 @@ class DigestChoice(BaseModel):
 
 @router.get("", response_model=list[NotificationPublic])
 async def list_notifications(
-    user: CurrentUser,
+    user: ReadUser,
     session: SessionDep,
     response: Response,
     unread: bool = False,
@@ -60,7 +60,7 @@ async def list_notifications(
 
 
 @router.get("/unread-count", response_model=UnreadCount)
-async def unread_count(user: CurrentUser, session: SessionDep) -> UnreadCount:
+async def unread_count(user: ReadUser, session: SessionDep) -> UnreadCount:
     """How many of the caller's notifications are unread."""
     return UnreadCount(unread=await service.unread_count(session, user))
 
@@ -72,7 +72,7 @@ async def mark_all_read(user: CurrentUser, session: SessionDep) -> MarkedRead:
 
 
 @router.get("/preferences", response_model=Preferences)
-async def get_preferences(user: CurrentUser, session: SessionDep) -> Preferences:
+async def get_preferences(user: ReadUser, session: SessionDep) -> Preferences:
     """How the caller gets each type of notification (``in_app``, ``email`` or ``off``) and the digest setting."""
     return Preferences(
         items=await preferences.get_preferences(session, user), digest=await preferences.get_digest(session, user)

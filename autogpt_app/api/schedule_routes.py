@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Path, Query, Response, status
 from pydantic import BaseModel, Field
 
-from autogpt_app.api.deps import CurrentUser, SessionDep
+from autogpt_app.api.deps import CurrentUser, ReadUser, SessionDep
 from autogpt_app.errors import InvalidInput
 from autogpt_app.scheduling import cron as cronlib
 from autogpt_app.scheduling import service
@@ -61,7 +61,7 @@ def _cron(cron: str | None, preset: Preset | None, *, required: bool) -> str | N
 
 @router.get("", response_model=list[SchedulePublic])
 async def list_schedules(
-    user: CurrentUser,
+    user: ReadUser,
     session: SessionDep,
     graph_id: Annotated[str | None, Query(max_length=64)] = None,
     offset: Annotated[int, Query(ge=0)] = 0,
@@ -89,7 +89,7 @@ async def create_schedule(body: ScheduleCreate, user: CurrentUser, session: Sess
 
 @router.get("/describe", response_model=CronPreview)
 async def describe(
-    _user: CurrentUser,
+    _user: ReadUser,
     cron: Annotated[str, Query(max_length=MAX_CRON)],
     timezone: Annotated[str, Query(max_length=MAX_TIMEZONE * 2)] = "UTC",
 ) -> CronPreview:
@@ -98,7 +98,7 @@ async def describe(
 
 
 @router.get("/{schedule_id}", response_model=SchedulePublic)
-async def get_schedule(schedule_id: ScheduleId, user: CurrentUser, session: SessionDep) -> SchedulePublic:
+async def get_schedule(schedule_id: ScheduleId, user: ReadUser, session: SessionDep) -> SchedulePublic:
     """One of the caller's schedules."""
     return await service.get_schedule(session, user, schedule_id)
 

@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query, status
 from pydantic import BaseModel, Field
 
-from autogpt_app.api.deps import CurrentUser, SessionDep
+from autogpt_app.api.deps import CurrentUser, ReadUser, SessionDep
 from autogpt_app.store import service
 from autogpt_app.store.creators import CREATOR_PAGE_LISTINGS
 from autogpt_app.store.models import (
@@ -124,7 +124,7 @@ async def submit(body: SubmissionBody, user: CurrentUser, session: SessionDep) -
 
 @router.get("/submissions", response_model=list[SubmissionPublic])
 async def my_submissions(
-    user: CurrentUser,
+    user: ReadUser,
     session: SessionDep,
     offset: Offset = 0,
     limit: Annotated[int, Query(ge=1, le=100)] = 50,
@@ -135,7 +135,7 @@ async def my_submissions(
 
 @router.get("/admin/submissions", response_model=list[SubmissionPublic])
 async def pending(
-    user: CurrentUser,
+    user: ReadUser,
     session: SessionDep,
     offset: Offset = 0,
     limit: Annotated[int, Query(ge=1, le=100)] = 50,

@@ -112,8 +112,14 @@ async def set_disabled(session: AsyncSession, actor: User, user_id: str, disable
     return UserPublic.model_validate(user, from_attributes=True)
 
 
-async def ensure_admin(session: AsyncSession, email: str, password: str | None = None) -> tuple[User | None, str]:
+async def ensure_admin(
+    session: AsyncSession, email: str, password: str | None = None, *, require_verified: bool = False
+) -> tuple[User | None, str]:
     """Make ``email`` an admin: promote an existing account, or create one if a password is given.
+
+    With ``require_verified`` (the ``ADMIN_EMAIL`` setting at start-up, as opposed to an operator's
+    ``create-admin`` command) an existing account is promoted only if its owner verified the address:
+    anyone can sign up with any address, so an unverified account proves nothing.
 
     Returns:
         The user (None when it does not exist and no password was given) and what happened,
@@ -124,6 +130,11 @@ async def ensure_admin(session: AsyncSession, email: str, password: str | None =
     if user is not None:
         if user.role == Role.ADMIN.value and not user.is_disabled:
             return user, f"{email} is already an admin."
+        if require_verified and user.email_verified_at is None:
+            return user, (
+                f"{email} has an account whose address is not verified yet; it becomes an admin when its "
+                "owner follows the link in the verification e-mail."
+            )
         user.role = Role.ADMIN.value
         user.is_disabled = False
         user.updated_at = utcnow()

@@ -46,6 +46,8 @@ class User(UserBase, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     last_login_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    #: When the owner proved the address is theirs (a verification or reset link); None until then.
+    email_verified_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
 class UserPublic(UserBase):
@@ -56,6 +58,7 @@ class UserPublic(UserBase):
     is_disabled: bool
     created_at: datetime
     last_login_at: datetime | None = None
+    email_verified_at: datetime | None = None
 
 
 class ApiKey(SQLModel, table=True):
@@ -68,7 +71,12 @@ class ApiKey(SQLModel, table=True):
     name: str = Field(max_length=80)
     prefix: str = Field(max_length=16)
     key_hash: str = Field(sa_column=Column(String(64), unique=True, nullable=False))
+    #: What the key may do: a comma-separated subset of ``read``, ``run``, ``manage`` (see ``auth.scopes``).
+    scopes: str = Field(default="read,run", max_length=40)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    #: After this moment the key is refused like a revoked one; None = never expires.
+    expires_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    #: Updated at most once a minute (``api_keys.LAST_USED_RESOLUTION``), not on every request.
     last_used_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     revoked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
@@ -79,17 +87,48 @@ class ApiKeyPublic(SQLModel):
     id: str
     name: str
     prefix: str
+    scopes: list[str]
     created_at: datetime
+    expires_at: datetime | None = None
     last_used_at: datetime | None = None
     revoked_at: datetime | None = None
 
 
 class LoginFailure(SQLModel, table=True):
-    """One failed login, kept for throttling (rows older than the window are pruned)."""
+    """One counted attempt, kept for throttling (rows older than the window are pruned).
+
+    ``kind`` is ``login`` (a failed login), ``signup`` (a sign-up) or ``email`` (a request for a
+    verification or reset e-mail); ``client_ip`` is the address it came from ("" when unknown).
+    """
 
     __tablename__ = "login_failures"
-    __table_args__ = (Index("ix_login_failures_email_created", "email", "created_at"),)
+    __table_args__ = (
+        Index("ix_login_failures_email_created", "email", "created_at"),
+        Index("ix_login_failures_ip_kind_created", "client_ip", "kind", "created_at"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     email: str = Field(max_length=320)
+    kind: str = Field(default="login", max_length=16)
+    client_ip: str = Field(default="", max_length=64)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class EmailToken(SQLModel, table=True):
+    """A single-use link sent by e-mail: ``verify`` (the address is yours) or ``reset`` (a new password).
+
+    Only a SHA-256 of the token is stored; the token itself exists only in the e-mail.
+    """
+
+    __tablename__ = "email_tokens"
+    __table_args__ = (Index("ix_email_tokens_user_purpose_created", "user_id", "purpose", "created_at"),)
+
+    id: str = Field(default_factory=new_id, primary_key=True, max_length=36)
+    user_id: str = Field(foreign_key="users.id", ondelete="CASCADE", max_length=36)
+    purpose: str = Field(max_length=16)
+    token_hash: str = Field(sa_column=Column(String(64), unique=True, nullable=False))
+    #: The address the link was sent to (a verification only counts for that address).
+    email: str = Field(max_length=320)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    expires_at: datetime = Field(sa_type=UTCDateTime)
+    used_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

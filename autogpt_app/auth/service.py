@@ -11,11 +11,10 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from autogpt_app.auth import passwords, throttle
+from autogpt_app.auth import api_keys, passwords, throttle
 from autogpt_app.auth.models import Role, User
 from autogpt_app.auth.tokens import create_access_token, decode_access_token
 from autogpt_app.errors import Conflict, InvalidInput, Unauthorized
-from autogpt_app.settings import get_settings
 from autogpt_app.timeutil import utcnow
 
 MAX_DISPLAY_NAME = 80
@@ -53,27 +52,30 @@ async def get_user_by_email(session: AsyncSession, email: str) -> User | None:
     return (await session.execute(select(User).where(User.email == email))).scalar_one_or_none()
 
 
-async def signup(session: AsyncSession, *, email: str, display_name: str, password: str) -> User:
-    """Create an account.
+async def signup(session: AsyncSession, *, email: str, display_name: str, password: str, client_ip: str = "") -> User:
+    """Create an account (unverified; the caller sends the verification e-mail).
 
-    The first account whose e-mail matches ``ADMIN_EMAIL`` becomes an admin.
+    Sign-ups are counted per client address. An account with the ``ADMIN_EMAIL`` address becomes
+    an admin only once its owner verifies the address (``email_links.verify_email``).
 
     Raises:
         InvalidInput: malformed e-mail or name, or a weak password.
         Conflict: an account with this e-mail exists.
+        TooManyRequests: too many sign-ups from this address lately.
     """
+    await throttle.check_address_allowed(session, throttle.SIGNUP, client_ip)
     email = normalize_email(email)
     display_name = clean_display_name(display_name)
     passwords.check_password_policy(password, email=email, display_name=display_name)
+    await throttle.record(session, throttle.SIGNUP, email, client_ip)
     if await get_user_by_email(session, email):
+        await session.commit()  # the attempt counts even though the sign-up fails
         raise Conflict("An account with that e-mail already exists.", code="email_taken")
-    admin_email = get_settings().admin_email.strip().lower()
-    role = Role.ADMIN if admin_email and email == admin_email else Role.USER
     user = User(
         email=email,
         display_name=display_name,
         password_hash=await passwords.hash_password(password),
-        role=role.value,
+        role=Role.USER.value,
     )
     session.add(user)
     try:
@@ -83,33 +85,34 @@ async def signup(session: AsyncSession, *, email: str, display_name: str, passwo
     return user
 
 
-async def authenticate(session: AsyncSession, *, email: str, password: str) -> User:
+async def authenticate(session: AsyncSession, *, email: str, password: str, client_ip: str = "") -> User:
     """Check an e-mail and password and return the user.
 
     Unknown e-mails are verified against a dummy hash so they take as long as wrong
-    passwords. Failures are committed even though the login fails, so throttling holds.
+    passwords. A disabled account answers exactly as a wrong password does, whether the password
+    is right or not (same status, message, timing and throttling), so a login attempt never tells
+    anyone that a password is right. Failures are committed even though the login fails, so
+    throttling holds.
 
     Raises:
         Unauthorized: wrong e-mail or password, or a disabled account.
-        TooManyRequests: too many recent failures for this account.
+        TooManyRequests: too many recent failures for this account from this address, or from this address.
     """
     try:
         email = normalize_email(email)
     except InvalidInput:
         await passwords.verify_password(passwords.dummy_hash(), password or "")
         raise Unauthorized(_BAD_LOGIN, code="bad_credentials") from None
-    await throttle.check_not_throttled(session, email)
+    await throttle.check_login_allowed(session, email, client_ip)
     user = await get_user_by_email(session, email)
     ok = await passwords.verify_password(
         user.password_hash if user else passwords.dummy_hash(), (password or "")[: passwords.MAX_LENGTH]
     )
-    if not ok or user is None:
-        await throttle.record_failure(session, email)
+    if not ok or user is None or user.is_disabled:
+        await throttle.record_failure(session, email, client_ip)
         await session.commit()
         raise Unauthorized(_BAD_LOGIN, code="bad_credentials")
-    if user.is_disabled:
-        raise Unauthorized("This account has been disabled. Contact an administrator.", code="account_disabled")
-    await throttle.clear_failures(session, email)
+    await throttle.clear_failures(session, email, client_ip)
     if passwords.needs_rehash(user.password_hash):
         user.password_hash = await passwords.hash_password(password)
     user.last_login_at = utcnow()
@@ -141,15 +144,24 @@ async def user_from_token(session: AsyncSession, token: str) -> User:
 
 
 async def revoke_tokens(session: AsyncSession, user: User) -> None:
-    """Invalidate every token issued to ``user`` so far (logout everywhere)."""
+    """Invalidate every token issued to ``user`` so far."""
     user.token_version += 1
     user.updated_at = utcnow()
     session.add(user)
     await session.flush()
 
 
-async def change_password(session: AsyncSession, user: User, *, current: str, new: str) -> str:
-    """Change ``user``'s password and return a new token (old tokens stop working).
+async def log_out_everywhere(session: AsyncSession, user: User, *, revoke_api_keys: bool = False) -> None:
+    """End every session of ``user`` (all tokens), and revoke their API keys too when asked."""
+    await revoke_tokens(session, user)
+    if revoke_api_keys:
+        await api_keys.revoke_all_api_keys(session, user)
+
+
+async def change_password(
+    session: AsyncSession, user: User, *, current: str, new: str, revoke_api_keys: bool = False
+) -> str:
+    """Change ``user``'s password and return a new token (old tokens stop working; API keys too when asked).
 
     Raises:
         Unauthorized: ``current`` is wrong.
@@ -161,7 +173,7 @@ async def change_password(session: AsyncSession, user: User, *, current: str, ne
     if current == new:
         raise InvalidInput("The new password must differ from the current one.", code="weak_password")
     user.password_hash = await passwords.hash_password(new)
-    await revoke_tokens(session, user)
+    await log_out_everywhere(session, user, revoke_api_keys=revoke_api_keys)
     return issue_token(user)
 
 

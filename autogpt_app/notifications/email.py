@@ -33,7 +33,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from autogpt_app.auth.models import User
-from autogpt_app.db import session_scope
+from autogpt_app.db import after_commit, session_scope
 from autogpt_app.notifications.models import (
     MAX_TITLE,
     EmailOutbox,
@@ -48,7 +48,7 @@ from autogpt_app.wording import plural
 log = logging.getLogger(__name__)
 
 QUEUED, SENT, FAILED, CAPPED = "queued", "sent", "failed", "capped"
-KIND_NOTIFICATION, KIND_DIGEST = "notification", "digest"
+KIND_NOTIFICATION, KIND_DIGEST, KIND_ACCOUNT = "notification", "digest", "account"
 #: Wait before attempt 2, 3, 4, 5 (seconds); attempt 5 failing gives up.
 RETRY_DELAYS: tuple[int, ...] = (60, 300, 1800, 7200)
 MAX_ATTEMPTS = len(RETRY_DELAYS) + 1
@@ -119,6 +119,49 @@ async def queue_notification(session: AsyncSession, user_id: str, note: Notifica
     subject, text, html = render_notification(note)
     session.add(EmailOutbox(user_id=user_id, kind=KIND_NOTIFICATION, subject=subject, text_body=text, html_body=html))
     await session.flush()
+
+
+def render_account_email(
+    subject: str, heading: str, paragraphs: list[str], button: str, url: str
+) -> tuple[str, str, str]:
+    """Return ``(subject, text, html)`` of an account e-mail (verify the address, reset the password)."""
+    context = {**_common(get_settings(), subject), "heading": heading, "paragraphs": paragraphs, "button": button}
+    context["url"] = url
+    env = _env()
+    return subject, env.get_template("account.txt").render(context), env.get_template("account.html").render(context)
+
+
+async def queue_account_email(
+    session: AsyncSession, user_id: str, *, subject: str, heading: str, paragraphs: list[str], button: str, url: str
+) -> None:
+    """INTERNAL: queue an account e-mail in the caller's transaction and send it right after the commit.
+
+    Account mails are awaited by a person at the screen, so they do not wait for the outbox's next
+    round: once the row is committed a background task sends what is due (the outbox's claim keeps a
+    concurrent sender from sending it twice). The request never waits for the mail server.
+    """
+    subject, text, html = render_account_email(subject, heading, paragraphs, button, url)
+    session.add(EmailOutbox(user_id=user_id, kind=KIND_ACCOUNT, subject=subject, text_body=text, html_body=html))
+    await session.flush()
+    after_commit(session, send_soon)
+
+
+_background: set[asyncio.Task] = set()
+
+
+def send_soon() -> None:
+    """Start :func:`send_due` in the background on the running loop (kept referenced until it ends).
+
+    Without a running loop (a caller in a thread) the mail waits for the outbox's next round.
+    """
+    try:
+        loop = asyncio.get_running_loop()
+    except RuntimeError:
+        log.info("no event loop here: the account e-mail goes out with the outbox's next round")
+        return
+    task = loop.create_task(send_due())
+    _background.add(task)
+    task.add_done_callback(_background.discard)
 
 
 # --- The daily digest ---------------------------------------------------------------------------------

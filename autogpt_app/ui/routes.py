@@ -5,6 +5,10 @@ from urllib.parse import quote, urlsplit
 HOME = "/"
 LOGIN = "/login"
 SIGNUP = "/signup"
+FORGOT_PASSWORD = "/forgot-password"
+#: Both are the addresses in the account e-mails (``auth.email_links``: VERIFY_PATH, RESET_PATH).
+RESET_PASSWORD = "/reset-password"
+VERIFY_EMAIL = "/verify-email"
 ACCOUNT = "/account"
 MARKETPLACE = "/marketplace"
 MARKETPLACE_SEARCH = "/marketplace/search"
@@ -49,7 +53,7 @@ def safe_next(target: str | None) -> str:
     Only a same-site path is accepted: an absolute or scheme-relative address (``https://x``,
     ``//x``, ``/\\x``, which browsers read as ``//x``), control characters (a tab or newline inside
     ``/\t/x`` is dropped by browsers, leaving ``//x``) and the login and sign-up pages themselves are
-    refused, so a crafted link can never send someone to another site after they log in.
+    refused (and the password pages), so a crafted link can never send someone to another site after they log in.
     """
     value = (target or "").strip()
     if not value.startswith("/") or value.startswith("//") or "\\" in value:
@@ -57,7 +61,7 @@ def safe_next(target: str | None) -> str:
     if any(ord(ch) < 32 or ord(ch) == 127 for ch in value):
         return ""
     parts = urlsplit(value)
-    if parts.scheme or parts.netloc or parts.path.rstrip("/") in (LOGIN, SIGNUP):
+    if parts.scheme or parts.netloc or parts.path.rstrip("/") in (LOGIN, SIGNUP, FORGOT_PASSWORD, RESET_PASSWORD):
         return ""
     return value
 

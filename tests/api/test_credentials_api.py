@@ -180,10 +180,16 @@ async def test_unknown_and_other_users_ids_are_not_found(client, ada, bob):
 
 
 async def test_api_key_authentication_works(client, ada):
-    key = (await client.post("/api/v1/me/api-keys", json={"name": "script"}, headers=ada)).json()["key"]
+    body = {"name": "script", "scopes": ["read", "manage"]}
+    key = (await client.post("/api/v1/me/api-keys", json=body, headers=ada)).json()["key"]
     r = await client.post(BASE, json=api_key_body(canary()), headers={"X-API-Key": key})
     assert r.status_code == 201
     assert [c["id"] for c in (await client.get(BASE, headers=ada)).json()] == [r.json()["id"]]
+    # A key without the manage scope (the default read + run) may not store secrets.
+    runner = (await client.post("/api/v1/me/api-keys", json={"name": "runner"}, headers=ada)).json()["key"]
+    refused = await client.post(BASE, json=api_key_body(canary()), headers={"X-API-Key": runner})
+    assert refused.status_code == 403 and refused.json()["error"]["code"] == "insufficient_scope"
+    assert len((await client.get(BASE, headers=ada)).json()) == 1
 
 
 @pytest.mark.parametrize(

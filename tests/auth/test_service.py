@@ -11,9 +11,19 @@ from autogpt_app.auth import admin, api_keys, service
 from autogpt_app.auth.models import LoginFailure, Role, User
 from autogpt_app.auth.permissions import Permission, has_permission, require_permission
 from autogpt_app.db import session_scope
-from autogpt_app.errors import Conflict, Forbidden, InvalidInput, NotFound, TooManyRequests, Unauthorized
+from autogpt_app.errors import (
+    Conflict,
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    ServiceError,
+    TooManyRequests,
+    Unauthorized,
+)
+from autogpt_app.timeutil import utcnow
 
 PASSWORD = "violet-harbour-42"
+_BAD_LOGIN = "Incorrect e-mail or password."
 
 
 async def make_user(email: str = "ada@example.com", name: str = "Ada", role: Role = Role.USER) -> User:
@@ -60,14 +70,14 @@ async def test_duplicate_email_is_a_conflict():
         assert await service.count_users(s) == 1
 
 
-async def test_admin_email_setting_makes_that_signup_an_admin(monkeypatch):
+async def test_admin_email_setting_alone_does_not_make_that_signup_an_admin(monkeypatch):
+    """Anyone can sign up with any address: ADMIN_EMAIL counts only once the address is verified
+    (tests/auth/test_email_links.py follows the link)."""
     from autogpt_app.settings import get_settings
 
     monkeypatch.setattr(get_settings(), "admin_email", "Boss@Example.com")
     boss = await make_user("boss@example.com", "Boss")
-    other = await make_user("other@example.com", "Other")
-    assert boss.role == "admin"
-    assert other.role == "user"
+    assert boss.role == "user" and boss.email_verified_at is None
 
 
 async def test_login_success_and_wrong_password():
@@ -111,7 +121,8 @@ async def test_success_clears_earlier_failures():
     async with session_scope() as s:
         from sqlalchemy import func, select
 
-        assert (await s.execute(select(func.count()).select_from(LoginFailure))).scalar_one() == 0
+        failures = select(func.count()).select_from(LoginFailure).where(LoginFailure.kind == "login")
+        assert (await s.execute(failures)).scalar_one() == 0
 
 
 async def test_unknown_email_takes_as_long_as_wrong_password():
@@ -159,7 +170,8 @@ async def test_tokens_revoked_by_logout_password_change_and_disable():
     async with session_scope() as s:
         with pytest.raises(Unauthorized):
             await service.user_from_token(s, new_token)
-        with pytest.raises(Unauthorized, match="disabled"):
+        # A disabled account answers as a wrong password does (see test_disabled_account_is_no_password_oracle).
+        with pytest.raises(Unauthorized, match="Incorrect e-mail or password"):
             await service.authenticate(s, email="ada@example.com", password="new-pass-99x")
 
 
@@ -259,6 +271,21 @@ async def test_ensure_admin_promotes_or_creates():
         assert user.role == "admin" and "Created" in message
 
 
+async def test_start_up_admin_email_promotes_only_a_verified_account():
+    """prestart's ADMIN_EMAIL (require_verified) leaves an unverified sign-up with that address a user."""
+    await make_user("boss@example.com", "Mallory")
+    async with session_scope() as s:
+        user, message = await admin.ensure_admin(s, "boss@example.com", "boss-password-123", require_verified=True)
+        assert user.role == "user" and "not verified" in message
+    async with session_scope() as s:
+        user = await service.get_user_by_email(s, "boss@example.com")
+        assert user.role == "user"
+        user.email_verified_at = utcnow()
+    async with session_scope() as s:
+        user, message = await admin.ensure_admin(s, "boss@example.com", require_verified=True)
+        assert user.role == "admin" and "now an admin" in message
+
+
 async def test_api_keys_lifecycle_and_ownership():
     user = await make_user()
     other = await make_user("bob@example.com", "Bob")
@@ -282,3 +309,31 @@ async def test_api_keys_lifecycle_and_ownership():
             await api_keys.user_from_api_key(s, "agpt_not-a-real-key")
         with pytest.raises(InvalidInput):
             await api_keys.create_api_key(s, user, name="   ")
+
+
+async def test_disabled_account_is_no_password_oracle():
+    """Right and wrong passwords of a disabled account get the same error, take as long, and count alike."""
+    user = await make_user()
+    root = await make_user("root@example.com", "Root", Role.ADMIN)
+    async with session_scope() as s:
+        await admin.set_disabled(s, await s.get(User, root.id), user.id, True)
+
+    async def attempt(password: str, ip: str) -> tuple[type, str, str, float]:
+        start = time.perf_counter()
+        async with session_scope() as s:
+            with pytest.raises(ServiceError) as err:
+                await service.authenticate(s, email="ada@example.com", password=password, client_ip=ip)
+        return type(err.value), err.value.code, err.value.message, time.perf_counter() - start
+
+    await attempt("wrong-password-1", "192.0.2.9")  # warm up
+    right = [await attempt(PASSWORD, "192.0.2.1") for _ in range(3)]
+    wrong = [await attempt("wrong-password-1", "192.0.2.2") for _ in range(3)]
+    assert {r[:3] for r in right} == {w[:3] for w in wrong} == {(Unauthorized, "bad_credentials", _BAD_LOGIN)}
+    ratio = statistics.median(r[3] for r in right) / statistics.median(w[3] for w in wrong)
+    assert 0.5 < ratio < 2.0, (right, wrong)
+    # The right password counts towards the throttle as a wrong one does: the sixth try is refused.
+    for _ in range(2):
+        await attempt(PASSWORD, "192.0.2.1")
+    async with session_scope() as s:
+        with pytest.raises(TooManyRequests):
+            await service.authenticate(s, email="ada@example.com", password=PASSWORD, client_ip="192.0.2.1")

@@ -26,9 +26,11 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from aiosmtpd.controller import Controller
 from playwright.sync_api import BrowserContext, Page, expect
 
 from tests.e2e.chromium import CHROMIUM, CHROMIUM_ARGS
+from tests.fakes.smtp_inbox import Inbox, free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 PG_HOST, PG_PORT, PG_USER = "127.0.0.1", 5432, "postgres"
@@ -132,7 +134,20 @@ def _stop(proc: subprocess.Popen) -> None:
 
 
 @pytest.fixture(scope="session")
-def app_server() -> Iterator[str]:
+def inbox() -> Iterator[Inbox]:
+    """A real SMTP server (aiosmtpd) on 127.0.0.1 that the app under test sends its e-mail to."""
+    handler = Inbox()
+    handler.port = free_port()
+    controller = Controller(handler, hostname="127.0.0.1", port=handler.port)
+    controller.start()
+    try:
+        yield handler
+    finally:
+        controller.stop()
+
+
+@pytest.fixture(scope="session")
+def app_server(inbox: Inbox) -> Iterator[str]:
     """Start the real app once per run and yield its base URL."""
     tmp = Path(tempfile.mkdtemp(prefix="autogpt-e2e-"))
     pg_name = ""
@@ -162,6 +177,14 @@ def app_server() -> Iterator[str]:
         # Agents in these tests call a local OpenAI-compatible server (tests/fakes/openai_server.py);
         # the guard's refusal of loopback and private addresses is tested in tests/net.
         OUTBOUND_ALLOW_LOOPBACK="true",
+        # E-mail (verification and reset links) goes to the suite's own SMTP server.
+        SMTP_HOST="127.0.0.1",
+        SMTP_PORT=str(inbox.port),
+        SMTP_TLS="false",
+        # Every browser of the suite comes from 127.0.0.1: per-address limits are tested in tests/api.
+        SIGNUP_MAX_PER_ADDRESS="100000",
+        LOGIN_MAX_FAILURES_PER_ADDRESS="100000",
+        ACCOUNT_EMAIL_MAX_PER_ADDRESS="100000",
     )
     python = str(ROOT / ".venv/bin/python")
     log_path = tmp / "reflex.log"

@@ -71,7 +71,13 @@ def admin_pages(page: Page) -> list[MainPage]:
     ]
 
 
-VISITOR_PAGES = [MainPage("login", "/login"), MainPage("signup", "/signup")]
+VISITOR_PAGES = [
+    MainPage("login", "/login"),
+    MainPage("signup", "/signup"),
+    MainPage("forgot password", "/forgot-password"),
+    MainPage("reset password", "/reset-password?token=not-a-token"),
+    MainPage("verify e-mail", "/verify-email?token=not-a-token", ready="form-error"),
+]
 
 
 def open_page(page: Page, main: MainPage) -> None:

@@ -151,8 +151,9 @@ def test_admin_disables_user_and_session_ends(page: Page, new_context: Callable[
     expect(user_page).to_have_url(LOGIN_URL)
     expect(user_page.get_by_role("button", name="Log in")).to_be_visible()
 
+    # A disabled account's right password answers as a wrong one would: no oracle.
     fill_login(user_page, email, USER_PASSWORD)
-    expect(form_error(user_page)).to_contain_text("disabled")
+    expect(form_error(user_page)).to_contain_text("Incorrect e-mail or password")
     expect(user_page).to_have_url(LOGIN_URL)
 
 

@@ -4,17 +4,10 @@ and nothing sent (nor lost) without SMTP_HOST."""
 
 from __future__ import annotations
 
-import email
 import logging
-import socket
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from email import policy
 from email.message import EmailMessage
-from typing import Any
 
-import pytest
-from aiosmtpd.controller import Controller
 from sqlalchemy import select, update
 
 from autogpt_app.auth.models import User
@@ -28,51 +21,8 @@ from autogpt_app.notifications import preferences, service
 from autogpt_app.notifications.models import EmailOutbox, Notification
 from autogpt_app.settings import get_settings
 from autogpt_app.timeutil import utcnow
+from tests.fakes.smtp_inbox import free_port as _free_port
 from tests.graphs.helpers import greeting_graph
-
-
-class Inbox:
-    """aiosmtpd handler keeping every accepted message; answers ``451`` to the first ``refuse`` messages."""
-
-    def __init__(self) -> None:
-        self.envelopes: list[Any] = []
-        self.refuse = 0
-
-    async def handle_DATA(self, server, session, envelope):
-        if self.refuse > 0:
-            self.refuse -= 1
-            return "451 4.3.0 Try again later"
-        self.envelopes.append(envelope)
-        return "250 Message accepted"
-
-    def message(self, index: int = -1) -> EmailMessage:
-        return email.message_from_bytes(self.envelopes[index].original_content, policy=policy.default)
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture
-def inbox(monkeypatch) -> Iterator[Inbox]:
-    """A running SMTP server, and settings pointing at it (no TLS, no login)."""
-    handler = Inbox()
-    port = _free_port()
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
-    controller.start()
-    settings = get_settings()
-    monkeypatch.setattr(settings, "smtp_host", "127.0.0.1")
-    monkeypatch.setattr(settings, "smtp_port", port)
-    monkeypatch.setattr(settings, "smtp_tls", False)
-    monkeypatch.setattr(settings, "smtp_user", "")
-    monkeypatch.setattr(settings, "smtp_from", "Agents <agents@platform.example>")
-    monkeypatch.setattr(settings, "app_url", "https://agents.example.com/")
-    try:
-        yield handler
-    finally:
-        controller.stop()
 
 
 async def make_user(email_address: str = "ada@example.com", name: str = "Ada") -> User:

@@ -30,6 +30,8 @@ def test_a_same_site_path_is_kept(target: str) -> None:
         "evil.example",
         "/login",
         "/signup?next=/x",
+        "/forgot-password",
+        "/reset-password?token=abc",
         "",
         None,
     ],

@@ -9,6 +9,7 @@ import reflex as rx
 
 from autogpt_app.ui import routes
 from autogpt_app.ui.components.notification_bell import notification_bell
+from autogpt_app.ui.components.verify_notice import verify_notice
 from autogpt_app.ui.states.auth import AuthState
 from autogpt_app.ui.states.notifications import NotificationBellState
 
@@ -205,7 +206,13 @@ def shell(content: rx.Component, title: str, *, guests: bool = False) -> rx.Comp
         _sidebar(),
         rx.vstack(
             _top_bar(title, guests),
-            rx.box(content, padding=["1rem", "1.5rem"], width="100%", max_width="72rem"),
+            rx.box(
+                verify_notice(),
+                content,
+                padding=["1rem", "1.5rem"],
+                width="100%",
+                max_width="72rem",
+            ),
             spacing="0",
             width="100%",
             min_width="0",

@@ -2,6 +2,7 @@
 
 from autogpt_app.ui.pages import (  # noqa: F401
     account,
+    account_email,
     admin,
     admin_submissions,
     chat,

@@ -1,4 +1,4 @@
-"""Account page: profile, password, a way to the notification preferences, API keys."""
+"""Account page: profile, password, sessions, a way to the notification preferences, API keys."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from autogpt_app.auth import api_keys, service
 from autogpt_app.auth.models import User
+from autogpt_app.auth.scopes import DEFAULT_SCOPES
 from autogpt_app.timeutil import local_time
 from autogpt_app.ui import routes
 from autogpt_app.ui.components.forms import error_callout, field, section, success_callout
@@ -21,13 +22,27 @@ class KeyRow(BaseModel):
     id: str
     name: str
     prefix: str
+    scopes: str
     created: str
+    expires: str
     last_used: str
-    revoked: bool
+    #: "active", "revoked" or "expired".
+    status: str
 
 
 def _when(value, zone: str) -> str:
     return local_time(value, zone) if value else "never"
+
+
+#: The expiry choices of the key form: label → days (0 = never).
+EXPIRY_CHOICES = {"Never": 0, "30 days": 30, "90 days": 90, "1 year": 365}
+SCOPE_LABELS = {"read": "Read", "run": "Run agents", "manage": "Manage (change and delete)"}
+
+
+def _key_status(key) -> str:
+    if key.revoked_at is not None:
+        return "revoked"
+    return "expired" if api_keys.is_expired(key) else "active"
 
 
 class AccountState(AuthState):
@@ -40,6 +55,7 @@ class AccountState(AuthState):
     keys: list[KeyRow] = []
     key_error: str = ""
     new_key_secret: str = ""
+    sessions_error: str = ""
 
     async def _load_keys(self, session: AsyncSession, user: User) -> None:
         rows = await api_keys.list_api_keys(session, user)
@@ -48,9 +64,11 @@ class AccountState(AuthState):
                 id=k.id,
                 name=k.name,
                 prefix=k.prefix,
+                scopes=", ".join(k.scopes),
                 created=_when(k.created_at, self._zone()),
+                expires=_when(k.expires_at, self._zone()),
                 last_used=_when(k.last_used_at, self._zone()),
-                revoked=k.revoked_at is not None,
+                status=_key_status(k),
             )
             for k in rows
         ]
@@ -59,7 +77,7 @@ class AccountState(AuthState):
     async def load(self):
         """Fill the page for the verified user."""
         self.profile_message = self.profile_error = self.password_message = self.password_error = ""
-        self.key_error = self.new_key_secret = ""
+        self.key_error = self.new_key_secret = self.sessions_error = ""
         await self._attempt(self._load_keys, error_field="key_error")
 
     @rx.event
@@ -85,24 +103,49 @@ class AccountState(AuthState):
         if new != form.get("confirm"):
             self.password_error = "The two new passwords do not match."
             return None
-        token = await self._attempt(
-            lambda session, user: service.change_password(session, user, current=current, new=new),
-            error_field="password_error",
-        )
+        revoke_keys = bool(form.get("revoke_api_keys"))
+
+        async def change(session: AsyncSession, user: User) -> str:
+            token = await service.change_password(session, user, current=current, new=new, revoke_api_keys=revoke_keys)
+            await self._load_keys(session, user)
+            return token
+
+        token = await self._attempt(change, error_field="password_error")
         if token is FAILED:
             return self._after_failure()
         self.token = token
-        self.password_message = "Password changed. Other devices have been logged out."
+        self.password_message = "Password changed. Other devices have been logged out" + (
+            " and your API keys revoked." if revoke_keys else "."
+        )
         return None
+
+    @rx.event
+    async def log_out_everywhere(self, form: dict):
+        """End every session, this one included (and revoke the API keys when ticked)."""
+        self.sessions_error = ""
+        revoke_keys = bool(form.get("revoke_api_keys"))
+        done = await self._attempt(
+            lambda session, user: service.log_out_everywhere(session, user, revoke_api_keys=revoke_keys),
+            error_field="sessions_error",
+        )
+        if done is FAILED:
+            return self._after_failure()
+        self.token = ""
+        self._show_user(None)
+        return rx.redirect(routes.LOGIN)
 
     @rx.event
     async def create_key(self, form: dict):
         """Create an API key and show its secret once."""
         self.key_error = self.new_key_secret = ""
         name = str(form.get("key_name", ""))
+        scopes = [scope for scope in SCOPE_LABELS if form.get(f"scope_{scope}")]
+        days = EXPIRY_CHOICES.get(str(form.get("key_expiry", "")), 0) or None
 
         async def create(session: AsyncSession, user: User) -> str:
-            _record, secret = await api_keys.create_api_key(session, user, name=name)
+            _record, secret = await api_keys.create_api_key(
+                session, user, name=name, scopes=scopes, expires_in_days=days
+            )
             await self._load_keys(session, user)
             return secret
 
@@ -160,6 +203,7 @@ def _password() -> rx.Component:
                 field("Current password", "current_password", type_="password", autocomplete="current-password"),
                 field("New password", "new_password", type_="password", autocomplete="new-password"),
                 field("Repeat new password", "confirm", type_="password", autocomplete="new-password"),
+                _tick("revoke_api_keys", "Also revoke all my API keys", "password-revoke-keys"),
                 error_callout(AccountState.password_error),
                 success_callout(AccountState.password_message),
                 rx.button("Change password", type="submit"),
@@ -173,16 +217,49 @@ def _password() -> rx.Component:
     )
 
 
+def _tick(name: str, label: str, testid: str, *, checked: bool = False) -> rx.Component:
+    """A labelled checkbox that submits ``name`` when ticked."""
+    return rx.el.label(
+        rx.hstack(
+            rx.checkbox(name=name, id=f"{testid}", default_checked=checked, data_testid=testid),
+            rx.text(label, size="2"),
+            align="center",
+        ),
+        html_for=testid,
+    )
+
+
+def _sessions() -> rx.Component:
+    return section(
+        "Sessions",
+        "Log out on every device and browser, this one included.",
+        rx.form(
+            rx.vstack(
+                _tick("revoke_api_keys", "Also revoke all my API keys", "logout-revoke-keys"),
+                error_callout(AccountState.sessions_error),
+                rx.button("Log out everywhere", type="submit", color_scheme="red", variant="soft"),
+                spacing="3",
+                width="100%",
+            ),
+            on_submit=AccountState.log_out_everywhere,
+            width="100%",
+        ),
+    )
+
+
 def _key_row(key: KeyRow) -> rx.Component:
     return rx.table.row(
         rx.table.cell(key.name),
         rx.table.cell(rx.code(key.prefix + "…")),
+        rx.table.cell(key.scopes, data_testid="key-scopes"),
         rx.table.cell(key.created),
-        rx.table.cell(key.last_used),
+        rx.table.cell(key.expires, data_testid="key-expires"),
+        rx.table.cell(key.last_used, data_testid="key-last-used"),
         rx.table.cell(
-            rx.cond(
-                key.revoked,
-                rx.badge("revoked", color_scheme="gray"),
+            rx.match(
+                key.status,
+                ("revoked", rx.badge("revoked", color_scheme="gray")),
+                ("expired", rx.badge("expired", color_scheme="gray")),
                 rx.button(
                     "Revoke", size="1", color_scheme="red", variant="soft", on_click=AccountState.revoke_key(key.id)
                 ),
@@ -194,13 +271,40 @@ def _key_row(key: KeyRow) -> rx.Component:
 def _api_keys() -> rx.Component:
     return section(
         "API keys",
-        "Programs call the REST API with the header X-API-Key. A key is shown once, when you create it.",
+        "Programs call the REST API with the header X-API-Key. A key is shown once, when you create it. "
+        "Only what you tick is allowed: reading, running agents, or changing and deleting things.",
         rx.form(
-            rx.hstack(
-                rx.input(
-                    name="key_name", placeholder="Key name, e.g. laptop script", required=True, max_length=80, flex="1"
+            rx.vstack(
+                rx.hstack(
+                    rx.input(
+                        name="key_name",
+                        placeholder="Key name, e.g. laptop script",
+                        required=True,
+                        max_length=80,
+                        flex="1",
+                        aria_label="Key name",
+                    ),
+                    rx.button("Create key", type="submit"),
+                    width="100%",
                 ),
-                rx.button("Create key", type="submit"),
+                rx.hstack(
+                    rx.text("It may:", size="2", weight="medium"),
+                    *[
+                        _tick(f"scope_{scope}", label, f"scope-{scope}", checked=scope in DEFAULT_SCOPES)
+                        for scope, label in SCOPE_LABELS.items()
+                    ],
+                    rx.text("Expires:", size="2", weight="medium"),
+                    rx.select.root(
+                        rx.select.trigger(aria_label="Expires", data_testid="key-expiry"),
+                        rx.select.content(*[rx.select.item(label, value=label) for label in EXPIRY_CHOICES]),
+                        name="key_expiry",
+                        default_value="Never",
+                        size="1",
+                    ),
+                    align="center",
+                    wrap="wrap",
+                    spacing="3",
+                ),
                 width="100%",
             ),
             on_submit=AccountState.create_key,
@@ -237,7 +341,10 @@ def _api_keys() -> rx.Component:
                 rx.table.root(
                     rx.table.header(
                         rx.table.row(
-                            *[rx.table.column_header_cell(h) for h in ("Name", "Key", "Created", "Last used", "")]
+                            *[
+                                rx.table.column_header_cell(h)
+                                for h in ("Name", "Key", "Scopes", "Created", "Expires", "Last used", "")
+                            ]
                         )
                     ),
                     rx.table.body(rx.foreach(AccountState.keys, _key_row)),
@@ -266,5 +373,12 @@ def _notifications() -> rx.Component:
 @template(routes.ACCOUNT, "Account", on_load=AccountState.load)
 def account_page() -> rx.Component:
     return rx.vstack(
-        _profile(), _password(), _notifications(), _api_keys(), spacing="4", width="100%", max_width="48rem"
+        _profile(),
+        _password(),
+        _sessions(),
+        _notifications(),
+        _api_keys(),
+        spacing="4",
+        width="100%",
+        max_width="48rem",
     )

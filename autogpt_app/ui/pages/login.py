@@ -28,7 +28,10 @@ class LoginState(AuthState):
         try:
             async with session_scope() as session:
                 user = await service.authenticate(
-                    session, email=str(form.get("email", "")), password=str(form.get("password", ""))
+                    session,
+                    email=str(form.get("email", "")),
+                    password=str(form.get("password", "")),
+                    client_ip=self._client_ip(),
                 )
         except ServiceError as exc:
             self.login_error = exc.message
@@ -47,6 +50,7 @@ def login_page() -> rx.Component:
             rx.vstack(
                 field("E-mail", "email", type_="email", placeholder="you@example.com", autocomplete="email"),
                 field("Password", "password", type_="password", autocomplete="current-password"),
+                rx.link("Forgot password?", href=routes.FORGOT_PASSWORD, size="2", data_testid="forgot-password"),
                 error_callout(LoginState.login_error),
                 rx.button("Log in", type="submit", size="3", width="100%", loading=LoginState.login_busy),
                 spacing="4",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from autogpt_app.auth import passwords, service
+from autogpt_app.auth import email_links, passwords, service
 from autogpt_app.db import session_scope
 from autogpt_app.errors import ServiceError
 from autogpt_app.ui import routes
@@ -35,7 +35,9 @@ class SignupState(AuthState):
                     email=str(form.get("email", "")),
                     display_name=str(form.get("display_name", "")),
                     password=str(form.get("password", "")),
+                    client_ip=self._client_ip(),
                 )
+                await email_links.send_verification(session, user)
         except ServiceError as exc:
             self.signup_error = exc.message
             self.signup_busy = False

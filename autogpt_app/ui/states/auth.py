@@ -9,6 +9,7 @@ import reflex as rx
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from autogpt_app.auth import service
+from autogpt_app.auth.client_address import client_address
 from autogpt_app.auth.models import Role, User
 from autogpt_app.db import session_scope
 from autogpt_app.errors import ServiceError
@@ -33,6 +34,8 @@ class AuthState(rx.State):
     user_email: str = ""
     user_name: str = ""
     user_role: str = ""
+    #: Whether the user's e-mail address is verified (True until known, so no notice flashes).
+    email_verified: bool = True
     #: On the login and sign-up pages: the same-site page to return to afterwards ("" for home).
     next_path: str = ""
     #: The viewer's time zone, told by the browser on every page load (see :meth:`learn_timezone`).
@@ -69,11 +72,18 @@ class AuthState(rx.State):
         if zone != self.viewer_timezone:
             self.viewer_timezone = zone
 
+    def _client_ip(self) -> str:
+        """The visitor's address, for throttling (X-Forwarded-For only behind ``TRUSTED_PROXY_COUNT`` proxies)."""
+        headers = {k.lower(): v for k, v in self.router.headers.raw_headers.items()}
+        # Reflex keeps the socket's own peer under this name; its client_ip may already be a forwarded one.
+        return client_address(headers.get("asgi-scope-client") or self.router.session.client_ip, headers)
+
     def _show_user(self, user: User | None) -> None:
         self.user_id = user.id if user else ""
         self.user_email = user.email if user else ""
         self.user_name = user.display_name if user else ""
         self.user_role = user.role if user else ""
+        self.email_verified = user.email_verified_at is not None if user else True
 
     async def _resolve_user(self) -> User | None:
         """Re-check the stored token against the database; forget it if it is no good."""
