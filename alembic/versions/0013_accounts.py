@@ -57,5 +57,6 @@ def downgrade() -> None:
     with op.batch_alter_table("api_keys") as batch:
         batch.drop_column("expires_at")
         batch.drop_column("scopes")
-    with op.batch_alter_table("users") as batch:
-        batch.drop_column("email_verified_at")
+    # A plain DROP COLUMN (SQLite 3.35+): rebuilding `users` in batch mode fails on SQLite once other
+    # tables' rows refer to it ("database table is locked").
+    op.drop_column("users", "email_verified_at")
