@@ -22,9 +22,7 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    op.create_index(
-        "ix_graph_executions_user_graph_created", "graph_executions", ["user_id", "graph_id", "created_at"]
-    )
+    op.create_index("ix_graph_executions_user_graph_created", "graph_executions", ["user_id", "graph_id", "created_at"])
     with op.batch_alter_table("library_agents") as batch:
         batch.drop_column("run_count")
         batch.drop_column("last_run_at")
