@@ -73,15 +73,21 @@ MAX_LOOKUP = 500
 _A = LibraryAgent
 
 
-def _order(sort: str, stats) -> tuple:
-    """The ORDER BY of one sort; ``stats`` is the joined :func:`~autogpt_app.library.runs.stats_subquery`."""
-    runs, last = func.coalesce(stats.c.run_count, 0), stats.c.last_run_at
+#: Sorts by the derived run statistics: they join every agent's counts, the others read a page's only.
+RUN_SORTS = ("last_run", "run_count")
+
+
+def _order(sort: str, stats=None) -> tuple:
+    """The ORDER BY of one sort; ``stats`` is the joined :func:`~autogpt_app.library.runs.stats_subquery`
+    (needed for :data:`RUN_SORTS` only)."""
+    if sort == "last_run":
+        return (stats.c.last_run_at.desc().nulls_last(), _A.id)
+    if sort == "run_count":
+        return (func.coalesce(stats.c.run_count, 0).desc(), stats.c.last_run_at.desc().nulls_last(), _A.id)
     return {
         "updated": (_A.updated_at.desc(), _A.id),
         "name": (func.lower(_A.name), _A.id),
         "created": (_A.created_at.desc(), _A.id),
-        "last_run": (last.desc().nulls_last(), _A.id),
-        "run_count": (runs.desc(), last.desc().nulls_last(), _A.id),
     }[sort]
 
 
@@ -359,6 +365,10 @@ async def list_library(
     if own_only:
         conditions.append(_A.source != LibrarySource.MARKETPLACE.value)
     total = (await session.execute(select(func.count()).select_from(_A).where(*conditions))).scalar_one()
+    if sort not in RUN_SORTS:  # the page's own run counts are enough: a few index lookups
+        page = select(LibraryAgent).where(*conditions).order_by(*_order(sort)).offset(offset).limit(limit)
+        rows = (await session.execute(page)).scalars().all()
+        return LibraryPage(items=await _summaries(session, rows), total=total, offset=offset, limit=limit)
     stats = stats_subquery(user.id)
     page = (
         select(LibraryAgent, stats.c.run_count, stats.c.last_run_at)
