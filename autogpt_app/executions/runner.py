@@ -68,6 +68,15 @@ _RUN_FINISH = (
 _RUN_FINISH_RETURNING = _RUN_FINISH.returning(
     _runs.c.user_id, _runs.c.graph_id, _runs.c.graph_version, _runs.c.schedule_id, _runs.c.parent_execution_id
 )
+# On PostgreSQL the record of the run's last node travels in the same statement (a data-modifying
+# WITH), its values as ``node_<column>`` parameters: the common one-node-at-the-end case, prebuilt.
+_LAST_NODE = (
+    NodeExecution.__table__.insert()
+    .values({c.name: bindparam(f"node_{c.name}", type_=c.type) for c in NodeExecution.__table__.c})
+    .cte("last_node")
+)
+_RUN_FINISH_WITH_NODE = _RUN_FINISH.add_cte(_LAST_NODE)
+_RUN_FINISH_RETURNING_WITH_NODE = _RUN_FINISH_RETURNING.add_cte(_LAST_NODE)
 
 
 class _Recorder:
@@ -84,11 +93,16 @@ class _Recorder:
         self._conn = None
         self._lock = asyncio.Lock()
 
-    async def execute(self, statement, params: dict[str, Any] | None = None):
+    async def execute(self, statement, params: dict[str, Any] | list[dict[str, Any]] | None = None):
         async with self._lock:
             if self._conn is None:
                 self._conn = await get_recorder_engine().connect()
             return await self._conn.execute(statement, params)
+
+    @property
+    def writes_in_ctes(self) -> bool:
+        """Whether one statement may carry several writes (PostgreSQL's data-modifying ``WITH``)."""
+        return get_recorder_engine().dialect.name == "postgresql"
 
     async def close(self) -> None:
         async with self._lock:
@@ -146,6 +160,9 @@ class GraphRunner:
         self.recorder = _Recorder()
         self.node_runs = 0
         self.failure: str | None = None
+        # Final records of node runs not written yet (see _record): written together before the next
+        # nodes start, or with the run's end in one statement.
+        self.pending_nodes: list[dict[str, Any]] = []
         # Agent outputs by name, as (causal order, value): sorted at the end so results keep the
         # order of the data that produced them, however the parallel runs finish.
         self.outputs: dict[str, list[tuple[tuple[int, ...], Any]]] = defaultdict(list)
@@ -217,6 +234,7 @@ class GraphRunner:
                 with contextlib.suppress(asyncio.CancelledError, Exception):
                     await task
         if status is None:  # lost the lease: another worker carries on
+            await self._write_pending_nodes()
             return None
         await self._finish(ExecutionStatus(status), error)
         return ExecutionStatus(status).value
@@ -340,6 +358,8 @@ class GraphRunner:
                     block = find_block(item.block_id)
                     name = block.name if block else item.block_id
                     self.failure = step_failed(name, failed)
+            if ready or running:  # more to do: record what ended before anything else starts
+                await self._write_pending_nodes()
 
     async def _run_node(self, item: ReadyRun) -> tuple[list[tuple[str, Any]], str | None]:
         """Run one node (or replay its recorded result); return its outputs and error, if any.
@@ -425,7 +445,21 @@ class GraphRunner:
         if inserted:
             await self.recorder.execute(_NODE_FINISH, {"node_exec_id": record["id"], **final})
         else:
-            await self.recorder.execute(_NODE_INSERT, {**record, **final})
+            # Written by _drive before the next nodes start (several at once when parallel nodes end
+            # together), or by _finish in the run's last statement: one round trip fewer per node, and
+            # nothing for a cancelled node's task to write on the shared connection.
+            self.pending_nodes.append({**record, **final})
+
+    @staticmethod
+    def _full_record(record: dict[str, Any]) -> dict[str, Any]:
+        """A node record with every column (what the prebuilt statement with the run's end binds)."""
+        return {c.name: record.get(c.name) for c in NodeExecution.__table__.c}
+
+    async def _write_pending_nodes(self) -> None:
+        """Write the node records that :meth:`_record` kept back (one round trip for all of them)."""
+        if self.pending_nodes:
+            rows, self.pending_nodes = self.pending_nodes, []
+            await self.recorder.execute(_NODE_INSERT, rows)
 
     async def _execute_block(self, item: ReadyRun) -> tuple[list[tuple[str, Any]], str | None]:
         outputs: list[tuple[str, Any]] = []
@@ -552,14 +586,21 @@ class GraphRunner:
             "outputs": outputs,
             "ended_at": utcnow(),
         }
+        finish, finish_returning = _RUN_FINISH, _RUN_FINISH_RETURNING
+        if len(self.pending_nodes) == 1 and self.recorder.writes_in_ctes:
+            # The last node's record and the run's end in one statement (and one transaction).
+            params.update({f"node_{k}": v for k, v in self._full_record(self.pending_nodes.pop()).items()})
+            finish, finish_returning = _RUN_FINISH_WITH_NODE, _RUN_FINISH_RETURNING_WITH_NODE
+        else:
+            await self._write_pending_nodes()
         if status in (ExecutionStatus.COMPLETED, ExecutionStatus.FAILED) and self.depth == 0:
             # Only the caller whose UPDATE ended the run gets its row back, so a duplicate worker or
             # a resumed run never notifies twice.
-            ended = (await self.recorder.execute(_RUN_FINISH_RETURNING, params)).one_or_none()
+            ended = (await self.recorder.execute(finish_returning, params)).one_or_none()
             if ended is not None and not await self._notify_completed_fast(status, ended._asdict()):
                 await self._notify_end(params, ended._asdict())
         else:
-            await self.recorder.execute(_RUN_FINISH, params)
+            await self.recorder.execute(finish, params)
         await self._publish("execution_status", {"status": status.value, "error": error, "outputs": outputs})
 
     async def _notify_completed_fast(self, status: ExecutionStatus, ended: dict[str, Any]) -> bool:
