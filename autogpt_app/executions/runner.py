@@ -16,7 +16,7 @@ from collections import defaultdict, deque
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import bindparam, func, select, true, update
 
 from autogpt_app.blocks.registry import find_block
 from autogpt_app.blocks.sdk import BlockError, CredentialSecret, RunContext, SubgraphResult
@@ -77,6 +77,28 @@ _LAST_NODE = (
 )
 _RUN_FINISH_WITH_NODE = _RUN_FINISH.add_cte(_LAST_NODE)
 _RUN_FINISH_RETURNING_WITH_NODE = _RUN_FINISH_RETURNING.add_cte(_LAST_NODE)
+_END_COLUMNS = ("user_id", "graph_id", "graph_version", "schedule_id", "parent_execution_id")
+_completed_statements: dict[bool, Any] = {}
+
+
+def _completed_statement(with_node: bool):
+    """PostgreSQL: a completed top-level run's end, its ``run_completed`` notification (when the owner
+    keeps in-app delivery) and, ``with_node``, its last node's record, in one statement. Returns the
+    ended run's row (none if another worker ended it) with the notification's columns as ``note_*``
+    (null when the owner's preference needs the full way). Built once per variant, on first use."""
+    statement = _completed_statements.get(with_node)
+    if statement is None:
+        from autogpt_app.notifications.triggers import run_completed_after
+
+        ended = _RUN_FINISH_RETURNING.cte("ended_run")
+        note = run_completed_after(ended)
+        statement = select(
+            *(ended.c[name] for name in _END_COLUMNS), *(c.label(f"note_{c.name}") for c in note.c)
+        ).select_from(ended.outerjoin(note, true()))
+        if with_node:
+            statement = statement.add_cte(_LAST_NODE)
+        _completed_statements[with_node] = statement
+    return statement
 
 
 class _Recorder:
@@ -160,6 +182,9 @@ class GraphRunner:
         self.recorder = _Recorder()
         self.node_runs = 0
         self.failure: str | None = None
+        # Set when the run is claimed (the agent's id and version: the notification's data names them).
+        self.graph_id: str | None = None
+        self.graph_version: int | None = None
         # Final records of node runs not written yet (see _record): written together before the next
         # nodes start, or with the run's end in one statement.
         self.pending_nodes: list[dict[str, Any]] = []
@@ -191,6 +216,7 @@ class GraphRunner:
         if claimed is None:
             return None
         self.user_id = claimed.user_id
+        self.graph_id, self.graph_version = claimed.graph_id, claimed.graph_version
         self.depth = claimed.depth
         self.recorded: dict[str, deque[NodeExecution]] = defaultdict(deque)
         self.seq = 0
@@ -586,22 +612,56 @@ class GraphRunner:
             "outputs": outputs,
             "ended_at": utcnow(),
         }
-        finish, finish_returning = _RUN_FINISH, _RUN_FINISH_RETURNING
-        if len(self.pending_nodes) == 1 and self.recorder.writes_in_ctes:
-            # The last node's record and the run's end in one statement (and one transaction).
+        with_node = len(self.pending_nodes) == 1 and self.recorder.writes_in_ctes
+        if with_node:  # the last node's record travels in the run's last statement
             params.update({f"node_{k}": v for k, v in self._full_record(self.pending_nodes.pop()).items()})
-            finish, finish_returning = _RUN_FINISH_WITH_NODE, _RUN_FINISH_RETURNING_WITH_NODE
         else:
             await self._write_pending_nodes()
-        if status in (ExecutionStatus.COMPLETED, ExecutionStatus.FAILED) and self.depth == 0:
+        if status == ExecutionStatus.COMPLETED and self.depth == 0 and self.recorder.writes_in_ctes:
+            await self._end_completed(params, with_node)
+        elif status in (ExecutionStatus.COMPLETED, ExecutionStatus.FAILED) and self.depth == 0:
             # Only the caller whose UPDATE ended the run gets its row back, so a duplicate worker or
             # a resumed run never notifies twice.
-            ended = (await self.recorder.execute(finish_returning, params)).one_or_none()
+            statement = _RUN_FINISH_RETURNING_WITH_NODE if with_node else _RUN_FINISH_RETURNING
+            ended = (await self.recorder.execute(statement, params)).one_or_none()
             if ended is not None and not await self._notify_completed_fast(status, ended._asdict()):
                 await self._notify_end(params, ended._asdict())
         else:
-            await self.recorder.execute(finish, params)
+            await self.recorder.execute(_RUN_FINISH_WITH_NODE if with_node else _RUN_FINISH, params)
         await self._publish("execution_status", {"status": status.value, "error": error, "outputs": outputs})
+
+    async def _end_completed(self, params: dict[str, Any], with_node: bool) -> None:
+        """PostgreSQL: end a completed top-level run and notify its owner in one round trip."""
+        from autogpt_app.auth.models import new_id
+        from autogpt_app.notifications import service as notifications
+        from autogpt_app.notifications.triggers import RUN_LINK
+
+        note = {
+            "note_id": new_id(),
+            "note_link": RUN_LINK.format(execution_id=self.execution_id),
+            "note_data": {"execution_id": self.execution_id, "graph_id": self.graph_id, "status": "COMPLETED"},
+            "note_created_at": params["ended_at"],
+        }
+        try:
+            row = (await self.recorder.execute(_completed_statement(with_node), {**params, **note})).one_or_none()
+        except Exception:
+            # Nothing was written (one statement); the notification must never cost the run its result.
+            log.warning("execution %s: ending with its notification failed; ending it alone", self.execution_id)
+            statement = _RUN_FINISH_RETURNING_WITH_NODE if with_node else _RUN_FINISH_RETURNING
+            ended = (await self.recorder.execute(statement, params)).one_or_none()
+            if ended is not None:
+                await self._notify_end(params, ended._asdict())
+            return
+        if row is None:  # another worker ended it: it notified
+            return
+        values = row._asdict()
+        if values["note_id"] is None:  # e-mail or no notification: the full way decides
+            await self._notify_end(params, {name: values[name] for name in _END_COLUMNS})
+            return
+        try:
+            await notifications.announce({k[5:]: v for k, v in values.items() if k.startswith("note_")})
+        except Exception:
+            log.exception("execution %s: could not announce its notification", self.execution_id)
 
     async def _notify_completed_fast(self, status: ExecutionStatus, ended: dict[str, Any]) -> bool:
         """The common case in one statement on the run's connection: a completed top-level run of an
