@@ -58,3 +58,23 @@ async def test_concurrent_run_starts_of_one_agent_do_not_wait_for_each_other():
     async with session_scope() as s:
         assert (await library.get_agent(s, runner, agent.id)).run_count == 2
         assert (await store.get_listing(s, published.listing_id)).run_count == 2
+
+
+async def test_the_sweeper_thread_brings_listing_counts_up_to_date():
+    """What a person sees without anyone calling anything: the marketplace card counts the run within
+    one sweep interval of it starting."""
+    from workers.sweeper import Sweeper
+
+    published, runner, agent = await _runner_with_copy()
+    async with session_scope() as s:
+        await runs.add_graph_execution(s, runner, agent.graph_id, inputs={"name": "Ada"})
+    sweeper = Sweeper(interval=0.2).start()
+    try:
+        async with asyncio.timeout(10):
+            while True:
+                async with session_scope() as s:
+                    if (await store.get_listing(s, published.listing_id)).run_count == 1:
+                        break
+                await asyncio.sleep(0.1)
+    finally:
+        await asyncio.to_thread(sweeper.stop)
