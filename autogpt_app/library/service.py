@@ -555,17 +555,9 @@ async def record_run(session: AsyncSession, graph_id: str, user_id: str) -> None
     """Count a run of ``graph_id`` by ``user_id`` on the marketplace listing it was added from, if any.
 
     The library's own count and last run are derived from the runs (:mod:`autogpt_app.library.runs`);
-    the listing's count is queued (:func:`autogpt_app.store.ratings.record_run`) and applied in
-    batches, so a run start reads a row here and never updates one that other runs also update.
+    the listing's count is queued (:mod:`autogpt_app.store.run_counts`) and applied in batches, so a
+    run start never updates a row that other runs also update.
     """
-    listing_id = (
-        await session.execute(
-            select(_A.store_listing_id).where(
-                _A.user_id == user_id, _A.graph_id == graph_id, _A.store_listing_id.is_not(None)
-            )
-        )
-    ).scalar_one_or_none()
-    if listing_id:
-        from autogpt_app.store import service as store
+    from autogpt_app.store.run_counts import record_library_run
 
-        await store.record_run(session, listing_id)
+    await record_library_run(session, user_id, graph_id)

@@ -16,9 +16,10 @@ from collections import Counter
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from autogpt_app.library.models import LibraryAgent
 from autogpt_app.store.models import StoreListing, StoreRunTally
 
-__all__ = ["BATCH", "apply_run_tallies", "record_run"]
+__all__ = ["BATCH", "apply_run_tallies", "record_library_run", "record_run"]
 
 #: Most tallies one :func:`apply_run_tallies` call folds in (the sweep calls it until none are left).
 BATCH = 5000
@@ -29,6 +30,17 @@ _T = StoreRunTally.__table__
 async def record_run(session: AsyncSession, listing_id: str) -> None:
     """Count one more run of a listing, later: one INSERT, no lock on the listing row."""
     await session.execute(insert(_T).values(listing_id=listing_id))
+
+
+async def record_library_run(session: AsyncSession, user_id: str, graph_id: str) -> None:
+    """Count one more run of the listing ``user_id``'s library copy of ``graph_id`` came from, if any:
+    one ``INSERT … SELECT`` (reads the library row, locks nothing another run needs)."""
+    source = select(LibraryAgent.store_listing_id).where(
+        LibraryAgent.user_id == user_id,
+        LibraryAgent.graph_id == graph_id,
+        LibraryAgent.store_listing_id.is_not(None),
+    )
+    await session.execute(insert(_T).from_select(["listing_id"], source))
 
 
 async def apply_run_tallies(session: AsyncSession, *, limit: int = BATCH) -> int:
