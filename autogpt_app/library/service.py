@@ -36,7 +36,7 @@ from autogpt_app.library.models import (
     LibraryPage,
     LibrarySource,
 )
-from autogpt_app.library.runs import NEVER_RUN, RunStats, run_stats, stats_subquery
+from autogpt_app.library.runs import NEVER_RUN, RunStats, correlated_columns, run_stats, stats_subquery
 from autogpt_app.library.updates import ListingVersions, listing_versions, update_to_latest
 from autogpt_app.store.models import StoreListing, StoreListingVersion
 from autogpt_app.timeutil import utcnow
@@ -365,19 +365,19 @@ async def list_library(
     if own_only:
         conditions.append(_A.source != LibrarySource.MARKETPLACE.value)
     total = (await session.execute(select(func.count()).select_from(_A).where(*conditions))).scalar_one()
-    if sort not in RUN_SORTS:  # the page's own run counts are enough: a few index lookups
-        page = select(LibraryAgent).where(*conditions).order_by(*_order(sort)).offset(offset).limit(limit)
-        rows = (await session.execute(page)).scalars().all()
-        return LibraryPage(items=await _summaries(session, rows), total=total, offset=offset, limit=limit)
-    stats = stats_subquery(user.id)
-    page = (
-        select(LibraryAgent, stats.c.run_count, stats.c.last_run_at)
-        .outerjoin(stats, stats.c.graph_id == _A.graph_id)
-        .where(*conditions)
-        .order_by(*_order(sort, stats))
-        .offset(offset)
-        .limit(limit)
-    )
+    if sort not in RUN_SORTS:  # the page's own run counts are enough: read with its rows
+        page = select(LibraryAgent, *correlated_columns(LibraryAgent.__table__)).where(*conditions)
+        page = page.order_by(*_order(sort)).offset(offset).limit(limit)
+    else:
+        stats = stats_subquery(user.id)
+        page = (
+            select(LibraryAgent, stats.c.run_count, stats.c.last_run_at)
+            .outerjoin(stats, stats.c.graph_id == _A.graph_id)
+            .where(*conditions)
+            .order_by(*_order(sort, stats))
+            .offset(offset)
+            .limit(limit)
+        )
     result = (await session.execute(page)).all()
     rows = [row for row, _count, _last in result]
     runs = {row.graph_id: RunStats(count or 0, last) for row, count, last in result}
