@@ -16,7 +16,7 @@ from collections import defaultdict, deque
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import bindparam, func, select, true, update
+from sqlalchemy import bindparam, func, literal_column, select, true, update
 
 from autogpt_app.blocks.registry import find_block
 from autogpt_app.blocks.sdk import BlockError, CredentialSecret, RunContext, SubgraphResult
@@ -54,7 +54,11 @@ _NODE_FINISH = (
 _runs = GraphExecution.__table__
 _RUN_FINISH = (
     _runs.update()
-    .where(_runs.c.id == bindparam("execution_id"), _runs.c.status.not_in([t.value for t in TERMINAL]))
+    .where(
+        _runs.c.id == bindparam("execution_id"),
+        # Constants in the SQL text: an IN of bound values is re-expanded on every call.
+        _runs.c.status.not_in([literal_column(f"'{t.value}'") for t in TERMINAL]),
+    )
     .values(
         status=bindparam("status"),
         error=bindparam("error"),
