@@ -390,16 +390,16 @@ def main() -> int:
             [python, __file__, "--generate", str(plan)], cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True
         )
         servers = [web.pid, worker.pid]
-        cpu_start = cpu_end = 0.0
+        cpu_start = cpu_end = load_start = load_end = 0.0
         profilers: list[subprocess.Popen] = []
         result = None
         for line in generator.stdout:
             if line.startswith("MEASURE_START"):
-                cpu_start = _cpu_seconds(servers)
+                cpu_start, load_start = _cpu_seconds(servers), _cpu_seconds([generator.pid])
                 if PROFILE:
                     profilers = [_profile(web.pid, f"{PROFILE}.web"), _profile(worker.pid, f"{PROFILE}.worker")]
             elif line.startswith("MEASURE_END"):
-                cpu_end = _cpu_seconds(servers)
+                cpu_end, load_end = _cpu_seconds(servers), _cpu_seconds([generator.pid])
             elif line.startswith("RESULT "):
                 result = json.loads(line[len("RESULT ") :])
         for profiler in profilers:
@@ -408,6 +408,8 @@ def main() -> int:
             raise RuntimeError("the load generator failed")
         outcomes = asyncio.run(_run_outcomes(result["run_ids"], 60))
         goals_met, error_free = _report(result, cpu_end - cpu_start, outcomes)
+        # The generator shares the machine: what it used is CPU the servers could not.
+        print(f"   load generator used {load_end - load_start:.1f} CPU-s; load average {os.getloadavg()[0]:.1f}")
         if not error_free:
             print(f"   (logs kept in {tmp})")
         return 0 if error_free and (SMOKE or goals_met) else 1
