@@ -103,7 +103,7 @@ def seed(user_id: str, count: int) -> None:
     now = datetime.now(UTC)
     empty_schema = json.dumps({"type": "object", "properties": {}, "required": []})
     with psycopg.connect(dbname=_db_name, **PG) as conn, conn.cursor() as cur:
-        graphs, versions, entries = [], [], []
+        graphs, versions, entries, runs_rows = [], [], [], []
         for i in range(count):
             gid, created = str(uuid.uuid4()), now - timedelta(minutes=rng.randint(0, 525_600))
             words = rng.sample(WORDS, 3)
@@ -129,7 +129,13 @@ def seed(user_id: str, count: int) -> None:
                 )
             )
             runs = rng.choice((0, 0, 1, 3, 12, 40))
-            last_run = None if runs == 0 else created + timedelta(minutes=rng.randint(1, 10_000))
+            # Run counts and last runs are derived from the runs themselves: seed the runs.
+            last_run = created + timedelta(minutes=rng.randint(1, 10_000))
+            for r in range(runs):
+                at = last_run - timedelta(minutes=r)
+                runs_rows.append(
+                    (str(uuid.uuid4()), gid, 1, user_id, "COMPLETED", "{}", "{}", "{}", False, 1, 0, at, at, at)
+                )
             entries.append(
                 (
                     str(uuid.uuid4()),
@@ -144,8 +150,6 @@ def seed(user_id: str, count: int) -> None:
                     rng.random() < 0.05,
                     created,
                     created + timedelta(minutes=rng.randint(0, 1000)),
-                    last_run,
-                    runs,
                 )
             )
         copies = {
@@ -153,7 +157,9 @@ def seed(user_id: str, count: int) -> None:
             "graph_versions (id, graph_id, version, name, description, nodes, links, sub_graphs, input_schema, "
             "output_schema, credentials_input_schema, created_by, created_at)": versions,
             "library_agents (id, user_id, graph_id, graph_version, source, store_listing_id, name, description, "
-            "is_favorite, is_archived, created_at, updated_at, last_run_at, run_count)": entries,
+            "is_favorite, is_archived, created_at, updated_at)": entries,
+            "graph_executions (id, graph_id, graph_version, user_id, status, inputs, credentials, outputs, "
+            "stop_requested, attempts, depth, created_at, started_at, ended_at)": runs_rows,
         }
         for target, rows in copies.items():
             with cur.copy(f"COPY {target} FROM STDIN") as copy:
@@ -194,7 +200,7 @@ async def run() -> None:
     start = time.perf_counter()
     seed(user.id, AGENTS)
     print(f"library benchmark ({'smoke' if SMOKE else 'full'} size: {AGENTS:,} agents for one user, PostgreSQL)")
-    print(f"   seeded with COPY in {time.perf_counter() - start:.2f} s")
+    print(f"   seeded with COPY in {time.perf_counter() - start:.2f} s (with each agent's runs: 0-40)")
 
     async def first_page(s, **kwargs) -> LibraryPage:
         return await service.list_library(s, user, **kwargs)

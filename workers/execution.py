@@ -108,3 +108,20 @@ def sweep_once(*, queued_grace_seconds: float | None = None) -> int:
     else:
         _sweep_health.succeeded()
     return len(result.sent)
+
+
+def apply_run_tallies_once() -> int:
+    """Fold queued marketplace run counts into their listings (see :mod:`autogpt_app.store.run_counts`)."""
+    from autogpt_app.db import session_scope
+    from autogpt_app.store.run_counts import BATCH, apply_run_tallies
+
+    async def apply() -> int:
+        total = 0
+        while True:
+            async with session_scope() as session:
+                applied = await apply_run_tallies(session)
+            total += applied
+            if applied < BATCH:
+                return total
+
+    return run_in_thread_loop(apply)

@@ -1,6 +1,7 @@
 """The recovery sweep on a timer: a daemon thread in every worker process (and the web process
-in embedded mode) that re-sends executions whose worker died; beside it the relay
-(:mod:`workers.relay`) sends runs whose first message never went out."""
+in embedded mode) that re-sends executions whose worker died and folds queued marketplace run
+counts into their listings; beside it the relay (:mod:`workers.relay`) sends runs whose first
+message never went out."""
 
 from __future__ import annotations
 
@@ -34,7 +35,7 @@ class Sweeper:
         self._thread.join(timeout=5)
 
     def _loop(self) -> None:
-        from workers.execution import sweep_once
+        from workers.execution import apply_run_tallies_once, sweep_once
 
         grace = self.first_queued_grace
         while not self._stop.is_set():
@@ -42,6 +43,10 @@ class Sweeper:
                 sweep_once(queued_grace_seconds=grace)
             except Exception:
                 logger.exception("recovery sweep failed; trying again later")
+            try:
+                apply_run_tallies_once()
+            except Exception:
+                logger.exception("counting marketplace runs failed; trying again later")
             grace = None
             self._stop.wait(self.interval)
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, func, or_, select, update
+from sqlalchemy import bindparam, func, literal_column, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from autogpt_app.executions.models import ExecutionStatus, GraphExecution
@@ -27,7 +27,7 @@ _ACQUIRE = (
     update(_table)
     .where(
         _table.c.id == bindparam("execution_id"),
-        _table.c.status.in_(_ACTIVE),
+        _table.c.status.in_([literal_column(f"'{s}'") for s in _ACTIVE]),  # constants: no per-call expansion
         or_(
             _table.c.lease_expires_at.is_(None),
             _table.c.lease_expires_at < bindparam("now"),

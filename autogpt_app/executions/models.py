@@ -44,6 +44,8 @@ class GraphExecution(SQLModel, table=True):
     __tablename__ = "graph_executions"
     __table_args__ = (
         Index("ix_graph_executions_user_created", "user_id", "created_at"),
+        # A library's run counts and last runs are derived per (user, agent): see library/runs.py.
+        Index("ix_graph_executions_user_graph_created", "user_id", "graph_id", "created_at"),
         Index("ix_graph_executions_status_lease", "status", "lease_expires_at"),
         # The relay's poll: queued runs whose message was never confirmed sent.
         Index("ix_graph_executions_status_sent", "status", "sent_at"),

@@ -16,7 +16,7 @@ from collections import defaultdict, deque
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import bindparam, func, literal_column, select, true, update
 
 from autogpt_app.blocks.registry import find_block
 from autogpt_app.blocks.sdk import BlockError, CredentialSecret, RunContext, SubgraphResult
@@ -54,7 +54,11 @@ _NODE_FINISH = (
 _runs = GraphExecution.__table__
 _RUN_FINISH = (
     _runs.update()
-    .where(_runs.c.id == bindparam("execution_id"), _runs.c.status.not_in([t.value for t in TERMINAL]))
+    .where(
+        _runs.c.id == bindparam("execution_id"),
+        # Constants in the SQL text: an IN of bound values is re-expanded on every call.
+        _runs.c.status.not_in([literal_column(f"'{t.value}'") for t in TERMINAL]),
+    )
     .values(
         status=bindparam("status"),
         error=bindparam("error"),
@@ -68,6 +72,37 @@ _RUN_FINISH = (
 _RUN_FINISH_RETURNING = _RUN_FINISH.returning(
     _runs.c.user_id, _runs.c.graph_id, _runs.c.graph_version, _runs.c.schedule_id, _runs.c.parent_execution_id
 )
+# On PostgreSQL the record of the run's last node travels in the same statement (a data-modifying
+# WITH), its values as ``node_<column>`` parameters: the common one-node-at-the-end case, prebuilt.
+_LAST_NODE = (
+    NodeExecution.__table__.insert()
+    .values({c.name: bindparam(f"node_{c.name}", type_=c.type) for c in NodeExecution.__table__.c})
+    .cte("last_node")
+)
+_RUN_FINISH_WITH_NODE = _RUN_FINISH.add_cte(_LAST_NODE)
+_RUN_FINISH_RETURNING_WITH_NODE = _RUN_FINISH_RETURNING.add_cte(_LAST_NODE)
+_END_COLUMNS = ("user_id", "graph_id", "graph_version", "schedule_id", "parent_execution_id")
+_completed_statements: dict[bool, Any] = {}
+
+
+def _completed_statement(with_node: bool):
+    """PostgreSQL: a completed top-level run's end, its ``run_completed`` notification (when the owner
+    keeps in-app delivery) and, ``with_node``, its last node's record, in one statement. Returns the
+    ended run's row (none if another worker ended it) with the notification's columns as ``note_*``
+    (null when the owner's preference needs the full way). Built once per variant, on first use."""
+    statement = _completed_statements.get(with_node)
+    if statement is None:
+        from autogpt_app.notifications.triggers import run_completed_after
+
+        ended = _RUN_FINISH_RETURNING.cte("ended_run")
+        note = run_completed_after(ended)
+        statement = select(
+            *(ended.c[name] for name in _END_COLUMNS), *(c.label(f"note_{c.name}") for c in note.c)
+        ).select_from(ended.outerjoin(note, true()))
+        if with_node:
+            statement = statement.add_cte(_LAST_NODE)
+        _completed_statements[with_node] = statement
+    return statement
 
 
 class _Recorder:
@@ -84,11 +119,16 @@ class _Recorder:
         self._conn = None
         self._lock = asyncio.Lock()
 
-    async def execute(self, statement, params: dict[str, Any] | None = None):
+    async def execute(self, statement, params: dict[str, Any] | list[dict[str, Any]] | None = None):
         async with self._lock:
             if self._conn is None:
                 self._conn = await get_recorder_engine().connect()
             return await self._conn.execute(statement, params)
+
+    @property
+    def writes_in_ctes(self) -> bool:
+        """Whether one statement may carry several writes (PostgreSQL's data-modifying ``WITH``)."""
+        return get_recorder_engine().dialect.name == "postgresql"
 
     async def close(self) -> None:
         async with self._lock:
@@ -160,6 +200,12 @@ class GraphRunner:
         self.recorder = _Recorder()
         self.node_runs = 0
         self.failure: str | None = None
+        # Set when the run is claimed (the agent's id and version: the notification's data names them).
+        self.graph_id: str | None = None
+        self.graph_version: int | None = None
+        # Final records of node runs not written yet (see _record): written together before the next
+        # nodes start, or with the run's end in one statement.
+        self.pending_nodes: list[dict[str, Any]] = []
         # Agent outputs by name, as (causal order, value): sorted at the end so results keep the
         # order of the data that produced them, however the parallel runs finish.
         self.outputs: dict[str, list[tuple[tuple[int, ...], Any]]] = defaultdict(list)
@@ -188,6 +234,7 @@ class GraphRunner:
         if claimed is None:
             return None
         self.user_id = claimed.user_id
+        self.graph_id, self.graph_version = claimed.graph_id, claimed.graph_version
         self.depth = claimed.depth
         self.recorded: dict[str, deque[NodeExecution]] = defaultdict(deque)
         self.seq = 0
@@ -235,6 +282,7 @@ class GraphRunner:
                 with contextlib.suppress(asyncio.CancelledError, Exception):
                     await task
         if status is None:  # lost the lease: another worker carries on
+            await self._write_pending_nodes()
             return None
         await self._finish(ExecutionStatus(status), error)
         return ExecutionStatus(status).value
@@ -358,6 +406,8 @@ class GraphRunner:
                     block = find_block(item.block_id)
                     name = block.name if block else item.block_id
                     self.failure = step_failed(name, failed)
+            if ready or running:  # more to do: record what ended before anything else starts
+                await self._write_pending_nodes()
 
     async def _run_node(self, item: ReadyRun) -> tuple[list[tuple[str, Any]], str | None]:
         """Run one node (or replay its recorded result); return its outputs and error, if any.
@@ -443,7 +493,21 @@ class GraphRunner:
         if inserted:
             await self.recorder.execute(_NODE_FINISH, {"node_exec_id": record["id"], **final})
         else:
-            await self.recorder.execute(_NODE_INSERT, {**record, **final})
+            # Written by _drive before the next nodes start (several at once when parallel nodes end
+            # together), or by _finish in the run's last statement: one round trip fewer per node, and
+            # nothing for a cancelled node's task to write on the shared connection.
+            self.pending_nodes.append({**record, **final})
+
+    @staticmethod
+    def _full_record(record: dict[str, Any]) -> dict[str, Any]:
+        """A node record with every column (what the prebuilt statement with the run's end binds)."""
+        return {c.name: record.get(c.name) for c in NodeExecution.__table__.c}
+
+    async def _write_pending_nodes(self) -> None:
+        """Write the node records that :meth:`_record` kept back (one round trip for all of them)."""
+        if self.pending_nodes:
+            rows, self.pending_nodes = self.pending_nodes, []
+            await self.recorder.execute(_NODE_INSERT, rows)
 
     async def _execute_block(self, item: ReadyRun) -> tuple[list[tuple[str, Any]], str | None]:
         outputs: list[tuple[str, Any]] = []
@@ -573,15 +637,56 @@ class GraphRunner:
             "outputs": outputs,
             "ended_at": utcnow(),
         }
-        if status in (ExecutionStatus.COMPLETED, ExecutionStatus.FAILED) and self.depth == 0:
+        with_node = len(self.pending_nodes) == 1 and self.recorder.writes_in_ctes
+        if with_node:  # the last node's record travels in the run's last statement
+            params.update({f"node_{k}": v for k, v in self._full_record(self.pending_nodes.pop()).items()})
+        else:
+            await self._write_pending_nodes()
+        if status == ExecutionStatus.COMPLETED and self.depth == 0 and self.recorder.writes_in_ctes:
+            await self._end_completed(params, with_node)
+        elif status in (ExecutionStatus.COMPLETED, ExecutionStatus.FAILED) and self.depth == 0:
             # Only the caller whose UPDATE ended the run gets its row back, so a duplicate worker or
             # a resumed run never notifies twice.
-            ended = (await self.recorder.execute(_RUN_FINISH_RETURNING, params)).one_or_none()
+            statement = _RUN_FINISH_RETURNING_WITH_NODE if with_node else _RUN_FINISH_RETURNING
+            ended = (await self.recorder.execute(statement, params)).one_or_none()
             if ended is not None and not await self._notify_completed_fast(status, ended._asdict()):
                 await self._notify_end(params, ended._asdict())
         else:
-            await self.recorder.execute(_RUN_FINISH, params)
+            await self.recorder.execute(_RUN_FINISH_WITH_NODE if with_node else _RUN_FINISH, params)
         await self._publish("execution_status", {"status": status.value, "error": error, "outputs": outputs})
+
+    async def _end_completed(self, params: dict[str, Any], with_node: bool) -> None:
+        """PostgreSQL: end a completed top-level run and notify its owner in one round trip."""
+        from autogpt_app.auth.models import new_id
+        from autogpt_app.notifications import service as notifications
+        from autogpt_app.notifications.triggers import RUN_LINK
+
+        note = {
+            "note_id": new_id(),
+            "note_link": RUN_LINK.format(execution_id=self.execution_id),
+            "note_data": {"execution_id": self.execution_id, "graph_id": self.graph_id, "status": "COMPLETED"},
+            "note_created_at": params["ended_at"],
+        }
+        try:
+            row = (await self.recorder.execute(_completed_statement(with_node), {**params, **note})).one_or_none()
+        except Exception:
+            # Nothing was written (one statement); the notification must never cost the run its result.
+            log.warning("execution %s: ending with its notification failed; ending it alone", self.execution_id)
+            statement = _RUN_FINISH_RETURNING_WITH_NODE if with_node else _RUN_FINISH_RETURNING
+            ended = (await self.recorder.execute(statement, params)).one_or_none()
+            if ended is not None:
+                await self._notify_end(params, ended._asdict())
+            return
+        if row is None:  # another worker ended it: it notified
+            return
+        values = row._asdict()
+        if values["note_id"] is None:  # e-mail or no notification: the full way decides
+            await self._notify_end(params, {name: values[name] for name in _END_COLUMNS})
+            return
+        try:
+            await notifications.announce({k[5:]: v for k, v in values.items() if k.startswith("note_")})
+        except Exception:
+            log.exception("execution %s: could not announce its notification", self.execution_id)
 
     async def _notify_completed_fast(self, status: ExecutionStatus, ended: dict[str, Any]) -> bool:
         """The common case in one statement on the run's connection: a completed top-level run of an

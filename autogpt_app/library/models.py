@@ -53,8 +53,6 @@ class LibraryAgent(SQLModel, table=True):
     is_archived: bool = Field(default=False)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
-    last_run_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
-    run_count: int = Field(default=0)
 
 
 class LibraryAgentSummary(BaseModel):
@@ -69,6 +67,7 @@ class LibraryAgentSummary(BaseModel):
     description: str
     is_favorite: bool
     is_archived: bool
+    #: Derived from the runs (see :mod:`autogpt_app.library.runs`), not stored on the row.
     run_count: int
     last_run_at: datetime | None
     input_count: int

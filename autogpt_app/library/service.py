@@ -8,7 +8,6 @@ updates ("update available", :func:`update_to_latest`) live in :mod:`autogpt_app
 
 from __future__ import annotations
 
-import contextlib
 import io
 import zipfile
 from collections.abc import Sequence
@@ -37,6 +36,7 @@ from autogpt_app.library.models import (
     LibraryPage,
     LibrarySource,
 )
+from autogpt_app.library.runs import NEVER_RUN, RunStats, correlated_columns, run_stats, stats_subquery
 from autogpt_app.library.updates import ListingVersions, listing_versions, update_to_latest
 from autogpt_app.store.models import StoreListing, StoreListingVersion
 from autogpt_app.timeutil import utcnow
@@ -71,13 +71,24 @@ MAX_QUERY = 200
 MAX_LOOKUP = 500
 
 _A = LibraryAgent
-_ORDER = {
-    "updated": (_A.updated_at.desc(), _A.id),
-    "name": (func.lower(_A.name), _A.id),
-    "created": (_A.created_at.desc(), _A.id),
-    "last_run": (_A.last_run_at.desc().nulls_last(), _A.id),
-    "run_count": (_A.run_count.desc(), _A.last_run_at.desc().nulls_last(), _A.id),
-}
+
+
+#: Sorts by the derived run statistics: they join every agent's counts, the others read a page's only.
+RUN_SORTS = ("last_run", "run_count")
+
+
+def _order(sort: str, stats=None) -> tuple:
+    """The ORDER BY of one sort; ``stats`` is the joined :func:`~autogpt_app.library.runs.stats_subquery`
+    (needed for :data:`RUN_SORTS` only)."""
+    if sort == "last_run":
+        return (stats.c.last_run_at.desc().nulls_last(), _A.id)
+    if sort == "run_count":
+        return (func.coalesce(stats.c.run_count, 0).desc(), stats.c.last_run_at.desc().nulls_last(), _A.id)
+    return {
+        "updated": (_A.updated_at.desc(), _A.id),
+        "name": (func.lower(_A.name), _A.id),
+        "created": (_A.created_at.desc(), _A.id),
+    }[sort]
 
 
 def _not_found() -> NotFound:
@@ -94,10 +105,14 @@ _SUMMARY_FIELDS = tuple(
 )
 
 
-def _summary(row: LibraryAgent, input_count: int, listing: ListingVersions | None = None) -> LibraryAgentSummary:
+def _summary(
+    row: LibraryAgent, input_count: int, listing: ListingVersions | None = None, runs: RunStats = NEVER_RUN
+) -> LibraryAgentSummary:
     return LibraryAgentSummary(
         **{field: getattr(row, field) for field in _SUMMARY_FIELDS},
         description=_short(row.description),
+        run_count=runs.count,
+        last_run_at=runs.last_run_at,
         input_count=input_count,
         update_available=listing is not None and listing.update_available,
         listing_version=None if listing is None else listing.mine,
@@ -124,10 +139,15 @@ async def _input_counts(session: AsyncSession, ids: Sequence[str]) -> dict[str, 
     return {agent_id: len((schema or {}).get("properties") or {}) for agent_id, schema in rows.all()}
 
 
-async def _summaries(session: AsyncSession, rows: Sequence[LibraryAgent]) -> list[LibraryAgentSummary]:
+async def _summaries(
+    session: AsyncSession, rows: Sequence[LibraryAgent], runs: dict[str, RunStats] | None = None
+) -> list[LibraryAgentSummary]:
+    """List items of ``rows`` (one user's); ``runs`` by graph id when the caller already read them."""
     counts = await _input_counts(session, [r.id for r in rows])
     listings = await listing_versions(session, rows)
-    return [_summary(r, counts.get(r.id, 0), listings.get(r.id)) for r in rows]
+    if runs is None:
+        runs = await run_stats(session, rows[0].user_id, [r.graph_id for r in rows]) if rows else {}
+    return [_summary(r, counts.get(r.id, 0), listings.get(r.id), runs.get(r.graph_id, NEVER_RUN)) for r in rows]
 
 
 async def _owned(session: AsyncSession, user: User, agent_id: str) -> LibraryAgent:
@@ -338,16 +358,30 @@ async def list_library(
     Raises:
         InvalidInput: unknown ``sort``.
     """
-    if sort not in _ORDER:
+    if sort not in SORTS:
         raise InvalidInput(f"Sort by one of: {', '.join(SORTS)}.", code="invalid_sort")
     offset, limit = max(0, offset), max(1, min(limit, MAX_PAGE))
     conditions = _conditions(user, query, favorites, archived)
     if own_only:
         conditions.append(_A.source != LibrarySource.MARKETPLACE.value)
     total = (await session.execute(select(func.count()).select_from(_A).where(*conditions))).scalar_one()
-    page = select(LibraryAgent).where(*conditions).order_by(*_ORDER[sort]).offset(offset).limit(limit)
-    rows = (await session.execute(page)).scalars().all()
-    return LibraryPage(items=await _summaries(session, rows), total=total, offset=offset, limit=limit)
+    if sort not in RUN_SORTS:  # the page's own run counts are enough: read with its rows
+        page = select(LibraryAgent, *correlated_columns(LibraryAgent.__table__)).where(*conditions)
+        page = page.order_by(*_order(sort)).offset(offset).limit(limit)
+    else:
+        stats = stats_subquery(user.id)
+        page = (
+            select(LibraryAgent, stats.c.run_count, stats.c.last_run_at)
+            .outerjoin(stats, stats.c.graph_id == _A.graph_id)
+            .where(*conditions)
+            .order_by(*_order(sort, stats))
+            .offset(offset)
+            .limit(limit)
+        )
+    result = (await session.execute(page)).all()
+    rows = [row for row, _count, _last in result]
+    runs = {row.graph_id: RunStats(count or 0, last) for row, count, last in result}
+    return LibraryPage(items=await _summaries(session, rows, runs), total=total, offset=offset, limit=limit)
 
 
 #: What a detail adds to a list item: the run form's facts, from the graph version that runs.
@@ -359,7 +393,8 @@ async def get_agent(session: AsyncSession, user: User, agent_id: str) -> Library
     row = await _owned(session, user, agent_id)
     graph = await graphs.get_graph(session, user, row.graph_id, row.graph_version)
     listing = (await listing_versions(session, [row])).get(row.id)
-    summary = _summary(row, len(graph.input_schema.get("properties") or {}), listing)
+    runs = (await run_stats(session, user.id, [row.graph_id])).get(row.graph_id, NEVER_RUN)
+    summary = _summary(row, len(graph.input_schema.get("properties") or {}), listing, runs)
     return LibraryAgentDetail(
         **summary.model_dump(exclude={"description"}),
         description=row.description,
@@ -517,19 +552,12 @@ async def export(
 
 
 async def record_run(session: AsyncSession, graph_id: str, user_id: str) -> None:
-    """Count a run of ``graph_id`` by ``user_id`` in their library entry, if there is one, and in the
-    marketplace listing it was added from, so listing pages show run counts without scanning runs."""
-    listing_id = (
-        await session.execute(
-            sql_update(LibraryAgent)
-            .where(_A.user_id == user_id, _A.graph_id == graph_id)
-            .values(run_count=_A.run_count + 1, last_run_at=utcnow())
-            .returning(_A.store_listing_id)
-        )
-    ).scalar_one_or_none()
-    if listing_id:
-        from autogpt_app.store import service as store
+    """Count a run of ``graph_id`` by ``user_id`` on the marketplace listing it was added from, if any.
 
-        # The listing may have been removed since; the run still counts in the library.
-        with contextlib.suppress(NotFound):
-            await store.record_run(session, listing_id)
+    The library's own count and last run are derived from the runs (:mod:`autogpt_app.library.runs`);
+    the listing's count is queued (:mod:`autogpt_app.store.run_counts`) and applied in batches, so a
+    run start never updates a row that other runs also update.
+    """
+    from autogpt_app.store.run_counts import record_library_run
+
+    await record_library_run(session, user_id, graph_id)

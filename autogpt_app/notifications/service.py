@@ -155,12 +155,14 @@ async def _announce(user_id: str, payload: dict[str, Any], kind: str = EVENT_TYP
 
 
 async def announce(row: Any) -> NotificationPublic:
-    """Push a notification recorded outside this module (a Core statement's returned row) live.
+    """Push a notification recorded outside this module (a Core statement's returned row, or its
+    values as a mapping) live.
 
     INTERNAL: the row must be committed already.
     """
-    public = NotificationPublic.model_validate(dict(row._mapping))
-    user_id = str(row.user_id)
+    values = dict(row._mapping) if hasattr(row, "_mapping") else dict(row)
+    public = NotificationPublic.model_validate(values)
+    user_id = str(values["user_id"])
     await _announce(user_id, public.model_dump(mode="json"))
     log.info("notification %s (%s) created for user %s", public.id, public.type, user_id)
     return public

@@ -57,10 +57,17 @@ async def _agent_name(session: AsyncSession, user_id: str, graph_id: str, graph_
     return (row and (row[0] or row[1])) or "Agent"
 
 
-def _run_completed_fast():
+def _run_completed_fast(ended: Any = None):
+    """The notification INSERT … SELECT; with ``ended`` (see :func:`run_completed_after`) the run's
+    owner and agent come from that CTE's row and the parameters' names start with ``note_``."""
     notes, prefs = Notification.__table__, NotificationPreference.__table__
     library, versions = LibraryAgent.__table__, GraphVersion.__table__
-    user_id, graph_id = bindparam("user_id", type_=String), bindparam("graph_id", type_=String)
+    prefix = "" if ended is None else "note_"
+    if ended is None:
+        user_id, graph_id = bindparam("user_id", type_=String), bindparam("graph_id", type_=String)
+        graph_version = bindparam("graph_version")
+    else:
+        user_id, graph_id, graph_version = ended.c.user_id, ended.c.graph_id, ended.c.graph_version
     # As _agent_name: the name in the user's library, else the graph version's, else "Agent".
     library_name = (
         select(func.nullif(library.c.name, ""))
@@ -70,7 +77,7 @@ def _run_completed_fast():
     )
     version_name = (
         select(func.nullif(versions.c.name, ""))
-        .where(versions.c.graph_id == graph_id, versions.c.version == bindparam("graph_version"))
+        .where(versions.c.graph_id == graph_id, versions.c.version == graph_version)
         .scalar_subquery()
     )
     name = func.coalesce(library_name, version_name, literal("Agent"))
@@ -80,15 +87,17 @@ def _run_completed_fast():
         prefs.c.channel.in_([preferences.EMAIL, preferences.OFF]),
     )
     row = select(
-        bindparam("id", type_=String),
+        bindparam(f"{prefix}id", type_=String),
         user_id,
         literal(RUN_COMPLETED),
         func.substr(literal("“") + name + literal("” finished"), 1, MAX_TITLE),
         literal("The run completed."),
-        bindparam("link", type_=String),
-        bindparam("data", type_=notes.c.data.type),
-        bindparam("created_at", type_=notes.c.created_at.type),
+        bindparam(f"{prefix}link", type_=String),
+        bindparam(f"{prefix}data", type_=notes.c.data.type),
+        bindparam(f"{prefix}created_at", type_=notes.c.created_at.type),
     ).where(~chosen_elsewhere)
+    if ended is not None:
+        row = row.select_from(ended).where(ended.c.parent_execution_id.is_(None))
     columns = ["id", "user_id", "type", "title", "body", "link", "data", "created_at"]
     return notes.insert().from_select(columns, row).returning(*notes.c)
 
@@ -97,6 +106,15 @@ def _run_completed_fast():
 #: (no row comes back otherwise: then :func:`notify_run_end` decides). Parameters: see
 #: :func:`run_completed_params`.
 RUN_COMPLETED_FAST = _run_completed_fast()
+
+
+def run_completed_after(ended: Any) -> Any:
+    """:data:`RUN_COMPLETED_FAST` as a CTE over ``ended`` (the CTE of the UPDATE that ended the run,
+    returning its ``user_id``, ``graph_id``, ``graph_version`` and ``parent_execution_id``): it writes
+    only for a top-level run that this statement ended, so on PostgreSQL the runner ends a run and
+    records its notification in one statement. Parameters: ``note_id``, ``note_link``, ``note_data``
+    and ``note_created_at`` (bare names would be taken for columns of the UPDATE beside it)."""
+    return _run_completed_fast(ended).cte("run_completed")
 
 
 def run_completed_params(

@@ -163,6 +163,20 @@ def include_name(name: str | None, type_: str, parent_names: dict) -> bool:
 # --- public shapes -------------------------------------------------------------------------------
 
 
+class StoreRunTally(SQLModel, table=True):
+    """One run of a listing's agent not yet added to ``store_listings.run_count``.
+
+    A run start inserts one of these (an insert locks nothing another run needs); the recovery sweep
+    adds them to their listings in batches (:func:`autogpt_app.store.run_counts.apply_run_tallies`).
+    No foreign key: checking one would lock the listing row the tally is meant to leave alone.
+    """
+
+    __tablename__ = "store_run_tallies"
+
+    id: int | None = Field(default=None, primary_key=True)
+    listing_id: str = Field(max_length=36)
+
+
 class CreatorPublic(BaseModel):
     """A creator's public profile."""
 

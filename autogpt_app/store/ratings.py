@@ -1,4 +1,4 @@
-"""Reviews, run counts, categories and the marketplace home-page rows.
+"""Reviews, categories and the marketplace home-page rows (run counts: :mod:`.run_counts`).
 
 Ratings are kept as ``rating_sum`` / ``rating_count`` on the listing and changed with one atomic
 ``UPDATE`` per review, so an average never needs a scan. Who may review: a user other than the
@@ -42,7 +42,6 @@ __all__ = [
     "latest_reviews",
     "list_categories",
     "most_run",
-    "record_run",
     "reviewer_status",
     "top_rated",
     "visible_listing",
@@ -196,22 +195,6 @@ async def add_review(session: AsyncSession, user: User, listing_id: str, score: 
     )
     await session.flush()
     return _review_public(row, user.display_name)
-
-
-async def record_run(session: AsyncSession, listing_id: str) -> None:
-    """Count one more run of a listing (one atomic ``UPDATE``; the caller decides what counts).
-
-    Raises:
-        NotFound: no such listing.
-    """
-    result = await session.execute(
-        update(StoreListing)
-        .where(StoreListing.id == listing_id)
-        .values(run_count=StoreListing.run_count + 1)
-        .execution_options(synchronize_session=False)
-    )
-    if not result.rowcount:
-        raise NotFound("No such agent in the marketplace.", code="listing_not_found")
 
 
 async def list_categories(session: AsyncSession) -> list[CategoryCount]:

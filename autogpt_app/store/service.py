@@ -51,11 +51,11 @@ from autogpt_app.store.ratings import (
     latest_reviews,
     list_categories,
     most_run,
-    record_run,
     reviewer_status,
     top_rated,
     visible_listing,
 )
+from autogpt_app.store.run_counts import apply_run_tallies, record_run
 from autogpt_app.store.search import SearchPage, search_listings
 from autogpt_app.timeutil import utcnow
 
@@ -63,6 +63,7 @@ __all__ = [  # one entry point for the whole domain; reviews, counts and rows li
     "SearchPage",
     "SubmissionDetail",
     "add_review",
+    "apply_run_tallies",
     "featured",
     "get_creator",
     "get_listing",

@@ -13,6 +13,7 @@ from autogpt_app.auth import service as auth_service
 from autogpt_app.db import session_scope
 from autogpt_app.errors import InvalidInput, NotFound
 from autogpt_app.executions import service as executions
+from autogpt_app.executions.models import GraphExecution
 from autogpt_app.graphs import service as graphs
 from autogpt_app.graphs.models import Graph
 from autogpt_app.graphs.spec import GraphSpec
@@ -101,6 +102,17 @@ async def test_pinned_version_and_detail_schemas():
     assert page.items[0].input_count == 1
 
 
+async def add_runs(user, graph_id, count, *, last):
+    """``count`` runs of ``graph_id`` by ``user``, the latest started at ``last``, a minute apart."""
+    async with session_scope() as s:
+        for i in range(count):
+            s.add(
+                GraphExecution(
+                    graph_id=graph_id, graph_version=1, user_id=user.id, created_at=last - timedelta(minutes=i)
+                )
+            )
+
+
 async def _catalogue(user):
     """Five agents with distinct names, times, runs, favourites and one archived."""
     now = utcnow()
@@ -118,11 +130,10 @@ async def _catalogue(user):
             agent.id,
             created_at=now - timedelta(days=age),
             updated_at=now - timedelta(hours=i),
-            run_count=runs,
-            last_run_at=None if runs == 0 else now - timedelta(minutes=runs),
             is_favorite=favourite,
             is_archived=archived,
         )
+        await add_runs(user, agent.graph_id, runs, last=now - timedelta(minutes=runs))
         ids[name.split()[0].lower()] = agent.id
     return ids
 

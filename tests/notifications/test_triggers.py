@@ -10,6 +10,7 @@ from sqlalchemy import func, select, text, update
 
 from autogpt_app.bus import get_bus, user_channel
 from autogpt_app.db import session_scope
+from autogpt_app.executions import runner as runner_module
 from autogpt_app.executions import service as executions
 from autogpt_app.executions.models import ExecutionStatus, GraphExecution
 from autogpt_app.executions.runner import GraphRunner
@@ -190,6 +191,8 @@ async def test_a_broken_notification_never_fails_the_run(monkeypatch, caplog):
 
     # Both ways are broken: the one-statement insert (which then hands over) and the full one.
     monkeypatch.setattr(triggers, "RUN_COMPLETED_FAST", text("SELECT * FROM no_such_table"))
+    # On PostgreSQL the run's end and its notification are one statement: break that too.
+    monkeypatch.setattr(runner_module, "_completed_statement", lambda _with_node: text("SELECT * FROM no_such_table"))
     monkeypatch.setattr(triggers, "notify_run_end", broken)
     user = await make_user()
     graph = await save(user, greeting_graph())

@@ -241,10 +241,12 @@ async def test_run_counts_categories_and_home_rows():
         for _ in range(3):
             await store.record_run(s, units.listing_id)
         await store.record_run(s, loan.listing_id)
-        with pytest.raises(NotFound):
-            await store.record_run(s, "no-such-listing")
+        await store.record_run(s, "no-such-listing")  # a listing removed meanwhile: its tally is dropped
         await s.execute(StoreListing.__table__.update().where(StoreListing.id == loan.listing_id).values(featured=True))
     async with session_scope() as s:
+        assert await store.apply_run_tallies(s) == 5
+    async with session_scope() as s:
+        assert await store.apply_run_tallies(s) == 0  # each run counts once
         categories = await store.list_categories(s)
         rows = await store.home_rows(s)
         creator = await store.get_creator(s, "ada")
