@@ -13,10 +13,11 @@ import logging
 import time
 import uuid
 from collections import defaultdict, deque
+from datetime import datetime
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import Boolean, bindparam, func, literal_column, select, update
 
 from autogpt_app.blocks.registry import find_block
 from autogpt_app.blocks.sdk import BlockError, CredentialSecret, RunContext, SubgraphResult
@@ -37,21 +38,30 @@ from autogpt_app.wording import step_failed
 log = logging.getLogger(__name__)
 
 
+_runs = GraphExecution.__table__
+_nodes = NodeExecution.__table__
+# Every node record also reads the run's stop flag (a subquery in RETURNING: no extra round trip),
+# so the runner learns of a stop with the write that ends a node, before it starts the next ones.
+_STOP_FLAG = literal_column(
+    "(SELECT graph_executions.stop_requested FROM graph_executions"
+    " WHERE graph_executions.id = node_executions.graph_exec_id)",
+    Boolean,
+)
+
 # Prebuilt statements: compiled once, so recording a node run costs one round trip and little Python.
-_NODE_INSERT = NodeExecution.__table__.insert()
+_NODE_INSERT = _nodes.insert().returning(_STOP_FLAG)
 _NODE_FINISH = (
-    NodeExecution.__table__.update()
-    .where(NodeExecution.__table__.c.id == bindparam("node_exec_id"))
+    _nodes.update()
+    .where(_nodes.c.id == bindparam("node_exec_id"))
     .values(
         status=bindparam("status"),
         outputs=bindparam("outputs"),
         error=bindparam("error"),
         ended_at=bindparam("ended_at"),
     )
+    .returning(_STOP_FLAG)
 )
 
-
-_runs = GraphExecution.__table__
 _RUN_FINISH = (
     _runs.update()
     .where(_runs.c.id == bindparam("execution_id"), _runs.c.status.not_in([t.value for t in TERMINAL]))
@@ -70,8 +80,20 @@ _RUN_FINISH_RETURNING = _RUN_FINISH.returning(
 )
 
 
+def _forget(task: asyncio.Future) -> None:
+    """Retrieve a shielded statement's outcome nobody waits for any more (no 'never retrieved' noise)."""
+    if not task.cancelled():
+        task.exception()
+
+
 class _Recorder:
     """One connection per run for its lease, node records and result; one statement at a time.
+
+    A statement is never cancelled half-way: cancelling the caller (a stop, a time limit) lets the
+    statement finish in the background, under the lock, so the connection stays usable for the
+    statements that record the stop. A statement that fails rolls the connection back; one that
+    breaks it (or is cancelled from outside after all) discards it, and the next statement opens a
+    fresh one.
 
     It comes from :func:`~autogpt_app.db.get_recorder_engine`: autocommit, and on PostgreSQL
     asynchronous commit (a commit returns before its WAL record reaches the disk). A worker that
@@ -85,10 +107,41 @@ class _Recorder:
         self._lock = asyncio.Lock()
 
     async def execute(self, statement, params: dict[str, Any] | None = None):
+        """Run one statement (autocommit) and return its buffered result."""
+        work = asyncio.ensure_future(self._execute(statement, params))
+        try:
+            return await asyncio.shield(work)
+        except asyncio.CancelledError:
+            work.add_done_callback(_forget)
+            raise
+
+    async def _execute(self, statement, params: dict[str, Any] | None):
         async with self._lock:
             if self._conn is None:
                 self._conn = await get_recorder_engine().connect()
-            return await self._conn.execute(statement, params)
+            try:
+                return await self._conn.execute(statement, params)
+            except Exception:
+                await self._reset()
+                raise
+            except BaseException:
+                await self._discard()
+                raise
+
+    async def _reset(self) -> None:
+        """After a failed statement: roll back, or discard the connection if even that fails."""
+        try:
+            await self._conn.rollback()
+        except Exception:
+            await self._discard()
+
+    async def _discard(self) -> None:
+        conn, self._conn = self._conn, None
+        if conn is not None:
+            with contextlib.suppress(Exception):
+                await conn.invalidate()
+            with contextlib.suppress(Exception):
+                await conn.close()
 
     async def close(self) -> None:
         async with self._lock:
@@ -146,6 +199,14 @@ class GraphRunner:
         self.recorder = _Recorder()
         self.node_runs = 0
         self.failure: str | None = None
+        #: Set as soon as the runner learns of a stop (a node record, the heartbeat's poll): from
+        #: then on no node starts.
+        self.stopping = asyncio.Event()
+        #: The clock just before the last read of the stop flag that found none. A node started
+        #: now is stamped with it, so a node's start is never later than a check that let it
+        #: start: a stop acknowledged after that check (it committed after it) finds no node
+        #: started after its acknowledgement.
+        self.checked_at = utcnow()
         # Agent outputs by name, as (causal order, value): sorted at the end so results keep the
         # order of the data that produced them, however the parallel runs finish.
         self.outputs: dict[str, list[tuple[tuple[int, ...], Any]]] = defaultdict(list)
@@ -170,6 +231,7 @@ class GraphRunner:
             await self.recorder.close()
 
     async def _run(self) -> str | None:
+        self.checked_at = utcnow()
         claimed = await leases.acquire(self.recorder, self.execution_id, self.worker_id)
         if claimed is None:
             return None
@@ -203,7 +265,9 @@ class GraphRunner:
             )
             if flow_task in done_tasks:
                 flow_task.result()
-                if self.failure:
+                if self.stopping.is_set():
+                    status, error = ExecutionStatus.TERMINATED, self.STOPPED
+                elif self.failure:
                     status, error = ExecutionStatus.FAILED, self.failure
             elif heartbeat in done_tasks:
                 status, error = heartbeat.result()
@@ -291,7 +355,10 @@ class GraphRunner:
         interval = 0.5
         last_renew = time.monotonic()
         while True:
-            await asyncio.sleep(interval)
+            with contextlib.suppress(TimeoutError):  # a stop seen elsewhere ends the wait at once
+                await asyncio.wait_for(self.stopping.wait(), interval)
+            if self.stopping.is_set():
+                return ExecutionStatus.TERMINATED, self.STOPPED
             async with session_scope() as session:
                 if time.monotonic() - last_renew >= self.settings.lease_seconds / 3:
                     owned, stop = await leases.renew(session, self.execution_id, self.worker_id)
@@ -302,7 +369,11 @@ class GraphRunner:
                 else:
                     stop = await leases.stop_requested(session, self.execution_id)
             if stop:
-                return ExecutionStatus.TERMINATED, "Stopped by the user."
+                self.stopping.set()
+                return ExecutionStatus.TERMINATED, self.STOPPED
+
+    #: The error a run stopped by its owner ends with.
+    STOPPED = "Stopped by the user."
 
     async def _flow(self, flow: DataFlow) -> None:
         ready: deque[ReadyRun] = deque(flow.initial_runs())
@@ -321,13 +392,16 @@ class GraphRunner:
         limit = self.settings.max_parallel_nodes
         while ready or running:
             while ready and len(running) < limit:
+                if self.stopping.is_set():  # stopped: start nothing more, let running nodes end
+                    ready.clear()
+                    break
                 if self.node_runs >= self.settings.max_node_runs:
                     self.failure = f"The run reached the limit of {self.settings.max_node_runs} node runs."
                     ready.clear()
                     break
                 item = ready.popleft()
                 self.node_runs += 1
-                running[asyncio.create_task(self._run_node(item))] = item
+                running[asyncio.create_task(self._run_node(item, self.checked_at))] = item
             if not running:
                 break
             finished, _ = await asyncio.wait(running, return_when=asyncio.FIRST_COMPLETED)
@@ -341,12 +415,14 @@ class GraphRunner:
                     name = block.name if block else item.block_id
                     self.failure = step_failed(name, failed)
 
-    async def _run_node(self, item: ReadyRun) -> tuple[list[tuple[str, Any]], str | None]:
+    async def _run_node(self, item: ReadyRun, started_at: datetime) -> tuple[list[tuple[str, Any]], str | None]:
         """Run one node (or replay its recorded result); return its outputs and error, if any.
 
         A node that finishes quickly is recorded with one INSERT of its final state; one that is
         still running after a moment is recorded as RUNNING first, so a reloaded run page shows it.
         """
+        if self.stopping.is_set():  # the stop arrived between the decision to start and now
+            return [], None
         key = item.key
         if self.recorded.get(key):
             row = self.recorded[key].popleft()
@@ -356,7 +432,6 @@ class GraphRunner:
 
         self.seq += 1
         node_exec_id = str(uuid.uuid4())
-        started_at = utcnow()
         inputs = self.scrubber.scrub(item.inputs)
         record = {
             "id": node_exec_id,
@@ -382,11 +457,23 @@ class GraphRunner:
         try:
             finished, _ = await asyncio.wait({work}, timeout=self.RUNNING_RECORD_AFTER)
             if not finished:
-                await self.recorder.execute(
-                    _NODE_INSERT,
-                    {**record, "status": ExecutionStatus.RUNNING.value, "outputs": [], "error": None, "ended_at": None},
-                )
+                # Marked before the write: if a stop cancels us during it, the write still completes
+                # (see _Recorder) and the stop's record must update that row, not insert it again.
                 inserted = True
+                checking = utcnow()
+                self._note_stop(
+                    checking,
+                    await self.recorder.execute(
+                        _NODE_INSERT,
+                        {
+                            **record,
+                            "status": ExecutionStatus.RUNNING.value,
+                            "outputs": [],
+                            "error": None,
+                            "ended_at": None,
+                        },
+                    ),
+                )
             outputs, error = await work
         except asyncio.CancelledError:
             work.cancel()
@@ -422,10 +509,19 @@ class GraphRunner:
         error: str | None,
     ) -> None:
         final = {"status": status.value, "outputs": outputs, "error": error, "ended_at": utcnow()}
+        checking = utcnow()
         if inserted:
-            await self.recorder.execute(_NODE_FINISH, {"node_exec_id": record["id"], **final})
+            result = await self.recorder.execute(_NODE_FINISH, {"node_exec_id": record["id"], **final})
         else:
-            await self.recorder.execute(_NODE_INSERT, {**record, **final})
+            result = await self.recorder.execute(_NODE_INSERT, {**record, **final})
+        self._note_stop(checking, result)
+
+    def _note_stop(self, checking: datetime, result) -> None:
+        """Read the stop flag a node record returned (the record was sent at ``checking``)."""
+        if result.scalar_one_or_none():
+            self.stopping.set()
+        elif checking > self.checked_at:
+            self.checked_at = checking
 
     async def _execute_block(self, item: ReadyRun) -> tuple[list[tuple[str, Any]], str | None]:
         outputs: list[tuple[str, Any]] = []
