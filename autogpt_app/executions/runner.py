@@ -24,7 +24,7 @@ from autogpt_app.blocks.sdk import BlockError, CredentialSecret, RunContext, Sub
 from autogpt_app.bus import execution_channel, get_bus, user_channel
 from autogpt_app.db import get_recorder_engine, session_scope
 from autogpt_app.errors import ServiceError
-from autogpt_app.executions import leases
+from autogpt_app.executions import fairness, leases
 from autogpt_app.executions.dataflow import OUTPUT_BLOCK_ID, DataFlow, ReadyRun
 from autogpt_app.executions.models import TERMINAL, ExecutionStatus, GraphExecution, NodeExecution
 from autogpt_app.executions.secrets import Scrubber
@@ -62,7 +62,7 @@ _NODE_FINISH = (
     .returning(_STOP_FLAG)
 )
 
-_RUN_FINISH = (
+_RUN_FINISH_BASE = (
     _runs.update()
     .where(_runs.c.id == bindparam("execution_id"), _runs.c.status.not_in([t.value for t in TERMINAL]))
     .values(
@@ -74,9 +74,16 @@ _RUN_FINISH = (
         lease_expires_at=None,
     )
 )
+# Ending a run frees its owner's slot: the statement also names their oldest waiting run to wake.
+_RUN_FINISH = _RUN_FINISH_BASE.returning(fairness.NEXT_WAITING)
 # The same, telling who to notify: only the one caller that ended the run gets a row back.
-_RUN_FINISH_RETURNING = _RUN_FINISH.returning(
-    _runs.c.user_id, _runs.c.graph_id, _runs.c.graph_version, _runs.c.schedule_id, _runs.c.parent_execution_id
+_RUN_FINISH_RETURNING = _RUN_FINISH_BASE.returning(
+    _runs.c.user_id,
+    _runs.c.graph_id,
+    _runs.c.graph_version,
+    _runs.c.schedule_id,
+    _runs.c.parent_execution_id,
+    fairness.NEXT_WAITING,
 )
 
 
@@ -232,7 +239,7 @@ class GraphRunner:
 
     async def _run(self) -> str | None:
         self.checked_at = utcnow()
-        claimed = await leases.acquire(self.recorder, self.execution_id, self.worker_id)
+        claimed = await self._admit()
         if claimed is None:
             return None
         self.user_id = claimed.user_id
@@ -284,6 +291,27 @@ class GraphRunner:
             return None
         await self._finish(ExecutionStatus(status), error)
         return ExecutionStatus(status).value
+
+    async def _admit(self) -> leases.Claim | None:
+        """Take the lease; a run refused because its owner is at the cap stays QUEUED (waiting).
+
+        After a refusal one look decides whether the owner has a free slot after all (a run of
+        theirs ended in between): then their oldest waiting run is admitted or woken.
+        """
+        cap = self.settings.max_running_per_user
+        for _attempt in range(3):
+            claimed = await leases.acquire(self.recorder, self.execution_id, self.worker_id)
+            if claimed is not None:
+                return claimed
+            waiting = await fairness.next_waiting(self.recorder, self.execution_id, cap)
+            if waiting is None:  # ended, run by another worker, or its owner is at the cap
+                return None
+            if waiting != self.execution_id:
+                log.info("execution %s waits its turn; waking %s first", self.execution_id, waiting)
+                await fairness.wake(waiting)
+                return None
+            log.info("execution %s: admission refused with a free slot; trying again", self.execution_id)
+        return None
 
     async def _load_previous_attempts(self, session) -> None:
         """On a resumed run: recorded node results, interrupted node runs, the next sequence number."""
@@ -648,15 +676,21 @@ class GraphRunner:
             "outputs": outputs,
             "ended_at": utcnow(),
         }
+        waiting: str | None = None
         if status in (ExecutionStatus.COMPLETED, ExecutionStatus.FAILED) and self.depth == 0:
             # Only the caller whose UPDATE ended the run gets its row back, so a duplicate worker or
             # a resumed run never notifies twice.
             ended = (await self.recorder.execute(_RUN_FINISH_RETURNING, params)).one_or_none()
-            if ended is not None and not await self._notify_completed_fast(status, ended._asdict()):
-                await self._notify_end(params, ended._asdict())
+            if ended is not None:
+                ended = ended._asdict()
+                waiting = ended.pop("next_waiting")
+                if not await self._notify_completed_fast(status, ended):
+                    await self._notify_end(params, ended)
         else:
-            await self.recorder.execute(_RUN_FINISH, params)
+            waiting = (await self.recorder.execute(_RUN_FINISH, params)).scalar_one_or_none()
         await self._publish("execution_status", {"status": status.value, "error": error, "outputs": outputs})
+        if waiting is not None and self.depth == 0:
+            await fairness.wake(waiting)
 
     async def _notify_completed_fast(self, status: ExecutionStatus, ended: dict[str, Any]) -> bool:
         """The common case in one statement on the run's connection: a completed top-level run of an

@@ -1,0 +1,133 @@
+"""Per-user fairness: one person's many long runs cannot hold every worker thread. Their runs beyond
+``MAX_RUNNING_PER_USER`` wait QUEUED and start oldest first; another person's short run starts at once.
+Checked with the embedded workers and with a worker process on RabbitMQ."""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+import time
+
+import pytest
+
+from autogpt_app.db import session_scope
+from autogpt_app.executions import leases, service
+from autogpt_app.executions.runner import _Recorder
+from autogpt_app.settings import get_settings
+from tests import services
+from tests.executions.test_brokers import (
+    _cleanup_queues,
+    _sender,
+    _start_worker,
+    _stop,
+    _worker_env,
+    create_run,
+    make_user,
+    wait_for,
+)
+from tests.graphs.helpers import DELAY, OUTPUT, link, node
+
+LONG = 4.0
+
+
+def delay_graph(seconds: float) -> dict:
+    return {
+        "name": f"Wait {seconds:g} s",
+        "nodes": [node("wait", DELAY, seconds=seconds, data="done"), node("out", OUTPUT, name="r")],
+        "links": [link("wait", "data", "out", "value")],
+    }
+
+
+async def _starve_and_check(send=None, cap: int = 2) -> None:
+    """User A starts 6 long runs, then user B one short run: B's finishes in seconds, A's in order."""
+    ada = await make_user("ada@example.com")
+    bob = await make_user("bob@example.com")
+    warm_up = await create_run(bob, delay_graph(0))  # the workers are up and have run something
+    if send:
+        send(warm_up)
+    assert (await wait_for(bob, warm_up, within=60)).status == "COMPLETED"
+    long_runs = []
+    for _ in range(6):
+        long_runs.append(await create_run(ada, delay_graph(LONG)))
+        if send:
+            send(long_runs[-1])
+    await asyncio.sleep(0.5)  # A's runs have taken what they may
+    asked = time.monotonic()
+    short = await create_run(bob, delay_graph(0.2))
+    if send:
+        send(short)
+    result = await wait_for(bob, short, within=60)
+    took = time.monotonic() - asked
+    assert result.status == "COMPLETED"
+    assert took < LONG - 1, f"Bob's short run took {took:.1f} s behind Ada's long runs"
+
+    ended = [await wait_for(ada, run_id, within=90) for run_id in long_runs]
+    assert [r.status for r in ended] == ["COMPLETED"] * 6
+    # Oldest first: they started in the order they were asked for ...
+    starts = [r.started_at for r in ended]
+    assert starts == sorted(starts)
+    # ... and never more than the cap at once.
+    for r in ended:
+        overlapping = [o for o in ended if o.started_at <= r.started_at < o.ended_at]
+        assert len(overlapping) <= cap
+
+
+async def test_one_persons_long_runs_do_not_starve_another_embedded(monkeypatch):
+    from workers.embedded import EmbeddedWorkers
+
+    monkeypatch.setattr(get_settings(), "max_running_per_user", 2)
+    workers = EmbeddedWorkers(threads=3)
+    assert workers.start()
+    try:
+        await _starve_and_check()
+    finally:
+        workers.stop()
+
+
+async def test_one_persons_long_runs_do_not_starve_another_on_rabbitmq(tmp_path):
+    if not services.port_open("127.0.0.1", 5672):
+        services.unavailable("RabbitMQ at 127.0.0.1:5672")
+    prefix = f"t{secrets.token_hex(4)}_"
+    broker, send = _sender(services.RABBITMQ_URL, prefix)
+    log = tmp_path / "worker.log"
+    worker = _start_worker(_worker_env(services.RABBITMQ_URL, prefix, MAX_RUNNING_PER_USER="2"), log, threads=3)
+    try:
+        await _starve_and_check(send)
+    except AssertionError as exc:
+        raise AssertionError(f"{exc}\n{log.read_text()[-3000:]}") from None
+    finally:
+        _stop(worker)
+        _cleanup_queues(broker, prefix)
+
+
+async def test_a_waiting_run_is_not_admitted_before_an_older_one(monkeypatch):
+    monkeypatch.setattr(get_settings(), "max_running_per_user", 1)
+    ada = await make_user()
+    first, second, third = [await create_run(ada, delay_graph(1)) for _ in range(3)]
+    recorder = _Recorder()
+    try:
+        assert await leases.acquire(recorder, first, "w1") is not None
+        assert await leases.acquire(recorder, third, "w2") is None  # at the cap
+        async with session_scope() as s:
+            await service.stop_execution(s, ada, first)  # still RUNNING: only flagged
+        from autogpt_app.executions.runner import GraphRunner
+
+        assert await GraphRunner(first, "w1").run() == "TERMINATED"
+        # A slot is free, but the second run is older than the third: the third waits its turn.
+        assert await leases.acquire(recorder, third, "w2") is None
+        assert await leases.acquire(recorder, second, "w3") is not None
+    finally:
+        await recorder.close()
+
+
+@pytest.mark.parametrize("seconds", [0.5])
+async def test_delay_over_the_setting_fails_with_a_readable_message(monkeypatch, seconds):
+    monkeypatch.setattr(get_settings(), "max_delay_seconds", 0.2)
+    ada = await make_user()
+    from autogpt_app.executions.runner import GraphRunner
+
+    run_id = await create_run(ada, delay_graph(seconds))
+    assert await GraphRunner(run_id).run() == "FAILED"
+    async with session_scope() as s:
+        run = await service.get_execution(s, ada, run_id)
+    assert "at most 0.2 seconds" in run.error
