@@ -26,9 +26,7 @@ _RUNNING = sa.text("status = 'RUNNING'")
 def upgrade() -> None:
     with op.batch_alter_table("graph_executions") as batch:
         batch.add_column(sa.Column("slot", sa.Integer(), nullable=True))
-    op.create_index(
-        "ix_graph_executions_user_status_created", "graph_executions", ["user_id", "status", "created_at"]
-    )
+    op.create_index("ix_graph_executions_user_status_created", "graph_executions", ["user_id", "status", "created_at"])
     op.create_index(
         "uq_graph_executions_user_slot",
         "graph_executions",

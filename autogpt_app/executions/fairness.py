@@ -61,9 +61,10 @@ _WAITING = text(
 @functools.lru_cache(maxsize=8)
 def free_slot(cap: int):
     """The lowest slot below ``cap`` none of the owner's RUNNING runs holds (NULL when all are taken)."""
-    candidates = " UNION ALL ".join(f"SELECT {n} AS n" for n in range(cap))
+    # Only integers from range() are formatted into the text.
+    candidates = " UNION ALL ".join(f"SELECT {int(n)} AS n" for n in range(int(cap)))
     return literal_column(
-        f"(SELECT min(c.n) FROM ({candidates}) AS c WHERE c.n NOT IN ("
+        f"(SELECT min(c.n) FROM ({candidates}) AS c WHERE c.n NOT IN ("  # noqa: S608
         "SELECT r.slot FROM graph_executions AS r WHERE r.user_id = graph_executions.user_id"
         " AND r.status = 'RUNNING' AND r.slot IS NOT NULL))",
         Integer,

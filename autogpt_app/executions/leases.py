@@ -57,13 +57,13 @@ def _acquire_statement(cap: int):
             slot=case((admitted, _table.c.slot), else_=slot),
         )
         .returning(
-        _table.c.user_id,
-        _table.c.graph_id,
-        _table.c.graph_version,
-        _table.c.inputs,
-        _table.c.credentials,
-        _table.c.stop_requested,
-        _table.c.attempts,
+            _table.c.user_id,
+            _table.c.graph_id,
+            _table.c.graph_version,
+            _table.c.inputs,
+            _table.c.credentials,
+            _table.c.stop_requested,
+            _table.c.attempts,
             _table.c.depth,
         )
     )
