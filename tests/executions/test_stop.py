@@ -115,3 +115,37 @@ async def test_a_run_whose_node_write_is_cancelled_half_way_still_finishes(monke
     assert time.perf_counter() - started < 2
     result = await finished(user, execution_id)
     assert result.status == "FAILED" and "longer than 1 seconds" in result.error
+
+
+async def test_stop_through_the_api_with_embedded_workers(client):
+    """The real path: the API starts a busy run on the embedded workers, a person presses Stop."""
+    from workers.embedded import EmbeddedWorkers
+
+    workers = EmbeddedWorkers(threads=2)
+    assert workers.start()
+    try:
+        r = await client.post(
+            "/api/v1/auth/signup",
+            json={"email": "ada@example.com", "display_name": "Ada", "password": "violet-harbour-42"},
+        )
+        headers = {"Authorization": f"Bearer {r.json()['access_token']}"}
+        graph = (await client.post("/api/v1/graphs", json=many_short_nodes(), headers=headers)).json()
+        run = (await client.post(f"/api/v1/graphs/{graph['id']}/executions", json={}, headers=headers)).json()
+        for _ in range(1000):
+            if len(await node_rows(run["id"])) >= 12:
+                break
+            await asyncio.sleep(0.02)
+        stop = await client.post(f"/api/v1/executions/{run['id']}/stop", headers=headers)
+        acknowledged, acknowledged_clock = utcnow(), time.perf_counter()
+        assert stop.status_code == 200
+        for _ in range(100):
+            got = (await client.get(f"/api/v1/executions/{run['id']}", headers=headers)).json()
+            if got["status"] == "TERMINATED":
+                break
+            await asyncio.sleep(0.02)
+        assert got["status"] == "TERMINATED" and got["error"] == "Stopped by the user."
+        assert time.perf_counter() - acknowledged_clock < 2
+        late = [r.node_id for r in await node_rows(run["id"]) if r.started_at > acknowledged]
+        assert late == [], f"nodes started after the stop was acknowledged: {late}"
+    finally:
+        workers.stop()
