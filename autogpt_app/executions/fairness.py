@@ -15,8 +15,9 @@ thread. The database decides, in the statements the runner already sends:
 * **Wake-up**: the statement that ends a run also returns its owner's oldest waiting run (a
   subquery in ``RETURNING``), and the ending worker sends it.
 
-The recovery sweep still re-sends QUEUED runs older than ``QUEUED_ORPHAN_SECONDS``; for a waiting
-run that is only a late extra wake-up, which admission refuses again while the owner is at the cap.
+The recovery sweep still re-sends QUEUED runs older than ``QUEUED_ORPHAN_SECONDS`` (and every
+queued run right after an embedded restart), but of each person only the oldest ``cap`` waiting
+ones: the rest could not start before them anyway, and each end wakes the next.
 """
 
 from __future__ import annotations
@@ -37,6 +38,14 @@ _OLDER_WAITING = literal_column(
     " AND o.status = 'QUEUED' AND o.parent_execution_id IS NULL"
     " AND (o.created_at < graph_executions.created_at"
     " OR (o.created_at = graph_executions.created_at AND o.id < graph_executions.id)))"
+)
+
+_WAITING_AHEAD = literal_column(
+    "(SELECT count(*) FROM graph_executions AS o WHERE o.user_id = graph_executions.user_id"
+    " AND o.status = 'QUEUED' AND o.parent_execution_id IS NULL"
+    " AND (o.created_at < graph_executions.created_at"
+    " OR (o.created_at = graph_executions.created_at AND o.id < graph_executions.id)))",
+    Integer,
 )
 
 #: The owner's oldest waiting run, for the statement that ends one of their runs.
@@ -74,6 +83,11 @@ def free_slot(cap: int):
 def older_waiting():
     """True when an older top-level run of the same owner is still waiting (oldest goes first)."""
     return _OLDER_WAITING
+
+
+def waiting_ahead():
+    """How many top-level runs of the same owner are waiting and older than this one."""
+    return _WAITING_AHEAD
 
 
 async def next_waiting(conn: Any, execution_id: str, cap: int) -> str | None:

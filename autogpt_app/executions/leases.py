@@ -151,7 +151,10 @@ async def orphans(session: AsyncSession, *, queued_grace_seconds: float | None =
                 (GraphExecution.status == ExecutionStatus.RUNNING.value) & (GraphExecution.lease_expires_at < now),
                 (GraphExecution.status == ExecutionStatus.QUEUED.value)
                 & or_(GraphExecution.lease_expires_at < now, GraphExecution.lease_expires_at.is_(None))
-                & (GraphExecution.created_at < now - grace),
+                & (GraphExecution.created_at < now - grace)
+                # Of one owner's waiting runs only the oldest few can start (fairness): re-sending
+                # those is enough, and spares a message per waiting run on every sweep.
+                & (fairness.waiting_ahead() < settings.max_running_per_user),
             ),
         )
         .limit(500)

@@ -116,3 +116,14 @@ async def test_a_waiting_run_is_not_admitted_before_an_older_one(monkeypatch):
         assert await leases.acquire(recorder, second, "w3") is not None
     finally:
         await recorder.close()
+
+
+async def test_the_sweep_resends_only_each_persons_oldest_waiting_runs(monkeypatch):
+    """Waiting runs are not re-sent one by one on every sweep: each person's oldest (up to the cap)."""
+    monkeypatch.setattr(get_settings(), "max_running_per_user", 2)
+    ada = await make_user()
+    bob = await make_user("bob@example.com")
+    ada_runs = [await create_run(ada, delay_graph(1)) for _ in range(4)]
+    bob_run = await create_run(bob, delay_graph(1))
+    async with session_scope() as s:
+        assert sorted(await leases.orphans(s, queued_grace_seconds=0)) == sorted([*ada_runs[:2], bob_run])
