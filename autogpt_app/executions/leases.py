@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import and_, bindparam, case, func, not_, or_, select, update
+from sqlalchemy import bindparam, case, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -46,7 +46,7 @@ def _acquire_statement(cap: int):
                 _table.c.lease_expires_at < bindparam("now"),
                 _table.c.lease_owner == bindparam("worker_id"),
             ),
-            or_(admitted, and_(slot.is_not(None), not_(fairness.older_waiting()))),
+            or_(admitted, slot.is_not(None)),
         )
         .values(
             lease_owner=bindparam("worker_id"),

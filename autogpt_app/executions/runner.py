@@ -295,25 +295,22 @@ class GraphRunner:
     async def _admit(self) -> leases.Claim | None:
         """Take the lease; a run refused because its owner is at the cap stays QUEUED (waiting).
 
-        After a refusal one look decides whether the owner has a free slot after all. If an older
-        run of theirs is waiting for it (its message may be behind this one, or lost), that run is
-        woken and this one tries again a moment later, when it may be the oldest; otherwise it
-        waits for one of the owner's runs to end (the ending worker wakes it).
+        After a refusal one look decides whether the owner has a free slot after all (one of
+        their runs ended in between): then their oldest waiting run is admitted (this one) or
+        woken. Otherwise the run waits until one of the owner's runs ends and wakes it.
         """
         cap = self.settings.max_running_per_user
-        woken: set[str] = set()
-        for attempt in range(4):
+        for _attempt in range(3):
             claimed = await leases.acquire(self.recorder, self.execution_id, self.worker_id)
             if claimed is not None:
                 return claimed
             waiting = await fairness.next_waiting(self.recorder, self.execution_id, cap)
             if waiting is None:  # ended, run by another worker, or its owner is at the cap
                 return None
-            if waiting != self.execution_id and waiting not in woken:
+            if waiting != self.execution_id:
                 log.info("execution %s waits its turn; waking %s first", self.execution_id, waiting)
-                woken.add(waiting)
                 await fairness.wake(waiting)
-            await asyncio.sleep(0.1 * (attempt + 1))
+                return None
         return None
 
     async def _load_previous_attempts(self, session) -> None:
