@@ -57,7 +57,7 @@ NEXT_WAITING = literal_column(
 _WAITING = text(
     "SELECT o.id FROM graph_executions AS o"
     " WHERE o.user_id = (SELECT g.user_id FROM graph_executions AS g WHERE g.id = :execution_id"
-    " AND g.status = 'QUEUED' AND g.parent_execution_id IS NULL)"
+    " AND g.parent_execution_id IS NULL)"
     " AND o.status = 'QUEUED' AND o.parent_execution_id IS NULL"
     " AND (SELECT count(*) FROM graph_executions AS r WHERE r.user_id = o.user_id"
     " AND r.status = 'RUNNING' AND r.slot IS NOT NULL) < :cap"
@@ -84,9 +84,10 @@ def waiting_ahead():
 
 
 async def next_waiting(conn: Any, execution_id: str, cap: int) -> str | None:
-    """For a run that was just refused: its owner's oldest waiting run if a slot is free, else None.
+    """For a message that was just refused: its owner's oldest waiting run if they have a free slot.
 
-    None as well when the run is no longer waiting (it ended, or another worker runs it).
+    Also for a duplicate message of a run that already runs or ended: two runs ending at once both
+    wake the same oldest run, and the second wake-up's message then passes the turn on to the next.
     """
     row = (await conn.execute(_WAITING, {"execution_id": execution_id, "cap": cap})).first()
     return row[0] if row is not None else None

@@ -305,7 +305,7 @@ class GraphRunner:
             if claimed is not None:
                 return claimed
             waiting = await fairness.next_waiting(self.recorder, self.execution_id, cap)
-            if waiting is None:  # ended, run by another worker, or its owner is at the cap
+            if waiting is None:  # its owner is at the cap, or nothing of theirs waits
                 return None
             if waiting != self.execution_id:
                 log.info("execution %s waits its turn; waking %s first", self.execution_id, waiting)

@@ -122,6 +122,9 @@ async def test_the_end_of_a_run_wakes_its_owners_oldest_waiting_run(monkeypatch)
             await service.stop_execution(s, ada, first)  # still RUNNING: only flagged
         assert await GraphRunner(first, "w1").run() == "TERMINATED"
         assert woken == [second]  # the oldest waiting run, not the last one refused
+        # A late duplicate message (say, of a run that two ends both woke) passes the turn on.
+        assert await GraphRunner(first, "w9").run() is None
+        assert woken == [second, second]
     finally:
         await recorder.close()
 
