@@ -17,7 +17,8 @@ thread. The database decides, in the statements the runner already sends:
   in the order they were asked for; a new run whose message arrives while a slot is free starts at
   once (there is nobody it could overtake but a run whose wake-up is in flight, which then waits
   for the next end). Admission deliberately does not require "no older run waiting": with several
-  worker threads taking one person's messages at once, that rule refused almost every message
+  worker threads taking one person's messages at once, that rule (with the short retry it needed)
+  refused almost every message
   (measured: 13 instead of 182 one-node runs per second in ``benchmarks/executor.py``).
 
 The recovery sweep still re-sends QUEUED runs older than ``QUEUED_ORPHAN_SECONDS`` (and every
