@@ -18,8 +18,8 @@ thread. The database decides, in the statements the runner already sends:
   once (there is nobody it could overtake but a run whose wake-up is in flight, which then waits
   for the next end). Admission deliberately does not require "no older run waiting": with several
   worker threads taking one person's messages at once, that rule (with the short retry it needed)
-  refused almost every message
-  (measured: 13 instead of 182 one-node runs per second in ``benchmarks/executor.py``).
+  refused almost every message (measured: 13 instead of 182 one-node runs per second in
+  ``benchmarks/executor.py``).
 
 The recovery sweep still re-sends QUEUED runs older than ``QUEUED_ORPHAN_SECONDS`` (and every
 queued run right after an embedded restart), but of each person only the oldest ``cap`` waiting
