@@ -115,6 +115,14 @@ class Settings(BaseSettings):
     #: A queued run nobody picked up for this long is sent again (its message may have been lost).
     queued_orphan_seconds: float = Field(default=300.0, ge=0)
     max_subagent_depth: int = Field(default=5, ge=1)
+    #: Fairness: at most this many of one person's runs are RUNNING at once; the rest wait QUEUED,
+    #: oldest first (autogpt_app/executions/fairness.py). Keep it below the worker threads.
+    max_running_per_user: int = Field(default=3, ge=1)
+    #: The longest wait a Delay step may ask for; a longer one fails with a readable message.
+    max_delay_seconds: float = Field(default=900.0, ge=0, le=3600)
+    #: Template renders of one person at once (the pool has TEMPLATE_WORKERS processes).
+    template_workers: int = Field(default=2, ge=1)
+    template_workers_per_user: int = Field(default=1, ge=1)
 
     # The scheduler (autogpt_app/scheduling, workers/scheduler.py): one leader holds a lease row,
     # renewed every heartbeat; a standby takes over once it has expired (lease + heartbeat at most).

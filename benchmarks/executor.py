@@ -45,6 +45,8 @@ os.environ.update(
     DATA_DIR=str(Path(tempfile.gettempdir()) / _db_name),
     APP_MODE="embedded",
     REDIS_URL="",
+    # One user's runs on purpose: per-user fairness must not be what limits this measurement.
+    MAX_RUNNING_PER_USER=str(THREADS),
 )
 
 import dramatiq  # noqa: E402

@@ -11,6 +11,9 @@ Templates come from agent authors, so they are hostile until proven otherwise:
   (nested ``for``) or grow without calling anything the sandbox could intercept. A runaway
   render's worker is killed, not waited for, and a fresh one takes its place.
 * The output is capped in size.
+* The pool is shared fairly: one person's renders hold at most ``TEMPLATE_WORKERS_PER_USER`` of the
+  ``TEMPLATE_WORKERS`` processes (always fewer than all of them), so one person's slow templates
+  cannot make everyone else's wait. Their further renders wait on the event loop, not in a thread.
 
 The context crosses the process boundary as JSON (what flows between blocks is JSON-like).
 """
@@ -18,6 +21,7 @@ The context crosses the process boundary as JSON (what flows between blocks is J
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import queue
 import select
@@ -31,6 +35,8 @@ from jinja2 import TemplateSyntaxError, Undefined
 from jinja2.exceptions import SecurityError
 from jinja2.exceptions import TemplateError as JinjaTemplateError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+from autogpt_app.settings import get_settings
 
 MAX_TEMPLATE_CHARS = 100_000
 MAX_OUTPUT_CHARS = 1_000_000
@@ -136,13 +142,64 @@ class _Worker:
         self.proc.wait(5)
 
 
-_POOL_SIZE = 2
 _idle: queue.LifoQueue[_Worker] = queue.LifoQueue()
-_slots = threading.BoundedSemaphore(_POOL_SIZE)
+_pool_lock = threading.Lock()
+_slots: threading.BoundedSemaphore | None = None
+#: Renders in progress or admitted, per owner (an entry exists only while the owner has some).
+_per_owner: dict[str, int] = {}
+
+
+def _pool_slots() -> threading.BoundedSemaphore:
+    global _slots
+    with _pool_lock:
+        if _slots is None:
+            _slots = threading.BoundedSemaphore(get_settings().template_workers)
+        return _slots
+
+
+def per_owner_limit() -> int:
+    """How many renders one person may have in the pool at once: fewer than the pool holds."""
+    settings = get_settings()
+    pool = settings.template_workers
+    return max(1, min(settings.template_workers_per_user, pool - 1 if pool > 1 else 1))
+
+
+def _try_enter(owner: str, limit: int) -> bool:
+    with _pool_lock:
+        if _per_owner.get(owner, 0) >= limit:
+            return False
+        _per_owner[owner] = _per_owner.get(owner, 0) + 1
+        return True
+
+
+def _leave(owner: str) -> None:
+    with _pool_lock:
+        left = _per_owner.get(owner, 1) - 1
+        if left > 0:
+            _per_owner[owner] = left
+        else:
+            _per_owner.pop(owner, None)
+
+
+@contextlib.asynccontextmanager
+async def _owner_turn(owner: str | None):
+    """Wait (on the event loop) until ``owner`` has fewer renders in the pool than their share."""
+    if owner is None:
+        yield
+        return
+    limit = per_owner_limit()
+    # Renders of one person come from several worker threads, each with its own event loop: no
+    # asyncio primitive spans them, so a short poll it is (it holds no thread while it waits).
+    while not _try_enter(owner, limit):  # noqa: ASYNC110
+        await asyncio.sleep(0.02)
+    try:
+        yield
+    finally:
+        _leave(owner)
 
 
 def _render_isolated(source: str, context: dict[str, Any], autoescape: bool, timeout: float) -> str:
-    with _slots:
+    with _pool_slots():
         try:
             worker = _idle.get_nowait()
         except queue.Empty:
@@ -172,8 +229,11 @@ async def render_template(
     *,
     autoescape: bool = False,
     timeout: float = TIMEOUT_SECONDS,  # noqa: ASYNC109
+    owner: str | None = None,
 ) -> str:
     """Render ``source`` with ``context`` in an isolated, time-limited child process.
+
+    ``owner`` (the id of the person whose run renders) limits their share of the worker pool.
 
     Raises:
         TemplateError: with a readable reason (syntax, sandbox violation, too slow, too large).
@@ -182,4 +242,5 @@ async def render_template(
         raise TemplateError(f"The template is longer than {MAX_TEMPLATE_CHARS} characters.")
     if "{" not in source:  # nothing to render: skip the child process
         return source
-    return await asyncio.to_thread(_render_isolated, source, _json_safe(context), autoescape, timeout)
+    async with _owner_turn(owner):
+        return await asyncio.to_thread(_render_isolated, source, _json_safe(context), autoescape, timeout)

@@ -7,13 +7,16 @@ reusing the recorded outputs of node runs that had completed.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, func, literal_column, or_, select, update
+from sqlalchemy import bindparam, case, func, literal_column, or_, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from autogpt_app.executions import fairness
 from autogpt_app.executions.models import ExecutionStatus, GraphExecution
 from autogpt_app.settings import get_settings
 from autogpt_app.timeutil import utcnow
@@ -22,36 +25,48 @@ _ACTIVE = (ExecutionStatus.QUEUED.value, ExecutionStatus.RUNNING.value)
 
 
 _table = GraphExecution.__table__
-# Built once with bound parameters: the statement is compiled once per process, not per run.
-_ACQUIRE = (
-    update(_table)
-    .where(
-        _table.c.id == bindparam("execution_id"),
-        _table.c.status.in_([literal_column(f"'{s}'") for s in _ACTIVE]),  # constants: no per-call expansion
-        or_(
-            _table.c.lease_expires_at.is_(None),
-            _table.c.lease_expires_at < bindparam("now"),
-            _table.c.lease_owner == bindparam("worker_id"),
-        ),
+
+
+@functools.lru_cache(maxsize=8)
+def _acquire_statement(cap: int):
+    """The lease's UPDATE, with admission under the per-user cap (see :mod:`fairness`).
+
+    Built once per cap with bound parameters: compiled once per process, not per run.
+    """
+    # Already running (a resumed run keeps its slot) and sub-agent runs are not admitted again.
+    admitted = or_(_table.c.status == ExecutionStatus.RUNNING.value, _table.c.depth > 0)
+    slot = fairness.free_slot(cap)
+    return (
+        update(_table)
+        .where(
+            _table.c.id == bindparam("execution_id"),
+            _table.c.status.in_([literal_column(f"'{s}'") for s in _ACTIVE]),  # constants: no per-call expansion
+            or_(
+                _table.c.lease_expires_at.is_(None),
+                _table.c.lease_expires_at < bindparam("now"),
+                _table.c.lease_owner == bindparam("worker_id"),
+            ),
+            or_(admitted, slot.is_not(None)),
+        )
+        .values(
+            lease_owner=bindparam("worker_id"),
+            lease_expires_at=bindparam("expires"),
+            attempts=_table.c.attempts + 1,
+            status=ExecutionStatus.RUNNING.value,
+            started_at=func.coalesce(_table.c.started_at, bindparam("now")),
+            slot=case((admitted, _table.c.slot), else_=slot),
+        )
+        .returning(
+            _table.c.user_id,
+            _table.c.graph_id,
+            _table.c.graph_version,
+            _table.c.inputs,
+            _table.c.credentials,
+            _table.c.stop_requested,
+            _table.c.attempts,
+            _table.c.depth,
+        )
     )
-    .values(
-        lease_owner=bindparam("worker_id"),
-        lease_expires_at=bindparam("expires"),
-        attempts=_table.c.attempts + 1,
-        status=ExecutionStatus.RUNNING.value,
-        started_at=func.coalesce(_table.c.started_at, bindparam("now")),
-    )
-    .returning(
-        _table.c.user_id,
-        _table.c.graph_id,
-        _table.c.graph_version,
-        _table.c.inputs,
-        _table.c.credentials,
-        _table.c.stop_requested,
-        _table.c.attempts,
-        _table.c.depth,
-    )
-)
 
 
 @dataclass(frozen=True)
@@ -71,18 +86,28 @@ class Claim:
 async def acquire(session: AsyncSession | Any, execution_id: str, worker_id: str) -> Claim | None:
     """Take the lease and mark the execution RUNNING, if it is active and nobody holds a fresh lease.
 
-    One atomic statement on a session or a connection (anything with ``execute``); returns None
-    when another worker owns it or it has ended.
+    One atomic statement on a connection in autocommit (anything with ``execute`` that recovers
+    from a failed statement, such as the runner's recorder); returns None when another worker owns
+    it, it has ended, or its owner is at ``MAX_RUNNING_PER_USER`` (it waits, see :mod:`fairness`).
     """
+    settings = get_settings()
     now = utcnow()
     params = {
         "execution_id": execution_id,
         "worker_id": worker_id,
         "now": now,
-        "expires": now + timedelta(seconds=get_settings().lease_seconds),
+        "expires": now + timedelta(seconds=settings.lease_seconds),
     }
-    row = (await session.execute(_ACQUIRE, params)).one_or_none()
-    return Claim(*row) if row is not None else None
+    statement = _acquire_statement(settings.max_running_per_user)
+    for attempt in range(3):
+        try:
+            row = (await session.execute(statement, params)).one_or_none()
+        except IntegrityError:  # another worker took the same free slot of this owner a moment ago
+            if attempt == 2:
+                return None
+            continue
+        return Claim(*row) if row is not None else None
+    return None
 
 
 async def renew(session: AsyncSession, execution_id: str, worker_id: str) -> tuple[bool, bool]:
@@ -126,7 +151,10 @@ async def orphans(session: AsyncSession, *, queued_grace_seconds: float | None =
                 (GraphExecution.status == ExecutionStatus.RUNNING.value) & (GraphExecution.lease_expires_at < now),
                 (GraphExecution.status == ExecutionStatus.QUEUED.value)
                 & or_(GraphExecution.lease_expires_at < now, GraphExecution.lease_expires_at.is_(None))
-                & (GraphExecution.created_at < now - grace),
+                & (GraphExecution.created_at < now - grace)
+                # Of one owner's waiting runs only the oldest few can start (fairness): re-sending
+                # those is enough, and spares a message per waiting run on every sweep.
+                & (fairness.waiting_ahead() < settings.max_running_per_user),
             ),
         )
         .limit(500)

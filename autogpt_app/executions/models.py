@@ -7,7 +7,7 @@ from enum import StrEnum
 from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import JSON, Column, Index, Text
+from sqlalchemy import JSON, Column, Index, Text, text
 from sqlmodel import Field, SQLModel
 
 from autogpt_app.auth.models import new_id
@@ -49,6 +49,16 @@ class GraphExecution(SQLModel, table=True):
         Index("ix_graph_executions_status_lease", "status", "lease_expires_at"),
         # The relay's poll: queued runs whose message was never confirmed sent.
         Index("ix_graph_executions_status_sent", "status", "sent_at"),
+        Index("ix_graph_executions_user_status_created", "user_id", "status", "created_at"),
+        # Fairness (executions/fairness.py): one person's RUNNING runs each hold a different slot.
+        Index(
+            "uq_graph_executions_user_slot",
+            "user_id",
+            "slot",
+            unique=True,
+            postgresql_where=text("status = 'RUNNING'"),
+            sqlite_where=text("status = 'RUNNING'"),
+        ),
     )
 
     id: str = Field(default_factory=new_id, primary_key=True, max_length=36)
@@ -67,6 +77,9 @@ class GraphExecution(SQLModel, table=True):
     attempts: int = Field(default=0)
     parent_execution_id: str | None = Field(default=None, max_length=36)
     depth: int = Field(default=0)
+    #: Which of its owner's running slots a top-level RUNNING run holds (None: sub-agent runs,
+    #: runs not started yet).
+    slot: int | None = Field(default=None)
     #: The schedule whose firing started this run (a plain id: the schedule may be deleted later).
     schedule_id: str | None = Field(default=None, max_length=36)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

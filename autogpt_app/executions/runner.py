@@ -13,17 +13,18 @@ import logging
 import time
 import uuid
 from collections import defaultdict, deque
+from datetime import datetime
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import bindparam, func, literal_column, select, true, update
+from sqlalchemy import Boolean, bindparam, func, literal_column, select, true, update
 
 from autogpt_app.blocks.registry import find_block
 from autogpt_app.blocks.sdk import BlockError, CredentialSecret, RunContext, SubgraphResult
 from autogpt_app.bus import execution_channel, get_bus, user_channel
 from autogpt_app.db import get_recorder_engine, session_scope
 from autogpt_app.errors import ServiceError
-from autogpt_app.executions import leases
+from autogpt_app.executions import fairness, leases
 from autogpt_app.executions.dataflow import OUTPUT_BLOCK_ID, DataFlow, ReadyRun
 from autogpt_app.executions.models import TERMINAL, ExecutionStatus, GraphExecution, NodeExecution
 from autogpt_app.executions.secrets import Scrubber
@@ -37,22 +38,31 @@ from autogpt_app.wording import step_failed
 log = logging.getLogger(__name__)
 
 
+_runs = GraphExecution.__table__
+_nodes = NodeExecution.__table__
+# Every node record also reads the run's stop flag (a subquery in RETURNING: no extra round trip),
+# so the runner learns of a stop with the write that ends a node, before it starts the next ones.
+_STOP_FLAG = literal_column(
+    "(SELECT graph_executions.stop_requested FROM graph_executions"
+    " WHERE graph_executions.id = node_executions.graph_exec_id)",
+    Boolean,
+)
+
 # Prebuilt statements: compiled once, so recording a node run costs one round trip and little Python.
-_NODE_INSERT = NodeExecution.__table__.insert()
+_NODE_INSERT = _nodes.insert().returning(_STOP_FLAG)
 _NODE_FINISH = (
-    NodeExecution.__table__.update()
-    .where(NodeExecution.__table__.c.id == bindparam("node_exec_id"))
+    _nodes.update()
+    .where(_nodes.c.id == bindparam("node_exec_id"))
     .values(
         status=bindparam("status"),
         outputs=bindparam("outputs"),
         error=bindparam("error"),
         ended_at=bindparam("ended_at"),
     )
+    .returning(_STOP_FLAG)
 )
 
-
-_runs = GraphExecution.__table__
-_RUN_FINISH = (
+_RUN_FINISH_BASE = (
     _runs.update()
     .where(
         _runs.c.id == bindparam("execution_id"),
@@ -68,9 +78,16 @@ _RUN_FINISH = (
         lease_expires_at=None,
     )
 )
+# Ending a run frees its owner's slot: the statement also names their oldest waiting run to wake.
+_RUN_FINISH = _RUN_FINISH_BASE.returning(fairness.NEXT_WAITING)
 # The same, telling who to notify: only the one caller that ended the run gets a row back.
-_RUN_FINISH_RETURNING = _RUN_FINISH.returning(
-    _runs.c.user_id, _runs.c.graph_id, _runs.c.graph_version, _runs.c.schedule_id, _runs.c.parent_execution_id
+_RUN_FINISH_RETURNING = _RUN_FINISH_BASE.returning(
+    _runs.c.user_id,
+    _runs.c.graph_id,
+    _runs.c.graph_version,
+    _runs.c.schedule_id,
+    _runs.c.parent_execution_id,
+    fairness.NEXT_WAITING,
 )
 # On PostgreSQL the record of the run's last node travels in the same statement (a data-modifying
 # WITH), its values as ``node_<column>`` parameters: the common one-node-at-the-end case, prebuilt.
@@ -97,7 +114,9 @@ def _completed_statement(with_node: bool):
         ended = _RUN_FINISH_RETURNING.cte("ended_run")
         note = run_completed_after(ended)
         statement = select(
-            *(ended.c[name] for name in _END_COLUMNS), *(c.label(f"note_{c.name}") for c in note.c)
+            *(ended.c[name] for name in _END_COLUMNS),
+            ended.c.next_waiting,
+            *(c.label(f"note_{c.name}") for c in note.c),
         ).select_from(ended.outerjoin(note, true()))
         if with_node:
             statement = statement.add_cte(_LAST_NODE)
@@ -105,8 +124,20 @@ def _completed_statement(with_node: bool):
     return statement
 
 
+def _forget(task: asyncio.Future) -> None:
+    """Retrieve a shielded statement's outcome nobody waits for any more (no 'never retrieved' noise)."""
+    if not task.cancelled():
+        task.exception()
+
+
 class _Recorder:
     """One connection per run for its lease, node records and result; one statement at a time.
+
+    A statement is never cancelled half-way: cancelling the caller (a stop, a time limit) lets the
+    statement finish in the background, under the lock, so the connection stays usable for the
+    statements that record the stop. A statement that fails rolls the connection back; one that
+    breaks it (or is cancelled from outside after all) discards it, and the next statement opens a
+    fresh one.
 
     It comes from :func:`~autogpt_app.db.get_recorder_engine`: autocommit, and on PostgreSQL
     asynchronous commit (a commit returns before its WAL record reaches the disk). A worker that
@@ -120,10 +151,41 @@ class _Recorder:
         self._lock = asyncio.Lock()
 
     async def execute(self, statement, params: dict[str, Any] | list[dict[str, Any]] | None = None):
+        """Run one statement (autocommit) and return its buffered result."""
+        work = asyncio.ensure_future(self._execute(statement, params))
+        try:
+            return await asyncio.shield(work)
+        except asyncio.CancelledError:
+            work.add_done_callback(_forget)
+            raise
+
+    async def _execute(self, statement, params: dict[str, Any] | list[dict[str, Any]] | None):
         async with self._lock:
             if self._conn is None:
                 self._conn = await get_recorder_engine().connect()
-            return await self._conn.execute(statement, params)
+            try:
+                return await self._conn.execute(statement, params)
+            except Exception:
+                await self._reset()
+                raise
+            except BaseException:
+                await self._discard()
+                raise
+
+    async def _reset(self) -> None:
+        """After a failed statement: roll back, or discard the connection if even that fails."""
+        try:
+            await self._conn.rollback()
+        except Exception:
+            await self._discard()
+
+    async def _discard(self) -> None:
+        conn, self._conn = self._conn, None
+        if conn is not None:
+            with contextlib.suppress(Exception):
+                await conn.invalidate()
+            with contextlib.suppress(Exception):
+                await conn.close()
 
     @property
     def writes_in_ctes(self) -> bool:
@@ -206,6 +268,14 @@ class GraphRunner:
         # Final records of node runs not written yet (see _record): written together before the next
         # nodes start, or with the run's end in one statement.
         self.pending_nodes: list[dict[str, Any]] = []
+        #: Set as soon as the runner learns of a stop (a node record, the heartbeat's poll): from
+        #: then on no node starts.
+        self.stopping = asyncio.Event()
+        #: The clock just before the last read of the stop flag that found none. A node started
+        #: now is stamped with it, so a node's start is never later than a check that let it
+        #: start: a stop acknowledged after that check (it committed after it) finds no node
+        #: started after its acknowledgement.
+        self.checked_at = utcnow()
         # Agent outputs by name, as (causal order, value): sorted at the end so results keep the
         # order of the data that produced them, however the parallel runs finish.
         self.outputs: dict[str, list[tuple[tuple[int, ...], Any]]] = defaultdict(list)
@@ -230,7 +300,8 @@ class GraphRunner:
             await self.recorder.close()
 
     async def _run(self) -> str | None:
-        claimed = await leases.acquire(self.recorder, self.execution_id, self.worker_id)
+        self.checked_at = utcnow()
+        claimed = await self._admit()
         if claimed is None:
             return None
         self.user_id = claimed.user_id
@@ -268,7 +339,9 @@ class GraphRunner:
             )
             if flow_task in done_tasks:
                 flow_task.result()
-                if self.failure:
+                if self.stopping.is_set():
+                    status, error = ExecutionStatus.TERMINATED, self.STOPPED
+                elif self.failure:
                     status, error = ExecutionStatus.FAILED, self.failure
             elif heartbeat in done_tasks:
                 status, error = heartbeat.result()
@@ -286,6 +359,27 @@ class GraphRunner:
             return None
         await self._finish(ExecutionStatus(status), error)
         return ExecutionStatus(status).value
+
+    async def _admit(self) -> leases.Claim | None:
+        """Take the lease; a run refused because its owner is at the cap stays QUEUED (waiting).
+
+        After a refusal one look decides whether the owner has a free slot after all (one of
+        their runs ended in between): then their oldest waiting run is admitted (this one) or
+        woken. Otherwise the run waits until one of the owner's runs ends and wakes it.
+        """
+        cap = self.settings.max_running_per_user
+        for _attempt in range(3):
+            claimed = await leases.acquire(self.recorder, self.execution_id, self.worker_id)
+            if claimed is not None:
+                return claimed
+            waiting = await fairness.next_waiting(self.recorder, self.execution_id, cap)
+            if waiting is None:  # its owner is at the cap, or nothing of theirs waits
+                return None
+            if waiting != self.execution_id:
+                log.info("execution %s waits its turn; waking %s first", self.execution_id, waiting)
+                await fairness.wake(waiting)
+                return None
+        return None
 
     async def _load_previous_attempts(self, session) -> None:
         """On a resumed run: recorded node results, interrupted node runs, the next sequence number."""
@@ -357,7 +451,10 @@ class GraphRunner:
         interval = 0.5
         last_renew = time.monotonic()
         while True:
-            await asyncio.sleep(interval)
+            with contextlib.suppress(TimeoutError):  # a stop seen elsewhere ends the wait at once
+                await asyncio.wait_for(self.stopping.wait(), interval)
+            if self.stopping.is_set():
+                return ExecutionStatus.TERMINATED, self.STOPPED
             async with session_scope() as session:
                 if time.monotonic() - last_renew >= self.settings.lease_seconds / 3:
                     owned, stop = await leases.renew(session, self.execution_id, self.worker_id)
@@ -368,7 +465,11 @@ class GraphRunner:
                 else:
                     stop = await leases.stop_requested(session, self.execution_id)
             if stop:
-                return ExecutionStatus.TERMINATED, "Stopped by the user."
+                self.stopping.set()
+                return ExecutionStatus.TERMINATED, self.STOPPED
+
+    #: The error a run stopped by its owner ends with.
+    STOPPED = "Stopped by the user."
 
     async def _flow(self, flow: DataFlow) -> None:
         ready: deque[ReadyRun] = deque(flow.initial_runs())
@@ -387,13 +488,16 @@ class GraphRunner:
         limit = self.settings.max_parallel_nodes
         while ready or running:
             while ready and len(running) < limit:
+                if self.stopping.is_set():  # stopped: start nothing more, let running nodes end
+                    ready.clear()
+                    break
                 if self.node_runs >= self.settings.max_node_runs:
                     self.failure = f"The run reached the limit of {self.settings.max_node_runs} node runs."
                     ready.clear()
                     break
                 item = ready.popleft()
                 self.node_runs += 1
-                running[asyncio.create_task(self._run_node(item))] = item
+                running[asyncio.create_task(self._run_node(item, self.checked_at))] = item
             if not running:
                 break
             finished, _ = await asyncio.wait(running, return_when=asyncio.FIRST_COMPLETED)
@@ -409,12 +513,14 @@ class GraphRunner:
             if ready or running:  # more to do: record what ended before anything else starts
                 await self._write_pending_nodes()
 
-    async def _run_node(self, item: ReadyRun) -> tuple[list[tuple[str, Any]], str | None]:
+    async def _run_node(self, item: ReadyRun, started_at: datetime) -> tuple[list[tuple[str, Any]], str | None]:
         """Run one node (or replay its recorded result); return its outputs and error, if any.
 
         A node that finishes quickly is recorded with one INSERT of its final state; one that is
         still running after a moment is recorded as RUNNING first, so a reloaded run page shows it.
         """
+        if self.stopping.is_set():  # the stop arrived between the decision to start and now
+            return [], None
         key = item.key
         if self.recorded.get(key):
             row = self.recorded[key].popleft()
@@ -424,7 +530,6 @@ class GraphRunner:
 
         self.seq += 1
         node_exec_id = str(uuid.uuid4())
-        started_at = utcnow()
         inputs = self.scrubber.scrub(item.inputs)
         record = {
             "id": node_exec_id,
@@ -450,11 +555,23 @@ class GraphRunner:
         try:
             finished, _ = await asyncio.wait({work}, timeout=self.RUNNING_RECORD_AFTER)
             if not finished:
-                await self.recorder.execute(
-                    _NODE_INSERT,
-                    {**record, "status": ExecutionStatus.RUNNING.value, "outputs": [], "error": None, "ended_at": None},
-                )
+                # Marked before the write: if a stop cancels us during it, the write still completes
+                # (see _Recorder) and the stop's record must update that row, not insert it again.
                 inserted = True
+                checking = utcnow()
+                self._note_stop(
+                    checking,
+                    await self.recorder.execute(
+                        _NODE_INSERT,
+                        {
+                            **record,
+                            "status": ExecutionStatus.RUNNING.value,
+                            "outputs": [],
+                            "error": None,
+                            "ended_at": None,
+                        },
+                    ),
+                )
             outputs, error = await work
         except asyncio.CancelledError:
             work.cancel()
@@ -490,13 +607,15 @@ class GraphRunner:
         error: str | None,
     ) -> None:
         final = {"status": status.value, "outputs": outputs, "error": error, "ended_at": utcnow()}
-        if inserted:
-            await self.recorder.execute(_NODE_FINISH, {"node_exec_id": record["id"], **final})
-        else:
+        if not inserted:
             # Written by _drive before the next nodes start (several at once when parallel nodes end
             # together), or by _finish in the run's last statement: one round trip fewer per node, and
-            # nothing for a cancelled node's task to write on the shared connection.
+            # nothing for a cancelled node's task to write on the shared connection. The write that
+            # carries it reads the stop flag for the next nodes.
             self.pending_nodes.append({**record, **final})
+            return
+        checking = utcnow()
+        self._note_stop(checking, await self.recorder.execute(_NODE_FINISH, {"node_exec_id": record["id"], **final}))
 
     @staticmethod
     def _full_record(record: dict[str, Any]) -> dict[str, Any]:
@@ -507,7 +626,15 @@ class GraphRunner:
         """Write the node records that :meth:`_record` kept back (one round trip for all of them)."""
         if self.pending_nodes:
             rows, self.pending_nodes = self.pending_nodes, []
-            await self.recorder.execute(_NODE_INSERT, rows)
+            checking = utcnow()
+            self._note_stop(checking, await self.recorder.execute(_NODE_INSERT, rows))
+
+    def _note_stop(self, checking: datetime, result) -> None:
+        """Read the stop flag node records returned (the records were sent at ``checking``)."""
+        if any(result.scalars().all()):
+            self.stopping.set()
+        elif checking > self.checked_at:
+            self.checked_at = checking
 
     async def _execute_block(self, item: ReadyRun) -> tuple[list[tuple[str, Any]], str | None]:
         outputs: list[tuple[str, Any]] = []
@@ -637,26 +764,36 @@ class GraphRunner:
             "outputs": outputs,
             "ended_at": utcnow(),
         }
+        waiting: str | None = None
         with_node = len(self.pending_nodes) == 1 and self.recorder.writes_in_ctes
         if with_node:  # the last node's record travels in the run's last statement
             params.update({f"node_{k}": v for k, v in self._full_record(self.pending_nodes.pop()).items()})
         else:
             await self._write_pending_nodes()
         if status == ExecutionStatus.COMPLETED and self.depth == 0 and self.recorder.writes_in_ctes:
-            await self._end_completed(params, with_node)
+            waiting = await self._end_completed(params, with_node)
         elif status in (ExecutionStatus.COMPLETED, ExecutionStatus.FAILED) and self.depth == 0:
             # Only the caller whose UPDATE ended the run gets its row back, so a duplicate worker or
             # a resumed run never notifies twice.
             statement = _RUN_FINISH_RETURNING_WITH_NODE if with_node else _RUN_FINISH_RETURNING
             ended = (await self.recorder.execute(statement, params)).one_or_none()
-            if ended is not None and not await self._notify_completed_fast(status, ended._asdict()):
-                await self._notify_end(params, ended._asdict())
+            if ended is not None:
+                ended = ended._asdict()
+                waiting = ended.pop("next_waiting")
+                if not await self._notify_completed_fast(status, ended):
+                    await self._notify_end(params, ended)
         else:
-            await self.recorder.execute(_RUN_FINISH_WITH_NODE if with_node else _RUN_FINISH, params)
+            statement = _RUN_FINISH_WITH_NODE if with_node else _RUN_FINISH
+            waiting = (await self.recorder.execute(statement, params)).scalar_one_or_none()
         await self._publish("execution_status", {"status": status.value, "error": error, "outputs": outputs})
+        if waiting is not None and self.depth == 0:
+            await fairness.wake(waiting)
 
-    async def _end_completed(self, params: dict[str, Any], with_node: bool) -> None:
-        """PostgreSQL: end a completed top-level run and notify its owner in one round trip."""
+    async def _end_completed(self, params: dict[str, Any], with_node: bool) -> str | None:
+        """PostgreSQL: end a completed top-level run and notify its owner in one round trip.
+
+        Returns the owner's oldest waiting run, which the freed slot should wake (None if none, or if
+        another worker ended the run)."""
         from autogpt_app.auth.models import new_id
         from autogpt_app.notifications import service as notifications
         from autogpt_app.notifications.triggers import RUN_LINK
@@ -674,19 +811,23 @@ class GraphRunner:
             log.warning("execution %s: ending with its notification failed; ending it alone", self.execution_id)
             statement = _RUN_FINISH_RETURNING_WITH_NODE if with_node else _RUN_FINISH_RETURNING
             ended = (await self.recorder.execute(statement, params)).one_or_none()
-            if ended is not None:
-                await self._notify_end(params, ended._asdict())
-            return
+            if ended is None:
+                return None
+            ended = ended._asdict()
+            waiting = ended.pop("next_waiting")
+            await self._notify_end(params, ended)
+            return waiting
         if row is None:  # another worker ended it: it notified
-            return
+            return None
         values = row._asdict()
         if values["note_id"] is None:  # e-mail or no notification: the full way decides
             await self._notify_end(params, {name: values[name] for name in _END_COLUMNS})
-            return
-        try:
-            await notifications.announce({k[5:]: v for k, v in values.items() if k.startswith("note_")})
-        except Exception:
-            log.exception("execution %s: could not announce its notification", self.execution_id)
+        else:
+            try:
+                await notifications.announce({k[5:]: v for k, v in values.items() if k.startswith("note_")})
+            except Exception:
+                log.exception("execution %s: could not announce its notification", self.execution_id)
+        return values["next_waiting"]
 
     async def _notify_completed_fast(self, status: ExecutionStatus, ended: dict[str, Any]) -> bool:
         """The common case in one statement on the run's connection: a completed top-level run of an

@@ -24,7 +24,7 @@ from autogpt_app.blocks.builtin.time import (
     DelayBlock,
     GetCurrentDateAndTimeBlock,
 )
-from autogpt_app.blocks.sdk import run_block
+from autogpt_app.blocks.sdk import BlockError, run_block
 
 
 def _error(outputs: list[tuple[str, object]]) -> str:
@@ -151,13 +151,21 @@ async def test_condition_edge_cases():
 
 
 async def test_delay_is_cancellable():
-    task = asyncio.create_task(run_block(DelayBlock(), {"seconds": 3600, "data": "x"}))
+    task = asyncio.create_task(run_block(DelayBlock(), {"seconds": 600, "data": "x"}))
     await asyncio.sleep(0.05)
     started = time.perf_counter()
     task.cancel()
     with pytest.raises(asyncio.CancelledError):
         await asyncio.wait_for(task, timeout=1)
     assert time.perf_counter() - started < 0.5
+
+
+async def test_a_delay_over_the_deployments_limit_fails_readably(monkeypatch):
+    from autogpt_app.settings import get_settings
+
+    monkeypatch.setattr(get_settings(), "max_delay_seconds", 60)
+    with pytest.raises(BlockError, match=r"waits at most 60 seconds here \(MAX_DELAY_SECONDS\); this one asked for 61"):
+        await run_block(DelayBlock(), {"seconds": 61, "data": 1})
 
 
 @pytest.mark.parametrize("seconds", [-1, 3601, float("nan"), float("inf")])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 
 import pytest
@@ -72,3 +73,21 @@ async def test_syntax_errors_are_readable():
 
 def test_render_sync_has_no_dangerous_globals():
     assert render_sync("{{ cycler }}{{ joiner }}{{ lipsum }}{{ namespace }}", {}) == ""
+
+
+async def test_one_persons_slow_templates_leave_room_for_another():
+    """Ada's two runaway templates hold one pool process between them; Bob's render goes at once."""
+    forever = "".join(f"{{% for {v} in range(10000) %}}" for v in "ijk") + "{% endfor %}" * 3
+    # Warm the pool up, so no process start is measured.
+    await asyncio.gather(*(render_template("{{ n }}", {"n": n}) for n in range(2)))
+
+    async def ada() -> None:
+        with pytest.raises(TemplateError, match="longer than 3 seconds"):
+            await render_template(forever, {}, timeout=3.0, owner="ada")
+
+    slow = [asyncio.create_task(ada()) for _ in range(2)]
+    await asyncio.sleep(0.3)
+    started = time.perf_counter()
+    assert await render_template("Hi {{ name }}", {"name": "Bob"}, owner="bob") == "Hi Bob"
+    assert time.perf_counter() - started < 2
+    await asyncio.gather(*slow)

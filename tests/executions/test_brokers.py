@@ -91,9 +91,9 @@ def _worker_env(broker_url: str, prefix: str, **extra: str) -> dict[str, str]:
     }
 
 
-def _start_worker(env: dict[str, str], log: Path) -> subprocess.Popen:
+def _start_worker(env: dict[str, str], log: Path, *, threads: int = 2) -> subprocess.Popen:
     return subprocess.Popen(
-        [sys.executable, "-m", "dramatiq", "workers.execution", "--processes", "1", "--threads", "2"],
+        [sys.executable, "-m", "dramatiq", "workers.execution", "--processes", "1", "--threads", str(threads)],
         cwd=ROOT,
         env=env,
         stdout=log.open("ab"),

@@ -213,7 +213,9 @@ class AgentOutputBlock(Block):
         value = input.value
         if input.format:
             try:
-                value = await render_template(input.format, {input.name: input.value}, autoescape=input.escape_html)
+                value = await render_template(
+                    input.format, {input.name: input.value}, autoescape=input.escape_html, owner=context.user_id or None
+                )
             except TemplateError as exc:
                 yield "error", str(exc)
                 return

@@ -119,7 +119,12 @@ class FillTextTemplateBlock(Block):
 
     async def run(self, input: Input, context: RunContext):
         try:
-            yield "output", await render_template(input.format, input.values, autoescape=input.escape_html)
+            yield (
+                "output",
+                await render_template(
+                    input.format, input.values, autoescape=input.escape_html, owner=context.user_id or None
+                ),
+            )
         except TemplateError as exc:
             yield "error", str(exc)
 

@@ -15,7 +15,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from pydantic import Field
 
-from autogpt_app.blocks.sdk import Block, BlockCategory, BlockExample, BlockInput, BlockOutput, RunContext
+from autogpt_app.blocks.sdk import Block, BlockCategory, BlockError, BlockExample, BlockInput, BlockOutput, RunContext
+from autogpt_app.settings import get_settings
 
 MAX_FORMAT_LENGTH = 500
 MAX_DELAY_SECONDS = 3600
@@ -355,7 +356,10 @@ class DelayBlock(Block):
 
     id = "4b1ce3f6-94c5-4116-a3a5-0be4a586927d"
     name = "Delay"
-    description = "Waits for a number of seconds (up to an hour), then passes the data on unchanged."
+    description = (
+        "Waits for a number of seconds, then passes the data on unchanged. The longest wait is set by "
+        "the administrator (MAX_DELAY_SECONDS, 15 minutes unless changed; never more than an hour)."
+    )
     categories = (BlockCategory.TIME, BlockCategory.BASIC)
     timeout_seconds = MAX_DELAY_SECONDS + 60
 
@@ -372,6 +376,13 @@ class DelayBlock(Block):
     )
 
     async def run(self, input: Input, context: RunContext):
+        # A long wait holds a worker thread: this deployment's limit keeps one person's delays short.
+        limit = get_settings().max_delay_seconds
+        if input.seconds > limit:
+            raise BlockError(
+                f"A Delay step waits at most {limit:g} seconds here (MAX_DELAY_SECONDS); "
+                f"this one asked for {input.seconds:g}. Use a schedule for longer waits."
+            )
         if input.seconds > 0:
             await asyncio.sleep(input.seconds)  # cancelling the task ends the wait at once
         yield "data", input.data
