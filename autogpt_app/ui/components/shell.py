@@ -200,14 +200,14 @@ def _top_bar(title: str, guests: bool = False) -> rx.Component:
     )
 
 
-def shell(content: rx.Component, title: str, *, guests: bool = False) -> rx.Component:
+def shell(content: rx.Component, title: str, *, guests: bool = False, notice: bool = True) -> rx.Component:
     """Wrap ``content`` in the navigation shell (``guests``: offer Log in / Sign up to visitors)."""
     return rx.hstack(
         _sidebar(),
         rx.vstack(
             _top_bar(title, guests),
             rx.box(
-                verify_notice(),
+                verify_notice() if notice else rx.fragment(),
                 content,
                 padding=["1rem", "1.5rem"],
                 width="100%",
@@ -236,6 +236,7 @@ def template(
     public: bool = False,
     guests: bool = False,
     on_load: Callable | list | None = None,
+    notice: bool = True,
 ) -> Callable[[Callable[[], rx.Component]], rx.Component]:
     """Register a page wrapped in the shell.
 
@@ -247,6 +248,8 @@ def template(
         guests: visitors without a session may open it too, and logged-in people get the
             notification bell (the Chat page; its ``on_load`` resolves the user itself).
         on_load: extra load events, run after the login check.
+        notice: show the "verify your e-mail" notice above the content (a page whose height fits the
+            window, like the Chat, places it inside its own layout instead).
 
     A protected page's load also starts the notification bell's live count (one background task
     per page load, cancelled by Reflex when the page is left).
@@ -263,7 +266,7 @@ def template(
             if not (public or guests):
                 # Nothing of a protected page renders before the server has verified the token.
                 body = rx.cond(AuthState.is_authenticated, body, _waiting())
-            return shell(body, title, guests=guests)
+            return shell(body, title, guests=guests, notice=notice)
 
         wrapped.__name__ = page.__name__
         return rx.page(route=route, title=f"{title} · {APP_NAME}", on_load=checks + extra)(wrapped)

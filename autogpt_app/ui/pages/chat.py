@@ -10,6 +10,7 @@ from autogpt_app.ui.chat_rows import SessionRow
 from autogpt_app.ui.chat_stream import SCROLL_BOX_ID, STREAM
 from autogpt_app.ui.components.chat_cards import assistant_text, chat_row
 from autogpt_app.ui.components.shell import template
+from autogpt_app.ui.components.verify_notice import verify_notice
 from autogpt_app.ui.states.auth import AuthState
 from autogpt_app.ui.states.chat import QUICK_ACTIONS, ChatState
 
@@ -345,7 +346,7 @@ def _composer() -> rx.Component:
     )
 
 
-@template(routes.HOME, "Chat", guests=True, on_load=ChatState.load)
+@template(routes.HOME, "Chat", guests=True, on_load=ChatState.load, notice=False)
 def chat_page() -> rx.Component:
     """The copilot: welcome screen or conversation, the message box, and the list of past chats."""
     return rx.cond(ChatState.loaded, _page(), rx.center(rx.spinner(size="3"), height="60vh", width="100%"))
@@ -356,6 +357,8 @@ def _page() -> rx.Component:
         _side_column(),
         rx.flex(
             _top_row(),
+            # Inside the page's own column, so the conversation box gives up the room it takes.
+            verify_notice(),
             rx.cond(
                 ChatState.chat_error != "",
                 rx.callout(
