@@ -97,11 +97,15 @@ async def setup(n_chain: int):
 async def create_runs(user, graph_id: str, count: int) -> list[str]:
     from autogpt_app.db import session_scope
     from autogpt_app.executions.models import GraphExecution
+    from autogpt_app.timeutil import utcnow
 
     ids = []
     async with session_scope() as s:
         for _ in range(count):
-            row = GraphExecution(graph_id=graph_id, graph_version=1, user_id=user.id)
+            # Marked sent, as the run publisher marks a run the API accepted once the broker confirms
+            # its message: this script sends each id itself right away, and an unmarked run would
+            # also be sent by the relay after its grace (a duplicate message per waiting run).
+            row = GraphExecution(graph_id=graph_id, graph_version=1, user_id=user.id, sent_at=utcnow())
             s.add(row)
             ids.append(row.id)
     return ids
@@ -194,6 +198,10 @@ def main() -> None:
             )
         finally:
             worker.stop(timeout=10_000)
+            # Stop the sweep and the relay that process_boot started, before their database goes.
+            for middleware in broker.middleware:
+                if type(middleware).__name__ == "SweeperMiddleware":
+                    middleware.before_process_stop(broker)
             channel = broker.channel
             for base in ("executions", "default", "baseline"):
                 for suffix in ("", ".DQ", ".XQ"):
