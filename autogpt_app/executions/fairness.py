@@ -9,7 +9,10 @@ thread. The database decides, in the statements the runner already sends:
   that pick the same free slot cannot both succeed: the loser gets a unique violation and tries
   again). A resumed run keeps its slot; sub-agent runs belong to their parent's slot and are not
   counted.
-* A refused message is acknowledged and the run stays QUEUED (it is *waiting*). The worker then
+* A refused message is acknowledged and the run stays QUEUED, marked *waiting* (``slot = -1``):
+  only such runs are woken, never runs merely queued behind busy workers, whose own message is
+  still on its way (waking those sent a second message per run and halved a busy worker's
+  throughput). The worker then
   asks once whether that person has a free slot after all (a run of theirs ended in between) and,
   if so, admits or wakes their oldest waiting run.
 * **Wake-up, oldest first**: the statement that ends a run also returns its owner's oldest waiting
@@ -51,7 +54,8 @@ _WAITING_AHEAD = literal_column(
 #: (A sub-agent run holds no slot: the runner ignores this value when one ends.)
 NEXT_WAITING = literal_column(
     "(SELECT w.id FROM graph_executions AS w WHERE w.user_id = graph_executions.user_id"
-    " AND w.status = 'QUEUED' AND w.parent_execution_id IS NULL ORDER BY w.created_at, w.id LIMIT 1)",
+    " AND w.status = 'QUEUED' AND w.parent_execution_id IS NULL AND w.slot = -1"
+    " ORDER BY w.created_at, w.id LIMIT 1)",
     String,
 ).label("next_waiting")
 
@@ -59,11 +63,26 @@ _WAITING = text(
     "SELECT o.id FROM graph_executions AS o"
     " WHERE o.user_id = (SELECT g.user_id FROM graph_executions AS g WHERE g.id = :execution_id"
     " AND g.parent_execution_id IS NULL)"
-    " AND o.status = 'QUEUED' AND o.parent_execution_id IS NULL"
+    " AND o.status = 'QUEUED' AND o.parent_execution_id IS NULL AND o.slot = -1"
     " AND (SELECT count(*) FROM graph_executions AS r WHERE r.user_id = o.user_id"
     " AND r.status = 'RUNNING' AND r.slot IS NOT NULL) < :cap"
     " ORDER BY o.created_at, o.id LIMIT 1"
 )
+
+
+#: The ``slot`` of a QUEUED run a worker refused at the cap: it has no message in flight any more, so
+#: only a wake-up starts it. Runs merely queued behind a busy worker (their message still on its way)
+#: are not waiting, and waking them would only send a second message.
+WAITING_SLOT = -1
+_MARK_WAITING = text(
+    "UPDATE graph_executions SET slot = -1"
+    " WHERE id = :execution_id AND status = 'QUEUED' AND parent_execution_id IS NULL"
+)
+
+
+async def mark_waiting(conn: Any, execution_id: str) -> None:
+    """Mark a refused run as waiting for a wake-up (a run that started or ended meanwhile is left alone)."""
+    await conn.execute(_MARK_WAITING, {"execution_id": execution_id})
 
 
 @functools.lru_cache(maxsize=8)

@@ -372,6 +372,9 @@ class GraphRunner:
             claimed = await leases.acquire(self.recorder, self.execution_id, self.worker_id)
             if claimed is not None:
                 return claimed
+            # Marked before the look below: a run of the owner's that ends in between either sees the
+            # mark (and wakes it) or has freed its slot before the look (which then admits it).
+            await fairness.mark_waiting(self.recorder, self.execution_id)
             waiting = await fairness.next_waiting(self.recorder, self.execution_id, cap)
             if waiting is None:  # its owner is at the cap, or nothing of theirs waits
                 return None

@@ -117,6 +117,7 @@ async def test_the_end_of_a_run_wakes_its_owners_oldest_waiting_run(monkeypatch)
     try:
         assert await leases.acquire(recorder, first, "w1") is not None
         assert await GraphRunner(third, "w3").run() is None  # at the cap: it waits, QUEUED
+        assert await GraphRunner(second, "w2").run() is None  # its message came later: it waits too
         async with session_scope() as s:
             assert (await service.get_execution(s, ada, third)).status == "QUEUED"
             await service.stop_execution(s, ada, first)  # still RUNNING: only flagged
@@ -125,6 +126,34 @@ async def test_the_end_of_a_run_wakes_its_owners_oldest_waiting_run(monkeypatch)
         # A late duplicate message (say, of a run that two ends both woke) passes the turn on.
         assert await GraphRunner(first, "w9").run() is None
         assert woken == [second, second]
+    finally:
+        await recorder.close()
+
+
+async def test_only_refused_runs_are_woken_not_runs_whose_message_is_on_its_way(monkeypatch):
+    """A backlog of queued runs (messages in flight) gets no second message when a run ends: waking
+    them doubled the messages a busy worker had to take (and halved its throughput)."""
+    from autogpt_app.executions import fairness
+    from autogpt_app.executions.runner import GraphRunner
+
+    monkeypatch.setattr(get_settings(), "max_running_per_user", 1)
+    woken: list[str] = []
+
+    async def wake(execution_id: str) -> None:
+        woken.append(execution_id)
+
+    monkeypatch.setattr(fairness, "wake", wake)
+    ada = await make_user()
+    first, _queued, refused = [await create_run(ada, delay_graph(1)) for _ in range(3)]
+    recorder = _Recorder()
+    try:
+        assert await leases.acquire(recorder, first, "w1") is not None
+        assert await GraphRunner(refused, "w3").run() is None  # refused at the cap: waiting
+        async with session_scope() as s:
+            await service.stop_execution(s, ada, first)
+        assert await GraphRunner(first, "w1").run() == "TERMINATED"
+        # `_queued` is older, but its own message is still on its way: only the refused run is woken.
+        assert woken == [refused]
     finally:
         await recorder.close()
 
