@@ -16,6 +16,7 @@ from autogpt_app.executions.models import NodeExecution
 from autogpt_app.executions.runner import GraphRunner, _Recorder
 from autogpt_app.settings import get_settings
 from autogpt_app.timeutil import utcnow
+from tests.api.test_accounts_api import bearer, token_for
 from tests.executions.test_runner import finished, make_user, start
 from tests.graphs.helpers import DELAY, OUTPUT, link, node
 
@@ -124,11 +125,7 @@ async def test_stop_through_the_api_with_embedded_workers(client):
     workers = EmbeddedWorkers(threads=2)
     assert workers.start()
     try:
-        r = await client.post(
-            "/api/v1/auth/signup",
-            json={"email": "ada@example.com", "display_name": "Ada", "password": "violet-harbour-42"},
-        )
-        headers = {"Authorization": f"Bearer {r.json()['access_token']}"}
+        headers = bearer(await token_for(client))
         graph = (await client.post("/api/v1/graphs", json=many_short_nodes(), headers=headers)).json()
         run = (await client.post(f"/api/v1/graphs/{graph['id']}/executions", json={}, headers=headers)).json()
         for _ in range(1000):
