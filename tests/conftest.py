@@ -54,6 +54,24 @@ def _migrated_database():
         services.drop_postgres_database(TEST_DB_NAME)
 
 
+#: Names of the background loops (relay, sweep, e-mail sender) that workers and embedded mode start.
+_LOOP_THREADS = ("run-relay", "execution-sweeper", "email-sender")
+
+
+@pytest.fixture(autouse=True)
+def _stop_leftover_loops():
+    """Stop every relay, sweep or e-mail loop a test started and left running (say, when it failed
+    before its own teardown), so no later test shares the process with it."""
+    import threading
+
+    before = set(threading.enumerate())
+    yield
+    for thread in set(threading.enumerate()) - before:
+        owner = getattr(getattr(thread, "_target", None), "__self__", None)
+        if thread.name in _LOOP_THREADS and owner is not None:
+            owner.stop()
+
+
 @pytest.fixture(autouse=True)
 async def _clean_tables(_migrated_database) -> AsyncIterator[None]:
     """Empty every table after each test so tests cannot see each other's rows."""

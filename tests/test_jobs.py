@@ -113,8 +113,5 @@ async def test_runs_are_confirmed_sent_and_a_refusing_broker_is_recorded_and_log
     after, _ = await _start_run(client, token, graph["id"], "after")
     assert await _wait_sent(after["id"])
     assert any("reachable again" in r.getMessage() for r in caplog.records if r.name == "autogpt_app.jobs")
-    queued = _queued_ids(prefix + "executions")
-    assert queued[0] == before["id"] and after["id"] in queued
-    # Once the broker is back, relays (earlier tests may leave some running in this process) may send
-    # the refused runs too; nothing else goes out.
-    assert set(queued) <= {before["id"], after["id"], *(run["id"] for run in refused)}
+    # No relay runs in this process (the relay's own tests cover sending the refused runs later).
+    assert _queued_ids(prefix + "executions") == [before["id"], after["id"]]

@@ -53,15 +53,23 @@ class Sweeper:
 
 class SweeperMiddleware(dramatiq.Middleware):
     """Starts a :class:`Sweeper` and a :class:`~workers.relay.Relay` in each process booted by the
-    ``dramatiq`` command."""
+    ``dramatiq`` command, once per process.
+
+    The in-process broker of embedded mode is left alone: :class:`~workers.embedded.EmbeddedWorkers`
+    starts its own pair (with no grace for queued runs) and stops it with the workers.
+    """
 
     def __init__(self) -> None:
         self.sweeper: Sweeper | None = None
         self.relay = None
 
     def after_process_boot(self, broker: dramatiq.Broker) -> None:
+        from dramatiq.brokers.stub import StubBroker
+
         from workers.relay import Relay
 
+        if isinstance(broker, StubBroker) or self.sweeper is not None:
+            return
         self.sweeper = Sweeper().start()
         self.relay = Relay().start()
 
@@ -70,3 +78,4 @@ class SweeperMiddleware(dramatiq.Middleware):
             self.relay.stop()
         if self.sweeper:
             self.sweeper.stop()
+        self.sweeper = self.relay = None

@@ -141,3 +141,26 @@ async def test_embedded_relay_sends_what_the_publisher_could_not(client):
         assert time.monotonic() - began < START_GOAL_SECONDS
     finally:
         workers.stop()
+
+
+def test_embedded_mode_runs_one_relay_and_one_sweep_and_stops_them():
+    """Starting the in-process workers starts exactly one relay and one sweep (the worker middleware
+    does not add a second pair), and stopping them leaves none behind."""
+    import threading
+
+    from workers.embedded import EmbeddedWorkers
+
+    def loops() -> list[str]:
+        return sorted(t.name for t in threading.enumerate() if t.name in ("run-relay", "execution-sweeper"))
+
+    assert loops() == []
+    workers = EmbeddedWorkers(threads=1)
+    assert workers.start()
+    try:
+        assert loops() == ["execution-sweeper", "run-relay"]
+        workers.stop()
+        workers.start()  # a second start in the same process (tests, a reloaded app) adds no extra pair
+        assert loops() == ["execution-sweeper", "run-relay"]
+    finally:
+        workers.stop()
+    assert loops() == []
