@@ -12,7 +12,6 @@ executions whose worker died. Actors take ids, never objects; all state is in th
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import threading
 from collections.abc import Awaitable, Callable
@@ -20,6 +19,7 @@ from typing import Any
 
 import dramatiq
 
+from autogpt_app.aio import new_event_loop
 from autogpt_app.db import use_pool_role
 from autogpt_app.jobs import EXECUTE_GRAPH, SendHealth, executions_queue, send_executions
 from autogpt_app.settings import get_settings
@@ -53,7 +53,7 @@ def run_in_thread_loop(func: Callable[..., Awaitable[Any]], *args: Any) -> Any:
     loop = getattr(_local, "loop", None)
     if loop is None or loop.is_closed():
         use_pool_role("worker", unless_set=True)
-        loop = asyncio.new_event_loop()
+        loop = new_event_loop()
         _local.loop = loop
     return loop.run_until_complete(func(*args))
 

@@ -40,6 +40,12 @@ class ListingVersions:
     update_available: bool
 
 
+#: The listing's active version and the version a library copy came from. Made once: an alias costs
+#: a proxy per column to build, more than the whole cached query costs to run.
+_LATEST = aliased(StoreListingVersion, name="latest_version")
+_MINE = aliased(StoreListingVersion, name="my_version")
+
+
 def _is_newer(latest: StoreListingVersion, mine: StoreListingVersion | None, added_at: datetime) -> bool:
     """Whether ``latest`` is newer than what the user has. Without a recorded version (an entry made
     before versions were recorded, or added by graph), what was approved after the entry was added is."""
@@ -59,7 +65,7 @@ async def listing_versions(session: AsyncSession, rows: Sequence[LibraryAgent]) 
     ids = [r.id for r in rows if r.store_listing_id]
     if not ids:
         return {}
-    latest, mine = aliased(StoreListingVersion), aliased(StoreListingVersion)
+    latest, mine = _LATEST, _MINE
     result = await session.execute(
         select(_A.id, _A.created_at, latest, mine)
         .join(StoreListing, and_(StoreListing.id == _A.store_listing_id, StoreListing.is_active.is_(True)))
