@@ -167,3 +167,37 @@ async def test_the_sweep_resends_only_each_persons_oldest_waiting_runs(monkeypat
     bob_run = await create_run(bob, delay_graph(1))
     async with session_scope() as s:
         assert sorted(await leases.orphans(s, queued_grace_seconds=0)) == sorted([*ada_runs[:2], bob_run])
+
+
+async def test_workers_racing_for_one_persons_free_slots_admit_exactly_the_cap(monkeypatch):
+    """Five workers take five of one person's runs at the same instant, each on its own connection:
+    exactly ``MAX_RUNNING_PER_USER`` start, each in a slot of its own; the others stay QUEUED."""
+    from sqlalchemy import select
+
+    from autogpt_app.executions.models import GraphExecution
+
+    cap = 2
+    monkeypatch.setattr(get_settings(), "max_running_per_user", cap)
+    ada = await make_user()
+    runs = [await create_run(ada, delay_graph(1)) for _ in range(5)]  # within a recorder pool
+    recorders = [_Recorder() for _ in runs]
+    try:
+        for recorder in recorders:  # every connection is open before the race starts
+            await recorder.execute(select(1))
+        claims = await asyncio.gather(
+            *(
+                leases.acquire(recorder, run_id, f"w{i}")
+                for i, (recorder, run_id) in enumerate(zip(recorders, runs, strict=True))
+            )
+        )
+    finally:
+        for recorder in recorders:
+            await recorder.close()
+    admitted = [run_id for run_id, claim in zip(runs, claims, strict=True) if claim is not None]
+    assert len(admitted) == cap
+    async with session_scope() as s:
+        rows = (await s.execute(select(GraphExecution).where(GraphExecution.id.in_(runs)))).scalars().all()
+    running = [r for r in rows if r.status == "RUNNING"]
+    assert sorted(r.id for r in running) == sorted(admitted)
+    assert sorted(r.slot for r in running) == list(range(cap))
+    assert all(r.status == "QUEUED" for r in rows if r.id not in admitted)
