@@ -26,9 +26,9 @@ from autogpt_app.settings import get_settings
 
 log = logging.getLogger(__name__)
 
-_engines: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, tuple[AsyncEngine, async_sessionmaker]] = (
-    weakref.WeakKeyDictionary()
-)
+_engines: weakref.WeakKeyDictionary[
+    asyncio.AbstractEventLoop, tuple[AsyncEngine, async_sessionmaker, async_sessionmaker]
+] = weakref.WeakKeyDictionary()
 
 
 _thread_role = threading.local()
@@ -86,7 +86,8 @@ def make_engine(url: str, *, max_connections: int | None = None, pool_timeout: f
     return create_async_engine(url, pool_recycle=1800, **(pool or {"pool_size": 10, "max_overflow": 10}))
 
 
-def _current() -> tuple[AsyncEngine, async_sessionmaker]:
+def _current() -> tuple[AsyncEngine, async_sessionmaker, async_sessionmaker]:
+    """The running loop's engine, its session factory, and a factory of autocommit sessions (reads)."""
     loop = asyncio.get_running_loop()
     pair = _engines.get(loop)
     if pair is None:
@@ -97,7 +98,13 @@ def _current() -> tuple[AsyncEngine, async_sessionmaker]:
         engine = make_engine(
             settings.database_url, max_connections=limit, pool_timeout=settings.db_pool_timeout_seconds
         )
-        pair = (engine, async_sessionmaker(engine, class_=AsyncSession, expire_on_commit=False))
+        # Same pool; a checked-out connection runs in autocommit and is reset when it goes back.
+        reader = engine.execution_options(isolation_level="AUTOCOMMIT")
+        pair = (
+            engine,
+            async_sessionmaker(engine, class_=AsyncSession, expire_on_commit=False),
+            async_sessionmaker(reader, class_=AsyncSession, expire_on_commit=False),
+        )
         _engines[loop] = pair
     return pair
 
@@ -161,12 +168,16 @@ def after_commit(session: AsyncSession, callback: Callable[[], object]) -> None:
 
 
 @asynccontextmanager
-async def session_scope() -> AsyncIterator[AsyncSession]:
+async def session_scope(*, reading: bool = False) -> AsyncIterator[AsyncSession]:
     """Open a session; commit on success, roll back on error, then run after-commit callbacks.
 
     Services flush; this scope (the caller) commits, so one request is one transaction.
+
+    ``reading``: a request that only reads (the API's GET routes). Its statements run in autocommit,
+    which spares the ``BEGIN`` and ``COMMIT`` round trips; a write it makes all the same (the last-use
+    time of an API key) is one statement, committed at once.
     """
-    factory = _current()[1]
+    factory = _current()[2 if reading else 1]
     async with factory() as session:
         try:
             yield session

@@ -76,12 +76,12 @@ def send_executions(execution_ids: Sequence[str]) -> SendResult:
 
 
 async def mark_sent(execution_ids: Sequence[str]) -> None:
-    """Write ``sent_at`` on runs whose messages the broker confirmed (in its own transaction)."""
-    from autogpt_app.db import session_scope
+    """Write ``sent_at`` on runs whose messages the broker confirmed: one statement, committed at once."""
+    from autogpt_app.db import execute_autocommit
     from autogpt_app.executions import outbox
 
-    async with session_scope() as session:
-        await outbox.mark_sent(session, execution_ids)
+    if execution_ids:
+        await execute_autocommit(outbox.mark_sent_statement(execution_ids))
 
 
 def describe(error: BaseException) -> str:

@@ -327,6 +327,27 @@ async def test_redis_delivers_in_order_across_buses(make_redis_bus, admin):
             assert all(e.channel == channel and e.ts.tzinfo is not None for e in received)
 
 
+@pytest.mark.parametrize("backend", ["local", "redis"])
+async def test_publish_many_reaches_each_channel_once_in_order(backend, make_redis_bus):
+    """One event to several channels (a run's status goes to the run's and its owner's channel): each
+    subscriber gets it once per channel it listens to, in the order published (Redis: one pipeline)."""
+    bus = InProcessBus() if backend == "local" else make_redis_bus()
+    listener = bus if backend == "local" else make_redis_bus()
+    run, owner, other = _channel("execution"), _channel("user"), _channel("user")
+    try:
+        async with listener.subscribe(run) as on_run, listener.subscribe(owner, other) as on_owner:
+            await bus.publish_many([run, owner], "status", {"i": 1})
+            await bus.publish_many([run, owner], "status", {"i": 2})
+            await bus.publish_many([], "nothing", {})
+            assert [(await _next(on_run)).data["i"] for _ in range(2)] == [1, 2]
+            got = [await _next(on_owner) for _ in range(2)]
+            assert [(e.channel, e.data["i"]) for e in got] == [(owner, 1), (owner, 2)]
+            assert await _nothing_arrives(on_run) and await _nothing_arrives(on_owner)
+    finally:
+        if backend == "local":
+            await bus.close()
+
+
 async def test_redis_channels_are_isolated(make_redis_bus):
     publisher, subscriber = make_redis_bus(), make_redis_bus()
     a, b = _channel("user"), _channel("execution")

@@ -29,8 +29,9 @@ from autogpt_app.db import session_scope
 from autogpt_app.errors import Forbidden, Unauthorized
 
 
-async def _session() -> AsyncIterator[AsyncSession]:
-    async with session_scope() as session:
+async def _session(request: Request) -> AsyncIterator[AsyncSession]:
+    # GET and HEAD routes only read: no transaction round trips for them (see session_scope).
+    async with session_scope(reading=request.method in ("GET", "HEAD")) as session:
         yield session
 
 

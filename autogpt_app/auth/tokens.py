@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import time
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -42,13 +44,21 @@ def decode_access_token(token: str) -> TokenClaims:
 
     Whether the user still exists, is enabled and has this version is the service's check.
     """
+    claims, expires = _verified(token, get_secret_key())
+    if time.time() >= expires:  # checked on every use: a verified token is remembered, its expiry is not
+        raise Unauthorized("Your session has expired; please log in again.", code="token_expired")
+    return claims
+
+
+@functools.lru_cache(maxsize=4096)
+def _verified(token: str, secret: str) -> tuple[TokenClaims, float]:
+    """The claims and expiry (epoch seconds) of a token whose signature and shape are valid.
+
+    A client sends the same token with every request; checking its signature once per process is
+    enough (a failure raises, and is never remembered).
+    """
     try:
-        payload = jwt.decode(
-            token,
-            get_secret_key(),
-            algorithms=[ALGORITHM],
-            options={"require": ["exp", "iat", "sub"]},
-        )
+        payload = jwt.decode(token, secret, algorithms=[ALGORITHM], options={"require": ["exp", "iat", "sub"]})
     except jwt.ExpiredSignatureError as exc:
         raise Unauthorized("Your session has expired; please log in again.", code="token_expired") from exc
     except jwt.PyJWTError as exc:
@@ -56,4 +66,4 @@ def decode_access_token(token: str) -> TokenClaims:
     ver = payload.get("ver")
     if payload.get("typ") != TOKEN_TYPE or not isinstance(ver, int) or not isinstance(payload["sub"], str):
         raise Unauthorized("Invalid authentication token.", code="invalid_token")
-    return TokenClaims(user_id=payload["sub"], version=ver)
+    return TokenClaims(user_id=payload["sub"], version=ver), float(payload["exp"])

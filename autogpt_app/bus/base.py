@@ -9,7 +9,7 @@ import logging
 import threading
 from abc import ABC, abstractmethod
 from collections import deque
-from collections.abc import AsyncIterator, Callable, Iterable
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from datetime import UTC, datetime
 from types import TracebackType
 from typing import Any, Self
@@ -225,6 +225,14 @@ class EventBus(ABC):
             BusError: The bus is closed or its backend is unreachable.
             pydantic.ValidationError: ``data`` is not JSON-serialisable.
         """
+
+    async def publish_many(self, channels: Sequence[str], type: str, data: dict[str, Any]) -> None:
+        """Publish one event to each of ``channels``, in order (Redis: one round trip for them all).
+
+        Same arguments and errors as :meth:`publish`.
+        """
+        for channel in channels:
+            await self.publish(channel, type, data)
 
     @abstractmethod
     def publish_sync(self, channel: str, type: str, data: dict[str, Any]) -> None:

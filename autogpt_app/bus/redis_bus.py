@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import redis
@@ -197,6 +197,32 @@ class RedisBus(EventBus):
             except redis.ConnectionError:
                 logger.warning("event bus lost its Redis connection while publishing; retrying once")
                 await client.publish(key, payload)
+        except redis.RedisError as exc:
+            raise BusError("could not publish to the event bus in Redis") from exc
+
+    async def publish_many(self, channels: Sequence[str], type: str, data: dict[str, Any]) -> None:
+        """See :meth:`EventBus.publish_many`: the ``PUBLISH`` commands go in one pipeline (one round
+        trip), retried once on a connection error."""
+        if len(channels) < 2:
+            for channel in channels:
+                await self.publish(channel, type, data)
+            return
+        self._check_open()
+        encoded = [self._encode(channel, type, data) for channel in channels]
+        client = self._async_client()
+
+        async def send() -> None:
+            async with client.pipeline(transaction=False) as pipe:
+                for key, payload in encoded:
+                    pipe.publish(key, payload)
+                await pipe.execute()
+
+        try:
+            try:
+                await send()
+            except redis.ConnectionError:
+                logger.warning("event bus lost its Redis connection while publishing; retrying once")
+                await send()
         except redis.RedisError as exc:
             raise BusError("could not publish to the event bus in Redis") from exc
 

@@ -57,10 +57,14 @@ async def unsent(
     return [r[0] for r in rows]
 
 
-async def mark_sent(session: AsyncSession, execution_ids: Sequence[str]) -> None:
-    """Record that the broker confirmed the messages of ``execution_ids`` (the first confirmation counts)."""
-    if not execution_ids:
-        return
-    await session.execute(
+def mark_sent_statement(execution_ids: Sequence[str]):
+    """The write that records confirmed messages of ``execution_ids`` (the first confirmation counts)."""
+    return (
         update(_table).where(_table.c.id.in_(list(execution_ids)), _table.c.sent_at.is_(None)).values(sent_at=utcnow())
     )
+
+
+async def mark_sent(session: AsyncSession, execution_ids: Sequence[str]) -> None:
+    """Record that the broker confirmed the messages of ``execution_ids`` (the first confirmation counts)."""
+    if execution_ids:
+        await session.execute(mark_sent_statement(execution_ids))

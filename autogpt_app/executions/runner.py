@@ -286,11 +286,10 @@ class GraphRunner:
         channels = [execution_channel(self.execution_id)]
         if event_type == "execution_status":
             channels.append(user_channel(self.user_id))
-        for channel in channels:
-            try:
-                await self.bus.publish(channel, event_type, payload)
-            except Exception:  # live updates are best effort; the database is the record
-                log.warning("could not publish %s for execution %s", event_type, self.execution_id)
+        try:
+            await self.bus.publish_many(channels, event_type, payload)
+        except Exception:  # live updates are best effort; the database is the record
+            log.warning("could not publish %s for execution %s", event_type, self.execution_id)
 
     async def run(self) -> str | None:
         """Run (or resume) the execution. Returns its final status, or None if another worker owns it."""

@@ -6,7 +6,9 @@ reveal what exists.
 
 from __future__ import annotations
 
-from sqlalchemy import select
+import functools
+
+from sqlalchemy import Integer, and_, bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from autogpt_app.auth.models import User
@@ -141,9 +143,24 @@ async def add_version(session: AsyncSession, user: User, graph_id: str, spec: Gr
     return _public(graph, row)
 
 
+@functools.cache
+def _graph_with_version():
+    """An agent with one of its versions (the active one when ``version`` is NULL), in one round trip.
+    Built once: ``graph_id`` and ``version`` are bound at each call."""
+    wanted = func.coalesce(bindparam("version", type_=Integer), Graph.active_version)
+    return (
+        select(Graph, GraphVersion)
+        .join(GraphVersion, and_(GraphVersion.graph_id == Graph.id, GraphVersion.version == wanted))
+        .where(Graph.id == bindparam("graph_id"))
+    )
+
+
 async def get_graph(session: AsyncSession, user: User, graph_id: str, version: int | None = None) -> GraphPublic:
     """Return one version (default: the active one) of the user's agent."""
-    graph = await _owned_graph(session, user, graph_id)
+    found = (await session.execute(_graph_with_version(), {"graph_id": graph_id, "version": version})).one_or_none()
+    if found is not None and found[0].owner_id == user.id:
+        return _public(*found)
+    graph = await _owned_graph(session, user, graph_id)  # not theirs, or no such version: say which
     return _public(graph, await _version(session, graph, version))
 
 

@@ -8,13 +8,14 @@ updates ("update available", :func:`update_to_latest`) live in :mod:`autogpt_app
 
 from __future__ import annotations
 
+import functools
 import io
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from pydantic import BaseModel
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, bindparam, func, or_, select
 from sqlalchemy import delete as sql_delete
 from sqlalchemy import update as sql_update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -120,11 +121,10 @@ def _summary(
     )
 
 
-async def _input_counts(session: AsyncSession, ids: Sequence[str]) -> dict[str, int]:
-    """How many inputs the running version (pinned or active) of each library agent asks for."""
-    if not ids:
-        return {}
-    rows = await session.execute(
+@functools.cache
+def _input_schemas_query():
+    """The input schema of each library agent's running version; built once, ``ids`` bound per call."""
+    return (
         select(_A.id, GraphVersion.input_schema)
         .join(Graph, Graph.id == _A.graph_id)
         .join(
@@ -134,8 +134,15 @@ async def _input_counts(session: AsyncSession, ids: Sequence[str]) -> dict[str, 
                 GraphVersion.version == func.coalesce(_A.graph_version, Graph.active_version),
             ),
         )
-        .where(_A.id.in_(list(ids)))
+        .where(_A.id.in_(bindparam("ids", expanding=True)))
     )
+
+
+async def _input_counts(session: AsyncSession, ids: Sequence[str]) -> dict[str, int]:
+    """How many inputs the running version (pinned or active) of each library agent asks for."""
+    if not ids:
+        return {}
+    rows = await session.execute(_input_schemas_query(), {"ids": list(ids)})
     return {agent_id: len((schema or {}).get("properties") or {}) for agent_id, schema in rows.all()}
 
 

@@ -10,11 +10,13 @@ page in one query; :mod:`autogpt_app.library.service` builds its list items with
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
-from sqlalchemy import and_, select
+from sqlalchemy import and_, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -46,7 +48,17 @@ _LATEST = aliased(StoreListingVersion, name="latest_version")
 _MINE = aliased(StoreListingVersion, name="my_version")
 
 
-def _is_newer(latest: StoreListingVersion, mine: StoreListingVersion | None, added_at: datetime) -> bool:
+class _Seen(NamedTuple):
+    """The columns of a listing version :func:`_is_newer` looks at (a page reads no more)."""
+
+    status: str
+    version_number: int
+    reviewed_at: datetime | None
+
+
+def _is_newer(
+    latest: StoreListingVersion | _Seen, mine: StoreListingVersion | _Seen | None, added_at: datetime
+) -> bool:
     """Whether ``latest`` is newer than what the user has. Without a recorded version (an entry made
     before versions were recorded, or added by graph), what was approved after the entry was added is."""
     if latest.status != VersionStatus.APPROVED.value:
@@ -54,6 +66,28 @@ def _is_newer(latest: StoreListingVersion, mine: StoreListingVersion | None, add
     if mine is not None:
         return latest.version_number > mine.version_number
     return latest.reviewed_at is not None and latest.reviewed_at > added_at
+
+
+@functools.cache
+def _listing_versions_query():
+    """Built once (building it cost more than running it): ``ids`` is bound at each call."""
+    latest, mine = _LATEST, _MINE
+    return (
+        select(
+            _A.id,
+            _A.created_at,
+            latest.status,
+            latest.version_number,
+            latest.reviewed_at,
+            mine.status,
+            mine.version_number,
+            mine.reviewed_at,
+        )
+        .join(StoreListing, and_(StoreListing.id == _A.store_listing_id, StoreListing.is_active.is_(True)))
+        .join(latest, latest.id == StoreListing.active_version_id)
+        .outerjoin(mine, and_(mine.id == _A.store_listing_version_id, mine.listing_id == _A.store_listing_id))
+        .where(_A.id.in_(bindparam("ids", expanding=True)))
+    )
 
 
 async def listing_versions(session: AsyncSession, rows: Sequence[LibraryAgent]) -> dict[str, ListingVersions]:
@@ -65,22 +99,16 @@ async def listing_versions(session: AsyncSession, rows: Sequence[LibraryAgent]) 
     ids = [r.id for r in rows if r.store_listing_id]
     if not ids:
         return {}
-    latest, mine = _LATEST, _MINE
-    result = await session.execute(
-        select(_A.id, _A.created_at, latest, mine)
-        .join(StoreListing, and_(StoreListing.id == _A.store_listing_id, StoreListing.is_active.is_(True)))
-        .join(latest, latest.id == StoreListing.active_version_id)
-        .outerjoin(mine, and_(mine.id == _A.store_listing_version_id, mine.listing_id == _A.store_listing_id))
-        .where(_A.id.in_(ids))
-    )
-    return {
-        agent_id: ListingVersions(
+    result = await session.execute(_listing_versions_query(), {"ids": ids})
+    found = {}
+    for agent_id, added_at, *columns in result.all():
+        newest, have = _Seen(*columns[:3]), None if columns[4] is None else _Seen(*columns[3:])
+        found[agent_id] = ListingVersions(
             mine=None if have is None else have.version_number,
             latest=newest.version_number,
             update_available=_is_newer(newest, have, added_at),
         )
-        for agent_id, added_at, newest, have in result.all()
-    }
+    return found
 
 
 async def update_to_latest(session: AsyncSession, user: User, agent_id: str) -> LibraryAgentSummary:

@@ -164,7 +164,7 @@ async def announce(row: Any) -> NotificationPublic:
     public = NotificationPublic.model_validate(values)
     user_id = str(values["user_id"])
     await _announce(user_id, public.model_dump(mode="json"))
-    log.info("notification %s (%s) created for user %s", public.id, public.type, user_id)
+    log.debug("notification %s (%s) created for user %s", public.id, public.type, user_id)
     return public
 
 

@@ -11,9 +11,10 @@ in the same transaction that counts it.
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from autogpt_app.library.models import LibraryAgent
@@ -32,15 +33,22 @@ async def record_run(session: AsyncSession, listing_id: str) -> None:
     await session.execute(insert(_T).values(listing_id=listing_id))
 
 
+@functools.cache
+def _library_run_insert():
+    """``INSERT … SELECT`` of a tally for the listing a library copy came from; built once (it runs at
+    every run start), ``user_id`` and ``graph_id`` bound per call."""
+    source = select(LibraryAgent.store_listing_id).where(
+        LibraryAgent.user_id == bindparam("user_id"),
+        LibraryAgent.graph_id == bindparam("graph_id"),
+        LibraryAgent.store_listing_id.is_not(None),
+    )
+    return insert(_T).from_select(["listing_id"], source)
+
+
 async def record_library_run(session: AsyncSession, user_id: str, graph_id: str) -> None:
     """Count one more run of the listing ``user_id``'s library copy of ``graph_id`` came from, if any:
     one ``INSERT … SELECT`` (reads the library row, locks nothing another run needs)."""
-    source = select(LibraryAgent.store_listing_id).where(
-        LibraryAgent.user_id == user_id,
-        LibraryAgent.graph_id == graph_id,
-        LibraryAgent.store_listing_id.is_not(None),
-    )
-    await session.execute(insert(_T).from_select(["listing_id"], source))
+    await session.execute(_library_run_insert(), {"user_id": user_id, "graph_id": graph_id})
 
 
 async def apply_run_tallies(session: AsyncSession, *, limit: int = BATCH) -> int:

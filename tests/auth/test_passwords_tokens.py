@@ -75,6 +75,20 @@ def test_expired_token_is_refused():
     assert err.value.code == "token_expired"
 
 
+def test_a_token_accepted_before_is_refused_once_it_expires():
+    """Verified tokens are remembered (one signature check per process); their expiry never is."""
+    import time
+
+    now = utcnow()
+    payload = {"sub": "user-1", "ver": 1, "typ": "access", "iat": now, "exp": now + timedelta(seconds=1)}
+    token = jwt.encode(payload, get_secret_key(), algorithm="HS256")
+    assert tokens.decode_access_token(token).user_id == "user-1"
+    time.sleep(1.1)
+    with pytest.raises(Unauthorized) as err:
+        tokens.decode_access_token(token)
+    assert err.value.code == "token_expired"
+
+
 def test_tampered_token_is_refused():
     token = tokens.create_access_token("user-1", 1)
     header, payload, signature = token.split(".")
