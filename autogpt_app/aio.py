@@ -1,4 +1,5 @@
-"""Event loops for the threads that run their own (worker threads, the publisher, the relay).
+"""Event loops for the threads that run their own: worker threads (the relay runs on one too) and
+the run publisher (:mod:`autogpt_app.jobs`).
 
 uvloop (a runtime requirement) runs the same coroutines on libuv with less CPU per I/O wake-up than
 asyncio's own loop; the web server (granian) picks it by itself. Where uvloop cannot load (an

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 import dramatiq
 
+from autogpt_app.aio import new_event_loop
 from autogpt_app.executions.outbox import SEND_GRACE_SECONDS
 from autogpt_app.settings import get_settings
 
@@ -177,7 +178,7 @@ class Publisher:
         from autogpt_app.db import use_pool_role
 
         use_pool_role("sender")
-        loop = asyncio.new_event_loop()
+        loop = new_event_loop()
         try:
             while True:
                 fresh, stale, stop = self._take_batch(pending)

@@ -164,6 +164,7 @@ def main() -> None:
 
         run_migrations()
         from workers.execution import broker, execute_graph
+        from workers.sweeper import SweeperMiddleware
 
         loop = asyncio.new_event_loop()
         user, chain_id, single_id = loop.run_until_complete(setup(CHAIN))
@@ -200,7 +201,7 @@ def main() -> None:
             worker.stop(timeout=10_000)
             # Stop the sweep and the relay that process_boot started, before their database goes.
             for middleware in broker.middleware:
-                if type(middleware).__name__ == "SweeperMiddleware":
+                if isinstance(middleware, SweeperMiddleware):
                     middleware.before_process_stop(broker)
             channel = broker.channel
             for base in ("executions", "default", "baseline"):

@@ -188,30 +188,21 @@ class RedisBus(EventBus):
 
     async def publish(self, channel: str, type: str, data: dict[str, Any]) -> None:
         """See :meth:`EventBus.publish`: one ``PUBLISH``, retried once on a connection error."""
-        self._check_open()
-        key, payload = self._encode(channel, type, data)
-        client = self._async_client()
-        try:
-            try:
-                await client.publish(key, payload)
-            except redis.ConnectionError:
-                logger.warning("event bus lost its Redis connection while publishing; retrying once")
-                await client.publish(key, payload)
-        except redis.RedisError as exc:
-            raise BusError("could not publish to the event bus in Redis") from exc
+        await self.publish_many([channel], type, data)
 
     async def publish_many(self, channels: Sequence[str], type: str, data: dict[str, Any]) -> None:
-        """See :meth:`EventBus.publish_many`: the ``PUBLISH`` commands go in one pipeline (one round
-        trip), retried once on a connection error."""
-        if len(channels) < 2:
-            for channel in channels:
-                await self.publish(channel, type, data)
-            return
+        """See :meth:`EventBus.publish_many`: one ``PUBLISH`` per channel, all in one round trip (a
+        pipeline when there are several), retried once on a connection error."""
         self._check_open()
         encoded = [self._encode(channel, type, data) for channel in channels]
+        if not encoded:
+            return
         client = self._async_client()
 
         async def send() -> None:
+            if len(encoded) == 1:
+                await client.publish(*encoded[0])
+                return
             async with client.pipeline(transaction=False) as pipe:
                 for key, payload in encoded:
                     pipe.publish(key, payload)

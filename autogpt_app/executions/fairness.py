@@ -70,10 +70,9 @@ _WAITING = text(
 )
 
 
-#: The ``slot`` of a QUEUED run a worker refused at the cap: it has no message in flight any more, so
+#: ``slot = -1`` marks a QUEUED run a worker refused at the cap: it has no message in flight any more, so
 #: only a wake-up starts it. Runs merely queued behind a busy worker (their message still on its way)
 #: are not waiting, and waking them would only send a second message.
-WAITING_SLOT = -1
 _MARK_WAITING = text(
     "UPDATE graph_executions SET slot = -1"
     " WHERE id = :execution_id AND status = 'QUEUED' AND parent_execution_id IS NULL"

@@ -8,6 +8,8 @@ import asyncio
 import secrets
 import time
 
+import pytest
+
 from autogpt_app.db import session_scope
 from autogpt_app.executions import leases, service
 from autogpt_app.executions.runner import _Recorder
@@ -100,17 +102,25 @@ async def test_one_persons_long_runs_do_not_starve_another_on_rabbitmq(tmp_path)
         _cleanup_queues(broker, prefix)
 
 
-async def test_the_end_of_a_run_wakes_its_owners_oldest_waiting_run(monkeypatch):
+@pytest.fixture
+def woken(monkeypatch) -> list[str]:
+    """A cap of one run per person; the runs that ending runs wake are recorded here, not sent (the
+    message itself is the broker tests' business)."""
     from autogpt_app.executions import fairness
-    from autogpt_app.executions.runner import GraphRunner
 
     monkeypatch.setattr(get_settings(), "max_running_per_user", 1)
     woken: list[str] = []
 
-    async def wake(execution_id: str) -> None:  # the message itself is the broker tests' business
+    async def wake(execution_id: str) -> None:
         woken.append(execution_id)
 
     monkeypatch.setattr(fairness, "wake", wake)
+    return woken
+
+
+async def test_the_end_of_a_run_wakes_its_owners_oldest_waiting_run(woken):
+    from autogpt_app.executions.runner import GraphRunner
+
     ada = await make_user()
     first, second, third = [await create_run(ada, delay_graph(1)) for _ in range(3)]
     recorder = _Recorder()
@@ -130,19 +140,11 @@ async def test_the_end_of_a_run_wakes_its_owners_oldest_waiting_run(monkeypatch)
         await recorder.close()
 
 
-async def test_only_refused_runs_are_woken_not_runs_whose_message_is_on_its_way(monkeypatch):
+async def test_only_refused_runs_are_woken_not_runs_whose_message_is_on_its_way(woken):
     """A backlog of queued runs (messages in flight) gets no second message when a run ends: waking
     them doubled the messages a busy worker had to take (and halved its throughput)."""
-    from autogpt_app.executions import fairness
     from autogpt_app.executions.runner import GraphRunner
 
-    monkeypatch.setattr(get_settings(), "max_running_per_user", 1)
-    woken: list[str] = []
-
-    async def wake(execution_id: str) -> None:
-        woken.append(execution_id)
-
-    monkeypatch.setattr(fairness, "wake", wake)
     ada = await make_user()
     first, _queued, refused = [await create_run(ada, delay_graph(1)) for _ in range(3)]
     recorder = _Recorder()
