@@ -348,6 +348,28 @@ async def test_publish_many_reaches_each_channel_once_in_order(backend, make_red
             await bus.close()
 
 
+async def test_local_bus_builds_nothing_nobody_hears(local_bus: InProcessBus):
+    """Embedded mode with no page open: a run's events cost nothing (not even the JSON check), and
+    ``may_deliver`` tells publishers so; once someone listens, the same call delivers and checks."""
+    channel, quiet = _channel(), _channel()
+    assert not local_bus.may_deliver(channel)
+    await local_bus.publish(channel, "t", {"obj": object()})  # nobody listens: not even built
+    async with local_bus.subscribe(channel) as events:
+        assert local_bus.may_deliver(channel) and not local_bus.may_deliver(quiet)
+        await local_bus.publish_many([quiet, channel], "status", {"at": datetime(2026, 1, 2, tzinfo=UTC)})
+        got = await _next(events)
+        assert (got.channel, got.data) == (channel, {"at": "2026-01-02T00:00:00Z"})
+        assert await _nothing_arrives(events)
+        with pytest.raises(ValidationError, match="JSON"):
+            await local_bus.publish(channel, "t", {"obj": object()})
+    assert not local_bus.may_deliver(channel)
+
+
+async def test_redis_bus_may_always_deliver(make_redis_bus):
+    """Redis cannot know who listens in other processes: publishers never skip an event there."""
+    assert make_redis_bus().may_deliver(_channel())
+
+
 async def test_redis_channels_are_isolated(make_redis_bus):
     publisher, subscriber = make_redis_bus(), make_redis_bus()
     a, b = _channel("user"), _channel("execution")

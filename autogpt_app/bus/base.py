@@ -91,6 +91,21 @@ class Event(BaseModel):
         return value.astimezone(UTC)
 
 
+def events_for(channels: Sequence[str], type: str, data: dict[str, Any]) -> list[Event]:
+    """One :class:`Event` per channel with the same type, data and time; ``data`` is checked and
+    normalised once, however many channels there are."""
+    if not channels:
+        return []
+    first = Event(channel=channels[0], type=type, data=data)
+    return [first, *(first.model_copy(update={"channel": _channel_name(c)}) for c in channels[1:])]
+
+
+def _channel_name(channel: str) -> str:
+    if not isinstance(channel, str) or not channel:
+        raise ValueError("channel names must be non-empty strings")
+    return channel
+
+
 class Subscription(AsyncIterator[Event], ABC):
     """A live subscription: an async context manager and an async iterator of :class:`Event`.
 
@@ -233,6 +248,14 @@ class EventBus(ABC):
         """
         for channel in channels:
             await self.publish(channel, type, data)
+
+    def may_deliver(self, channel: str) -> bool:
+        """Whether an event published on ``channel`` now could reach anyone.
+
+        True unless the bus knows that nobody listens (the in-process bus, with no subscriber on
+        ``channel`` in this process). A publisher may skip building an event nobody would hear.
+        """
+        return True
 
     @abstractmethod
     def publish_sync(self, channel: str, type: str, data: dict[str, Any]) -> None:

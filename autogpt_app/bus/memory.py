@@ -5,10 +5,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
-from autogpt_app.bus.base import DEFAULT_QUEUE_SIZE, Event, EventBus, Subscription
+from autogpt_app.bus.base import DEFAULT_QUEUE_SIZE, Event, EventBus, Subscription, events_for
 
 logger = logging.getLogger(__name__)
 
@@ -33,12 +33,33 @@ class InProcessBus(EventBus):
         self._by_channel: dict[str, set[_InProcessSubscription]] = {}
 
     async def publish(self, channel: str, type: str, data: dict[str, Any]) -> None:
-        """See :meth:`EventBus.publish`; delivery is immediate and never waits."""
-        self._dispatch(Event(channel=channel, type=type, data=data))
+        """See :meth:`EventBus.publish`; delivery is immediate and never waits.
+
+        With nobody in this process subscribed to ``channel`` nothing is built (nor checked).
+        """
+        self._publish([channel], type, data)
+
+    async def publish_many(self, channels: Sequence[str], type: str, data: dict[str, Any]) -> None:
+        """See :meth:`EventBus.publish_many`: ``data`` is normalised once for every listened channel."""
+        self._publish(channels, type, data)
 
     def publish_sync(self, channel: str, type: str, data: dict[str, Any]) -> None:
         """See :meth:`EventBus.publish_sync`; never blocks, from any thread."""
-        self._dispatch(Event(channel=channel, type=type, data=data))
+        self._publish([channel], type, data)
+
+    def may_deliver(self, channel: str) -> bool:
+        """See :meth:`EventBus.may_deliver`: whether someone in this process subscribes to ``channel``."""
+        return channel in self._by_channel
+
+    def _publish(self, channels: Sequence[str], type: str, data: dict[str, Any]) -> None:
+        self._check_open()
+        with self._lock:
+            listened = [(c, tuple(self._by_channel[c])) for c in channels if c in self._by_channel]
+        if not listened:
+            logger.debug("event %s on %s: no local subscribers", type, ", ".join(channels))
+            return
+        for event, (_channel, targets) in zip(events_for([c for c, _ in listened], type, data), listened, strict=True):
+            self._dispatch(event, targets)
 
     def subscribe(self, *channels: str) -> Subscription:
         """See :meth:`EventBus.subscribe`."""
@@ -50,13 +71,8 @@ class InProcessBus(EventBus):
         with self._lock:
             self._by_channel.clear()
 
-    def _dispatch(self, event: Event) -> None:
-        self._check_open()
-        with self._lock:
-            targets = tuple(self._by_channel.get(event.channel, ()))
+    def _dispatch(self, event: Event, targets: tuple[_InProcessSubscription, ...]) -> None:
         logger.debug("event %s on %s to %d local subscribers", event.type, event.channel, len(targets))
-        if not targets:
-            return
         try:
             running = asyncio.get_running_loop()
         except RuntimeError:

@@ -24,6 +24,7 @@ from autogpt_app.bus.base import (
     Event,
     EventBus,
     Subscription,
+    events_for,
 )
 
 logger = logging.getLogger(__name__)
@@ -194,7 +195,7 @@ class RedisBus(EventBus):
         """See :meth:`EventBus.publish_many`: one ``PUBLISH`` per channel, all in one round trip (a
         pipeline when there are several), retried once on a connection error."""
         self._check_open()
-        encoded = [self._encode(channel, type, data) for channel in channels]
+        encoded = [self._encode(event) for event in events_for(channels, type, data)]
         if not encoded:
             return
         client = self._async_client()
@@ -220,7 +221,8 @@ class RedisBus(EventBus):
     def publish_sync(self, channel: str, type: str, data: dict[str, Any]) -> None:
         """See :meth:`EventBus.publish_sync`: a blocking ``PUBLISH``, retried once."""
         self._check_open()
-        key, payload = self._encode(channel, type, data)
+        [event] = events_for([channel], type, data)
+        key, payload = self._encode(event)
         client = self._get_sync_client()
         try:
             try:
@@ -257,10 +259,9 @@ class RedisBus(EventBus):
     def _key(self, channel: str) -> str:
         return f"{REDIS_CHANNEL_PREFIX}{channel}"
 
-    def _encode(self, channel: str, type: str, data: dict[str, Any]) -> tuple[str, str]:
-        event = Event(channel=channel, type=type, data=data)
+    def _encode(self, event: Event) -> tuple[str, str]:
         logger.debug("publishing event %s on %s", event.type, event.channel)
-        return self._key(channel), event.model_dump_json()
+        return self._key(event.channel), event.model_dump_json()
 
     def _async_client(self) -> aioredis.Redis:
         loop = asyncio.get_running_loop()

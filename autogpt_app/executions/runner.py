@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import time
 import uuid
@@ -187,7 +188,7 @@ class _Recorder:
             with contextlib.suppress(Exception):
                 await conn.close()
 
-    @property
+    @functools.cached_property
     def writes_in_ctes(self) -> bool:
         """Whether one statement may carry several writes (PostgreSQL's data-modifying ``WITH``)."""
         return get_recorder_engine().dialect.name == "postgresql"
@@ -282,10 +283,13 @@ class GraphRunner:
 
     async def _publish(self, event_type: str, data: dict[str, Any]) -> None:
         """Publish on the execution's channel; run-level changes also on the owner's channel."""
-        payload = {"execution_id": self.execution_id, **self.scrubber.scrub(data)}
         channels = [execution_channel(self.execution_id)]
         if event_type == "execution_status":
             channels.append(user_channel(self.user_id))
+        channels = [channel for channel in channels if self.bus.may_deliver(channel)]
+        if not channels:  # nobody could hear it (embedded mode with no page open on it)
+            return
+        payload = {"execution_id": self.execution_id, **self.scrubber.scrub(data)}
         try:
             await self.bus.publish_many(channels, event_type, payload)
         except Exception:  # live updates are best effort; the database is the record

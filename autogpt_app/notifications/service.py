@@ -154,18 +154,19 @@ async def _announce(user_id: str, payload: dict[str, Any], kind: str = EVENT_TYP
         log.warning("could not publish %s %s for user %s", kind, payload.get("id"), user_id)
 
 
-async def announce(row: Any) -> NotificationPublic:
+async def announce(row: Any) -> None:
     """Push a notification recorded outside this module (a Core statement's returned row, or its
-    values as a mapping) live.
+    values as a mapping) live, unless the bus knows nobody listens.
 
     INTERNAL: the row must be committed already.
     """
     values = dict(row._mapping) if hasattr(row, "_mapping") else dict(row)
-    public = NotificationPublic.model_validate(values)
     user_id = str(values["user_id"])
+    if not get_bus().may_deliver(user_channel(user_id)):
+        return
+    public = NotificationPublic.model_validate(values)
     await _announce(user_id, public.model_dump(mode="json"))
     log.debug("notification %s (%s) created for user %s", public.id, public.type, user_id)
-    return public
 
 
 def _announce_change(session: AsyncSession, user_id: str, payload: dict[str, Any]) -> None:
