@@ -11,10 +11,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from autogpt_app.auth.models import User
+from autogpt_app.chat.when import resolve_run_at
 from autogpt_app.credentials import service as credentials_service
 from autogpt_app.errors import InvalidInput, NotFound
 from autogpt_app.executions import service as executions
@@ -22,6 +24,7 @@ from autogpt_app.library import service as library
 from autogpt_app.scheduling import service as scheduling
 from autogpt_app.scheduling.models import MAX_NAME
 from autogpt_app.store import service as store
+from autogpt_app.timeutil import utcnow
 
 MAX_AGENT_ID = 200
 SHORT_DESCRIPTION = 160
@@ -248,12 +251,18 @@ async def run_or_schedule(
     cron: str | None,
     timezone: str | None,
     schedule_name: str | None,
+    run_at: str | None = None,
 ) -> dict[str, Any]:
-    """Run the agent now, or schedule it when ``cron`` is given; or say what is still missing.
+    """Run the agent now, schedule it when ``cron`` is given, or once at ``run_at`` (ISO 8601 or the
+    person's words, read in ``timezone``); or say what is still missing.
 
     Raises:
-        ServiceError: refused by the executions or scheduling service (bad input, bad cron…).
+        ServiceError: refused by the executions or scheduling service (bad input, bad cron, a time
+            that is not exact or has passed…).
     """
+    if cron and run_at:
+        raise InvalidInput("Give either a repetition (cron) or one time (run_at), not both.", code="invalid_schedule")
+    moment = resolve_run_at(run_at, timezone or "UTC", utcnow()) if run_at else None
     given = {k: v for k, v in match_inputs(agent.input_schema, inputs).items() if v is not None}
     required = agent.input_schema.get("required") or []
     missing = [name for name in required if given.get(name) in (None, "")]
@@ -297,6 +306,32 @@ async def run_or_schedule(
             "timezone": schedule.timezone,
             "description": schedule.description,
             "next_runs": [moment.isoformat() for moment in schedule.next_runs],
+        }
+    if moment is not None:
+        zone = timezone or "UTC"
+        local = moment.astimezone(ZoneInfo(zone))
+        name = " ".join(str(schedule_name or "").split()) or f"{agent.name} (once, {local:%a %d %b %Y %H:%M})"
+        schedule = await scheduling.create_schedule(
+            session,
+            user,
+            graph_id=agent.graph_id,
+            graph_version=agent.graph_version,
+            name=name[:MAX_NAME],
+            run_at=moment,
+            timezone=zone,
+            inputs=given,
+            credentials=picked,
+        )
+        return {
+            "type": "schedule_created",
+            "schedule_id": schedule.id,
+            "agent_name": agent.name,
+            "kind": "once",
+            "cron": "",
+            "run_at": local.isoformat(),
+            "timezone": schedule.timezone,
+            "description": schedule.description,
+            "next_runs": [local.isoformat()],
         }
     run = await executions.add_graph_execution(
         session, user, agent.graph_id, version=agent.graph_version, inputs=given, credentials=picked

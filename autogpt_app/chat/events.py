@@ -166,12 +166,15 @@ class ExecutionUpdate(_Card):
 
 
 class ScheduleCreated(_Card):
-    """A schedule was created: its words, time zone and next run times (ISO 8601)."""
+    """A schedule was created: its words, time zone and next run times (ISO 8601); a one-off
+    (``kind="once"``) has no cron and runs once, at ``run_at``."""
 
     type: Literal["schedule_created"] = "schedule_created"
     schedule_id: str
     agent_name: str
-    cron: str
+    kind: Literal["cron", "once"] = "cron"
+    cron: str = ""
+    run_at: str | None = None
     timezone: str
     description: str
     next_runs: list[str] = []

@@ -74,10 +74,13 @@ TOOLS: list[ToolSpec] = [
     ToolSpec(
         name="run_agent",
         description=(
-            "Run an agent now, or on a schedule when cron is given. Answers inputs_needed (ask the person for "
-            "those inputs, then call again with all of them), credentials_needed (the person adds them on the "
-            "card), execution_started, or schedule_created. A marketplace agent is added to the library first. "
-            "Needs login."
+            "Run an agent now, on a repeating schedule when cron is given, or once later when run_at is given. "
+            "A request that names a time or date is never run now: pass run_at (one moment) or cron (a "
+            'repetition); when the time is not exact ("next week", "Friday morning", "at 5") or cron '
+            "cannot say the repetition exactly, ask the person instead of calling. Answers inputs_needed (ask "
+            "the person for those inputs, then call again with all of them), credentials_needed (the person "
+            "adds them on the card), execution_started, or schedule_created. A marketplace agent is added to the "
+            "library first. Needs login."
         ),
         parameters={
             "type": "object",
@@ -93,9 +96,16 @@ TOOLS: list[ToolSpec] = [
                     "type": ["string", "null"],
                     "description": "Five-field cron expression to run it on a schedule, e.g. '0 8 * * 1-5'.",
                 },
+                "run_at": {
+                    "type": ["string", "null"],
+                    "description": (
+                        "When to run it once: ISO 8601 (e.g. '2026-12-08T09:00', read in timezone) or the "
+                        "person's exact words (e.g. 'tomorrow at 9am'). Not together with cron."
+                    ),
+                },
                 "timezone": {
                     "type": ["string", "null"],
-                    "description": "IANA time zone of the cron, e.g. Europe/Paris.",
+                    "description": "IANA time zone of the cron or run_at, e.g. Europe/Paris (default: the person's).",
                 },
                 "schedule_name": {"type": ["string", "null"], "description": "A name for the schedule."},
             },
@@ -142,6 +152,7 @@ class _RunArgs(_AgentArgs):
     inputs: dict[str, Any] = {}
     credentials: dict[str, str] = {}
     cron: str | None = Field(default=None, max_length=200)
+    run_at: str | None = Field(default=None, max_length=200)
     timezone: str | None = Field(default=None, max_length=64)
     schedule_name: str | None = Field(default=None, max_length=200)
 
@@ -234,6 +245,7 @@ async def _run_agent(session: AsyncSession, user: User, args: _RunArgs) -> dict[
         inputs=args.inputs,
         credentials=args.credentials,
         cron=(args.cron or "").strip() or None,
+        run_at=(args.run_at or "").strip() or None,
         timezone=(args.timezone or "").strip() or None,
         schedule_name=args.schedule_name,
     )

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
 import pytest
 from sqlalchemy import func, select
 
@@ -9,6 +12,7 @@ from autogpt_app.chat.events import card_event
 from autogpt_app.chat.tools import TOOL_NAMES, TOOLS, run_tool
 from autogpt_app.credentials import service as credentials
 from autogpt_app.db import session_scope
+from autogpt_app.executions import service as executions
 from autogpt_app.executions.runner import GraphRunner
 from autogpt_app.library.models import LibraryAgent
 from autogpt_app.store.seed import CATALOGUE
@@ -50,6 +54,7 @@ def test_the_six_tools_of_the_contract() -> None:
         "inputs",
         "credentials",
         "cron",
+        "run_at",
         "timezone",
         "schedule_name",
     }
@@ -237,6 +242,41 @@ async def test_a_schedule_naming_no_zone_uses_the_viewers_zone(alice) -> None:
     assert named["timezone"] == "Asia/Tokyo"  # a zone the person named wins
     unknown = await run_tool("run_agent", args, user=alice)
     assert unknown["timezone"] == "UTC"  # no browser told us: UTC, and the card says so
+
+
+async def test_a_time_in_words_schedules_one_run_then_and_nothing_now(alice) -> None:
+    """ "Run it tomorrow at 9am" is one run at 09:00 on the person's clock: a one-off schedule, no run now."""
+    args = {"agent_id": "rss-feed-digest", "inputs": {"feed_url": "https://example.com/f"}, "run_at": "tomorrow at 9am"}
+    created = await run_tool("run_agent", args, user=alice, timezone="Europe/Paris")
+    assert created["type"] == "schedule_created" and created["kind"] == "once", created
+    paris = datetime.now(ZoneInfo("Europe/Paris"))
+    tomorrow_9 = (paris + timedelta(days=1)).replace(hour=9, minute=0, second=0, microsecond=0)
+    assert created["run_at"] == tomorrow_9.isoformat() and created["next_runs"] == [tomorrow_9.isoformat()]
+    assert created["timezone"] == "Europe/Paris" and created["cron"] == ""
+    card = card_event(created)
+    assert card.type == "schedule_created" and card.kind == "once"
+    async with session_scope() as s:
+        assert (await executions.list_runs(s, alice, limit=5)).items == []  # nothing ran now
+    [item] = (await run_tool("list_schedules", {}, user=alice))["schedules"]
+    assert item["id"] == created["schedule_id"] and item["next_run"] == tomorrow_9.isoformat()
+
+
+@pytest.mark.parametrize(
+    ("run_at", "extra", "says"),
+    [
+        ("next week", {}, "not a precise time"),
+        ("at 5", {}, "5 in the morning or 17:00"),
+        ("2020-01-01T09:00", {}, "past"),
+        ("tomorrow at 9am", {"cron": "0 9 * * *"}, "not both"),
+    ],
+)
+async def test_a_time_that_is_not_exact_or_has_passed_schedules_nothing(alice, run_at, extra, says) -> None:
+    args = {"agent_id": "rss-feed-digest", "inputs": {"feed_url": "https://example.com/f"}, "run_at": run_at, **extra}
+    result = await run_tool("run_agent", args, user=alice, timezone="Europe/Paris")
+    assert result["type"] == "error" and says in result["message"], result
+    assert (await run_tool("list_schedules", {}, user=alice))["schedules"] == []
+    async with session_scope() as s:
+        assert (await executions.list_runs(s, alice, limit=5)).items == []
 
 
 @pytest.mark.parametrize(

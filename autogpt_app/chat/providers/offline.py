@@ -49,7 +49,6 @@ from autogpt_app.chat.providers.base import (
     ToolSpec,
 )
 from autogpt_app.chat.providers.offline_history import AgentRef, Conversation, Memory
-from autogpt_app.chat.providers.offline_input_phrases import parse_assignments
 from autogpt_app.chat.providers.offline_phrases import extract_query, normalize, words
 from autogpt_app.chat.providers.offline_plans import (
     DO_I_HAVE_RE,
@@ -72,13 +71,14 @@ from autogpt_app.chat.providers.offline_plans import (
     plan_library,
     plan_run,
     plan_status,
-    run_step,
+    sentence_run_step,
     text_plan,
     tool_plan,
 )
 from autogpt_app.chat.providers.offline_replies import CANNOT, GREETING, HELP, quote, reply_to
 from autogpt_app.chat.providers.offline_schedule_phrases import parse_schedule
 from autogpt_app.chat.providers.offline_targets import agent_label, pick_match
+from autogpt_app.chat.when import find_time
 
 __all__ = ["OfflineCopilot", "Step", "plan"]
 
@@ -198,12 +198,42 @@ _ORDINAL_ONLY_RE = re.compile(
     r"(?:\s+(?:one|agent|option))?(?:\s+please)?[\s!.]*$",
     _I,
 )
+#: Hesitations: whatever follows, nothing runs now.
+_HOLD_RE = re.compile(
+    r"^(?:not\s+(?:now|yet|right\s+now|today)\b|don'?t\s+(?:run|start|do)\b|do\s+not\s+(?:run|start|do)\b|"
+    r"wait\b|hold\s+(?:on|off)\b|no[,.!]?\s+(?:not\s+now|wait|later)\b)",
+    _I,
+)
 _QUESTION_RE = re.compile(r"^(?:what|who|when|where|why|how|whose|which)\b", _I)
 
 
 # ---------------------------------------------------------------------------------------------
 # Understanding the user's message
 # ---------------------------------------------------------------------------------------------
+
+
+def _actionable(schedule) -> bool:
+    """Whether a parsed schedule asks for a schedule (a cron, an exact moment, or a cron it cannot be)."""
+    return schedule is not None and bool(schedule.cron or schedule.run_at or schedule.error)
+
+
+#: Words that may surround a time without changing what a message asks ("run it tomorrow at 9 then"),
+#: in the languages whose dates the copilot reads.
+_FILLER = frozenset(
+    """then instead please it that run do at on and or ok okay so make let's time zone
+    führe fuehre starte es aus bitte lance exécute execute le la stp ejecuta ejecútalo lo por favor""".split()  # noqa: SIM905
+)
+
+
+def _only_a_time(text: str, schedule) -> bool:
+    """Whether a message is a one-off time and little else ("tomorrow at 9", "at 6pm then"), so it
+    answers "when?" for the agent being discussed; a question that mentions a day is not one."""
+    phrase = schedule.run_at or ""
+    if not phrase or _QUESTION_RE.match(text):
+        return False
+    rest = " ".join(text.split()).lower().replace(phrase, " ")
+    zone_words = set(words((schedule.timezone or "").replace("_", " ").replace("/", " ")))
+    return len([w for w in re.findall(r"[\w']+", rest) if w not in _FILLER and w not in zone_words]) <= 1
 
 
 def understand(message: str, memory: Memory) -> Plan:
@@ -231,10 +261,21 @@ def understand(message: str, memory: Memory) -> Plan:
             "OK, I won't run anything. (A run that has already started can be stopped from its run page.) "
             "What would you like to do next?"
         )
+    hold = _HOLD_RE.match(core)
+    if hold:  # "not now", "don't run it yet", "wait until tomorrow at 9": nothing runs now
+        when = find_time(core)
+        if when is None:
+            return text_plan(
+                "OK, I won't run anything now. Say “run it” when you're ready, or when it should run "
+                "(e.g. “run it tomorrow at 9am”)."
+            )
+        if when.question:
+            return text_plan(when.question)
+        return plan_run("it " + when.phrase, "schedule", memory)
     cannot = plan_cannot(core)
     if cannot is not None:
         return cannot
-    if _SCHEDULES_RE.search(core) and parse_schedule(core) is None and not _RUN_RE.match(core):
+    if _SCHEDULES_RE.search(core) and not _actionable(parse_schedule(core)) and not _RUN_RE.match(core):
         return tool_plan("Looking up your schedules…", LIST_SCHEDULES)
     run = _RUN_RE.match(core)
     if not run and (_STATUS_RE.search(core) or (EXECUTION_ID_RE.search(core) and _ABOUT_RUNS_RE.search(core))):
@@ -253,9 +294,13 @@ def understand(message: str, memory: Memory) -> Plan:
     if _FIND_RE.search(core):
         return plan_find(core)
     schedule = parse_schedule(core)
-    if schedule is not None:
+    if schedule is not None and (schedule.cron or schedule.error):
         # "every weekday at 8am" on its own: schedule the agent being discussed.
         return plan_run(core, "schedule", memory)
+    if schedule is not None and _only_a_time(core, schedule):
+        # "tomorrow at 9" ("führe es morgen um 9 Uhr aus"): run the agent being discussed then.
+        zone = f" in {schedule.timezone}" if schedule.timezone else ""
+        return plan_run(f"it {schedule.run_at}{zone}", "schedule", memory)
     pending_number = memory.pending_inputs() is not None and re.fullmatch(r"[\d.,]+", bare) is not None
     if _ORDINAL_ONLY_RE.match(core) and not pending_number:
         # "the second", "#3": choosing from the last carousel means running it (a bare number may answer a card).
@@ -321,9 +366,7 @@ def _follow_up(plan: Plan, conversation: Conversation) -> Step:
 
 
 def _lookup_run(agent: AgentRef, memory: Memory, lookup: Lookup) -> Step:
-    fields = memory.inputs_for(agent)
-    inputs = parse_assignments(lookup.inputs_text, fields, loose=True)[0] if lookup.inputs_text else {}
-    return run_step(agent, memory, inputs, lookup.schedule)
+    return sentence_run_step(agent, memory, lookup.inputs_text, lookup.schedule)
 
 
 def plan(messages: list[ChatMessage], available: set[str] | frozenset[str]) -> Step:

@@ -19,6 +19,7 @@ from autogpt_app.chat.providers.offline_phrases import BOUNDARY_RE, extract_quer
 from autogpt_app.chat.providers.offline_replies import CANNOT, quote
 from autogpt_app.chat.providers.offline_schedule_phrases import ScheduleRequest, parse_schedule
 from autogpt_app.chat.providers.offline_targets import agent_label, resolve_target
+from autogpt_app.chat.providers.offline_values import place_values
 
 __all__ = [
     "DO_I_HAVE_RE",
@@ -42,6 +43,7 @@ __all__ = [
     "plan_run",
     "plan_status",
     "run_step",
+    "sentence_run_step",
     "text_plan",
     "tool_plan",
 ]
@@ -183,7 +185,7 @@ def run_step(
     fields = memory.inputs_for(agent)
     carried: dict[str, Any] = {}
     arguments: dict[str, Any] = {"agent_id": agent.id}
-    cron = timezone = name = None
+    cron = run_at = timezone = name = None
     if previous is not None:
         carried = dict(previous.arguments.get("inputs") or {})
         if previous.kind == "inputs_needed" and isinstance(previous.result.get("provided"), dict):
@@ -200,6 +202,7 @@ def run_step(
         if previous.kind in ("inputs_needed", "credentials_needed", "need_login", "error"):
             # The request did not go through: asking again keeps what it asked for (a schedule too).
             cron = previous.arguments.get("cron")
+            run_at = previous.arguments.get("run_at")
             timezone = previous.arguments.get("timezone")
             name = previous.arguments.get("schedule_name")
     if fields:
@@ -207,10 +210,10 @@ def run_step(
         carried = {match_field(k, fields) or k: v for k, v in carried.items()}
         inputs = {match_field(k, fields) or k: v for k, v in inputs.items()}
     arguments["inputs"] = {**carried, **inputs}
-    if schedule is not None and schedule.cron:
-        cron, timezone, name = schedule.cron, schedule.timezone, schedule.name
-    if cron:
-        arguments["cron"] = cron
+    if schedule is not None and (schedule.cron or schedule.run_at):
+        cron, run_at, timezone, name = schedule.cron, schedule.run_at, schedule.timezone, schedule.name
+    if cron or run_at:
+        arguments["cron" if cron else "run_at"] = cron or run_at
         if timezone:
             arguments["timezone"] = timezone
         if name:
@@ -218,6 +221,40 @@ def run_step(
     # Nothing is said before the call: whether it runs, asks for inputs, credentials or a login is
     # only known from its result (the reply to the result says what happened).
     return Step("", RUN_AGENT, arguments)
+
+
+_HAS_NUMBER_RE = re.compile(r"\d")
+_NOT_AN_ANSWER_RE = re.compile(
+    r"\?\s*$|^(?:what|who|when|where|why|how|which|whose|can\s+you|could\s+you|would\s+you|show|find|search|list|"
+    r"tell\s+me|run|schedule|start|stop|cancel)\b",
+    _I,
+)
+
+
+def sentence_run_step(agent: AgentRef, memory: Memory, inputs_text: str, schedule: ScheduleRequest | None) -> Step:
+    """``run_agent`` with the inputs a sentence gives ("with amount=2000", "with 2000 at 6% for 5 years"),
+    each value said back; or the question to ask when a value fits no input exactly (nothing runs)."""
+    fields = memory.inputs_for(agent)
+    if not inputs_text.strip():
+        return run_step(agent, memory, {}, schedule)
+    inputs, leftovers = parse_assignments(inputs_text, fields, loose=True)
+    rest = " ".join(leftovers)
+    if fields is None:
+        if _HAS_NUMBER_RE.search(rest):
+            return Step(
+                f"I can't tell which inputs of {agent_label(agent)} {quote(rest)} is for; say them as "
+                "“input = value”. Nothing has run yet."
+            )
+        return run_step(agent, memory, inputs, schedule)
+    placement = place_values(rest, fields, inputs)
+    if placement.question:
+        return Step(placement.question)
+    step = run_step(agent, memory, {**inputs, **placement.values}, schedule)
+    if placement.said:
+        titles = {str(f.get("name")): str(f.get("title") or f.get("name")) for f in fields}
+        used = ", ".join(f"{titles.get(name, name)} = {value}" for name, value in placement.values.items())
+        step.text = f"Using {used}."
+    return step
 
 
 def details_step(agent: AgentRef) -> Step:
@@ -231,32 +268,47 @@ def _search_step(name: str, library: bool) -> Step:
     return Step(f"Looking for {quote(name)}…", FIND_AGENT, {"query": name})
 
 
+def _before(text: str, phrase: str) -> str:
+    """``text`` up to where ``phrase`` (a time read from it, lower case) starts, or all of it."""
+    at = " ".join(text.split()).lower().find(phrase)
+    return " ".join(text.split())[:at] if at >= 0 else text
+
+
 def plan_run(rest: str, verb: str, memory: Memory) -> Plan:
     """A run or schedule request: "<verb> <target> [with <inputs>] [<schedule>]"."""
     forced = verb.lower() in ("schedule", "reschedule", "automate") or bool(re.search(r"\bschedule", rest, _I))
     schedule = parse_schedule(rest, forced=forced)
+    if schedule is not None and schedule.question:  # a time, but not an exact one: ask, never guess
+        return text_plan(schedule.question)
     if schedule is not None and schedule.error:
         return text_plan(f"I can't schedule that: {schedule.error}")
     if forced and schedule is None:
         return text_plan(
-            "When should it run? Say e.g. “every weekday at 8am”, “every day at 9”, “every Monday at 10:30”, "
-            "“every 15 minutes”, or a cron expression like “0 8 * * 1-5” (optionally “in Europe/Paris”)."
+            "When should it run? Say e.g. “tomorrow at 9am”, “every weekday at 8am”, “every day at 9”, "
+            "“every Monday at 10:30”, “every 15 minutes”, or a cron expression like “0 8 * * 1-5” "
+            "(optionally “in Europe/Paris”)."
         )
     target_text, inputs_text = rest, ""
     parts = _INPUTS_SPLIT_RE.split(" " + rest + " ", maxsplit=1)
     if len(parts) == 2:
         target_text, inputs_text = parts
-        if schedule is not None:
+        if schedule is not None and schedule.run_at:
+            inputs_text = _before(inputs_text, schedule.run_at)
+        elif schedule is not None:
             inputs_text = _SCHEDULE_START_RE.split(inputs_text, maxsplit=1)[0]
+    if schedule is not None and schedule.run_at:
+        target_text = _before(target_text, schedule.run_at)
     target_text = re.sub(r"^\s*(?:a\s+)?schedule\s+(?:for\s+)?", " ", target_text, flags=_I)
     target_text = BOUNDARY_RE.split(target_text.strip(), maxsplit=1)[0]
     target = resolve_target(target_text, memory)
     if target.problem:
         return text_plan(target.problem)
     if target.agent is not None:
-        fields = memory.inputs_for(target.agent)
-        inputs, _rest = parse_assignments(inputs_text, fields, loose=True) if inputs_text.strip() else ({}, [])
-        return Plan(run_step(target.agent, memory, inputs, schedule))
+        if memory.inputs_for(target.agent) is None and _HAS_NUMBER_RE.search(inputs_text):
+            # "run the first one with 2000 at 6%": learn its inputs first, then place the values.
+            agent = target.agent
+            return Plan(details_step(agent), Lookup("run", agent.name, None, inputs_text.strip(), schedule))
+        return Plan(sentence_run_step(target.agent, memory, inputs_text, schedule))
     assert target.lookup is not None
     name, creator = target.lookup
     return Plan(_search_step(name, target.library), Lookup("run", name, creator, inputs_text.strip(), schedule))
@@ -306,6 +358,13 @@ def plan_inputs(text: str, memory: Memory) -> Plan | None:
     if not missing:
         return None
     answer = text.strip()
+    if _NOT_AN_ANSWER_RE.search(answer):
+        # A question or a new request is not the value of a field: ask rather than fill one with it.
+        titles = " / ".join(str(f.get("title") or f["name"]) for f in missing)
+        return text_plan(
+            f"Is {quote(answer)} meant as the {titles} for {agent_label(focus)}? If so, say "
+            f"“{missing[0]['name']} = …”. Otherwise tell me what you'd like to do; nothing has run."
+        )
     values = [v.strip() for v in answer.split(",")]
     if len(missing) > 1 and len(values) == len(missing):
         # "AI, 300" answers the missing inputs in the order the card shows them.

@@ -208,6 +208,13 @@ def _execution_started(result: dict[str, Any]) -> str:
 
 def _schedule_created(result: dict[str, Any]) -> str:
     name = str(result.get("agent_name") or "The agent")
+    if result.get("kind") == "once":
+        zone = str(result.get("timezone") or "UTC")
+        at = readable_time(str(result.get("run_at") or ""), zone)
+        return (
+            f"Scheduled {name} to run once, on {at} ({zone}). Nothing runs before then; say “show my schedules” "
+            "to see it, or change or delete it on the Schedules page."
+        )
     words = str(result.get("description") or describe_schedule(str(result.get("cron") or "")))
     zone = str(result.get("timezone") or "UTC")
     text = f"Scheduled {name}: {words[:1].lower() + words[1:]} ({zone})."

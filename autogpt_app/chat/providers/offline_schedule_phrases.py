@@ -13,6 +13,7 @@ from functools import lru_cache
 from zoneinfo import available_timezones
 
 from autogpt_app.chat.providers.offline_phrases import normalize
+from autogpt_app.chat.when import find_time
 from autogpt_app.errors import InvalidInput
 from autogpt_app.scheduling.cron import validate_cron, validate_timezone
 
@@ -137,12 +138,16 @@ def parse_timezone(text: str) -> str | None:
 
 @dataclass(frozen=True)
 class ScheduleRequest:
-    """A schedule a sentence asks for: a valid cron, or an ``error`` saying why it cannot be one."""
+    """A schedule a sentence asks for: a valid cron, a one-off time (``run_at``: the person's words,
+    read by the tool in their time zone), an ``error`` saying why it cannot be a cron, or a
+    ``question`` to ask because the time is not exact ("next week", "Friday morning")."""
 
     cron: str | None = None
     timezone: str | None = None
     name: str | None = None
     error: str | None = None
+    run_at: str | None = None
+    question: str | None = None
 
 
 _DAYS = {
@@ -165,13 +170,15 @@ _MACRO_RE = re.compile(r"(?<!\w)(@(?:yearly|annually|monthly|weekly|daily|midnig
 _CUE_RE = re.compile(
     r"\b(?:every|each|daily|hourly|weekly|monthly|yearly|annually|nightly|weekdays|weekends|workdays|"
     r"business\s+days|once\s+a|twice\s+a|per\s+(?:day|week|hour|month)|cron|schedule[ds]?|scheduling|"
-    r"(?:day|days)\s+of\s+(?:the|each|every)\s+month|of\s+(?:each|every)\s+month|"
+    r"(?:day|days)\s+of\s+(?:the|each|every)\s+month|of\s+(?:the|each|every)\s+month|"
     r"on\s+(?:sun|mon|tues|tue|wednes|wed|thurs|thu|fri|satur|sat)(?:day)?s|"
     r"(?:sun|mon|tues|wednes|thurs|fri|satur)days)\b"
 )
-_EVERY_N_RE = re.compile(r"\bevery\s+(\d{1,3}|other|two|three|four|five|six|ten|fifteen|twenty|thirty)\s+([a-z]+)")
+_EVERY_N_RE = re.compile(
+    r"\bevery\s+(\d{1,3}|other|second|2nd|alternate|two|three|four|five|six|ten|fifteen|twenty|thirty)\s+([a-z]+)"
+)
 _NUMBER_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "ten": 10, "fifteen": 15, "twenty": 20}
-_NUMBER_WORDS |= {"thirty": 30, "other": 2}
+_NUMBER_WORDS |= {"thirty": 30, "other": 2, "second": 2, "2nd": 2, "alternate": 2}
 _AT_TIME_RE = re.compile(
     r"\b(?:at|@|around|by)\s+(noon|midday|midnight|(\d{1,2})(?:[:.h](\d{2}))?(?:\s*([ap])\.?\s*m\b\.?)?)"
     r"(?:\s*o'?\s*clock)?"
@@ -278,13 +285,121 @@ def _minute_past_hour(text: str) -> int:
     return value
 
 
+_EXCEPT_RE = re.compile(
+    r"\b(?:except(?:\s+for)?|but\s+not|apart\s+from|excluding|other\s+than|not\s+on|aside\s+from|save\s+for|"
+    r"skip(?:ping)?|without)\s+(?P<what>.+?)(?=\s+(?:at|@|from|between|in|starting)\b|[,;.]|$)"
+)
+_ORDINAL_WORDS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4}
+_ORDINAL = r"(first|1st|second|2nd|third|3rd|fourth|4th|fifth|5th|last)"
+_NTH_DAY_RE = re.compile(
+    rf"\b{_ORDINAL}(?:\s*(?:,|and|&)\s*{_ORDINAL})?\s+{_DAY}(?:\s+(?:of|in)\s+(?:the|each|every|a)\s+month)?\b"
+)
+_WINDOW_RE = re.compile(
+    r"\b(?:between|from)\s+(\d{1,2})(?::00)?\s*([ap])?\.?m?\.?\s*(?:and|to|until|till|-)\s*(\d{1,2})(?::00)?\s*([ap])?\.?m?\b"
+)
+
+
+def _hour(value: str, meridiem: str | None) -> int:
+    hour = int(value)
+    if meridiem:
+        hour = hour % 12 + (12 if meridiem == "p" else 0)
+    if hour > 23:
+        raise _ScheduleError(f"{value} is not an hour of the day; use 0–23, or 1–12 with am/pm.")
+    return hour
+
+
+def _expand_days(field: str) -> set[int]:
+    days: set[int] = set()
+    for item in field.split(","):
+        if item == "*":
+            days.update(range(7))
+        elif "-" in item:
+            start, end = (int(x) % 7 for x in item.split("-"))
+            days.update(range(start, end + 1) if start <= end else [*range(start, 7), *range(0, end + 1)])
+        else:
+            days.add(int(item) % 7)
+    return days
+
+
+def _days_field(days: set[int]) -> str:
+    ordered = sorted(days)
+    if ordered == list(range(1, 6)):
+        return "1-5"
+    if len(ordered) == 7:
+        return "*"
+    if len(ordered) > 2 and ordered == list(range(ordered[0], ordered[-1] + 1)):
+        return f"{ordered[0]}-{ordered[-1]}"
+    return ",".join(str(d) for d in ordered)
+
+
+def _take_exception(text: str) -> tuple[str, set[int]]:
+    """The sentence without its exception ("except Wednesdays"), and the days it leaves out.
+
+    An exception cron cannot say (holidays, a date, "when it rains") is refused, never dropped.
+    """
+    match = _EXCEPT_RE.search(text)
+    if not match:
+        return text, set()
+    what = match.group("what").strip()
+    days = _days_of_week(what)
+    leftover = re.sub(rf"{_DAY}|\b(?:on|and|or|the|&|week\s*ends?|weekdays?)\b|[,\s]", "", what)
+    if days is None or leftover:
+        raise _ScheduleError(
+            f"A cron schedule can leave out days of the week, not “{what}”. Say the days it should run on "
+            "(e.g. “every weekday except Friday at 9”), or pause the schedule when it should not run."
+        )
+    return text.replace(match.group(0), " "), _expand_days(days)
+
+
 def _cron_from_words(text: str, *, forced: bool) -> str | None:
-    """Build a cron expression from a lower-case sentence (``None`` when it names no schedule)."""
+    """Build a cron expression from a lower-case sentence (``None`` when it names no schedule).
+
+    Everything the sentence says must be in the cron: an exception it cannot express, a repetition
+    cron has no counter for ("every other week", "every 3 days") or a window it would ignore is an
+    error that names the closest exact choices, never a silent approximation.
+    """
+    text, excluded = _take_exception(text)
+    cron = _nth_weekday_cron(text) or _cron_body(text, forced=forced)
+    if cron is None or not excluded:
+        return cron
+    minute, hour, dom, month, dow = cron.split(" ")
+    if "#" in dow:
+        raise _ScheduleError("A day of the month's weekday (“first Monday”) cannot also leave out days.")
+    kept = _expand_days(dow) - excluded
+    if not kept:
+        raise _ScheduleError("That leaves no day to run on.")
+    return " ".join((minute, hour, dom, month, _days_field(kept)))
+
+
+def _nth_weekday_cron(text: str) -> str | None:
+    """ "the first Monday of the month at 9" → ``0 9 * * 1#1``; "2nd and 4th Thursday" → ``4#2,4#4``."""
+    match = _NTH_DAY_RE.search(text)
+    if not match or "month" not in text:  # "every second Thursday" alone may mean every other week: not this
+        return None
+    first, second, day = match.group(1), match.group(2), _day_number(match.group(3))
+    if "last" in (first, second) or "fifth" in (first, second) or "5th" in (first, second):
+        raise _ScheduleError(
+            "Cron here cannot say the last (or fifth) weekday of a month. Closest exact choices: the 4th one "
+            "(“the 4th Friday of the month”) or the last day of the month (“on the last day of the month”)."
+        )
+    ordinals = [_ORDINAL_WORDS[first]] + ([_ORDINAL_WORDS[second]] if second else [])
+    hour, minute = _time_of_day(text, None) or (9, 0)
+    return f"{minute} {hour} * * " + ",".join(f"{day}#{n}" for n in ordinals)
+
+
+def _cron_body(text: str, *, forced: bool) -> str | None:
     every = _EVERY_N_RE.search(text)
     if every:
         token = every.group(1)
         count = _NUMBER_WORDS[token] if token in _NUMBER_WORDS else int(token)
         unit = every.group(2)
+        if _DAY_RE.fullmatch(unit) or unit in ("weekday", "weekdays", "weekend", "weekends"):
+            day = unit.rstrip("s").capitalize()
+            raise _ScheduleError(
+                f"Cron has no week counter, so it cannot run every {token} {day}. Closest exact choices: every "
+                f"{day} (“every {day} at 9”), or given weeks of the month (“on the 2nd and 4th {day} of the month "
+                "at 9”)."
+            )
         if unit.startswith(("minute", "min")):
             if count == 60:
                 return f"0 * * * {_days_of_week(text) or '*'}"
@@ -303,10 +418,25 @@ def _cron_from_words(text: str, *, forced: bool) -> str | None:
                     "Try every 2, 3, 4, 6, 8 or 12 hours."
                 )
             else:
-                return f"{_minute_past_hour(text)} */{count} * * {_days_of_week(text) or '*'}"
+                window = _WINDOW_RE.search(text)
+                hours = f"*/{count}"
+                if window:
+                    start = _hour(window.group(1), window.group(2))
+                    end = _hour(window.group(3), window.group(4))
+                    if end <= start:
+                        raise _ScheduleError("The window must end after it starts (e.g. “between 9 and 17”).")
+                    hours = f"{start}-{end}/{count}"
+                return f"{_minute_past_hour(text)} {hours} * * {_days_of_week(text) or '*'}"
         if unit.startswith("day"):
             hour, minute = _time_of_day(text, None) or (9, 0)
-            return f"{minute} {hour} */{count} * *" if count > 1 else f"{minute} {hour} * * *"
+            if count > 1:
+                raise _ScheduleError(
+                    f"Cron counts days within each month, so “every {count} days” would skip or double up at month "
+                    f"ends. Closest exact choices: every day (“every day at {hour}:{minute:02d}”), given weekdays "
+                    f"(“every Monday and Thursday at {hour}:{minute:02d}”), or given days of the month (“on the 1st "
+                    f"and 15th of every month”)."
+                )
+            return f"{minute} {hour} * * *"
         if unit.startswith(("week", "month", "year")):
             raise _ScheduleError(
                 f"Cron cannot repeat every {count} {unit}; try a weekly day (“every Monday at 9”) or a day of the "
@@ -348,7 +478,7 @@ def _cron_from_words(text: str, *, forced: bool) -> str | None:
 
 
 def parse_schedule(text: str, *, forced: bool = False) -> ScheduleRequest | None:
-    """The recurring schedule a sentence asks for, or ``None`` when it asks for none.
+    """The schedule a sentence asks for (recurring, or once at a moment), or ``None`` when it asks for none.
 
     Understands raw cron (``0 8 * * 1-5``, ``@daily``) and phrases: every weekday / day / Monday /
     weekend / month at a time, every N minutes or hours, hourly, with an optional time zone
@@ -367,6 +497,14 @@ def parse_schedule(text: str, *, forced: bool = False) -> ScheduleRequest | None
     cron: str | None = None
     error: str | None = None
     raw = _RAW_CRON_RE.search(lowered) or _MACRO_RE.search(lowered)
+    once = None if raw else find_time(lowered)
+    if once is not None:  # a one-off moment: never a recurrence, never a run now
+        return ScheduleRequest(
+            run_at=None if once.question else once.phrase,
+            question=once.question,
+            timezone=_timezone_in(plain),
+            name=name,
+        )
     if raw:
         try:
             cron = validate_cron(raw.group(1))
@@ -384,10 +522,14 @@ def parse_schedule(text: str, *, forced: bool = False) -> ScheduleRequest | None
                 cron, error = None, exc.message
     if cron is None and error is None:
         return None
-    timezone = parse_timezone(plain)
-    if timezone:
-        try:
-            timezone = validate_timezone(timezone)
-        except InvalidInput:
-            timezone = None
-    return ScheduleRequest(cron=cron, timezone=timezone, name=name, error=error)
+    return ScheduleRequest(cron=cron, timezone=_timezone_in(plain), name=name, error=error)
+
+
+def _timezone_in(text: str) -> str | None:
+    zone = parse_timezone(text)
+    if not zone:
+        return None
+    try:
+        return validate_timezone(zone)
+    except InvalidInput:
+        return None

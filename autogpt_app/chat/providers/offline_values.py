@@ -1,0 +1,211 @@
+"""Values in a sentence placed on an agent's inputs by their units: "2000 at 6% for 5 years".
+
+Pure functions over text, no I/O. :func:`place_values` reads the quantities of the words that named
+no input ("6%", "5 years", "70 kg", "1.80 m", "$2,000", "2000") and gives each to the one input
+whose name, title or description speaks of its unit (a rate for a percentage, a term in years for a
+number of years, a height in cm for 1.80 m — converted), a bare amount to the only number input
+left. Whatever cannot be placed exactly (no input fits, or two could) is returned as a question:
+the copilot asks instead of running with the agent's defaults.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+__all__ = ["Placement", "place_values"]
+
+_I = re.IGNORECASE
+_NUM = r"(?P<num>\d[\d,']*(?:\.\d+)?|\.\d+)"
+_QUANTITY_RE = re.compile(
+    r"(?P<cur>[$€£])?\s*" + _NUM + r"\s*(?P<mult>k\b|thousand\b|million\b|m\b(?=\s*(?:\$|€|£|dollars|euros)))?\s*"
+    r"(?P<unit>%|percent\b|per\s*cent\b|pct\b|years?\b|yrs?\b|months?\b|weeks?\b|days?\b|hours?\b|hrs?\b|minutes?\b|"
+    r"mins?\b|kg\b|kilos?\b|kilograms?\b|lbs?\b|pounds?\b(?!\s*sterling)|cm\b|centimet(?:er|re)s?\b|mm\b|km\b|"
+    r"m\b|met(?:er|re)s?\b|ft\b|feet\b|foot\b|inch(?:es)?\b|in\b(?=\s*(?:$|[,;.]|and\b|tall\b))|"
+    r"dollars?\b|euros?\b|usd\b|eur\b|gbp\b|words?\b|items?\b|results?\b)?",
+    _I,
+)
+_MULTIPLIERS = {"k": 1e3, "thousand": 1e3, "million": 1e6, "m": 1e6}
+
+#: unit family → (words that name it in an input, unit of the family's values as read).
+_PERCENT = ("percent", "%", "rate", "interest", "apr", "yield", "discount", "tax", "tip", "vat")
+_DURATIONS = {
+    "year": ("year", "yr", "term", "duration", "period", "age"),
+    "month": ("month",),
+    "week": ("week",),
+    "day": ("day",),
+    "hour": ("hour", "hr"),
+    "minute": ("minute", "min"),
+}
+_WEIGHT = ("weight", "kg", "mass", "kilo")
+_LENGTH = ("height", "cm", "length", "tall", "distance", "size")
+_MONEY = ("amount", "principal", "loan", "price", "cost", "value", "sum", "balance", "budget", "borrow", "salary")
+_COUNT = {"word": ("word", "length"), "item": ("item", "count", "number"), "result": ("result", "count", "number")}
+
+
+@dataclass
+class Placement:
+    """The inputs placed (name → value), what was read for each (for the reply), and the ``question``
+    to ask when some value has no exact input (then nothing should run)."""
+
+    values: dict[str, Any] = field(default_factory=dict)
+    said: dict[str, str] = field(default_factory=dict)
+    question: str | None = None
+
+
+def _words_of(spec: dict[str, Any]) -> str:
+    return " ".join(str(spec.get(k) or "") for k in ("name", "title", "description")).replace("_", " ").lower()
+
+
+def _numeric(spec: dict[str, Any]) -> bool:
+    return str(spec.get("type") or "") in ("number", "integer")
+
+
+def _mentions(spec: dict[str, Any], words: tuple[str, ...]) -> bool:
+    text = _words_of(spec)
+    return any(re.search(rf"(?<![a-z]){re.escape(w)}", text) for w in words)
+
+
+_LENGTH_UNITS = ("cm", "mm", "km", "m", "ft", "feet", "foot", "in", "inch", "inches")
+
+
+def _family(unit: str) -> str:
+    unit = unit.lower().replace(" ", "")
+    if unit in ("%", "percent", "percent", "pct", "percent") or unit.startswith("perc"):
+        return "percent"
+    for name in ("year", "yr", "month", "week", "day", "hour", "hr", "minute", "min"):
+        if unit.startswith(name):
+            return {"yr": "year", "hr": "hour", "min": "minute"}.get(name, name)
+    if unit in ("kg", "kilo", "kilos", "kilogram", "kilograms", "lb", "lbs", "pound", "pounds"):
+        return "weight"
+    if unit in _LENGTH_UNITS or unit.startswith(("centi", "met")):
+        return "length"
+    if unit.startswith(("dollar", "euro")) or unit in ("usd", "eur", "gbp", "$", "€", "£"):
+        return "money"
+    for name in _COUNT:
+        if unit.startswith(name):
+            return name
+    return ""
+
+
+def _candidates(family: str, fields: list[dict[str, Any]], taken: set[str]) -> list[dict[str, Any]]:
+    free = [f for f in fields if _numeric(f) and str(f.get("name")) not in taken]
+    if family == "percent":
+        words = _PERCENT
+    elif family in _DURATIONS:
+        # An input that names the unit itself wins over one that only says "term" or "duration".
+        exact = [f for f in free if _mentions(f, (family,))]
+        if exact:
+            return exact
+        spans = [f for f in free if _mentions(f, ("term", "duration", "period"))]
+        if spans:
+            return spans
+        words = tuple(w for unit_words in _DURATIONS.values() for w in unit_words)
+    elif family == "weight":
+        words = _WEIGHT
+    elif family == "length":
+        words = _LENGTH
+    elif family == "money":
+        words = _MONEY
+    elif family in _COUNT:
+        words = _COUNT[family]
+    else:
+        return []
+    return [f for f in free if _mentions(f, words)]
+
+
+def _convert(number: float, unit: str, spec: dict[str, Any]) -> float:
+    """``number`` in ``unit`` as the input expects it (its title or description names cm, m, kg or lb)."""
+    unit = unit.lower()
+    text = _words_of(spec)
+    to_metres = {"cm": 0.01, "mm": 0.001, "km": 1000.0, "m": 1.0, "ft": 0.3048, "feet": 0.3048, "foot": 0.3048}
+    to_metres |= {"in": 0.0254, "inch": 0.0254, "inches": 0.0254}
+    key = "m" if unit.startswith("met") else "cm" if unit.startswith("centim") else unit
+    if key in to_metres:
+        metres = number * to_metres[key]
+        if re.search(r"\bcm\b|centimet", text):
+            return round(metres * 100, 2)
+        if re.search(r"\bmm\b", text):
+            return round(metres * 1000, 1)
+        if re.search(r"\bm\b|\bmet(?:er|re)s?\b", text):
+            return round(metres, 3)
+        return number
+    seconds = {"minute": 60, "hour": 3600, "day": 86400, "week": 604800, "month": 2629800, "year": 31557600}
+    family = _family(unit)
+    if family in seconds:
+        target = next((u for u in ("year", "month", "week", "day", "hour", "minute") if u in text), family)
+        return round(number * seconds[family] / seconds[target], 4)
+    if key in ("lb", "lbs", "pound", "pounds") and re.search(r"\bkg\b|kilo", text):
+        return round(number * 0.45359237, 2)
+    if key in ("kg", "kilo", "kilos", "kilogram", "kilograms") and re.search(r"\blbs?\b|pound", text):
+        return round(number / 0.45359237, 2)
+    return number
+
+
+def _typed(number: float, spec: dict[str, Any]) -> int | float:
+    if str(spec.get("type")) == "integer" or float(number).is_integer():
+        return round(number)
+    return number
+
+
+def _label(spec: dict[str, Any]) -> str:
+    return str(spec.get("title") or spec.get("name"))
+
+
+def place_values(text: str, fields: list[dict[str, Any]], given: dict[str, Any]) -> Placement:
+    """Place the quantities of ``text`` (words that named no input) on ``fields`` not in ``given``.
+
+    Returns a :class:`Placement`; its ``question`` is set when a quantity fits no input or several.
+    """
+    placement = Placement()
+    taken = set(given)
+    bare: list[tuple[str, float]] = []
+    unplaced: list[str] = []
+    for match in _QUANTITY_RE.finditer(text):
+        raw = match.group(0).strip()
+        try:
+            number = float(match.group("num").replace(",", "").replace("'", ""))
+        except ValueError:
+            continue
+        number *= _MULTIPLIERS.get((match.group("mult") or "").lower(), 1)
+        unit = match.group("unit") or match.group("cur") or ""
+        family = _family(unit) if unit else ""
+        if not family:
+            bare.append((raw, number))
+            continue
+        options = _candidates(family, fields, taken)
+        if len(options) != 1:
+            unplaced.append(raw)
+            continue
+        spec = options[0]
+        name = str(spec["name"])
+        placement.values[name] = _typed(_convert(number, unit, spec), spec)
+        placement.said[name] = raw
+        taken.add(name)
+    for raw, number in bare:
+        free = [f for f in fields if _numeric(f) and str(f.get("name")) not in taken]
+        money = [f for f in free if _mentions(f, _MONEY)]
+        options = money if len(money) == 1 else free
+        if len(options) != 1:
+            unplaced.append(raw)
+            continue
+        spec = options[0]
+        name = str(spec["name"])
+        placement.values[name] = _typed(number, spec)
+        placement.said[name] = raw
+        taken.add(name)
+    if unplaced:
+        open_fields = [_label(f) for f in fields if str(f.get("name")) not in taken]
+        understood = "; ".join(f"{_label(_spec(fields, n))} = {v}" for n, v in placement.values.items())
+        lead = f"I understood {understood}, but " if understood else ""
+        where = f" It has these inputs left: {', '.join(open_fields)}." if open_fields else ""
+        placement.question = (
+            f"{lead}I can't tell which input {' and '.join(f'“{u}”' for u in unplaced)} "
+            f"{'is' if len(unplaced) == 1 else 'are'} for.{where} Say it as “input = value”; nothing has run yet."
+        )
+    return placement
+
+
+def _spec(fields: list[dict[str, Any]], name: str) -> dict[str, Any]:
+    return next((f for f in fields if str(f.get("name")) == name), {"name": name})
