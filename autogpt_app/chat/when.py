@@ -25,14 +25,14 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from autogpt_app.errors import InvalidInput
 
-__all__ = ["TimeRequest", "find_time", "resolve_run_at"]
+__all__ = ["TimeRequest", "find_time", "resolve_run_at", "time_starts"]
 
 LANGUAGES = ("en", "de", "fr", "es")
 
 _I = re.IGNORECASE
 #: Words that name a day: relative days and weekdays in the four languages.
 _DAY_WORDS = (
-    r"today|tonight|tomorrow|tmrw|tmr|day\s+after\s+tomorrow|"
+    r"today|tonight|tomorrow|tmrw|tmr|day\s+after\s+tomorrow|this\s+(?:morning|afternoon|evening)|"
     r"heute|morgen|übermorgen|uebermorgen|aujourd'hui|demain|après-demain|apres-demain|hoy|mañana|manana|"
     r"pasado\s+mañana|pasado\s+manana|"
     r"(?:(?:this|next|coming)\s+)?(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?|"
@@ -49,7 +49,7 @@ _MONTHS = (
 _DAY_NUMBER = r"\d{1,2}(?:st|nd|rd|th|\.|er|º)?"
 _DATE = (
     rf"\b(?:on\s+|le\s+|am\s+|el\s+)?(?:(?:the\s+)?{_DAY_NUMBER}\s+(?:of\s+|de\s+)?(?:{_MONTHS})\b|"
-    rf"(?:{_MONTHS})\s+{_DAY_NUMBER}(?!\d)|\d{{4}}-\d{{2}}-\d{{2}})"
+    rf"(?:{_MONTHS})\s+{_DAY_NUMBER}(?!\d)|\d{{4}}-\d{{2}}-\d{{2}}|\d{{1,2}}/\d{{1,2}}(?:/\d{{2,4}})?(?![\d/]))"
 )
 #: "on the 3rd", "the 15th", "le 3", "am 3.", "el 3": a day of this or next month.
 _DAY_OF_MONTH = (
@@ -70,7 +70,9 @@ _CLOCK = (
     r"(?:\b(?P<word>noon|midday|midnight|mittag|mitternacht|midi|minuit|mediodía|mediodia|medianoche)\b|"
     r"(?<![\w:./\-])(?P<h>\d{1,2})(?:(?P<sep>[:.h])(?P<m>\d{2}))?\s*(?P<ampm>[ap])\.?\s*m\b\.?|"
     r"(?<![\w:./\-])(?P<h2>\d{1,2})(?P<sep2>[:h])(?P<m2>\d{2})?(?![\w:])|"
-    r"\b(?:at|@|um|à|a\s+las|a\s+la|gegen|vers)\s+(?P<h3>\d{1,2})(?!\s*(?:%|\d|[:.,]\d|st\b|nd\b|rd\b|th\b))"
+    r"\b(?:at|@|um|à|a\s+las|a\s+la|gegen|vers)\s+(?P<h3>\d{1,2})"
+    r"(?!\s*(?:%|\d|[:.,]\d|st\b|nd\b|rd\b|th\b|percent|per\s*cent|pct|years?|months?|weeks?|days?|kg|km|cm|m\b|"
+    r"dollars?|euros?|pounds?|items?|words?|times?))"
     r"(?:\s*(?:uhr|o'?\s*clock|heures?|h)\b)?)"
 )
 _PART_OF_DAY = (
@@ -82,6 +84,8 @@ _VAGUE = (
     r"\b(?:next\s+(?:week|month|year|weekend)|this\s+(?:week|month|weekend)|later(?:\s+today)?|soon|some\s*time|"
     r"in\s+a\s+(?:bit|while|moment)|in\s+the\s+future|end\s+of\s+(?:the\s+)?(?:day|week|month)|"
     r"nächste\s+woche|naechste\s+woche|später|spaeter|la\s+semaine\s+prochaine|plus\s+tard|"
+    r"(?:on|at|over)\s+the\s+weekend|when\s+(?:i|we|you)\b|after\s+(?:lunch|work|dinner|school)|"
+    r"before\s+(?:lunch|work|dinner)|this\s+(?:morning|afternoon|evening)(?!\s+at)|"
     r"la\s+semana\s+que\s+viene|la\s+próxima\s+semana|más\s+tarde|mas\s+tarde)\b"
 )
 _RECURRING = re.compile(
@@ -91,10 +95,23 @@ _RECURRING = re.compile(
     _I,
 )
 _DAY_RE = re.compile(rf"\b(?:{_DAY_WORDS})\b", _I)
+#: Two moments offered as a choice ("9am or 10am", "today or tomorrow", "tomorrow or maybe Friday").
+_CHOICE_RE = re.compile(
+    rf"(?:\b(?:{_DAY_WORDS})\b|\b\d{{1,2}}(?::\d{{2}})?\s*(?:[ap]m)?)\s+or\s+(?:maybe\s+|perhaps\s+)?"
+    rf"(?:\b(?:{_DAY_WORDS})\b|\b(?:at\s+)?\d{{1,2}}(?::\d{{2}})?\s*(?:[ap]m)?\b)",
+    _I,
+)
 _DATE_RE = re.compile(_DATE, _I)
 _DAY_OF_MONTH_RE = re.compile(_DAY_OF_MONTH, _I)
 _OFFSET_RE = re.compile(_OFFSET, _I)
 _CLOCK_RE = re.compile(_CLOCK, _I)
+_CLOCK_ONLY_RE = re.compile(
+    r"\b\d{1,2}(?::\d{2})?\s*[ap]\.?m\b|\b\d{1,2}:\d{2}\b|\bat\s+\d{1,2}\b|\bnoon\b|\bmidnight\b", _I
+)
+#: Time zone words the copilot passes separately ("Paris time", "in Europe/Paris", "UTC").
+_ZONE_WORDS_RE = re.compile(
+    r"\b(?:in\s+)?[A-Za-z]+/[A-Za-z_]+\b|\b[A-Za-z]+(?:\s+[A-Za-z]+)?\s+time\b|\b(?:utc|gmt)\b", _I
+)
 _LATER_PART_RE = re.compile(r"afternoon|evening|night|nachmittag|abend|après|soir|tarde|noche", _I)
 _NIGHT_RE = re.compile(r"night|noche", _I)
 #: An offset counted in minutes or hours is a moment by itself; one in days or weeks still needs a time.
@@ -120,6 +137,30 @@ class TimeRequest:
     question: str | None = None
 
 
+_CORRECTION_RE = re.compile(
+    r"[\s,;]+(?:no\s*,|actually\s*,?|sorry\s*,?|i\s+mean|make\s+(?:it|that)|or\s+rather|rather|instead)\s+", _I
+)
+_PAST_RE = re.compile(
+    r"\b(?:yesterday|last\s+(?:night|week|month|mon|tue|wed|thu|fri|sat|sun)\w*|\d+\s+\w+\s+ago|gestern|hier|ayer)\b",
+    _I,
+)
+
+
+def time_starts(text: str) -> int | None:
+    """Where the first words about a moment start in ``text`` (to tell an agent's name from its time)."""
+    starts = [
+        m.start()
+        for r in (_DAY_RE, _DATE_RE, _OFFSET_RE, _CLOCK_ONLY_RE, _VAGUE_RE, _PAST_RE, _DAY_OF_MONTH_RE)
+        for m in [r.search(text)]
+        if m is not None
+    ]
+    return min(starts) if starts else None
+
+
+def _mentions_time(text: str) -> bool:
+    return any(r.search(text) for r in (_DAY_RE, _DATE_RE, _OFFSET_RE, _CLOCK_ONLY_RE, _VAGUE_RE, _PAST_RE))
+
+
 def _data_free(text: str) -> str:
     return _DATA_RE.sub(" ", text)
 
@@ -143,6 +184,18 @@ def find_time(text: str) -> TimeRequest | None:
     plain = _data_free(" ".join(str(text or "").split()))
     if _RECURRING.search(plain):
         return None
+    # "at 9am, no, 10am", "now, actually tomorrow at 9": the person corrected themselves; the last word counts.
+    segments = [s for s in _CORRECTION_RE.split(plain) if _mentions_time(s)]
+    if len(segments) > 1:
+        plain = segments[-1]
+    past = _PAST_RE.search(plain)
+    if past:
+        return TimeRequest(past.group(0), f"“{past.group(0)}” is in the past; say when it should run from now on.")
+    choice = _CHOICE_RE.search(plain)
+    if choice:
+        return TimeRequest(
+            choice.group(0), f"Which one should it be: {choice.group(0)}? Say one time, e.g. {_FORMATS_SHOWN}."
+        )
     vague = _VAGUE_RE.search(plain)
     pieces = [m for regex in (_DATE_RE, _DAY_RE, _OFFSET_RE, _DAY_OF_MONTH_RE) for m in regex.finditer(plain)]
     clock = _clock_match(plain)
@@ -160,6 +213,14 @@ def find_time(text: str) -> TimeRequest | None:
     if vague is not None and not (clock is not None and (_DATE_RE.search(plain) or _DAY_RE.search(plain))):
         return TimeRequest(
             phrase, f"When exactly should it run? “{vague.group(0)}” is not a precise time; say e.g. {_FORMATS_SHOWN}."
+        )
+    slashed = re.search(r"\b(\d{1,2})/(\d{1,2})(?:/\d{2,4})?\b", plain)
+    if slashed and int(slashed.group(1)) <= 12 and int(slashed.group(2)) <= 12 and slashed.group(1) != slashed.group(2):
+        first, second = slashed.group(1), slashed.group(2)
+        return TimeRequest(
+            phrase,
+            f"Is {slashed.group(0)} the {first} of month {second} or the {second} of month {first}? Say it with the "
+            "month's name, e.g. “on 5 June at 9am”.",
         )
     offset = _OFFSET_RE.search(plain)
     if offset is not None and _SHORT_OFFSET_RE.search(offset.group(0)):
@@ -256,6 +317,8 @@ def resolve_run_at(value: str, timezone: str, now: datetime) -> datetime:
         moment = None
     if moment is not None:
         return moment if moment.tzinfo is not None else moment.replace(tzinfo=zone)
+    text = _ZONE_WORDS_RE.sub(" ", text)
+    text = " ".join(text.split())
     request = find_time(text)
     if request is None:
         raise InvalidInput(f"“{text}” names no time; say e.g. {_FORMATS_SHOWN}.", code="invalid_run_at")

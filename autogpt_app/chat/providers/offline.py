@@ -113,7 +113,8 @@ _POLITE_RE = re.compile(
     r"^(?:(?:hey|hi|hello|hiya)(?:\s+(?:copilot|there))?[\s,!.]+(?=\S)|(?:please|pls|ok(?:ay)?|so|now|then|and|alright|right|"
     r"great|cool|perfect|thanks|thank\s+you|nice)\b[\s,!.]*|(?:can|could|would|will)\s+you(?:\s+please)?\s+|"
     r"i\s+(?:want|would\s+like|'d\s+like|need)\s+(?:you\s+)?to\s+|i'd\s+like\s+to\s+|let'?s\s+|"
-    r"go\s+ahead\s+and\s+|(?:just|also)\s+|(?:done|yes|yeah|yep|sure)\b[\s,!.]+(?=\S)|"
+    r"go\s+ahead\s+and\s+|(?:just|also|actually|instead)\s+|(?:actually|instead)[\s,]+(?=\S)|"
+    r"(?:done|yes|yeah|yep|sure)\b[\s,!.]+(?=\S)|"
     rf"{_ADDED_CREDENTIAL}[\s,;!.]+(?:(?:and|so|now)\s+)?(?=\S))+",
     _I,
 )
@@ -140,7 +141,9 @@ _ACK_RE = re.compile(
     _I,
 )
 _NEGATIVE_RE = re.compile(
-    r"^(?:no|nope|nah|cancel|stop|abort|never\s*mind|forget\s+it|not\s+now|no\s+thanks|don'?t|"
+    r"^(?:no|nope|nah|cancel|stop|abort|never\s*mind|forget\s+it|not\s+now|no\s+thanks|don'?t|actually\s*,?\s*no|"
+    r"never\s*mind\s*,?\s*forget\s+it|nicht\s+jetzt|nein|abbrechen|pas\s+maintenant|non|annule[rz]?|"
+    r"no\s+ahora|ahora\s+no|cancela(?:r)?|"
     r"(?:cancel|stop|abort|kill)\s+(?:it|that|this))[\s!.]*$",
     _I,
 )
@@ -151,7 +154,7 @@ _YES_RE = re.compile(
     _I,
 )
 _RUN_RE = re.compile(
-    r"^(?P<verb>run|re-?run|start|launch|execute|use|try|kick\s+off|fire\s+up|trigger|go\s+with|pick|choose|"
+    r"^(?P<verb>run|re-?run|start|launch|execute|use|try|kick\s+off|fire\s+up|trigger|go\s+with|pick|choose|do(?=\s+it\b)|"
     r"select|take|schedule|reschedule|set\s+up|automate)\b"
     r"(?!\s+(?:history|status|results?|logs?|details|outputs?)\b)(?P<rest>.*)$",
     _I,
@@ -236,9 +239,30 @@ def _only_a_time(text: str, schedule) -> bool:
     return len([w for w in re.findall(r"[\w']+", rest) if w not in _FILLER and w not in zone_words]) <= 1
 
 
+#: Misspellings of the words that carry a request's time, read as meant.
+_TYPOS = {
+    r"tomm?orr?ow|tomorow|tommorow|tomorro|tmrw|tmr|2morrow": "tomorrow",
+    r"evry|evrey|eveyr": "every",
+    r"everyday": "every day",
+    r"tonite|2night": "tonight",
+    r"wendesday|wednsday|wensday": "wednesday",
+    r"thurday|thrusday": "thursday",
+    r"fryday|firday": "friday",
+    r"satruday|saterday": "saturday",
+    r"munday|mondy": "monday",
+    r"teusday|tusday": "tuesday",
+}
+_TYPO_RE = re.compile(r"\b(?:" + "|".join(f"(?P<t{i}>{p})" for i, p in enumerate(_TYPOS)) + r")\b", _I)
+_TYPO_FIX = list(_TYPOS.values())
+
+
+def _fix_typos(text: str) -> str:
+    return _TYPO_RE.sub(lambda m: _TYPO_FIX[int(m.lastgroup[1:])], text)
+
+
 def understand(message: str, memory: Memory) -> Plan:
     """Decide what one user message asks for, given what the conversation already showed."""
-    text = normalize(message)
+    text = _fix_typos(normalize(message))
     if _THANKS_RE.match(text):
         return text_plan("You're welcome! Ask me to find, run or schedule another agent whenever you like.")
     if _ACK_RE.match(text):

@@ -13,7 +13,7 @@ from typing import Any
 
 from autogpt_app.chat.providers.offline_phrases import normalize, squash, strip_articles, words
 
-__all__ = ["coerce_value", "match_field", "parse_assignments"]
+__all__ = ["coerce_value", "correction_of", "match_field", "parse_assignments"]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -111,6 +111,16 @@ _NUMBER_RE = re.compile(
     r"usd|eur|gbp|kg|cm|m|km|lbs?|€|\$|£)?\.?\s*$",
     re.IGNORECASE,
 )
+_CORRECTION_RE = re.compile(
+    r"[\s,;]+(?:no\s*,\s*|actually\s*,?\s*(?:make\s+(?:it|that)\s+)?|make\s+(?:it|that)\s+|i\s+mean\s+|sorry\s*,?\s*|"
+    r"or\s+rather\s+|rather\s+)",
+    re.IGNORECASE,
+)
+#: A clause that is a quantity with its unit ("300 words", "6%"): a value of its own, not more of a text.
+_UNIT_VALUE_RE = re.compile(
+    r"[$€£]?\s*\d[\d,.]*\s*(?:%|percent|words?|items?|results?|years?|months?|weeks?|days?|hours?|minutes?|kg|cm|m)",
+    re.IGNORECASE,
+)
 _MULTIPLIERS = {"k": 1e3, "thousand": 1e3, "m": 1e6, "million": 1e6, "bn": 1e9, "billion": 1e9}
 _TRUE = frozenset(["true", "yes", "y", "on", "1", "enabled", "enable", "checked"])
 _FALSE = frozenset(["false", "no", "n", "off", "0", "disabled", "disable", "unchecked", "none"])
@@ -122,9 +132,17 @@ def _number(match: re.Match[str]) -> float:
     return number * _MULTIPLIERS.get((match.group("mult") or "").lower(), 1)
 
 
+def correction_of(text: str) -> str:
+    """What a person meant after correcting themselves: "AI, actually make it robotics" → "robotics"."""
+    return _CORRECTION_RE.split(text)[-1].strip() if not _QUOTED_RE.fullmatch(text.strip()) else text
+
+
 def coerce_value(value: str, field: dict[str, Any] | None) -> Any:
-    """A typed value for ``field`` from what a person typed ("20k" → 20000, "yes" → True, "5%" → 5)."""
-    text = value.strip().strip("\"'`").strip()
+    """A typed value for ``field`` from what a person typed ("20k" → 20000, "yes" → True, "5%" → 5).
+
+    A correction keeps the last word: "2000, actually make it 3000" → 3000.
+    """
+    text = correction_of(value).strip("\"'`").strip()
     kind = str((field or {}).get("type") or "string")
     options = [str(o) for o in ((field or {}).get("options") or (field or {}).get("enum") or [])]
     if options:
@@ -135,7 +153,7 @@ def coerce_value(value: str, field: dict[str, Any] | None) -> Any:
         if close:
             return next(o for o in options if o.lower() == close[0])
     if kind in ("number", "integer"):
-        match = _NUMBER_RE.match(text)
+        match = _NUMBER_RE.match(re.sub(r"^(?:of|to|at|is|be|=)\s+", "", text, flags=re.IGNORECASE))
         if match:
             number = _number(match)
             if kind == "integer" or number.is_integer():
@@ -233,7 +251,11 @@ def parse_assignments(
             continue
         pair = _clause_pair(clause, fields, loose)
         if pair is None:
-            if last_key is not None and str(by_name.get(last_key, {}).get("type") or "string") == "string":
+            if (
+                last_key is not None
+                and str(by_name.get(last_key, {}).get("type") or "string") == "string"
+                and not _UNIT_VALUE_RE.fullmatch(clause)
+            ):
                 # "topic = cats and dogs": a clause without a key continues the previous (text) value.
                 values[last_key] += separator + clause
             else:

@@ -14,12 +14,18 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from autogpt_app.chat.providers.offline_history import AgentRef, Memory
-from autogpt_app.chat.providers.offline_input_phrases import coerce_value, match_field, parse_assignments
+from autogpt_app.chat.providers.offline_input_phrases import (
+    coerce_value,
+    correction_of,
+    match_field,
+    parse_assignments,
+)
 from autogpt_app.chat.providers.offline_phrases import BOUNDARY_RE, extract_query
 from autogpt_app.chat.providers.offline_replies import CANNOT, quote
 from autogpt_app.chat.providers.offline_schedule_phrases import ScheduleRequest, parse_schedule
 from autogpt_app.chat.providers.offline_targets import agent_label, resolve_target
-from autogpt_app.chat.providers.offline_values import place_values
+from autogpt_app.chat.providers.offline_values import corrected, place_values
+from autogpt_app.chat.when import time_starts
 
 __all__ = [
     "DO_I_HAVE_RE",
@@ -225,7 +231,8 @@ def run_step(
 
 _HAS_NUMBER_RE = re.compile(r"\d")
 _NOT_AN_ANSWER_RE = re.compile(
-    r"\?\s*$|^(?:what|who|when|where|why|how|which|whose|can\s+you|could\s+you|would\s+you|show|find|search|list|"
+    r"\?\s*$|^(?:(?:actually|instead|no|wait)[\s,]+)?(?:what|who|when|where|why|how|which|whose|can\s+you|could\s+you|"
+    r"would\s+you|show|find|search|list|look\s+for|"
     r"tell\s+me|run|schedule|start|stop|cancel)\b",
     _I,
 )
@@ -237,10 +244,10 @@ def sentence_run_step(agent: AgentRef, memory: Memory, inputs_text: str, schedul
     fields = memory.inputs_for(agent)
     if not inputs_text.strip():
         return run_step(agent, memory, {}, schedule)
-    inputs, leftovers = parse_assignments(inputs_text, fields, loose=True)
+    inputs, leftovers = parse_assignments(corrected(inputs_text), fields, loose=True)
     rest = " ".join(leftovers)
     if fields is None:
-        if _HAS_NUMBER_RE.search(rest):
+        if rest.strip():
             return Step(
                 f"I can't tell which inputs of {agent_label(agent)} {quote(rest)} is for; say them as "
                 "“input = value”. Nothing has run yet."
@@ -270,8 +277,9 @@ def _search_step(name: str, library: bool) -> Step:
 
 def _before(text: str, phrase: str) -> str:
     """``text`` up to where ``phrase`` (a time read from it, lower case) starts, or all of it."""
-    at = " ".join(text.split()).lower().find(phrase)
-    return " ".join(text.split())[:at] if at >= 0 else text
+    at = " ".join(text.split()).lower().find(phrase) if phrase else len(" ".join(text.split()))
+    before = " ".join(text.split())[:at] if at >= 0 else text
+    return re.sub(r"(?:\s+(?:on|at|the|in|for|by))+\s*$", "", before, flags=_I)
 
 
 def plan_run(rest: str, verb: str, memory: Memory) -> Plan:
@@ -298,13 +306,16 @@ def plan_run(rest: str, verb: str, memory: Memory) -> Plan:
             inputs_text = _SCHEDULE_START_RE.split(inputs_text, maxsplit=1)[0]
     if schedule is not None and schedule.run_at:
         target_text = _before(target_text, schedule.run_at)
+        start = time_starts(target_text)
+        if start is not None:
+            target_text = _before(target_text[:start], "")
     target_text = re.sub(r"^\s*(?:a\s+)?schedule\s+(?:for\s+)?", " ", target_text, flags=_I)
     target_text = BOUNDARY_RE.split(target_text.strip(), maxsplit=1)[0]
     target = resolve_target(target_text, memory)
     if target.problem:
         return text_plan(target.problem)
     if target.agent is not None:
-        if memory.inputs_for(target.agent) is None and _HAS_NUMBER_RE.search(inputs_text):
+        if memory.inputs_for(target.agent) is None and parse_assignments(inputs_text, None, loose=True)[1]:
             # "run the first one with 2000 at 6%": learn its inputs first, then place the values.
             agent = target.agent
             return Plan(details_step(agent), Lookup("run", agent.name, None, inputs_text.strip(), schedule))
@@ -338,12 +349,17 @@ def plan_inputs(text: str, memory: Memory) -> Plan | None:
     focus, _ambiguous = memory.focus()
     pending = memory.pending_inputs()
     fields = memory.inputs_for(focus) if focus is not None else None
-    inputs, _rest = parse_assignments(text, fields)
+    inputs, rest = parse_assignments(text, fields)
     if inputs:
         if focus is None:
             return text_plan(
                 "Which agent are these inputs for? Run one first (e.g. “run the first one”) and I'll use them."
             )
+        if rest and fields:  # "the topic is AI and 300 words": the rest has values too, or words to ask about
+            placement = place_values(" ".join(rest), fields, inputs)
+            if placement.question:
+                return text_plan(placement.question)
+            inputs = {**inputs, **placement.values}
         return Plan(run_step(focus, memory, inputs, None))
     if focus is not None and fields and pending is None:
         unknown = parse_assignments(text)[0]
@@ -357,7 +373,7 @@ def plan_inputs(text: str, memory: Memory) -> Plan | None:
     missing = [f for f in pending.result.get("inputs") or [] if isinstance(f, dict) and f.get("name")]
     if not missing:
         return None
-    answer = text.strip()
+    answer = correction_of(text.strip())
     if _NOT_AN_ANSWER_RE.search(answer):
         # A question or a new request is not the value of a field: ask rather than fill one with it.
         titles = " / ".join(str(f.get("title") or f["name"]) for f in missing)
@@ -370,7 +386,11 @@ def plan_inputs(text: str, memory: Memory) -> Plan | None:
         # "AI, 300" answers the missing inputs in the order the card shows them.
         inputs = {str(f["name"]): coerce_value(v, f) for f, v in zip(missing, values, strict=True)}
     else:
-        first = next((f for f in missing if f.get("required")), missing[0])
+        numbers = [f for f in missing if str(f.get("type")) in ("number", "integer")]
+        if re.fullmatch(r"[\d.,]+", answer) and len(numbers) == 1:
+            first = numbers[0]  # a bare number answers the one number input asked for
+        else:
+            first = next((f for f in missing if f.get("required")), missing[0])
         inputs = {str(first["name"]): coerce_value(answer, first)}
     return Plan(run_step(focus, memory, inputs, None))
 

@@ -169,7 +169,8 @@ _RAW_CRON_RE = re.compile(
 _MACRO_RE = re.compile(r"(?<!\w)(@(?:yearly|annually|monthly|weekly|daily|midnight|hourly))\b", re.IGNORECASE)
 _CUE_RE = re.compile(
     r"\b(?:every|each|daily|hourly|weekly|monthly|yearly|annually|nightly|weekdays|weekends|workdays|"
-    r"business\s+days|once\s+a|twice\s+a|per\s+(?:day|week|hour|month)|cron|schedule[ds]?|scheduling|"
+    r"business\s+days|once\s+a|twice\s+a|(?:three|four)\s+times\s+a|per\s+(?:day|week|hour|month)|cron|"
+    r"schedule[ds]?|scheduling|bi-?weekly|fortnightly|"
     r"(?:day|days)\s+of\s+(?:the|each|every)\s+month|of\s+(?:the|each|every)\s+month|"
     r"on\s+(?:sun|mon|tues|tue|wednes|wed|thurs|thu|fri|satur|sat)(?:day)?s|"
     r"(?:sun|mon|tues|wednes|thurs|fri|satur)days)\b"
@@ -190,6 +191,7 @@ _PAST_HOUR_RE = re.compile(
     r"\b(?:at\s+)?(?:(quarter|half)|(\d{1,2})\s+(?:minutes?\s+)?)\s*past(?:\s+(?:the|each|every)\s+hour)?\b"
     r"|\bat\s+:(\d{2})\b|\bat\s+minute\s+(\d{1,2})\b"
 )
+_DOM_LIST_RE = re.compile(r"\b\d{1,2}(?:st|nd|rd|th)?(?:\s*(?:,|and|&)\s*(?:the\s+)?\d{1,2}(?:st|nd|rd|th)?)+\b")
 _DOM_RE = re.compile(
     r"\b(?:on\s+)?the\s+(\d{1,2})(?:st|nd|rd|th)?(?:\s+day)?(?:\s+of\s+(?:the|each|every)\s+month)?\b"
     r"|\b(\d{1,2})(?:st|nd|rd|th)\s+of\s+(?:the|each|every)\s+month\b"
@@ -244,6 +246,26 @@ def _time_of_day(text: str, part: str | None) -> tuple[int, int] | None:
     return None
 
 
+def _more_hours(text: str, part: str | None, hour: int, minute: int) -> int | str:
+    """ "at 9am and 6pm": the hour field of every time named (``9,18``); one time stays as it was."""
+    hours = {hour}
+    for match in _AMPM_RE.finditer(text):
+        extra_hour, extra_minute = _clock(int(match.group(1)), int(match.group(2) or 0), match.group(3), part)
+        if extra_minute != minute:
+            raise _ScheduleError(
+                "One schedule runs at the same minute of each hour it names; for 9:00 and 17:30 make two schedules."
+            )
+        hours.add(extra_hour)
+    for match in _CLOCK_RE.finditer(text):
+        extra_hour, extra_minute = _clock(int(match.group(1)), int(match.group(2)), None, part)
+        if extra_minute != minute:
+            raise _ScheduleError(
+                "One schedule runs at the same minute of each hour it names; for 9:00 and 17:30 make two schedules."
+            )
+        hours.add(extra_hour)
+    return hour if len(hours) == 1 else ",".join(str(h) for h in sorted(hours))
+
+
 def _day_number(token: str) -> int:
     return _DAYS[token[:3]]
 
@@ -289,6 +311,16 @@ _EXCEPT_RE = re.compile(
     r"\b(?:except(?:\s+for)?|but\s+not|apart\s+from|excluding|other\s+than|not\s+on|aside\s+from|save\s+for|"
     r"skip(?:ping)?|without)\s+(?P<what>.+?)(?=\s+(?:at|@|from|between|in|starting)\b|[,;.]|$)"
 )
+#: Words that ask for a repetition (not merely mention schedules).
+_REPEATS_RE = re.compile(
+    r"\b(?:every|each|daily|hourly|weekly|monthly|yearly|annually|nightly|once\s+a|twice\s+a|times\s+a|per\s+(?:day|"
+    r"week|hour|month))\b"
+)
+_BOUND_RE = re.compile(
+    r"\b(?:starting|beginning|from\s+(?:tomorrow|today|next|monday|tuesday|wednesday|thursday|friday|saturday|sunday)|"
+    r"until|till|through\s+(?:the\s+)?(?:end|next)|for\s+(?:a|one|two|three|\d+)\s+(?:days?|weeks?|months?|years?)|"
+    r"(?:only\s+)?this\s+(?:week|month)|ending)\b.*",
+)
 _ORDINAL_WORDS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4}
 _ORDINAL = r"(first|1st|second|2nd|third|3rd|fourth|4th|fifth|5th|last)"
 _NTH_DAY_RE = re.compile(
@@ -297,6 +329,17 @@ _NTH_DAY_RE = re.compile(
 _WINDOW_RE = re.compile(
     r"\b(?:between|from)\s+(\d{1,2})(?::00)?\s*([ap])?\.?m?\.?\s*(?:and|to|until|till|-)\s*(\d{1,2})(?::00)?\s*([ap])?\.?m?\b"
 )
+
+
+def _hour_window(text: str, default: str, step: int = 1) -> str:
+    """The hour field of "between 9 and 17" / "from 9am to 5pm" (``9-17``, ``9-17/2``), else ``default``."""
+    window = _WINDOW_RE.search(text)
+    if not window:
+        return default if step == 1 else f"*/{step}"
+    start, end = _hour(window.group(1), window.group(2)), _hour(window.group(3), window.group(4))
+    if end <= start:
+        raise _ScheduleError("The window must end after it starts (e.g. “between 9 and 17”).")
+    return f"{start}-{end}" + (f"/{step}" if step > 1 else "")
 
 
 def _hour(value: str, meridiem: str | None) -> int:
@@ -359,6 +402,13 @@ def _cron_from_words(text: str, *, forced: bool) -> str | None:
     error that names the closest exact choices, never a silent approximation.
     """
     text, excluded = _take_exception(text)
+    bound = _BOUND_RE.search(text)
+    if bound:
+        raise _ScheduleError(
+            f"A schedule here repeats until you pause or delete it; it cannot start or stop by itself "
+            f"(“{bound.group(0).strip()}”). Create it now (without that part) and pause or delete it on the Schedules "
+            "page when it should stop, or ask for one run at a time (“run it tomorrow at 9am”)."
+        )
     cron = _nth_weekday_cron(text) or _cron_body(text, forced=forced)
     if cron is None or not excluded:
         return cron
@@ -388,6 +438,11 @@ def _nth_weekday_cron(text: str) -> str | None:
 
 
 def _cron_body(text: str, *, forced: bool) -> str | None:
+    if re.search(r"\b(?:bi-?weekly|fortnightly|every\s+fortnight)\b", text):
+        raise _ScheduleError(
+            "Cron has no week counter, so it cannot run every other week. Closest exact choices: every week on "
+            "a day (“every Friday at 9”), or given weeks of the month (“on the 2nd and 4th Friday of the month at 9”)."
+        )
     every = _EVERY_N_RE.search(text)
     if every:
         token = every.group(1)
@@ -418,14 +473,7 @@ def _cron_body(text: str, *, forced: bool) -> str | None:
                     "Try every 2, 3, 4, 6, 8 or 12 hours."
                 )
             else:
-                window = _WINDOW_RE.search(text)
-                hours = f"*/{count}"
-                if window:
-                    start = _hour(window.group(1), window.group(2))
-                    end = _hour(window.group(3), window.group(4))
-                    if end <= start:
-                        raise _ScheduleError("The window must end after it starts (e.g. “between 9 and 17”).")
-                    hours = f"{start}-{end}/{count}"
+                hours = _hour_window(text, "*", count)
                 return f"{_minute_past_hour(text)} {hours} * * {_days_of_week(text) or '*'}"
         if unit.startswith("day"):
             hour, minute = _time_of_day(text, None) or (9, 0)
@@ -445,7 +493,7 @@ def _cron_body(text: str, *, forced: bool) -> str | None:
     if re.search(r"\bevery\s+minute\b", text):
         return "* * * * *"
     if re.search(r"\b(?:every|each|once\s+an|per)\s+hour\b|\bhourly\b", text):
-        return f"{_minute_past_hour(text)} * * * {_days_of_week(text) or '*'}"
+        return f"{_minute_past_hour(text)} {_hour_window(text, '*')} * * {_days_of_week(text) or '*'}"
     part_match = _PART_RE.search(text)
     part = part_match.group(1) if part_match else None
     part = {"nightly": "night", "tonight": "night"}.get(part or "", part)
@@ -453,9 +501,16 @@ def _cron_body(text: str, *, forced: bool) -> str | None:
     if clock is None and part:
         clock = (_PART_OF_DAY[part], 0)
     hour, minute = clock or (9, 0)
+    hour = _more_hours(text, part, hour, minute)
     days = _days_of_week(text)
-    if re.search(r"\blast\s+day\s+of\s+(?:the|each|every)\s+month\b", text):
+    if re.search(r"\blast\s+day\b", text) and "month" in text:
         return f"{minute} {hour} L * *"
+    listed = _DOM_LIST_RE.search(text)
+    if listed and "month" in text:
+        days_of_month = sorted({int(d) for d in re.findall(r"\d{1,2}", listed.group(0))})
+        if not all(1 <= d <= 31 for d in days_of_month):
+            raise _ScheduleError("A month has days 1–31 only.")
+        return f"{minute} {hour} {','.join(str(d) for d in days_of_month)} * *"
     dom = _DOM_RE.search(text)
     if re.search(r"\b(?:monthly|every\s+month|each\s+month|once\s+a\s+month|of\s+(?:each|every)\s+month)\b", text) or (
         dom and days is None and ("month" in text or forced)
@@ -520,6 +575,12 @@ def parse_schedule(text: str, *, forced: bool = False) -> ScheduleRequest | None
                 cron = validate_cron(cron)
             except InvalidInput as exc:
                 cron, error = None, exc.message
+        elif error is None and not forced and _REPEATS_RE.search(lowered):
+            # A repetition was asked for ("twice a day") but no exact cron came of it: never a run now.
+            error = (
+                "I can't tell exactly when that repeats. Say the days and times, e.g. “every day at 9am and 6pm”, "
+                "“every weekday at 8”, “every Monday at 10:30” or “every 15 minutes”."
+            )
     if cron is None and error is None:
         return None
     return ScheduleRequest(cron=cron, timezone=_timezone_in(plain), name=name, error=error)

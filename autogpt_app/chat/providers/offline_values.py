@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["Placement", "place_values"]
+__all__ = ["Placement", "corrected", "numbers_in_digits", "place_values"]
 
 _I = re.IGNORECASE
 _NUM = r"(?P<num>\d[\d,']*(?:\.\d+)?|\.\d+)"
@@ -95,12 +95,13 @@ def _candidates(family: str, fields: list[dict[str, Any]], taken: set[str]) -> l
         words = _PERCENT
     elif family in _DURATIONS:
         # An input that names the unit itself wins over one that only says "term" or "duration".
-        exact = [f for f in free if _mentions(f, (family,))]
+        exact = [f for f in free if _mentions(f, (family,)) and not _mentions(f, _PERCENT)]
         if exact:
             return exact
         spans = [f for f in free if _mentions(f, ("term", "duration", "period"))]
         if spans:
             return spans
+        free = [f for f in free if not _mentions(f, _PERCENT)]  # "% per year" is a rate, not a length of time
         words = tuple(w for unit_words in _DURATIONS.values() for w in unit_words)
     elif family == "weight":
         words = _WEIGHT
@@ -153,15 +154,159 @@ def _label(spec: dict[str, Any]) -> str:
     return str(spec.get("title") or spec.get("name"))
 
 
-def place_values(text: str, fields: list[dict[str, Any]], given: dict[str, Any]) -> Placement:
-    """Place the quantities of ``text`` (words that named no input) on ``fields`` not in ``given``.
+_URL_RE = re.compile(r"\bhttps?://\S+|\bwww\.\S+", _I)
+_EMAIL_RE = re.compile(r"\b[\w.+-]+@[\w-]+\.[\w.-]+\b")
+_LINKS = ("url", "link", "feed", "website", "site", "address", "page", "rss")
+_MAILS = ("email", "e-mail", "mail", "recipient")
+#: Words that join values in a sentence ("2000 at 6% for 5 years") and carry none themselves.
+_GLUE = frozenset(
+    (
+        "a",
+        "an",
+        "the",
+        "at",
+        "for",
+        "over",
+        "of",
+        "with",
+        "and",
+        "or",
+        "to",
+        "in",
+        "on",
+        "per",
+        "by",
+        "from",
+        "is",
+        "are",
+        "be",
+        "it",
+        "its",
+        "this",
+        "that",
+        "please",
+        "then",
+        "also",
+        "my",
+        "me",
+        "i",
+        "i'm",
+        "im",
+        "weigh",
+        "am",
+        "tall",
+        "interest",
+    )
+)
 
-    Returns a :class:`Placement`; its ``question`` is set when a quantity fits no input or several.
+
+_UNITS_WORDS = {
+    "zero": 0,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
+    "a dozen": 12,
+    "dozen": 12,
+}
+_SCALES = {"hundred": 100, "thousand": 1000, "million": 1_000_000}
+_NUMBER_WORD = "|".join(sorted((*_UNITS_WORDS, *_SCALES), key=len, reverse=True))
+_NUMBER_WORDS_RE = re.compile(  # not "1.5 million": a scale after digits is the quantity's multiplier
+    rf"(?<![\d.]\s)(?<![\d.])\b(?:{_NUMBER_WORD})(?:[\s-]+(?:and\s+)?(?:{_NUMBER_WORD}))*\b", _I
+)
+#: "2000, no, 2500", "2000 actually make it 2500": the person corrected a number; the last one counts.
+_CORRECTED_NUMBER_RE = re.compile(
+    r"(?P<old>\d[\d,.]*)\s*[,;]?\s*(?:no|sorry|i\s+mean|actually(?:\s+make\s+it)?|make\s+(?:it|that))\s*[,;]?\s*"
+    r"(?P<new>\d[\d,.]*)",
+    _I,
+)
+
+
+def corrected(text: str) -> str:
+    """The sentence with each corrected number replaced by its correction ("2000, no, 2500" → "2500")."""
+    return _CORRECTED_NUMBER_RE.sub(lambda m: m.group("new"), text)
+
+
+def numbers_in_digits(text: str) -> str:
+    """Numbers written in words as digits: "two thousand" → "2000", "six percent" → "6 percent"."""
+
+    def value(match: re.Match[str]) -> str:
+        total, current = 0, 0
+        for word in re.findall(rf"{_NUMBER_WORD}", match.group(0).lower()):
+            if word in _SCALES:
+                scale = _SCALES[word]
+                if scale == 100:
+                    current = max(current, 1) * 100
+                else:
+                    total += max(current, 1) * scale
+                    current = 0
+            else:
+                current += _UNITS_WORDS[word]
+        return str(total + current)
+
+    return _NUMBER_WORDS_RE.sub(value, text)
+
+
+def _place_text(
+    regex: re.Pattern[str],
+    words: tuple[str, ...],
+    text: str,
+    fields: list[dict[str, Any]],
+    taken: set[str],
+    placement: Placement,
+    unplaced: list[str],
+) -> str:
+    """Give each match of ``regex`` (a link, an address) to the one free text input that speaks of it."""
+    for match in regex.finditer(text):
+        value = match.group(0).rstrip(".,;)")
+        options = [f for f in fields if str(f.get("name")) not in taken and not _numeric(f) and _mentions(f, words)]
+        if len(options) != 1:
+            unplaced.append(value)
+            continue
+        name = str(options[0]["name"])
+        placement.values[name] = value
+        placement.said[name] = value
+        taken.add(name)
+    return regex.sub(" ", text)
+
+
+def place_values(text: str, fields: list[dict[str, Any]], given: dict[str, Any]) -> Placement:
+    """Place the values of ``text`` (words that named no input) on ``fields`` not in ``given``: quantities
+    by unit, links and e-mail addresses by what the input is for.
+
+    Returns a :class:`Placement`; its ``question`` is set when a value fits no input or several, or
+    when words are left that say something no input took (never dropped in silence).
     """
     placement = Placement()
     taken = set(given)
     bare: list[tuple[str, float]] = []
     unplaced: list[str] = []
+    text = corrected(numbers_in_digits(text))
+    text = _place_text(_URL_RE, _LINKS, text, fields, taken, placement, unplaced)
+    text = _place_text(_EMAIL_RE, _MAILS, text, fields, taken, placement, unplaced)
     for match in _QUANTITY_RE.finditer(text):
         raw = match.group(0).strip()
         try:
@@ -195,6 +340,11 @@ def place_values(text: str, fields: list[dict[str, Any]], given: dict[str, Any])
         placement.values[name] = _typed(number, spec)
         placement.said[name] = raw
         taken.add(name)
+    known = {w for f in fields for w in re.findall(r"[a-z]+", _words_of(f))}
+    rest = [w for w in re.findall(r"[^\W\d_][\w'-]*", _QUANTITY_RE.sub(" ", text).lower()) if w not in _GLUE]
+    words_left = [w for w in rest if w not in known and not _family(w)]
+    if words_left:
+        unplaced.append(" ".join(words_left))
     if unplaced:
         open_fields = [_label(f) for f in fields if str(f.get("name")) not in taken]
         understood = "; ".join(f"{_label(_spec(fields, n))} = {v}" for n, v in placement.values.items())
