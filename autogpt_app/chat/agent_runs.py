@@ -17,9 +17,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from autogpt_app.auth.models import User
 from autogpt_app.chat.when import resolve_run_at
-from autogpt_app.credentials import service as credentials_service
 from autogpt_app.errors import InvalidInput, NotFound
 from autogpt_app.executions import service as executions
+from autogpt_app.executions.preparation import missing_inputs, prepare_run
 from autogpt_app.library import service as library
 from autogpt_app.scheduling import service as scheduling
 from autogpt_app.scheduling.models import MAX_NAME
@@ -208,27 +208,20 @@ def match_inputs(schema: dict[str, Any], given: dict[str, Any]) -> dict[str, Any
 async def plan_credentials(
     session: AsyncSession, user: User, schema: dict[str, Any], chosen: dict[str, str]
 ) -> tuple[dict[str, str], list[dict[str, Any]]]:
-    """Choose a credential for each need: the one given, else the user's only fitting one.
+    """Choose a credential for each need by the policy of :mod:`autogpt_app.executions.preparation`,
+    asking when several fit (the copilot acts on words, not on a form the person saw).
 
-    Returns the choices and the needs still open (none saved, or several to choose from — those
-    list their ``choices``). Optional needs are left to the executions service (newest fitting one).
+    Returns the choices and the required needs still open (none saved, or several to choose from —
+    those list their ``choices``), shaped as the ``credentials_needed`` card shows them.
     """
-    picked = dict(chosen)
-    open_needs: list[dict[str, Any]] = []
-    for need in credential_needs(schema):
-        if need["key"] in picked:
-            continue
-        fitting = [
-            c
-            for c in await credentials_service.find_for_provider(session, user, need["provider"])
-            if str(c.type) in need["types"]
-        ]
-        if len(fitting) == 1:
-            picked[need["key"]] = fitting[0].id
-        elif ((schema.get("properties") or {}).get(need["key"]) or {}).get("required", True):
-            need["choices"] = [{"id": c.id, "title": c.title, "hint": c.hint} for c in fitting]
-            open_needs.append(need)
-    return picked, open_needs
+    prepared = await prepare_run(session, user, {}, schema, {}, chosen, ask_when_several=True)
+    open_needs = [
+        {"key": n.key, "provider": n.provider, "type": n.types[0] if n.types else "api_key", "types": n.types}
+        | {"choices": n.choices}
+        for n in prepared.open_needs
+        if n.required
+    ]
+    return prepared.credentials, open_needs
 
 
 async def _library_entry(session: AsyncSession, user: User, agent: ResolvedAgent) -> ResolvedAgent:
@@ -264,8 +257,7 @@ async def run_or_schedule(
         raise InvalidInput("Give either a repetition (cron) or one time (run_at), not both.", code="invalid_schedule")
     moment = resolve_run_at(run_at, timezone or "UTC", utcnow()) if run_at else None
     given = {k: v for k, v in match_inputs(agent.input_schema, inputs).items() if v is not None}
-    required = agent.input_schema.get("required") or []
-    missing = [name for name in required if given.get(name) in (None, "")]
+    missing = missing_inputs(agent.input_schema, given)
     if missing:
         return {
             "type": "inputs_needed",

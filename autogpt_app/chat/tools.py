@@ -40,7 +40,83 @@ MAX_OUTPUT_VALUES = 20
 MAX_OUTPUT_CHARS = 4000
 MAX_SCHEDULES = 20
 
-_ID = {"type": "string", "description": "A marketplace agent slug (from find_agent) or a library agent id."}
+_AGENT_ID = "A marketplace agent slug (from find_agent) or a library agent id."
+
+
+class _Args(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+
+class _QueryArgs(_Args):
+    query: str = Field(default="", max_length=MAX_QUERY, description="What the agent should do, in a few words.")
+
+    @field_validator("query", mode="before")
+    @classmethod
+    def _text(cls, value: Any) -> Any:
+        return "" if value is None else value
+
+
+class _LibraryQueryArgs(_QueryArgs):
+    query: str = Field(default="", max_length=MAX_QUERY, description="Words of the agent's name or description.")
+
+
+class _AgentArgs(_Args):
+    agent_id: str = Field(min_length=1, max_length=200, description=_AGENT_ID)
+
+
+class _RunArgs(_AgentArgs):
+    inputs: dict[str, Any] = Field(default={}, description="Input name → value.")
+    credentials: dict[str, str] = Field(
+        default={}, description="Credential key → id of one of the person's saved credentials."
+    )
+    cron: str | None = Field(
+        default=None,
+        max_length=200,
+        description="Five-field cron expression to run it on a schedule, e.g. '0 8 * * 1-5'. Not together with run_at.",
+    )
+    run_at: str | None = Field(
+        default=None,
+        max_length=200,
+        description=(
+            "When to run it once: ISO 8601 (e.g. '2026-12-08T09:00', read in timezone) or the person's exact "
+            "words (e.g. 'tomorrow at 9am'). Not together with cron."
+        ),
+    )
+    timezone: str | None = Field(
+        default=None,
+        max_length=64,
+        description="IANA time zone of the cron or run_at, e.g. Europe/Paris (default: the person's).",
+    )
+    schedule_name: str | None = Field(default=None, max_length=200, description="A name for the schedule.")
+
+    @field_validator("inputs", "credentials", mode="before")
+    @classmethod
+    def _object(cls, value: Any) -> Any:
+        return {} if value is None else value
+
+
+class _ExecutionArgs(_Args):
+    execution_id: str = Field(default="latest", max_length=64, description="A run id, or 'latest'.")
+
+
+def _plain(prop: dict[str, Any]) -> dict[str, Any]:
+    """One property of pydantic's JSON Schema as function-calling APIs expect it (no titles or
+    defaults; an optional value is ``{"type": [T, "null"]}``)."""
+    prop = {k: v for k, v in prop.items() if k not in ("title", "default")}
+    variants = prop.pop("anyOf", None)
+    if variants:
+        for variant in variants:
+            prop.update({k: v for k, v in variant.items() if k not in ("type", "title")})
+        prop["type"] = [variant.get("type", "null") for variant in variants]
+    return prop
+
+
+def _parameters(model: type[_Args], *required: str) -> dict[str, Any]:
+    """A tool's parameters, derived from its arguments model: what the model may send is what is validated."""
+    schema = model.model_json_schema()
+    properties = {name: _plain(prop) for name, prop in (schema.get("properties") or {}).items()}
+    return {"type": "object", "properties": properties, "required": list(required)}
+
 
 TOOLS: list[ToolSpec] = [
     ToolSpec(
@@ -49,27 +125,19 @@ TOOLS: list[ToolSpec] = [
             "Search the marketplace for agents that do what the person wants. Answers an agent carousel (at most "
             "6 agents: id, name, creator, rating, runs, description) or no_results with suggestions."
         ),
-        parameters={
-            "type": "object",
-            "properties": {"query": {"type": "string", "description": "What the agent should do, in a few words."}},
-            "required": ["query"],
-        },
+        parameters=_parameters(_QueryArgs, "query"),
     ),
     ToolSpec(
         name="find_library_agent",
         description=(
             "Search the person's own library of agents (an empty query lists the most recent ones). Needs login."
         ),
-        parameters={
-            "type": "object",
-            "properties": {"query": {"type": "string", "description": "Words of the agent's name or description."}},
-            "required": [],
-        },
+        parameters=_parameters(_LibraryQueryArgs),
     ),
     ToolSpec(
         name="get_agent_details",
         description="Describe one agent: what it does, its inputs (with defaults and options) and credentials.",
-        parameters={"type": "object", "properties": {"agent_id": _ID}, "required": ["agent_id"]},
+        parameters=_parameters(_AgentArgs, "agent_id"),
     ),
     ToolSpec(
         name="run_agent",
@@ -82,88 +150,21 @@ TOOLS: list[ToolSpec] = [
             "adds them on the card), execution_started, or schedule_created. A marketplace agent is added to the "
             "library first. Needs login."
         ),
-        parameters={
-            "type": "object",
-            "properties": {
-                "agent_id": _ID,
-                "inputs": {"type": "object", "description": "Input name → value.", "additionalProperties": True},
-                "credentials": {
-                    "type": "object",
-                    "description": "Credential key → id of one of the person's saved credentials.",
-                    "additionalProperties": {"type": "string"},
-                },
-                "cron": {
-                    "type": ["string", "null"],
-                    "description": "Five-field cron expression to run it on a schedule, e.g. '0 8 * * 1-5'.",
-                },
-                "run_at": {
-                    "type": ["string", "null"],
-                    "description": (
-                        "When to run it once: ISO 8601 (e.g. '2026-12-08T09:00', read in timezone) or the "
-                        "person's exact words (e.g. 'tomorrow at 9am'). Not together with cron."
-                    ),
-                },
-                "timezone": {
-                    "type": ["string", "null"],
-                    "description": "IANA time zone of the cron or run_at, e.g. Europe/Paris (default: the person's).",
-                },
-                "schedule_name": {"type": ["string", "null"], "description": "A name for the schedule."},
-            },
-            "required": ["agent_id"],
-        },
+        parameters=_parameters(_RunArgs, "agent_id"),
     ),
     ToolSpec(
         name="get_execution",
         description="The status and outputs of one of the person's runs ('latest' for the most recent). Needs login.",
-        parameters={
-            "type": "object",
-            "properties": {"execution_id": {"type": "string", "description": "A run id, or 'latest'."}},
-            "required": ["execution_id"],
-        },
+        parameters=_parameters(_ExecutionArgs, "execution_id"),
     ),
     ToolSpec(
         name="list_schedules",
         description="The person's schedules: name, agent, when in words, time zone, next run. Needs login.",
-        parameters={"type": "object", "properties": {}, "required": []},
+        parameters=_parameters(_Args),
     ),
 ]
 
 TOOL_NAMES = frozenset(tool.name for tool in TOOLS)
-
-
-class _Args(BaseModel):
-    model_config = ConfigDict(extra="ignore")
-
-
-class _QueryArgs(_Args):
-    query: str = Field(default="", max_length=MAX_QUERY)
-
-    @field_validator("query", mode="before")
-    @classmethod
-    def _text(cls, value: Any) -> Any:
-        return "" if value is None else value
-
-
-class _AgentArgs(_Args):
-    agent_id: str = Field(min_length=1, max_length=200)
-
-
-class _RunArgs(_AgentArgs):
-    inputs: dict[str, Any] = {}
-    credentials: dict[str, str] = {}
-    cron: str | None = Field(default=None, max_length=200)
-    run_at: str | None = Field(default=None, max_length=200)
-    timezone: str | None = Field(default=None, max_length=64)
-    schedule_name: str | None = Field(default=None, max_length=200)
-
-    @field_validator("inputs", "credentials", mode="before")
-    @classmethod
-    def _object(cls, value: Any) -> Any:
-        return {} if value is None else value
-
-
-class _ExecutionArgs(_Args):
-    execution_id: str = Field(default="latest", max_length=64)
 
 
 def error(message: str) -> dict[str, Any]:
@@ -318,7 +319,7 @@ Handler = Callable[[AsyncSession, Any, Any], Awaitable[dict[str, Any]]]
 #: name → (arguments model, handler, usable anonymously)
 _HANDLERS: dict[str, tuple[type[_Args], Handler, bool]] = {
     "find_agent": (_QueryArgs, _find_agent, True),
-    "find_library_agent": (_QueryArgs, _find_library_agent, False),
+    "find_library_agent": (_LibraryQueryArgs, _find_library_agent, False),
     "get_agent_details": (_AgentArgs, _get_agent_details, True),
     "run_agent": (_RunArgs, _run_agent, False),
     "get_execution": (_ExecutionArgs, _get_execution, False),

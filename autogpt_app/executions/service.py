@@ -27,6 +27,7 @@ from autogpt_app.executions.models import (
     NodeExecution,
     NodeExecutionPublic,
 )
+from autogpt_app.executions.preparation import fits, missing_inputs, pick_credential
 from autogpt_app.graphs.models import GraphVersion
 from autogpt_app.graphs.service import get_graph
 from autogpt_app.library import service as library
@@ -122,7 +123,7 @@ def validate_inputs(schema: dict[str, Any], inputs: dict[str, Any]) -> dict[str,
             code="invalid_inputs",
             details=[{"input": u, "message": "unknown input"} for u in unknown],
         )
-    missing = [n for n in schema.get("required", []) if inputs.get(n) in (None, "")]
+    missing = missing_inputs(schema, inputs)
     if missing:
         raise InvalidInput(
             f"Please provide: {', '.join(missing)}.",
@@ -164,7 +165,7 @@ async def resolve_credentials(
                 credential = await credentials_service.get_credential(session, user, chosen[key])
             except NotFound:
                 raise InvalidInput(f"Credential {chosen[key]!r} was not found.", code="invalid_credentials") from None
-            if credential.provider != need["provider"] or str(credential.type) not in need["types"]:
+            if not fits(credential, need):
                 raise InvalidInput(
                     f"Credential '{credential.title}' is a {credential.provider} {credential.type}; this agent needs "
                     f"a {need['provider']} {' or '.join(need['types'])}.",
@@ -172,13 +173,12 @@ async def resolve_credentials(
                 )
             resolved[key] = credential.id
             continue
-        candidates = [
-            c
-            for c in await credentials_service.find_for_provider(session, user, need["provider"])
-            if str(c.type) in need["types"]
+        fitting = [
+            c for c in await credentials_service.find_for_provider(session, user, need["provider"]) if fits(c, need)
         ]
-        if candidates:
-            resolved[key] = candidates[0].id
+        picked = pick_credential(fitting)  # the policy of executions.preparation: the newest fitting one
+        if picked is not None:
+            resolved[key] = picked
         elif need.get("required", True):
             missing.append(
                 {"key": key, "provider": need["provider"], "types": need["types"], "nodes": need.get("nodes", [])}

@@ -348,3 +348,32 @@ async def test_a_model_that_always_calls_a_tool_stops_at_the_round_limit(
     last = server.completions[-1].messages
     assert len([m for m in last if m["role"] == "tool"]) == MAX_TOOL_ROUNDS + 1
     assert last[-1] == {"role": "user", "content": "next"}
+
+
+async def test_a_model_gets_the_same_time_rules_as_the_offline_copilot(
+    server: FakeOpenAIServer, provider: OpenAIProvider, alice, catalogue
+) -> None:
+    """A model that passes a vague time is refused (and told what to ask); an exact one schedules one run,
+    never a run now."""
+    from autogpt_app.executions import service as executions
+    from autogpt_app.scheduling import service as scheduling
+
+    chat_id = await new_chat(alice)
+    args = {"agent_id": "rss-feed-digest", "inputs": {"feed_url": "https://example.com/feed.xml"}}
+    server.reply_tool_call("run_agent", {**args, "run_at": "next week"})
+    server.reply_text("When exactly next week?")
+    events = await collect(run_turn(chat_id, "run the RSS digest next week", user=alice, provider=provider))
+    error = next(e for e in events if e.type == "error")
+    assert "not a precise time" in error.message
+    async with session_scope() as s:
+        assert await scheduling.list_schedules(s, alice) == []
+        assert (await executions.list_runs(s, alice, limit=5)).items == []
+
+    server.reply_tool_call("run_agent", {**args, "run_at": "2099-01-02T09:00", "timezone": "Europe/Paris"})
+    server.reply_text("Scheduled.")
+    events = await collect(run_turn(chat_id, "on 2 January 2099 at 9am Paris time", user=alice, provider=provider))
+    card = next(e for e in events if e.type == "schedule_created")
+    assert card.kind == "once" and card.run_at == "2099-01-02T09:00:00+01:00"
+    async with session_scope() as s:
+        [one] = await scheduling.list_schedules(s, alice)
+        assert one.kind == "once" and (await executions.list_runs(s, alice, limit=5)).items == []

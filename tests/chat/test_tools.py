@@ -60,6 +60,18 @@ def test_the_six_tools_of_the_contract() -> None:
     }
 
 
+def test_each_tool_schema_is_its_argument_model() -> None:
+    """What a model is told it may send is exactly what the tool validates: one definition, not two."""
+    from autogpt_app.chat.tools import _HANDLERS
+
+    for tool in TOOLS:
+        model = _HANDLERS[tool.name][0]
+        assert set(tool.parameters["properties"]) == set(model.model_fields), tool.name
+        assert set(tool.parameters["required"]) <= set(model.model_fields)
+        for prop in tool.parameters["properties"].values():
+            assert "title" not in prop and prop.get("description"), tool.name
+
+
 @pytest.mark.parametrize("query", ["summarises RSS feeds", "find me something that summarises RSS feeds"])
 async def test_find_agent_shows_a_carousel_of_marketplace_agents(query) -> None:
     result = await run_tool("find_agent", {"query": query}, user=None)

@@ -13,6 +13,7 @@ from typing import Any
 import reflex as rx
 from pydantic import BaseModel
 
+from autogpt_app.executions.preparation import fits, pick_credential
 from autogpt_app.ui import routes
 
 #: Prefix of form element names: inputs and credential choices cannot collide, whatever an input is called.
@@ -186,11 +187,8 @@ def credential_needs(schema: dict[str, Any], credentials: list[Any]) -> list[Cre
     for key, need in (schema.get("properties") or {}).items():
         provider = str(need.get("provider", ""))
         types = [str(t) for t in need.get("types") or []]
-        choices = [
-            CredentialChoice(id=c.id, label=f"{c.title} ({c.hint})" if c.hint else c.title)
-            for c in credentials
-            if c.provider == provider and str(getattr(c.type, "value", c.type)) in types
-        ]
+        fitting = [c for c in credentials if fits(c, need)]
+        choices = [CredentialChoice(id=c.id, label=f"{c.title} ({c.hint})" if c.hint else c.title) for c in fitting]
         kinds = " or ".join(CREDENTIAL_TYPE_LABELS.get(t, t) for t in types)
         needs.append(
             CredentialNeed(
@@ -199,7 +197,7 @@ def credential_needs(schema: dict[str, Any], credentials: list[Any]) -> list[Cre
                 description=str(need.get("description") or ""),
                 required=bool(need.get("required", True)),
                 choices=choices,
-                selected=choices[0].id if choices else "",
+                selected=pick_credential(fitting) or "",  # what a run without a choice would use
             )
         )
     return needs
