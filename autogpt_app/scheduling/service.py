@@ -162,7 +162,7 @@ def _one_of(cron: str | None, run_at: datetime | None) -> None:
         )
 
 
-def has_run(row: Schedule) -> bool:
+def has_run(row: Schedule | SchedulePublic) -> bool:
     """Whether a one-off schedule is done: it fired (or was missed) at or after its time."""
     return (
         row.run_at is not None and not row.is_active and row.last_run_at is not None and row.last_run_at >= row.run_at

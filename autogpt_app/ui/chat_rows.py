@@ -267,7 +267,7 @@ def card_row(event: Event) -> ChatRow | None:
             title=event.agent_name,
             text=event.description,
             subtitle=event.timezone,
-            status=event.cron,
+            status=event.cron or "",  # a one-off schedule has no cron expression
             lines=[readable_time(run, event.timezone) for run in event.next_runs],
             href=routes.SCHEDULES,
         )
