@@ -132,6 +132,9 @@ class Settings(BaseSettings):
     scheduler_resync_seconds: float = Field(default=30.0, gt=0)
     #: A firing later than this after its due time is skipped (the next one is planned instead).
     scheduler_misfire_grace_seconds: float = Field(default=60.0, ge=0)
+    #: A one-off schedule was asked for explicitly: when the scheduler was down at its time it still
+    #: runs (and says it started late) up to this long after; later it is marked missed.
+    one_off_max_lateness_seconds: float = Field(default=86400.0, ge=0)
     scheduler_threads: int = Field(default=8, ge=1)
     #: Run the scheduler inside the web process in embedded mode (in-process broker).
     scheduler_embedded: bool = True

@@ -44,6 +44,7 @@ NOTIFICATION_TYPES: dict[str, str] = {
     "run_completed": "A run finished",
     "run_failed": "A run failed",
     "scheduled_run_failed": "A scheduled run failed",
+    "scheduled_run_late": "A scheduled run started late",
     "submission_reviewed": "A submission was reviewed",
     "new_version": "A new version of an agent in my library",
     "agent_message": "Messages from my agents",

@@ -1,7 +1,10 @@
-"""Scheduling: cron schedules that run a user's agents, fired exactly once by one leader scheduler.
+"""Scheduling: schedules that run a user's agents — repeating (cron) or once (``run_at``) — fired exactly
+once by one leader scheduler.
 
 * :mod:`~autogpt_app.scheduling.cron` — validation with messages a person understands, presets,
   the schedule in words (cron-descriptor), next run times in the schedule's time zone (DST-safe).
+* :mod:`~autogpt_app.scheduling.once` — the rules of a one-off time (zone, DST gap, future, a year
+  ahead) and its words ("Once, on Tue 8 Dec 2026 at 09:00 (Europe/Paris)").
 * :mod:`~autogpt_app.scheduling.service` — create, list, read, update, pause, resume, delete
   (owner-checked); ``pause_for_graph``/``delete_for_graph`` for the library's archive and delete.
 * :mod:`~autogpt_app.scheduling.firing` — ``fire``: claim one due occurrence atomically, start the

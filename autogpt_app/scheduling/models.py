@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel
-from sqlalchemy import JSON, Column, Index, Text
+from sqlalchemy import JSON, CheckConstraint, Column, Index, Text
 from sqlmodel import Field, SQLModel
 
 from autogpt_app.auth.models import new_id
@@ -15,15 +15,19 @@ from autogpt_app.timeutil import UTCDateTime, utcnow
 MAX_NAME = 200
 MAX_CRON = 200
 MAX_TIMEZONE = 64
+#: A schedule repeats (``cron``) or runs once (``run_at``): exactly one of the two is set.
+CRON_OR_RUN_AT = "ck_schedules_cron_or_run_at"
 
 
 class Schedule(SQLModel, table=True):
-    """A cron schedule that runs one of the owner's agents with stored inputs and credential choices."""
+    """A schedule that runs one of the owner's agents with stored inputs and credential choices:
+    repeatedly on a cron expression, or once at ``run_at``."""
 
     __tablename__ = "schedules"
     __table_args__ = (
         Index("ix_schedules_active_next", "is_active", "next_run_at"),
         Index("ix_schedules_user", "user_id"),
+        CheckConstraint("(cron IS NULL) <> (run_at IS NULL)", name=CRON_OR_RUN_AT),
     )
 
     id: str = Field(default_factory=new_id, primary_key=True, max_length=36)
@@ -32,7 +36,10 @@ class Schedule(SQLModel, table=True):
     #: The pinned version; None runs the agent's active version at each firing.
     graph_version: int | None = Field(default=None)
     name: str = Field(max_length=MAX_NAME)
-    cron: str = Field(max_length=MAX_CRON)
+    #: The repeat rule (5 fields), or None for a one-off schedule.
+    cron: str | None = Field(default=None, max_length=MAX_CRON)
+    #: When a one-off schedule runs (UTC), or None for a repeating one.
+    run_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     timezone: str = Field(default="UTC", max_length=MAX_TIMEZONE)
     inputs: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     #: Which of the owner's credentials each need uses: {need key: credential id}. Never secrets.
@@ -66,14 +73,19 @@ class SchedulePublic(BaseModel):
     graph_id: str
     graph_version: int | None
     name: str
-    cron: str
+    #: ``cron``: repeats on ``cron``; ``once``: runs once at ``run_at``.
+    kind: Literal["cron", "once"]
+    cron: str | None
+    #: When a one-off schedule runs (None for a repeating one).
+    run_at: datetime | None
     timezone: str
     description: str
     inputs: dict[str, Any]
     credentials: dict[str, str]
     is_active: bool
     next_run_at: datetime | None
-    #: The next run times in the schedule's own time zone (up to 5; none while paused).
+    #: The next run times in the schedule's own time zone (up to 5; none while paused; a one-off's
+    #: single time until it has run).
     next_runs: list[datetime]
     last_run_at: datetime | None
     last_execution_id: str | None
@@ -81,6 +93,15 @@ class SchedulePublic(BaseModel):
     last_error: str | None
     created_at: datetime
     updated_at: datetime
+
+
+class OncePreview(BaseModel):
+    """A one-off time checked and in words (what the schedule form shows as you type)."""
+
+    run_at: datetime
+    timezone: str
+    description: str
+    next_runs: list[datetime]
 
 
 class CronPreview(BaseModel):

@@ -1,5 +1,9 @@
 """Schedules: create, list, read, update, pause, resume, delete — always for their owner only.
 
+A schedule repeats on a cron expression (``kind == "cron"``) or runs once at ``run_at``
+(``kind == "once"``); exactly one of the two is set. A one-off that has run (or was missed) stays
+listed, inactive, with its outcome; giving it a new time schedules it again, resuming it does not.
+
 Functions take the session first and flush; the caller commits. Another user's schedule id answers
 :class:`NotFound` like an unknown one. A schedule is checked by the same rules as a manual run
 (inputs against the agent's schema, credentials resolvable) and a refused one writes nothing.
@@ -19,6 +23,7 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel
 from sqlalchemy import delete, func, select, update
@@ -34,8 +39,9 @@ from autogpt_app.graphs.models import GraphPublic
 from autogpt_app.graphs.service import get_graph
 from autogpt_app.scheduling import SCHEDULE_CHANGED, SCHEDULER_CHANNEL
 from autogpt_app.scheduling import cron as cronlib
+from autogpt_app.scheduling import once as oncelib
 from autogpt_app.scheduling.firing import fire, is_archived
-from autogpt_app.scheduling.models import MAX_NAME, CronPreview, Schedule, SchedulePublic
+from autogpt_app.scheduling.models import MAX_NAME, CronPreview, OncePreview, Schedule, SchedulePublic
 from autogpt_app.timeutil import utcnow
 
 __all__ = [
@@ -43,6 +49,7 @@ __all__ = [
     "delete_for_graph",
     "delete_schedule",
     "describe_cron",
+    "describe_once",
     "fire",
     "get_schedule",
     "list_schedules",
@@ -73,19 +80,33 @@ def _upcoming(cron: str, timezone: str, next_run_at: datetime) -> tuple[datetime
     return tuple(cronlib.next_runs(cron, timezone, NEXT_RUNS_SHOWN, after=next_run_at - _SECOND))
 
 
+def _in_zone(moment: datetime, timezone: str) -> datetime:
+    try:
+        return moment.astimezone(ZoneInfo(timezone))
+    except Exception:  # a zone removed from the system since it was stored: UTC rather than fail
+        return moment
+
+
 def to_public(row: Schedule) -> SchedulePublic:
-    """The API shape of a schedule, with its words and (when active) next five run times."""
+    """The API shape of a schedule, with its words and (when active) next run times: the next five
+    of a repeating schedule, the one time of a one-off that has not run yet."""
+    once = row.run_at is not None
     runs: list[datetime] = []
     if row.is_active and row.next_run_at is not None:
-        runs = list(_upcoming(row.cron, row.timezone, row.next_run_at))
+        if once:
+            runs = [_in_zone(row.run_at, row.timezone)]
+        else:
+            runs = list(_upcoming(row.cron, row.timezone, row.next_run_at))
     return SchedulePublic(
         id=row.id,
         graph_id=row.graph_id,
         graph_version=row.graph_version,
         name=row.name,
+        kind="once" if once else "cron",
         cron=row.cron,
+        run_at=row.run_at,
         timezone=row.timezone,
-        description=_words(row.cron),
+        description=oncelib.describe(row.run_at, row.timezone) if once else _words(row.cron),
         inputs=dict(row.inputs or {}),
         credentials=dict(row.credentials or {}),
         is_active=row.is_active,
@@ -127,6 +148,27 @@ def _clean_name(name: str) -> str:
     return clean
 
 
+def _one_of(cron: str | None, run_at: datetime | None) -> None:
+    """A schedule either repeats or runs once: exactly one of ``cron`` and ``run_at``."""
+    if cron is not None and run_at is not None:
+        raise InvalidInput(
+            "Give either a cron expression to repeat or a time to run once (run_at), not both.",
+            code="invalid_schedule",
+        )
+    if cron is None and run_at is None:
+        raise InvalidInput(
+            "Give a cron expression to repeat (e.g. '0 8 * * 1-5') or a time to run once (run_at).",
+            code="invalid_schedule",
+        )
+
+
+def has_run(row: Schedule | SchedulePublic) -> bool:
+    """Whether a one-off schedule is done: it fired (or was missed) at or after its time."""
+    return (
+        row.run_at is not None and not row.is_active and row.last_run_at is not None and row.last_run_at >= row.run_at
+    )
+
+
 async def _checked_run_settings(
     session: AsyncSession,
     user: User,
@@ -158,36 +200,46 @@ async def create_schedule(
     graph_id: str,
     graph_version: int | None = None,
     name: str,
-    cron: str,
+    cron: str | None = None,
+    run_at: datetime | None = None,
     timezone: str = "UTC",
     inputs: dict[str, Any] | None = None,
     credentials: dict[str, str] | None = None,
 ) -> SchedulePublic:
-    """Schedule one of the user's agents.
+    """Schedule one of the user's agents: repeating on ``cron``, or once at ``run_at``.
+
+    ``run_at`` with an offset is that moment; without one it is a wall-clock time in ``timezone``
+    (see :mod:`autogpt_app.scheduling.once` for the rules: future, at most a year ahead, not in a
+    daylight-saving gap).
 
     Raises:
         NotFound: not the user's agent (or no such version).
         Conflict: ``agent_archived``.
-        InvalidInput: ``invalid_cron``, ``invalid_timezone``, ``invalid_name``, and the run errors
-            (``inputs_missing``, ``invalid_inputs``, ``credentials_missing``, ``invalid_credentials``).
+        InvalidInput: ``invalid_schedule`` (neither or both of ``cron`` and ``run_at``),
+            ``invalid_cron``, ``invalid_run_at``, ``invalid_timezone``, ``invalid_name``, and the
+            run errors (``inputs_missing``, ``invalid_inputs``, ``credentials_missing``,
+            ``invalid_credentials``).
     """
     require_permission(user, Permission.USE_PLATFORM)
     clean_name = _clean_name(name)
-    expr = cronlib.validate_cron(cron)
+    _one_of(cron, run_at)
+    expr = cronlib.validate_cron(cron) if cron is not None else None
     zone = cronlib.validate_timezone(timezone)
+    now = utcnow()
+    when = oncelib.resolve(run_at, zone, now=now) if run_at is not None else None
     graph = await get_graph(session, user, graph_id, graph_version)
     stored_inputs, stored_credentials = await _checked_run_settings(session, user, graph, inputs, credentials)
-    now = utcnow()
     row = Schedule(
         user_id=user.id,
         graph_id=graph.id,
         graph_version=graph_version,
         name=clean_name,
         cron=expr,
+        run_at=when,
         timezone=zone,
         inputs=stored_inputs,
         credentials=stored_credentials,
-        next_run_at=cronlib.next_run(expr, zone, now),
+        next_run_at=when if when is not None else cronlib.next_run(expr, zone, now),
         created_at=now,
         updated_at=now,
     )
@@ -258,26 +310,45 @@ async def update_schedule(
     *,
     name: str | None = None,
     cron: str | None = None,
+    run_at: datetime | None = None,
     timezone: str | None = None,
     inputs: dict[str, Any] | None = None,
     credentials: dict[str, str] | None = None,
     graph_version: int | None = _UNSET,
     is_active: bool | None = None,
 ) -> SchedulePublic:
-    """Change any of name, cron, time zone, inputs, credentials, pinned version, active.
+    """Change any of name, cron or run_at, time zone, inputs, credentials, pinned version, active.
 
     Everything is checked before anything is written; a new cron, time zone or a resume plans the
-    next run from now (missed runs are not caught up).
+    next run from now (missed runs are not caught up). ``cron`` turns a one-off into a repeating
+    schedule and ``run_at`` a repeating one into a one-off. A one-off that has run is scheduled
+    again by a new ``run_at`` (or a ``cron``), not by a resume; a time zone alone keeps a one-off's
+    moment (a naive ``run_at`` is read in the new zone).
 
     Raises:
-        The errors of :func:`create_schedule`, and ``NotFound`` for another user's schedule.
+        The errors of :func:`create_schedule`, ``NotFound`` for another user's schedule, and
+        ``Conflict`` (``schedule_finished``) when resuming a one-off that has already run.
     """
     row = await _owned(session, user, schedule_id)
     clean_name = _clean_name(name) if name is not None else row.name
-    expr = cronlib.validate_cron(cron) if cron is not None else row.cron
+    if cron is not None and run_at is not None:
+        _one_of(cron, run_at)
+    expr = cronlib.validate_cron(cron) if cron is not None else (row.cron if run_at is None else None)
     zone = cronlib.validate_timezone(timezone) if timezone is not None else row.timezone
+    now = utcnow()
+    when = oncelib.resolve(run_at, zone, now=now) if run_at is not None else (row.run_at if cron is None else None)
     version = row.graph_version if graph_version is _UNSET else graph_version
-    activate = row.is_active if is_active is None else bool(is_active)
+    done = has_run(row)
+    rescheduled = done and (run_at is not None or cron is not None)
+    activate = (row.is_active or rescheduled) if is_active is None else bool(is_active)
+    if when is not None and activate and run_at is None and not row.is_active:
+        if done:
+            raise Conflict(
+                f"“{row.name}” already ran once, on {oncelib.local_text(row.last_run_at, row.timezone)}; "
+                "give it a new time to run it again.",
+                code="schedule_finished",
+            )
+        oncelib.resolve(when, zone, now=now)  # resuming a paused one-off: its time must still be ahead
     stored_inputs, stored_credentials = row.inputs, row.credentials
     run_settings_changed = inputs is not None or credentials is not None or version != row.graph_version
     if run_settings_changed or (activate and not row.is_active):
@@ -289,14 +360,16 @@ async def update_schedule(
             inputs if inputs is not None else row.inputs,
             credentials if credentials is not None else row.credentials,
         )
-    now = utcnow()
     if not activate:
         next_run_at = None
+    elif when is not None:
+        changed = run_at is not None or not row.is_active or row.next_run_at is None
+        next_run_at = when if changed else row.next_run_at
     elif not row.is_active or expr != row.cron or zone != row.timezone or row.next_run_at is None:
         next_run_at = cronlib.next_run(expr, zone, now)
     else:
         next_run_at = row.next_run_at
-    row.name, row.cron, row.timezone, row.graph_version = clean_name, expr, zone, version
+    row.name, row.cron, row.run_at, row.timezone, row.graph_version = clean_name, expr, when, zone, version
     row.inputs, row.credentials = dict(stored_inputs or {}), dict(stored_credentials or {})
     action = "updated" if activate == row.is_active else ("resumed" if activate else "paused")
     row.is_active, row.next_run_at, row.updated_at = activate, next_run_at, now
@@ -314,8 +387,12 @@ async def pause_schedule(session: AsyncSession, user: User, schedule_id: str) ->
 async def resume_schedule(session: AsyncSession, user: User, schedule_id: str) -> SchedulePublic:
     """Fire again from the next occurrence after now; runs missed while paused are not caught up.
 
+    A paused one-off fires at its time if that is still ahead; one that has run is not resumed
+    (give it a new time with :func:`update_schedule`).
+
     Raises:
-        InvalidInput/Conflict: the agent's inputs or credentials no longer fit, or it is archived.
+        InvalidInput/Conflict: the agent's inputs or credentials no longer fit, or it is archived;
+            ``invalid_run_at`` (a paused one-off's time has passed); ``schedule_finished``.
     """
     return await update_schedule(session, user, schedule_id, is_active=True)
 
@@ -375,4 +452,20 @@ def describe_cron(cron: str, timezone: str = "UTC", *, count: int = NEXT_RUNS_SH
     zone = cronlib.validate_timezone(timezone)
     return CronPreview(
         cron=expr, timezone=zone, description=_words(expr), next_runs=cronlib.next_runs(expr, zone, count)
+    )
+
+
+def describe_once(run_at: datetime, timezone: str = "UTC") -> OncePreview:
+    """A time to run once, checked, in words and on the schedule's clock (for the form; writes nothing).
+
+    Raises:
+        InvalidInput: ``invalid_run_at`` or ``invalid_timezone``.
+    """
+    zone = cronlib.validate_timezone(timezone)
+    moment = oncelib.resolve(run_at, zone, now=utcnow())
+    return OncePreview(
+        run_at=moment,
+        timezone=zone,
+        description=oncelib.describe(moment, zone),
+        next_runs=[_in_zone(moment, zone)],
     )

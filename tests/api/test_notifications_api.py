@@ -109,6 +109,7 @@ async def test_preferences_and_digest(client):
         ("run_completed", "in_app"),
         ("run_failed", "in_app"),
         ("scheduled_run_failed", "in_app"),
+        ("scheduled_run_late", "in_app"),
         ("submission_reviewed", "in_app"),
         ("new_version", "in_app"),
         ("agent_message", "in_app"),

@@ -94,7 +94,7 @@ async def test_bad_input_is_refused_and_writes_nothing(client):
     graph = await make_graph(client, token, greeting_graph())
     cases = [
         (body(graph, cron="0 8 * *"), 422, "invalid_cron"),
-        (body(graph, cron=None), 422, "invalid_cron"),
+        (body(graph, cron=None), 422, "invalid_schedule"),
         (body(graph, preset={"kind": "daily"}), 422, "invalid_cron"),  # both cron and preset
         (body(graph, cron=None, preset={"kind": "daily", "hour": 24}), 422, "invalid_input"),
         (body(graph, timezone="Mars/Base"), 422, "invalid_timezone"),

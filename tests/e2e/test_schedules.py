@@ -1,12 +1,15 @@
 """Scheduling in the browser: the schedule dialog on an agent's page (presets, the browser's time zone,
 the words and next five run times, readable errors that write nothing), and the Schedules page
 (next run, pause, resume, edit, delete with confirmation). A ``* * * * *`` schedule fires in the
-app's embedded scheduler and its last run links to the run."""
+app's embedded scheduler and its last run links to the run; a one-off ("Once, at") shows its exact
+local time, runs once, and then reads "Ran at …" with a link to its run."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from playwright.sync_api import BrowserContext, Page, expect
 
@@ -193,3 +196,72 @@ def test_an_every_minute_schedule_fires_and_its_last_run_links_to_the_run(page: 
     expect(page).to_have_url(re.compile(r".*/runs/[0-9a-f-]{36}$"))
     expect(page.get_by_test_id("run-status")).to_have_text("Completed", timeout=30_000)
     expect(page.get_by_test_id("output-value")).to_have_text("Shouted: MINUTES x2")
+
+
+def test_a_one_off_schedule_shows_its_local_time_then_runs_once(new_context: Callable[..., BrowserContext]) -> None:
+    # The browser is in Paris: "Once, at" is a date and time on the Paris clock.
+    page = new_context(timezone_id="Europe/Paris").new_page()
+    email = unique_email("oneoff")
+    signup(page, email, "One Off")
+    token = api_token(page, email)
+    agent_id = upload(page, token, shouter())
+    open_agent(page, agent_id, "Shouter")
+
+    page.get_by_test_id("schedule-button").click()
+    dialog = page.get_by_test_id("schedule-dialog")
+    expect(dialog.get_by_test_id("schedule-timezone")).to_have_value("Europe/Paris")
+    dialog.get_by_test_id("schedule-kind-once").click()
+    expect(dialog.get_by_test_id("preset-select")).to_have_count(0)
+    run_at = dialog.get_by_test_id("schedule-run-at")
+    # A time that has passed is refused in words, and nothing is written.
+    run_at.fill("2020-01-06T09:00")
+    expect(dialog.get_by_test_id("schedule-preview-error")).to_have_text(
+        "Mon 6 Jan 2020 at 09:00 (Europe/Paris) has already passed; choose a time in the future."
+    )
+    dialog.locator("input[name=in__topic]").fill("once")
+    dialog.get_by_test_id("schedule-submit").click()
+    expect(dialog.get_by_test_id("schedule-error")).to_contain_text("has already passed")
+    assert _schedules(page, token) == []
+
+    # Two minutes from now (to the minute), on the Paris clock.
+    soon = (datetime.now(ZoneInfo("Europe/Paris")) + timedelta(minutes=2)).replace(second=0, microsecond=0)
+    run_at.fill(soon.strftime("%Y-%m-%dT%H:%M"))
+    words = f"Once, on {soon:%a} {soon.day} {soon:%b %Y} at {soon:%H:%M} (Europe/Paris)"
+    expect(dialog.get_by_test_id("schedule-words")).to_have_text(words)
+    shown = soon.strftime("%a %d %b %Y, %H:%M %Z")
+    expect(dialog.get_by_test_id("schedule-next-run")).to_have_text(shown)
+    dialog.get_by_test_id("schedule-name").fill("Shout once")
+    dialog.get_by_test_id("schedule-submit").click()
+    expect(dialog).to_have_count(0)
+    expect(page.get_by_test_id("agent-schedule")).to_contain_text(words)
+    [stored] = _schedules(page, token)
+    assert stored["kind"] == "once" and stored["cron"] is None and stored["timezone"] == "Europe/Paris"
+    assert datetime.fromisoformat(stored["run_at"]) == soon
+
+    # The Schedules page: the exact local time and a "Once" badge; then it runs, once.
+    page.goto("/schedules")
+    row = page.get_by_test_id("schedule-row")
+    expect(row.get_by_test_id("schedule-description")).to_have_text(words)
+    expect(row.get_by_test_id("schedule-once")).to_have_text("Once")
+    expect(row.get_by_test_id("schedule-next-run")).to_have_text(shown)
+    expect(row.get_by_test_id("schedule-state")).to_have_text("Active")
+    refresh = page.get_by_role("button", name="Refresh the schedules")
+    link = row.get_by_test_id("last-run-link")
+    for _ in range(75):
+        if link.count():
+            break
+        page.wait_for_timeout(2_000)
+        refresh.click()
+    expect(link).to_be_visible(timeout=5_000)
+    expect(row.get_by_test_id("schedule-state")).to_have_text("Ran")
+    expect(row.get_by_test_id("schedule-last-run")).to_have_text(
+        re.compile(rf"^Ran at {soon:%a %d %b %Y}, \d\d:\d\d {soon:%Z}$")
+    )
+    expect(row.get_by_test_id("schedule-next-run")).to_have_text("—")
+    expect(row.get_by_test_id("schedule-resume")).to_have_count(0)  # it gets a new time instead
+    link.click()
+    expect(page).to_have_url(re.compile(r".*/runs/[0-9a-f-]{36}$"))
+    expect(page.get_by_test_id("run-status")).to_have_text("Completed", timeout=30_000)
+    expect(page.get_by_test_id("output-value")).to_have_text("Shouted: ONCE x2")
+    [ran] = _schedules(page, token)
+    assert ran["is_active"] is False and ran["next_run_at"] is None and ran["last_execution_id"]

@@ -39,6 +39,7 @@ async def test_defaults_are_in_app_for_every_type_in_display_order_and_no_digest
         ("run_completed", "A run finished", "in_app"),
         ("run_failed", "A run failed", "in_app"),
         ("scheduled_run_failed", "A scheduled run failed", "in_app"),
+        ("scheduled_run_late", "A scheduled run started late", "in_app"),
         ("submission_reviewed", "A submission was reviewed", "in_app"),
         ("new_version", "A new version of an agent in my library", "in_app"),
         ("agent_message", "Messages from my agents", "in_app"),

@@ -14,7 +14,7 @@ import signal
 import subprocess
 import sys
 import time
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -147,6 +147,80 @@ async def test_one_leader_fires_each_occurrence_once_and_a_standby_takes_over(tm
 
         await _round(ids, graph_ids, 3, logs)
         await _round(ids, graph_ids, 4, logs)
+        assert _stop(second) == 0, _text(second_log)[-3000:]
+    finally:
+        _stop(first, signal.SIGKILL)
+        if second is not None:
+            _stop(second, signal.SIGKILL)
+
+
+async def _make_due(ids: list[str]) -> datetime:
+    """Bring one-off schedules' time to a moment ago (their row, as a late-coming clock would)."""
+    started = utcnow()
+    due = started - timedelta(seconds=1)
+    async with session_scope() as s:
+        await s.execute(update(Schedule).where(Schedule.id.in_(ids)).values(run_at=due, next_run_at=due))
+    return started
+
+
+async def _wait_ran(ids: list[str], started: datetime, logs: list[Path]) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        async with session_scope() as s:
+            ran = (
+                await s.execute(
+                    select(func.count()).where(
+                        Schedule.id.in_(ids), Schedule.last_run_at >= started, Schedule.is_active.is_(False)
+                    )
+                )
+            ).scalar_one()
+        if ran == len(ids):
+            return
+        await asyncio.sleep(0.1)
+    tails = "\n".join(_text(log)[-2000:] for log in logs)
+    raise AssertionError(f"only {ran} of {len(ids)} one-off schedules ran\n{tails}")
+
+
+async def test_one_off_schedules_run_once_with_two_schedulers_and_after_the_leader_dies(tmp_path):
+    user = await make_user()
+    tomorrow = utcnow() + timedelta(days=1)
+    batches: list[tuple[list[str], list[str]]] = []
+    for batch in range(2):
+        ids, graph_ids = [], []
+        for i in range(3):
+            graph = await make_graph(user)
+            async with session_scope() as s:
+                made = await service.create_schedule(
+                    s, user, graph_id=graph.id, name=f"Once {batch}.{i}", run_at=tomorrow, inputs={"topic": "t"}
+                )
+            ids.append(made.id)
+            graph_ids.append(graph.id)
+        batches.append((ids, graph_ids))
+
+    first_log, second_log = tmp_path / "first.log", tmp_path / "second.log"
+    first = _start(first_log)
+    second = None
+    try:
+        await _wait_for_line(first_log, LEADER, 60)
+        second = _start(second_log)
+        await _wait_for_line(second_log, STANDBY, 60)
+        logs = [first_log, second_log]
+
+        (ids, graph_ids), (later_ids, later_graph_ids) = batches
+        await _wait_ran(ids, await _make_due(ids), logs)
+        # The leader dies while the other one-offs come due: the standby leads and runs each once.
+        _stop(first, signal.SIGKILL)
+        started = await _make_due(later_ids)
+        await _wait_for_line(second_log, LEADER, TAKEOVER_LIMIT)
+        await _wait_ran(later_ids, started, logs)
+        await asyncio.sleep(2.5)  # more resyncs: a second run would show up by now
+        counts = await _runs_per_graph()
+        assert {g: counts.get(g, 0) for g in graph_ids + later_graph_ids} == dict.fromkeys(
+            graph_ids + later_graph_ids, 1
+        )
+        async with session_scope() as s:
+            left = (await s.execute(select(func.count()).where(Schedule.next_run_at.is_not(None)))).scalar_one()
+        assert left == 0
         assert _stop(second) == 0, _text(second_log)[-3000:]
     finally:
         _stop(first, signal.SIGKILL)

@@ -1,5 +1,5 @@
-"""The schedule dialog: name, a preset or custom cron, a time zone, the run form's inputs and credential pickers,
-and a live preview of the schedule in words with its next five run times.
+"""The schedule dialog: name, repeat (a preset or custom cron) or once at a date and time, a time zone, the run
+form's inputs and credential pickers, and a live preview of the schedule in words with its next run times.
 
 One dialog serves both pages: an agent's page opens it to create (``ScheduleDialogState.open_create``),
 the Schedules page to edit (``ScheduleDialogState.open_edit``). Render :func:`schedule_dialog` once per page.
@@ -12,7 +12,13 @@ from zoneinfo import available_timezones
 import reflex as rx
 
 from autogpt_app.ui.components.run_form import RunField, credential_picker, run_field
-from autogpt_app.ui.states.schedules import NAME_FIELD, PRESET_LABELS, WEEKDAY_LABELS, ScheduleDialogState
+from autogpt_app.ui.states.schedules import (
+    KIND_LABELS,
+    NAME_FIELD,
+    PRESET_LABELS,
+    WEEKDAY_LABELS,
+    ScheduleDialogState,
+)
 
 S = ScheduleDialogState
 TIMEZONE_LIST_ID = "schedule-timezones"
@@ -27,6 +33,46 @@ def _label(text: str, html_for: str) -> rx.Component:
 
 def _labelled(text: str, html_for: str, control: rx.Component, **props) -> rx.Component:
     return rx.vstack(_label(text, html_for), control, spacing="1", width="100%", **props)
+
+
+def _kind_option(value: str) -> rx.Component:
+    return rx.el.label(
+        rx.hstack(
+            rx.radio_group.item(value=value, data_testid=f"schedule-kind-{value}"),
+            rx.text(KIND_LABELS[value], size="2"),
+            spacing="2",
+            align="center",
+        ),
+        cursor="pointer",
+    )
+
+
+def _kind_choice() -> rx.Component:
+    """Repeat (a preset or cron expression) or run once at a date and time."""
+    return rx.radio_group.root(
+        rx.hstack(*[_kind_option(value) for value in KIND_LABELS], spacing="5", wrap="wrap"),
+        value=S.kind,
+        on_change=S.set_kind,
+        aria_label="Repeat or run once",
+        data_testid="schedule-kind",
+    )
+
+
+def _run_at_input() -> rx.Component:
+    return _labelled(
+        "Date and time",
+        "schedule-run-at",
+        rx.input(
+            id="schedule-run-at",
+            name="schedule_run_at",
+            type="datetime-local",
+            value=S.run_at_text,
+            on_change=S.set_run_at_text,
+            size="3",
+            width="100%",
+            data_testid="schedule-run-at",
+        ),
+    )
 
 
 def _preset_select() -> rx.Component:
@@ -184,7 +230,17 @@ def _preview() -> rx.Component:
                     align="center",
                     wrap="wrap",
                 ),
-                rx.text("Next runs (", S.timezone, "):", size="1", color_scheme="gray"),
+                rx.cond(
+                    S.preview_runs.length() > 0,
+                    rx.text(
+                        rx.cond(S.kind == "once", "Runs at (", "Next runs ("),
+                        S.timezone,
+                        "):",
+                        size="1",
+                        color_scheme="gray",
+                    ),
+                    rx.fragment(),
+                ),
                 rx.el.ul(rx.foreach(S.preview_runs, _next_run), style={"margin": 0, "padding_left": "1.25rem"}),
                 spacing="1",
                 width="100%",
@@ -235,14 +291,15 @@ def _form() -> rx.Component:
                     data_testid="schedule-name",
                 ),
             ),
+            _kind_choice(),
             rx.grid(
-                _preset_select(),
+                rx.cond(S.kind == "once", _run_at_input(), _preset_select()),
                 _timezone_input(),
                 columns=rx.breakpoints(initial="1", sm="2"),
                 spacing="3",
                 width="100%",
             ),
-            _when(),
+            rx.cond(S.kind == "once", rx.fragment(), _when()),
             _preview(),
             _inputs(),
             rx.cond(

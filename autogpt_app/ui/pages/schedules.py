@@ -14,11 +14,21 @@ from autogpt_app.ui.states.schedules import ScheduleDialogState, ScheduleRow, Sc
 
 
 def active_badge(row: ScheduleRow) -> rx.Component:
-    """``Active`` or ``Paused``."""
+    """``Active``, ``Paused``, or for a one-off that is done ``Ran``, ``Missed`` or ``Not run``."""
+    return rx.badge(
+        row.state,
+        color_scheme=rx.match(row.state, ("Active", "green"), ("Ran", "blue"), ("Paused", "gray"), "red"),
+        variant="soft",
+        data_testid="schedule-state",
+    )
+
+
+def kind_badge(row: ScheduleRow) -> rx.Component:
+    """A one-off's ``Once`` badge, or a repeating schedule's cron expression."""
     return rx.cond(
-        row.is_active,
-        rx.badge("Active", color_scheme="green", variant="soft", data_testid="schedule-state"),
-        rx.badge("Paused", color_scheme="gray", variant="soft", data_testid="schedule-state"),
+        row.kind == "once",
+        rx.badge("Once", color_scheme="violet", variant="soft", data_testid="schedule-once"),
+        rx.code(row.cron, size="1", variant="ghost"),
     )
 
 
@@ -83,14 +93,18 @@ def _actions(row: ScheduleRow) -> rx.Component:
                 on_click=SchedulesState.pause(row.id),
                 data_testid="schedule-pause",
             ),
-            rx.button(
-                rx.icon("play", size=14),
-                "Resume",
-                size="1",
-                variant="soft",
-                color_scheme="green",
-                on_click=SchedulesState.resume(row.id),
-                data_testid="schedule-resume",
+            rx.cond(
+                row.can_resume,
+                rx.button(
+                    rx.icon("play", size=14),
+                    "Resume",
+                    size="1",
+                    variant="soft",
+                    color_scheme="green",
+                    on_click=SchedulesState.resume(row.id),
+                    data_testid="schedule-resume",
+                ),
+                rx.fragment(),
             ),
         ),
         rx.button(
@@ -134,7 +148,7 @@ def _card(row: ScheduleRow) -> rx.Component:
                 rx.icon("calendar-clock", size=14, flex_shrink="0"),
                 rx.text(row.description, size="2", data_testid="schedule-description"),
                 rx.badge(row.timezone, variant="outline", color_scheme="gray", data_testid="schedule-timezone"),
-                rx.code(row.cron, size="1", variant="ghost"),
+                kind_badge(row),
                 align="center",
                 spacing="2",
                 wrap="wrap",
@@ -167,7 +181,7 @@ def _empty() -> rx.Component:
             rx.heading("No schedules yet", size="4"),
             rx.text(
                 "Open an agent in your library and choose Schedule to run it automatically — every hour, "
-                "every weekday morning, or on any cron expression.",
+                "every weekday morning, on any cron expression, or once at a time you choose.",
                 color_scheme="gray",
                 size="2",
                 text_align="center",
@@ -227,7 +241,8 @@ def schedules_page() -> rx.Component:
             width="100%",
         ),
         rx.text(
-            "Times are shown in each schedule's own time zone. Missed runs while paused are not caught up.",
+            "Times are shown in each schedule's own time zone. Missed runs while paused are not caught up. "
+            "To run a one-off again, edit its time.",
             size="2",
             color_scheme="gray",
         ),

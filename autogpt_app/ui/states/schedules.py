@@ -1,10 +1,11 @@
 """States of scheduling: the schedule dialog (create and edit), an agent's schedules, and the Schedules page.
 
 The dialog turns a preset (every hour, every day, weekdays, once a week) or a custom cron
-expression into the cron the service stores, and previews it as you type: the words and the
-next five run times in the chosen time zone, or the service's readable message about what is
-wrong. Saving goes through the scheduling service, which checks everything again (inputs and
-credentials as for a run) and writes nothing when it refuses. The pages hold one page of rows.
+expression into the cron the service stores — or, for "Once, at", a date and time on the clock of
+the chosen zone — and previews it as you type: the words and the next run times in the chosen
+time zone, or the service's readable message about what is wrong. Saving goes through the
+scheduling service, which checks everything again (the time rules, inputs and credentials as for
+a run) and writes nothing when it refuses. The pages hold one page of rows.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -65,6 +66,10 @@ WEEKDAY_LABELS: dict[str, str] = {
     "0": "Sunday",
 }
 NAME_FIELD = "schedule_name"
+#: Repeat on a preset or cron expression, or run once at a date and time.
+KIND_LABELS: dict[str, str] = {"cron": "Repeat", "once": "Once, at"}
+#: The value format of ``<input type="datetime-local">``.
+LOCAL_INPUT_FORMAT = "%Y-%m-%dT%H:%M"
 
 _TIME = re.compile(r"^\s*(\d{1,2})\s*[:.h]\s*(\d{1,2})\s*$")
 
@@ -113,6 +118,42 @@ def preset_cron(
         return cronlib.hourly(parse_minute(minute_text))
     hour, minute = parse_time(time_text)
     return cronlib.from_preset(preset, hour=hour, minute=minute, day_of_week=weekday)
+
+
+def parse_run_at(text: str) -> datetime:
+    """The dialog's ``2026-12-08T09:00`` as a wall time (the service reads it in the schedule's zone).
+
+    Raises:
+        InvalidInput: empty or not a date and time.
+    """
+    value = str(text or "").strip()
+    if not value:
+        raise InvalidInput("Choose the date and time to run it.", code="invalid_run_at")
+    try:
+        return datetime.fromisoformat(value).replace(tzinfo=None)
+    except ValueError:
+        raise InvalidInput(
+            f"'{value[:40]}' is not a date and time; use the picker or type e.g. 2026-12-08T09:00.",
+            code="invalid_run_at",
+        ) from None
+
+
+def local_input(moment: datetime, zone: str) -> str:
+    """``moment`` on the clock of ``zone`` as a ``datetime-local`` value."""
+    try:
+        return moment.astimezone(ZoneInfo(zone)).strftime(LOCAL_INPUT_FORMAT)
+    except Exception:
+        return moment.astimezone(UTC).strftime(LOCAL_INPUT_FORMAT)
+
+
+def tomorrow_at_nine(zone: str) -> str:
+    """The dialog's first suggestion for a one-off: tomorrow at 09:00 on the clock of ``zone``."""
+    try:
+        tz = ZoneInfo(zone)
+    except Exception:
+        tz = UTC
+    day = (datetime.now(tz) + timedelta(days=1)).date()
+    return f"{day.isoformat()}T09:00"
 
 
 class PresetChoice(BaseModel):
@@ -176,9 +217,15 @@ class ScheduleRow(BaseModel):
     agent_name: str
     agent_href: str
     description: str
+    #: ``cron`` (repeats) or ``once``.
+    kind: str
     cron: str
     timezone: str
     is_active: bool
+    #: ``Active``, ``Paused``, or for a one-off that is done ``Ran`` / ``Missed`` / ``Not run``.
+    state: str
+    #: A paused schedule can be resumed; a one-off that is done cannot (it gets a new time instead).
+    can_resume: bool
     next_run: str
     last_run: str
     last_status: str
@@ -200,6 +247,15 @@ async def schedule_rows(session: AsyncSession, user: User, schedules: Sequence[S
         if s.last_execution_id and s.last_execution_id in statuses:
             # The run's status now; a run removed since keeps what the firing recorded, without a link.
             status, href = statuses[s.last_execution_id], routes.run(s.last_execution_id)
+        done = service.has_run(s)
+        last_run = format_moment(s.last_run_at, s.timezone) if s.last_run_at else "Never"
+        state = "Active" if s.is_active else "Paused"
+        if done and s.last_execution_id:
+            state, last_run = "Ran", f"Ran at {last_run}"
+        elif done:
+            missed = (s.last_error or "").startswith("Missed")
+            state = "Missed" if missed else "Not run"
+            last_run = "Missed" if missed else last_run
         rows.append(
             ScheduleRow(
                 id=s.id,
@@ -207,11 +263,14 @@ async def schedule_rows(session: AsyncSession, user: User, schedules: Sequence[S
                 agent_name=agent.name if agent else "Agent (no longer in your library)",
                 agent_href=routes.library_agent(agent.id) if agent else "",
                 description=s.description,
-                cron=s.cron,
+                kind=s.kind,
+                cron=s.cron or "",
                 timezone=s.timezone,
                 is_active=s.is_active,
-                next_run=format_moment(s.next_run_at, s.timezone) if s.is_active else "Paused",
-                last_run=format_moment(s.last_run_at, s.timezone) if s.last_run_at else "Never",
+                state=state,
+                can_resume=not s.is_active and not done,
+                next_run=format_moment(s.next_run_at, s.timezone) if s.is_active else ("—" if done else "Paused"),
+                last_run=last_run,
                 last_status=status,
                 last_href=href,
                 last_error=(s.last_error or "")[:300],
@@ -244,6 +303,10 @@ class ScheduleDialogState(AuthState):
     minute_text: str = "0"
     weekday: str = "1"
     cron_text: str = "0 9 * * *"
+    #: ``cron`` (repeat) or ``once``.
+    kind: str = "cron"
+    #: The one-off's date and time on the clock of ``timezone`` (a ``datetime-local`` value).
+    run_at_text: str = ""
     timezone: str = "UTC"
     browser_timezone: str = ""
     fields: list[RunField] = []
@@ -259,6 +322,12 @@ class ScheduleDialogState(AuthState):
     _graph_id: str = ""
     _opened: int = 0
     _timezone_touched: bool = False
+    _run_at_touched: bool = False
+    #: What an edited one-off was opened with: unchanged, it is not sent again (so a one-off that
+    #: ran can be renamed without being asked for a future time).
+    _loaded_run_at: str = ""
+    _loaded_timezone: str = ""
+    _loaded_description: str = ""
 
     @rx.var
     def missing_credentials(self) -> bool:
@@ -268,6 +337,19 @@ class ScheduleDialogState(AuthState):
     def _refresh_preview(self) -> None:
         """The cron of the current choice, in words with its next run times, or what is wrong with it."""
         self.preview_words, self.preview_runs, self.preview_error = "", [], ""
+        if self.kind == "once":
+            self.preview_cron = ""
+            if self._run_at_unchanged():
+                self.preview_words = self._loaded_description
+                return
+            try:
+                once = service.describe_once(parse_run_at(self.run_at_text), self.timezone)
+            except InvalidInput as exc:
+                self.preview_error = exc.message
+                return
+            self.preview_words = once.description
+            self.preview_runs = [format_moment(moment, once.timezone) for moment in once.next_runs]
+            return
         try:
             cron = preset_cron(
                 self.preset,
@@ -285,6 +367,14 @@ class ScheduleDialogState(AuthState):
         self.preview_words = preview.description
         self.preview_runs = [format_moment(moment, preview.timezone) for moment in preview.next_runs]
 
+    def _run_at_unchanged(self) -> bool:
+        return (
+            self.mode == "edit"
+            and bool(self._loaded_run_at)
+            and self.run_at_text == self._loaded_run_at
+            and self.timezone == self._loaded_timezone
+        )
+
     def _reset_form(self, mode: str) -> None:
         self._opened += 1
         self.mode = mode
@@ -294,6 +384,8 @@ class ScheduleDialogState(AuthState):
         self.cron_text = "0 9 * * *"
         self.timezone = self.browser_timezone or "UTC"
         self._timezone_touched = False
+        self.kind, self.run_at_text, self._run_at_touched = "cron", tomorrow_at_nine(self.timezone), False
+        self._loaded_run_at = self._loaded_timezone = self._loaded_description = ""
         self.fields, self.needs, self.values, self.field_errors = [], [], {}, {}
         self.form_error = ""
         self.saving = self.ready = False
@@ -347,7 +439,12 @@ class ScheduleDialogState(AuthState):
             if agent is not None:
                 self.agent_name, self.library_agent_id = agent.name, agent.id
             self.name = found.name
-            self._apply_choice(preset_from_cron(found.cron), found.cron)
+            if found.kind == "once" and found.run_at is not None:
+                self.kind, self._run_at_touched = "once", True
+                self.run_at_text = self._loaded_run_at = local_input(found.run_at, found.timezone)
+                self._loaded_timezone, self._loaded_description = found.timezone, found.description
+            else:
+                self._apply_choice(preset_from_cron(found.cron or ""), found.cron or "")
             self.timezone = found.timezone
             self._timezone_touched = True
             self.fields = fields_from_schema(graph.input_schema)
@@ -389,7 +486,23 @@ class ScheduleDialogState(AuthState):
         self.browser_timezone = zone
         if self.mode == "create" and not self._timezone_touched:
             self.timezone = zone
+            if not self._run_at_touched:
+                self.run_at_text = tomorrow_at_nine(zone)
             self._refresh_preview()
+
+    @rx.event
+    def set_kind(self, value: str):
+        """Repeat (a preset or cron expression) or run once at a date and time."""
+        if value in KIND_LABELS:
+            self.kind = value
+            self._refresh_preview()
+
+    @rx.event
+    def set_run_at_text(self, value: str):
+        """The date and time of a one-off, on the clock of the chosen time zone."""
+        self.run_at_text = str(value or "")[:40]
+        self._run_at_touched = True
+        self._refresh_preview()
 
     @rx.event
     def set_preset(self, value: str):
@@ -452,6 +565,8 @@ class ScheduleDialogState(AuthState):
         name = str(form.get(NAME_FIELD) or "")
         details: list[dict[str, Any]] = []
         editing = self.mode == "edit"
+        cron: str | None = None if self.kind == "once" else self.preview_cron
+        run_at = None if self.kind != "once" or self._run_at_unchanged() else parse_run_at(self.run_at_text)
 
         async def save(session: AsyncSession, user: User) -> SchedulePublic:
             try:
@@ -461,7 +576,8 @@ class ScheduleDialogState(AuthState):
                         user,
                         self.schedule_id,
                         name=name,
-                        cron=self.preview_cron,
+                        cron=cron,
+                        run_at=run_at,
                         timezone=self.timezone,
                         inputs=inputs,
                         credentials=chosen,
@@ -471,7 +587,8 @@ class ScheduleDialogState(AuthState):
                     user,
                     graph_id=self._graph_id,
                     name=name,
-                    cron=self.preview_cron,
+                    cron=cron,
+                    run_at=run_at,
                     timezone=self.timezone,
                     inputs=inputs,
                     credentials=chosen,
