@@ -278,7 +278,7 @@ async def test_a_time_in_words_schedules_one_run_then_and_nothing_now(alice) -> 
     [
         ("next week", {}, "not a precise time"),
         ("at 5", {}, "5 in the morning or 17:00"),
-        ("2020-01-01T09:00", {}, "past"),
+        ("2020-01-01T09:00", {}, "has already passed"),
         ("tomorrow at 9am", {"cron": "0 9 * * *"}, "not both"),
     ],
 )
