@@ -24,6 +24,7 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from autogpt_app.errors import InvalidInput
+from autogpt_app.scheduling import once
 
 __all__ = ["TimeRequest", "find_time", "resolve_run_at", "time_starts"]
 
@@ -58,7 +59,7 @@ _DAY_OF_MONTH = (
     r"person|people|kg|km|cm|m|jahr|an|año)s?\b))"
 )
 _OFFSET_UNITS = (
-    r"min(?:ute)?s?|hours?|hrs?|days?|weeks?|minuten|stunden?|tagen?|wochen?|heures?|jours?|semaines?|"
+    r"sec(?:ond)?s?|sekunden|secondes?|segundos?|min(?:ute)?s?|hours?|hrs?|days?|weeks?|minuten|stunden?|tagen?|wochen?|heures?|jours?|semaines?|"
     r"minutos?|horas?|días?|dias?|semanas?"
 )
 _OFFSET = (
@@ -115,7 +116,7 @@ _ZONE_WORDS_RE = re.compile(
 _LATER_PART_RE = re.compile(r"afternoon|evening|night|nachmittag|abend|après|soir|tarde|noche", _I)
 _NIGHT_RE = re.compile(r"night|noche", _I)
 #: An offset counted in minutes or hours is a moment by itself; one in days or weeks still needs a time.
-_SHORT_OFFSET_RE = re.compile(r"min|hour|hr|stunde|heure|hora", _I)
+_SHORT_OFFSET_RE = re.compile(r"sec|sek|seg|min|hour|hr|stunde|heure|hora", _I)
 _PART_RE = re.compile(_PART_OF_DAY, _I)
 _VAGUE_RE = re.compile(_VAGUE, _I)
 #: Quoted text and the values of ``name=value`` pairs are the person's data, not times.
@@ -315,8 +316,8 @@ def resolve_run_at(value: str, timezone: str, now: datetime) -> datetime:
         moment = datetime.fromisoformat(text)
     except ValueError:
         moment = None
-    if moment is not None:
-        return moment if moment.tzinfo is not None else moment.replace(tzinfo=zone)
+    if moment is not None:  # a model's ISO time: the scheduling service's own rules (DST gaps, past, a year)
+        return once.resolve(moment, timezone, now=now).astimezone(zone)
     text = _ZONE_WORDS_RE.sub(" ", text)
     text = " ".join(text.split())
     request = find_time(text)
@@ -331,7 +332,7 @@ def resolve_run_at(value: str, timezone: str, now: datetime) -> datetime:
         parsed = _dateparser().parse(offset.group(0), settings=settings, languages=list(LANGUAGES))
         if parsed is None or parsed <= now_local.replace(tzinfo=None):
             raise InvalidInput(f"I could not read “{offset.group(0)}” as a time from now.", code="invalid_run_at")
-        return parsed.replace(tzinfo=zone)
+        return once.resolve(parsed, timezone, now=now).astimezone(zone)
     clock = _clock_match(text)
     assert clock is not None  # find_time accepted it as exact
     part = _PART_RE.search(text)
@@ -344,7 +345,7 @@ def resolve_run_at(value: str, timezone: str, now: datetime) -> datetime:
         day = now_local.date()
     else:
         day = _parse_date(date_words, now_local.date(), now_local)
-    moment = datetime.combine(day, at, tzinfo=zone)
+    moment = once.to_utc(datetime.combine(day, at), timezone).astimezone(zone)  # refuses a time a DST gap skips
     if moment <= now_local:
         when = moment.strftime("%a %d %b %Y at %H:%M")
         if day == now_local.date():
@@ -352,4 +353,4 @@ def resolve_run_at(value: str, timezone: str, now: datetime) -> datetime:
                 f"{at:%H:%M} today has already passed; say e.g. “tomorrow at {at:%H:%M}”.", code="invalid_run_at"
             )
         raise InvalidInput(f"{when} is in the past.", code="invalid_run_at")
-    return moment
+    return once.resolve(moment, timezone, now=now).astimezone(zone)  # and not more than a year ahead

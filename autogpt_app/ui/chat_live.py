@@ -23,11 +23,13 @@ from typing import Any
 from pydantic import BaseModel
 
 from autogpt_app.auth import service as auth_service
-from autogpt_app.bus import execution_channel
+from autogpt_app.bus import execution_channel, user_channel
 from autogpt_app.db import session_scope
 from autogpt_app.errors import ServiceError
 from autogpt_app.executions import service as executions
 from autogpt_app.executions.models import TERMINAL
+from autogpt_app.scheduling import service as scheduling
+from autogpt_app.ui import routes
 from autogpt_app.ui.chat_rows import ChatRow, execution_outputs
 from autogpt_app.ui.components.outputs import OutputValue
 from autogpt_app.ui.live import follow_channel
@@ -144,6 +146,99 @@ ROW_FIELDS = ("history", "rows")
 
 def _lists(state: Any) -> list[tuple[str, list[ChatRow]]]:
     return [(name, [_plain(r) for r in getattr(state, name)]) for name in ROW_FIELDS if hasattr(state, name)]
+
+
+#: The longest a one-off schedule's card waits for it to run (a reload starts waiting again).
+MAX_SCHEDULE_FOLLOW_SECONDS = 6 * 3600.0
+#: Re-read a waiting one-off this often when no event of its owner arrives.
+SCHEDULE_FALLBACK_SECONDS = 15.0
+
+
+def waiting_once_ids(rows: Iterable[ChatRow], limit: int = MAX_FOLLOWED) -> list[str]:
+    """The one-off schedules whose cards still wait for their run (the latest ``limit``)."""
+    ids = [r.schedule_id for r in rows if r.kind == "schedule_created" and r.status == "once" and r.schedule_id]
+    return list(dict.fromkeys(ids))[-limit:] if limit > 0 else []
+
+
+def replace_schedule(rows: list[ChatRow], schedule_id: str, schedule: Any) -> list[ChatRow]:
+    """The conversation with the card of a one-off that ran turned into the card of its run (which then
+    follows the run), or showing why it did not run. ``rows`` itself when nothing changed."""
+    changed = False
+    result: list[ChatRow] = []
+    for row in rows:
+        if row.kind == "schedule_created" and row.schedule_id == schedule_id:
+            if schedule.last_execution_id:
+                row = ChatRow(
+                    kind="execution",
+                    title=row.title,
+                    status=str(schedule.last_status or "QUEUED").upper(),
+                    href=routes.run(schedule.last_execution_id),
+                    execution_id=schedule.last_execution_id,
+                )
+                changed = True
+            elif schedule.last_error and row.text != schedule.last_error:
+                row = row.model_copy(update={"text": schedule.last_error, "status": "missed"})
+                changed = True
+        result.append(row)
+    return result if changed else rows
+
+
+async def read_schedule(token: str, schedule_id: str) -> tuple[str, Any] | None:
+    """The token's user id and one of their schedules (re-verified on every read); None when gone."""
+    try:
+        async with session_scope() as session:
+            user = await auth_service.user_from_token(session, token)
+            return user.id, await scheduling.get_schedule(session, user, schedule_id)
+    except ServiceError:
+        return None
+
+
+async def follow_schedule(state: Any, schedule_id: str) -> None:
+    """Keep a one-off schedule's card waiting until it runs; then it becomes its run's card and follows it.
+
+    It wakes on any event of the owner (the run's start is one) and re-reads every
+    :data:`SCHEDULE_FALLBACK_SECONDS`; it stops when the schedule is gone, paused, missed, or its run
+    started (then :func:`follow_execution` takes over).
+    """
+    async with state:
+        token = state.token
+    first = await read_schedule(token, schedule_id)
+    if first is None:
+        return
+    user_id, _schedule = first
+    started: list[str] = []
+
+    async def refresh() -> bool:
+        async with state:
+            if not any(any(r.schedule_id == schedule_id for r in rows) for _n, rows in _lists(state)):
+                return False
+            token = state.token
+        read = await read_schedule(token, schedule_id)
+        if read is None:
+            return False
+        schedule = read[1]
+        async with state:
+            for name, rows in _lists(state):
+                fresh = replace_schedule(rows, schedule_id, schedule)
+                if fresh is not rows:
+                    setattr(state, name, fresh)
+        if schedule.last_execution_id:
+            started.append(schedule.last_execution_id)
+            return False
+        return schedule.is_active and not schedule.last_error
+
+    try:
+        await follow_channel(
+            user_channel(user_id),
+            refresh,
+            max_seconds=MAX_SCHEDULE_FOLLOW_SECONDS,
+            fallback_interval=SCHEDULE_FALLBACK_SECONDS,
+            min_interval=MIN_READ_INTERVAL,
+        )
+    except Exception:
+        log.exception("following schedule %s for the chat stopped", schedule_id)
+    if started:
+        await follow_execution(state, started[0])
 
 
 async def follow_execution(state: Any, execution_id: str) -> None:

@@ -132,6 +132,8 @@ class ChatRow(BaseModel):
     execution_id: str = ""
     #: The agent an inputs card is for (its id: a marketplace slug or a library id).
     agent_id: str = ""
+    #: The schedule a ``schedule_created`` card shows (a one-off's card follows it until it runs).
+    schedule_id: str = ""
 
 
 def _mention(name: str, creator: str, source: str) -> str:
@@ -269,6 +271,7 @@ def card_row(event: Event) -> ChatRow | None:
             subtitle=event.timezone,
             status=event.cron or "once",
             lines=[readable_time(run, event.timezone) for run in event.next_runs],
+            schedule_id=event.schedule_id,
             href=routes.SCHEDULES,
         )
     if isinstance(event, ScheduleList):

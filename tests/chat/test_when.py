@@ -39,6 +39,9 @@ EXACT = [
     ("vendredi à 18h30", "vendredi à 18h30", "2026-12-11T18:30:00+01:00"),
     ("mañana a las 9", "mañana a las 9", "2026-12-08T09:00:00+01:00"),
     ("en 30 minutos", "en 30 minutos", "2026-12-07T12:00:00+01:00"),
+    ("in 45 seconds", "in 45 seconds", "2026-12-07T11:30:45+01:00"),
+    # A correction: the last time said counts.
+    ("at 9pm, no, 10pm", "10pm", "2026-12-07T22:00:00+01:00"),
 ]
 ASKED = [
     ("run it next week", "“next week” is not a precise time"),
@@ -49,6 +52,8 @@ ASKED = [
     ("Friday morning", "At what time on friday morning?"),
     ("run it at 5", "5 in the morning or 17:00"),
     ("in 2 hours on friday", "or at the time you named"),
+    ("at 9am or 10am", "Which one should it be: 9am or 10am?"),
+    ("at 9pm yesterday", "“yesterday” is in the past"),
 ]
 NO_TIME = [
     "run the loan calculator with 2000 at 6% for 5 years",
@@ -96,7 +101,11 @@ def test_a_time_that_has_passed_today_is_refused_with_what_to_say_instead() -> N
 
 def test_iso_times_from_a_model_are_read_in_the_zone_when_naive() -> None:
     assert resolve_run_at("2026-12-08T09:00", PARIS, NOW).isoformat() == "2026-12-08T09:00:00+01:00"
-    assert resolve_run_at("2026-12-08T09:00:00+00:00", PARIS, NOW).isoformat() == "2026-12-08T09:00:00+00:00"
+    assert resolve_run_at("2026-12-08T09:00:00+00:00", PARIS, NOW) == datetime(2026, 12, 8, 9, tzinfo=UTC)
+    with pytest.raises(InvalidInput, match="does not exist in Europe/Paris"):  # the clocks skip 02:00-03:00
+        resolve_run_at("2027-03-28T02:30", PARIS, NOW)
+    with pytest.raises(InvalidInput, match="does not exist in Europe/Paris"):
+        resolve_run_at("on 28 March at 2:30am", PARIS, NOW)
 
 
 def test_the_same_words_mean_the_persons_own_clock() -> None:

@@ -4,8 +4,9 @@ card go from running to completed with its output, without a reload (and still s
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import BrowserContext, Page, expect
 
 from tests.e2e.conftest import signup, unique_email
 from tests.e2e.test_chat import send
@@ -85,3 +86,37 @@ def test_run_from_chat_with_inputs_card_and_live_execution_card(page: Page) -> N
     card.get_by_test_id("execution-link").click()
     expect(page).to_have_url(RUN_URL)
     expect(page.get_by_test_id("output-value")).to_have_text("Shouted: OTTERS x2")
+
+
+def test_a_one_off_run_asked_for_in_chat_waits_shows_on_schedules_then_its_card_follows_the_run(
+    new_context: Callable[..., BrowserContext],
+) -> None:
+    """ "Run it in 20 seconds": nothing runs now; the card says when, /schedules lists it as a one-off, and
+    when the scheduler fires it the card becomes the run's card and follows it to its result."""
+    page = new_context(timezone_id="Europe/Paris").new_page()
+    email = unique_email("chatonce")
+    signup(page, email, "Chat Once")
+    upload(page, api_token(page, email), shouter())
+    page.goto("/")
+    send(page, "show my agents")
+    expect(
+        page.get_by_test_id("agent-carousel").last.get_by_test_id("agent-card").filter(has_text="Shouter")
+    ).to_be_visible()
+
+    send(page, "run the first one with topic=otters in 20 seconds")
+    card = page.get_by_test_id("schedule-created").last
+    expect(card).to_contain_text("Runs once, at")
+    expect(card).to_contain_text("Europe/Paris")
+    expect(page.get_by_test_id("execution-card")).to_have_count(0)  # nothing ran now
+
+    schedules = page.context.new_page()
+    schedules.goto("/schedules")
+    row = schedules.get_by_test_id("schedule-row")
+    expect(row.get_by_test_id("schedule-once")).to_have_text("Once")
+    expect(row.get_by_test_id("schedule-state")).to_have_text("Active")
+
+    run_card = page.get_by_test_id("execution-card").last
+    expect(run_card).to_contain_text("Shouter", timeout=60_000)
+    expect(run_card.get_by_test_id("execution-status")).to_have_attribute("data-status", "COMPLETED", timeout=60_000)
+    expect(run_card).to_contain_text("OTTERS")
+    expect(page.get_by_test_id("schedule-created")).to_have_count(0)  # the waiting card became the run's card

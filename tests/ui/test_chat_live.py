@@ -254,3 +254,25 @@ async def test_opening_another_chat_or_a_newer_follower_stops_the_follow():
     assert await GraphRunner(run_id).run() == "COMPLETED"
     await ended(second)
     assert page.rows[0].status == "COMPLETED" and chat_live._FOLLOWERS == {}
+
+
+def test_a_one_off_card_waits_then_becomes_its_runs_card_or_says_why_it_did_not_run() -> None:
+    from types import SimpleNamespace
+
+    from autogpt_app.ui.chat_live import replace_schedule, waiting_once_ids
+
+    once = ChatRow(kind="schedule_created", title="Shouter", status="once", schedule_id="s1")
+    repeating = ChatRow(kind="schedule_created", title="Digest", status="0 8 * * 1-5", schedule_id="s2")
+    rows = [ChatRow(kind="user", text="run it in 20 seconds"), once, repeating]
+    assert waiting_once_ids(rows) == ["s1"]  # a repeating schedule's card has nothing to wait for
+
+    waiting = SimpleNamespace(last_execution_id=None, last_status=None, last_error=None)
+    assert replace_schedule(rows, "s1", waiting) is rows  # nothing changed: nothing to resend
+    ran = SimpleNamespace(last_execution_id="e1", last_status="QUEUED", last_error=None)
+    fresh = replace_schedule(rows, "s1", ran)
+    assert fresh[1].kind == "execution" and fresh[1].execution_id == "e1" and fresh[1].title == "Shouter"
+    assert fresh[1].href.endswith("/runs/e1") and fresh[2] is repeating
+    assert waiting_once_ids(fresh) == []
+    missed = SimpleNamespace(last_execution_id=None, last_status="FAILED", last_error="Missed: the scheduler was down.")
+    [card] = [r for r in replace_schedule(rows, "s1", missed) if r.schedule_id == "s1"]
+    assert card.status == "missed" and card.text == "Missed: the scheduler was down."

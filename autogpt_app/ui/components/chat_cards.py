@@ -360,7 +360,11 @@ def schedule_card(row: rx.Var[ChatRow]) -> rx.Component:
         rx.text("Scheduled ", row.title, weight="medium"),
         rx.text(row.text, " (", row.subtitle, ")", size="2"),
         rx.code(row.status),
-        rx.text(rx.cond(row.status == "once", "Runs once, at", "Next runs"), size="2", weight="medium"),
+        rx.text(
+            rx.cond(row.status == "once", "Runs once, at", rx.cond(row.status == "missed", "Was due at", "Next runs")),
+            size="2",
+            weight="medium",
+        ),
         _items(row, "schedule-next-run"),
         rx.link("See your schedules", href=row.href),
         testid="schedule-created",

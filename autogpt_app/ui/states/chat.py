@@ -24,7 +24,7 @@ from autogpt_app.auth import service as auth_service
 from autogpt_app.auth.models import User
 from autogpt_app.chat import cache as chat_cache
 from autogpt_app.chat import limits, sessions
-from autogpt_app.chat.events import ExecutionStarted, ExecutionUpdate, TextDelta
+from autogpt_app.chat.events import ExecutionStarted, ExecutionUpdate, ScheduleCreated, TextDelta
 from autogpt_app.chat.loop import run_turn
 from autogpt_app.chat.providers.factory import get_provider
 from autogpt_app.db import session_scope
@@ -152,7 +152,11 @@ class ChatState(AuthState):
         """Start following the execution cards of the open chat whose run has not ended."""
         if not self.user_id:
             return []
-        return [ChatState.follow_execution(i) for i in chat_live.running_execution_ids(self.history + self.rows)]
+        rows = self.history + self.rows
+        return [
+            *(ChatState.follow_execution(i) for i in chat_live.running_execution_ids(rows)),
+            *(ChatState.follow_schedule(i) for i in chat_live.waiting_once_ids(rows)),
+        ]
 
     def _forget_anonymous(self) -> None:
         self.anon_chat_id, self.anon_token = "", ""
@@ -417,6 +421,8 @@ class ChatState(AuthState):
             yield rx.call_script(FOLLOW_END)
             if isinstance(event, (ExecutionStarted, ExecutionUpdate)) and not chat_live.is_final(event.status):
                 yield ChatState.follow_execution(event.execution_id)
+            if isinstance(event, ScheduleCreated) and event.kind == "once":
+                yield ChatState.follow_schedule(event.schedule_id)
         batcher.drain()
         async with self:
             self.rows = apply_event(self.rows, TextDelta(text=batcher.text))
@@ -498,6 +504,11 @@ class ChatState(AuthState):
                 if created or self.chats_offset == 0:
                     self.chats_offset, self.chats_total = 0, page.total
                     self.chats = [SessionRow(id=s.id, title=s.title or "New chat") for s in page.items]
+
+    @rx.event(background=True)
+    async def follow_schedule(self, schedule_id: str):
+        """Keep a one-off schedule's card waiting until it runs, then follow its run."""
+        await chat_live.follow_schedule(self, schedule_id)
 
     @rx.event(background=True)
     async def follow_execution(self, execution_id: str):
