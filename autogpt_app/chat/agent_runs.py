@@ -16,6 +16,14 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from autogpt_app.auth.models import User
+from autogpt_app.chat.events import (
+    AgentDetails,
+    AgentInfo,
+    CredentialsNeeded,
+    ExecutionStarted,
+    InputsNeeded,
+    ScheduleCreated,
+)
 from autogpt_app.chat.when import resolve_run_at
 from autogpt_app.errors import InvalidInput, NotFound
 from autogpt_app.executions import service as executions
@@ -155,20 +163,19 @@ def credential_needs(schema: dict[str, Any]) -> list[dict[str, Any]]:
     return needs
 
 
-def describe(agent: ResolvedAgent) -> dict[str, Any]:
-    """The ``agent_details`` result for an agent."""
-    return {
-        "type": "agent_details",
-        "agent": {
-            "id": agent.id,
-            "name": agent.name,
-            "description": agent.description,
-            "creator": agent.creator,
-            "source": agent.source,
-            "inputs": input_fields(agent.input_schema),
-            "credentials": credential_needs(agent.credentials_schema),
-        },
-    }
+def describe(agent: ResolvedAgent) -> AgentDetails:
+    """The ``agent_details`` card of an agent."""
+    return AgentDetails(
+        agent=AgentInfo(
+            id=agent.id,
+            name=agent.name,
+            description=agent.description,
+            creator=agent.creator,
+            source=agent.source,
+            inputs=input_fields(agent.input_schema),
+            credentials=credential_needs(agent.credentials_schema),
+        )
+    )
 
 
 def _normal(text: str) -> str:
@@ -245,7 +252,7 @@ async def run_or_schedule(
     timezone: str | None,
     schedule_name: str | None,
     run_at: str | None = None,
-) -> dict[str, Any]:
+) -> InputsNeeded | CredentialsNeeded | ScheduleCreated | ExecutionStarted:
     """Run the agent now, schedule it when ``cron`` is given, or once at ``run_at`` (ISO 8601 or the
     person's words, read in ``timezone``); or say what is still missing.
 
@@ -259,20 +266,19 @@ async def run_or_schedule(
     given = {k: v for k, v in match_inputs(agent.input_schema, inputs).items() if v is not None}
     missing = missing_inputs(agent.input_schema, given)
     if missing:
-        return {
-            "type": "inputs_needed",
-            "agent_id": agent.id,
-            "agent_name": agent.name,
-            "inputs": input_fields(agent.input_schema, missing),
-            "provided": given,
-            "optional": input_fields(
+        return InputsNeeded(
+            agent_id=agent.id,
+            agent_name=agent.name,
+            inputs=input_fields(agent.input_schema, missing),
+            provided=given,
+            optional=input_fields(
                 agent.input_schema, [n for n in _input_names(agent.input_schema) if n not in missing]
             ),
-        }
+        )
     executions.validate_inputs(agent.input_schema, given)  # mistyped values are refused before anything is added
     picked, open_needs = await plan_credentials(session, user, agent.credentials_schema, credentials)
     if open_needs:
-        return {"type": "credentials_needed", "agent_id": agent.id, "agent_name": agent.name, "credentials": open_needs}
+        return CredentialsNeeded(agent_id=agent.id, agent_name=agent.name, credentials=open_needs)
     agent = await _library_entry(session, user, agent)
     assert agent.graph_id is not None
     if cron:
@@ -290,15 +296,14 @@ async def run_or_schedule(
             inputs=given,
             credentials=picked,
         )
-        return {
-            "type": "schedule_created",
-            "schedule_id": schedule.id,
-            "agent_name": agent.name,
-            "cron": schedule.cron,
-            "timezone": schedule.timezone,
-            "description": schedule.description,
-            "next_runs": [moment.isoformat() for moment in schedule.next_runs],
-        }
+        return ScheduleCreated(
+            schedule_id=schedule.id,
+            agent_name=agent.name,
+            cron=schedule.cron or "",
+            timezone=schedule.timezone,
+            description=schedule.description,
+            next_runs=[moment.isoformat() for moment in schedule.next_runs],
+        )
     if moment is not None:
         zone = timezone or "UTC"
         local = moment.astimezone(ZoneInfo(zone))
@@ -314,24 +319,16 @@ async def run_or_schedule(
             inputs=given,
             credentials=picked,
         )
-        return {
-            "type": "schedule_created",
-            "schedule_id": schedule.id,
-            "agent_name": agent.name,
-            "kind": "once",
-            "cron": "",
-            "run_at": local.isoformat(),
-            "timezone": schedule.timezone,
-            "description": schedule.description,
-            "next_runs": [local.isoformat()],
-        }
+        return ScheduleCreated(
+            schedule_id=schedule.id,
+            agent_name=agent.name,
+            kind="once",
+            run_at=local.isoformat(),
+            timezone=schedule.timezone,
+            description=schedule.description,
+            next_runs=[local.isoformat()],
+        )
     run = await executions.add_graph_execution(
         session, user, agent.graph_id, version=agent.graph_version, inputs=given, credentials=picked
     )
-    return {
-        "type": "execution_started",
-        "execution_id": run.id,
-        "agent_id": agent.id,
-        "agent_name": agent.name,
-        "status": run.status,
-    }
+    return ExecutionStarted(execution_id=run.id, agent_id=agent.id, agent_name=agent.name, status=run.status)

@@ -21,6 +21,17 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from autogpt_app.auth.models import User
 from autogpt_app.chat.agent_runs import describe, resolve_agent, run_or_schedule, short
+from autogpt_app.chat.events import (
+    AgentCard,
+    AgentCarousel,
+    CardEvent,
+    ErrorEvent,
+    ExecutionUpdate,
+    NeedLogin,
+    NoResults,
+    ScheduleItem,
+    ScheduleList,
+)
 from autogpt_app.chat.providers.base import ToolSpec
 from autogpt_app.db import session_scope
 from autogpt_app.errors import NotFound, ServiceError
@@ -169,75 +180,68 @@ TOOL_NAMES = frozenset(tool.name for tool in TOOLS)
 
 def error(message: str) -> dict[str, Any]:
     """An ``error`` tool result."""
-    return {"type": "error", "message": message}
+    return _result(ErrorEvent(message=message))
 
 
 def need_login(reason: str) -> dict[str, Any]:
     """A ``need_login`` tool result."""
-    return {"type": "need_login", "reason": reason}
+    return _result(NeedLogin(reason=reason))
 
 
-def _carousel(source: str, query: str, agents: list[dict[str, Any]]) -> dict[str, Any]:
-    return {"type": "agent_carousel", "source": source, "query": query, "agents": agents}
+def _result(card: CardEvent) -> dict[str, Any]:
+    """What the model reads back (and the chat stores) for a tool's typed card: its JSON, without the
+    call id the loop adds."""
+    return card.model_dump(mode="json", exclude={"tool_call_id"})
 
 
-async def _find_agent(session: AsyncSession, user: User | None, args: _QueryArgs) -> dict[str, Any]:
+async def _find_agent(session: AsyncSession, user: User | None, args: _QueryArgs) -> CardEvent:
     query = " ".join(args.query.split())
     if not query:
-        return error("Say what the agent should do, e.g. find_agent(query='summarise RSS feeds').")
+        return ErrorEvent(message="Say what the agent should do, e.g. find_agent(query='summarise RSS feeds').")
     page = await store.search_listings(session, query=query, limit=MAX_RESULTS)
     words = meaningful_words(query)
     if not page.items and len(words) > 1:  # a whole sentence rarely matches every word: any of them will do
         page = await store.search_listings(session, query=" or ".join(words), limit=MAX_RESULTS)
     if not page.items:
         categories = [c.name for c in (await store.list_categories(session))[:4]]
-        return {
-            "type": "no_results",
-            "query": query,
-            "suggestions": [f"Browse the {name} agents" for name in categories] or ["Try other words"],
-        }
+        return NoResults(
+            query=query, suggestions=[f"Browse the {name} agents" for name in categories] or ["Try other words"]
+        )
     agents = [
-        {
-            "id": item.slug,
-            "name": item.name,
-            "creator": item.creator_name,
-            "rating": item.rating_average,
-            "runs": item.run_count,
-            "description": short(item.subheading),
-            "image_url": pictures.listing_image(item.image_url, item.categories),
-        }
+        AgentCard(
+            id=item.slug,
+            name=item.name,
+            creator=item.creator_name,
+            rating=item.rating_average,
+            runs=item.run_count,
+            description=short(item.subheading),
+            image_url=pictures.listing_image(item.image_url, item.categories),
+        )
         for item in page.items
     ]
-    return _carousel("marketplace", query, agents)
+    return AgentCarousel(source="marketplace", query=query, agents=agents)
 
 
-async def _find_library_agent(session: AsyncSession, user: User, args: _QueryArgs) -> dict[str, Any]:
+async def _find_library_agent(session: AsyncSession, user: User, args: _QueryArgs) -> CardEvent:
     query = " ".join(args.query.split())
     page = await library.list_library(session, user, query=query, sort="updated", limit=MAX_RESULTS)
     if not page.items:
         suggestions = ["Find an agent in the marketplace"]
         if query:
             suggestions.insert(0, "Show all my agents")
-        return {"type": "no_results", "query": query, "suggestions": suggestions}
+        return NoResults(query=query, suggestions=suggestions)
     agents = [
-        {
-            "id": item.id,
-            "name": item.name,
-            "creator": "",
-            "rating": None,
-            "runs": item.run_count,
-            "description": short(item.description),
-        }
+        AgentCard(id=item.id, name=item.name, runs=item.run_count, description=short(item.description))
         for item in page.items
     ]
-    return _carousel("library", query, agents)
+    return AgentCarousel(source="library", query=query, agents=agents)
 
 
-async def _get_agent_details(session: AsyncSession, user: User | None, args: _AgentArgs) -> dict[str, Any]:
+async def _get_agent_details(session: AsyncSession, user: User | None, args: _AgentArgs) -> CardEvent:
     return describe(await resolve_agent(session, user, args.agent_id))
 
 
-async def _run_agent(session: AsyncSession, user: User, args: _RunArgs) -> dict[str, Any]:
+async def _run_agent(session: AsyncSession, user: User, args: _RunArgs) -> CardEvent:
     agent = await resolve_agent(session, user, args.agent_id)
     return await run_or_schedule(
         session,
@@ -262,27 +266,26 @@ def _shown(value: Any) -> Any:
     return value
 
 
-async def _get_execution(session: AsyncSession, user: User, args: _ExecutionArgs) -> dict[str, Any]:
+async def _get_execution(session: AsyncSession, user: User, args: _ExecutionArgs) -> CardEvent:
     execution_id = args.execution_id.strip() or "latest"
     if execution_id.lower() == "latest":
         runs = await executions.list_runs(session, user, limit=1)
         if not runs.items:
-            return error("You have not run any agent yet.")
+            return ErrorEvent(message="You have not run any agent yet.")
         execution_id = runs.items[0].id
     summary = await executions.get_run_summary(session, user, execution_id)
     run = await executions.get_execution(session, user, execution_id, with_nodes=False)
     outputs = {name: [_shown(v) for v in values[:MAX_OUTPUT_VALUES]] for name, values in (run.outputs or {}).items()}
-    return {
-        "type": "execution_update",
-        "execution_id": run.id,
-        "agent_name": summary.agent_name,
-        "status": run.status,
-        "outputs": outputs,
-        "titles": {name: title for name, title in summary.output_titles.items() if name in outputs},
-        "error": run.error,
-        "started_at": run.started_at.isoformat() if run.started_at else None,
-        "ended_at": run.ended_at.isoformat() if run.ended_at else None,
-    }
+    return ExecutionUpdate(
+        execution_id=run.id,
+        agent_name=summary.agent_name,
+        status=run.status,
+        outputs=outputs,
+        titles={name: title for name, title in summary.output_titles.items() if name in outputs},
+        error=run.error,
+        started_at=run.started_at.isoformat() if run.started_at else None,
+        ended_at=run.ended_at.isoformat() if run.ended_at else None,
+    )
 
 
 def _local(moment: datetime | None, zone: str) -> str | None:
@@ -295,27 +298,27 @@ def _local(moment: datetime | None, zone: str) -> str | None:
         return moment.isoformat()
 
 
-async def _list_schedules(session: AsyncSession, user: User, _args: _Args) -> dict[str, Any]:
+async def _list_schedules(session: AsyncSession, user: User, _args: _Args) -> CardEvent:
     rows = await scheduling.list_schedules(session, user, limit=MAX_SCHEDULES)
     agents = await library.agents_by_graph(session, user, [row.graph_id for row in rows])
-    return {
-        "type": "schedules",
-        "schedules": [
-            {
-                "id": row.id,
-                "name": row.name,
-                "agent_name": agents[row.graph_id].name if row.graph_id in agents else "Agent",
-                "description": row.description,
-                "timezone": row.timezone,
-                "next_run": _local(row.next_run_at, row.timezone) if row.is_active else None,
-                "active": row.is_active,
-            }
+    return ScheduleList(
+        schedules=[
+            ScheduleItem(
+                id=row.id,
+                name=row.name,
+                agent_name=agents[row.graph_id].name if row.graph_id in agents else "Agent",
+                description=row.description,
+                timezone=row.timezone,
+                next_run=_local(row.next_run_at, row.timezone) if row.is_active else None,
+                active=row.is_active,
+            )
             for row in rows
-        ],
-    }
+        ]
+    )
 
 
-Handler = Callable[[AsyncSession, Any, Any], Awaitable[dict[str, Any]]]
+#: A tool: its arguments (validated) in, one typed card of :mod:`autogpt_app.chat.events` out.
+Handler = Callable[[AsyncSession, Any, Any], Awaitable[CardEvent]]
 #: name → (arguments model, handler, usable anonymously)
 _HANDLERS: dict[str, tuple[type[_Args], Handler, bool]] = {
     "find_agent": (_QueryArgs, _find_agent, True),
@@ -365,7 +368,7 @@ async def run_tool(
         args.timezone = timezone
     try:
         async with session_scope() as session:
-            return await handler(session, user, args)
+            return _result(await handler(session, user, args))
     except NotFound as exc:
         if user is None and name == "get_agent_details":
             return need_login(_LOGIN_REASONS[name]) if len(args.agent_id) == 36 else error(exc.message)

@@ -105,6 +105,7 @@ async def test_agent_details_from_a_listing_describe_inputs_and_credentials(alic
         "provider": "openai",
         "type": "api_key",
         "types": ["api_key"],
+        "choices": [],  # the card's typed shape: choices are listed only when several fit
     }
     missing = await run_tool("get_agent_details", {"agent_id": "no-such-agent"}, user=alice)
     assert missing["type"] == "error" and "find_agent" in missing["message"]
