@@ -343,11 +343,9 @@ async def update_schedule(
     activate = (row.is_active or rescheduled) if is_active is None else bool(is_active)
     if when is not None and activate and run_at is None and not row.is_active:
         if done:
-            raise Conflict(
-                f"“{row.name}” already ran once, on {oncelib.local_text(row.last_run_at, row.timezone)}; "
-                "give it a new time to run it again.",
-                code="schedule_finished",
-            )
+            at = f"{oncelib.local_text(row.last_run_at, row.timezone)} ({row.timezone})"
+            what = f"already ran once, on {at}" if row.last_execution_id else f"was due once and did not run ({at})"
+            raise Conflict(f"“{row.name}” {what}; give it a new time to run it again.", code="schedule_finished")
         oncelib.resolve(when, zone, now=now)  # resuming a paused one-off: its time must still be ahead
     stored_inputs, stored_credentials = row.inputs, row.credentials
     run_settings_changed = inputs is not None or credentials is not None or version != row.graph_version

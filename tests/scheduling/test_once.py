@@ -174,7 +174,10 @@ async def test_a_one_off_fires_once_at_its_time_and_stays_listed():
     async with session_scope() as s:
         with pytest.raises(Conflict) as err:
             await service.resume_schedule(s, user, made.id)
-    assert err.value.code == "schedule_finished" and "give it a new time" in err.value.message
+    assert err.value.code == "schedule_finished" and err.value.message == (
+        f"“Morning news” already ran once, on {oncelib.local_text(due + timedelta(seconds=2), PARIS)} "
+        "(Europe/Paris); give it a new time to run it again."
+    )
     again = tomorrow_at_nine_utc() + timedelta(days=1)
     async with session_scope() as s:
         rearmed = await service.update_schedule(s, user, made.id, run_at=again)
@@ -222,3 +225,8 @@ async def test_a_one_off_too_late_is_missed_and_its_owner_told():
     assert note.type == "scheduled_run_failed" and note.title == "Scheduled run “Morning news” was missed"
     assert note.body == missed.last_error and note.link == "/schedules"
     assert (await fire_at(made.id, now)).outcome == "inactive" and len(await notes()) == 1
+    async with session_scope() as s:
+        with pytest.raises(Conflict) as err:
+            await service.resume_schedule(s, user, made.id)
+    assert err.value.code == "schedule_finished"
+    assert err.value.message.startswith("“Morning news” was due once and did not run (")
