@@ -127,6 +127,11 @@ async def test_update_switches_between_repeating_and_once_and_moves_the_time():
     async with session_scope() as s:
         moved = await service.update_schedule(s, user, repeating.id, run_at=later)
     assert moved.run_at == later and moved.next_runs == [later.astimezone(ZoneInfo("Europe/Berlin"))]
+    # A new zone alone keeps the moment; the words follow the new zone's clock.
+    async with session_scope() as s:
+        zoned = await service.update_schedule(s, user, repeating.id, timezone="America/New_York")
+    assert zoned.run_at == later and zoned.description.endswith("(America/New_York)")
+    assert zoned.description == f"Once, on {oncelib.local_text(later, 'America/New_York')} (America/New_York)"
     async with session_scope() as s:
         back = await service.update_schedule(s, user, repeating.id, cron="30 6 * * *")
     assert back.kind == "cron" and back.run_at is None and back.description == "At 06:30"
