@@ -7,6 +7,8 @@ once by one leader scheduler.
   ahead) and its words ("Once, on Tue 8 Dec 2026 at 09:00 (Europe/Paris)").
 * :mod:`~autogpt_app.scheduling.service` — create, list, read, update, pause, resume, delete
   (owner-checked); ``pause_for_graph``/``delete_for_graph`` for the library's archive and delete.
+* :mod:`~autogpt_app.scheduling.views` — how a schedule reads (``to_public``: words, next run
+  times) and the form's previews (``describe_cron``, ``describe_once``); re-exported by the service.
 * :mod:`~autogpt_app.scheduling.firing` — ``fire``: claim one due occurrence atomically, start the
   run through the same service as a manual run, record the outcome on the schedule.
 * :mod:`~autogpt_app.scheduling.leader` — the leader lease row and the elector thread.

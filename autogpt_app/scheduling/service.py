@@ -20,10 +20,8 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
-from datetime import datetime, timedelta
-from functools import lru_cache
+from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel
 from sqlalchemy import delete, func, select, update
@@ -41,7 +39,8 @@ from autogpt_app.scheduling import SCHEDULE_CHANGED, SCHEDULER_CHANNEL
 from autogpt_app.scheduling import cron as cronlib
 from autogpt_app.scheduling import once as oncelib
 from autogpt_app.scheduling.firing import fire, is_archived
-from autogpt_app.scheduling.models import MAX_NAME, CronPreview, OncePreview, Schedule, SchedulePublic
+from autogpt_app.scheduling.models import MAX_NAME, Schedule, SchedulePublic
+from autogpt_app.scheduling.views import describe_cron, describe_once, has_run, to_public
 from autogpt_app.timeutil import utcnow
 
 __all__ = [
@@ -52,73 +51,20 @@ __all__ = [
     "describe_once",
     "fire",
     "get_schedule",
+    "has_run",
     "list_schedules",
     "list_schedules_page",
     "pause_for_graph",
     "pause_schedule",
     "resume_schedule",
+    "to_public",
     "update_schedule",
 ]
 
 log = logging.getLogger(__name__)
 
 MAX_PAGE = 100
-NEXT_RUNS_SHOWN = 5
 _UNSET: Any = object()
-_SECOND = timedelta(seconds=1)
-
-
-@lru_cache(maxsize=4096)
-def _words(cron: str) -> str:
-    return cronlib.describe(cron)
-
-
-@lru_cache(maxsize=20_000)
-def _upcoming(cron: str, timezone: str, next_run_at: datetime) -> tuple[datetime, ...]:
-    # The planned time is an occurrence: list from it, so an overdue one still shows first. The
-    # list changes only when the schedule fires or changes, so it is cached by what it depends on.
-    return tuple(cronlib.next_runs(cron, timezone, NEXT_RUNS_SHOWN, after=next_run_at - _SECOND))
-
-
-def _in_zone(moment: datetime, timezone: str) -> datetime:
-    try:
-        return moment.astimezone(ZoneInfo(timezone))
-    except Exception:  # a zone removed from the system since it was stored: UTC rather than fail
-        return moment
-
-
-def to_public(row: Schedule) -> SchedulePublic:
-    """The API shape of a schedule, with its words and (when active) next run times: the next five
-    of a repeating schedule, the one time of a one-off that has not run yet."""
-    once = row.run_at is not None
-    runs: list[datetime] = []
-    if row.is_active and row.next_run_at is not None:
-        if once:
-            runs = [_in_zone(row.run_at, row.timezone)]
-        else:
-            runs = list(_upcoming(row.cron, row.timezone, row.next_run_at))
-    return SchedulePublic(
-        id=row.id,
-        graph_id=row.graph_id,
-        graph_version=row.graph_version,
-        name=row.name,
-        kind="once" if once else "cron",
-        cron=row.cron,
-        run_at=row.run_at,
-        timezone=row.timezone,
-        description=oncelib.describe(row.run_at, row.timezone) if once else _words(row.cron),
-        inputs=dict(row.inputs or {}),
-        credentials=dict(row.credentials or {}),
-        is_active=row.is_active,
-        next_run_at=row.next_run_at,
-        next_runs=runs,
-        last_run_at=row.last_run_at,
-        last_execution_id=row.last_execution_id,
-        last_status=row.last_status,
-        last_error=row.last_error,
-        created_at=row.created_at,
-        updated_at=row.updated_at,
-    )
 
 
 def announce(session: AsyncSession, action: str, schedule_ids: Iterable[str]) -> None:
@@ -160,13 +106,6 @@ def _one_of(cron: str | None, run_at: datetime | None) -> None:
             "Give a cron expression to repeat (e.g. '0 8 * * 1-5') or a time to run once (run_at).",
             code="invalid_schedule",
         )
-
-
-def has_run(row: Schedule | SchedulePublic) -> bool:
-    """Whether a one-off schedule is done: it fired (or was missed) at or after its time."""
-    return (
-        row.run_at is not None and not row.is_active and row.last_run_at is not None and row.last_run_at >= row.run_at
-    )
 
 
 async def _checked_run_settings(
@@ -343,11 +282,9 @@ async def update_schedule(
     activate = (row.is_active or rescheduled) if is_active is None else bool(is_active)
     if when is not None and activate and run_at is None and not row.is_active:
         if done:
-            raise Conflict(
-                f"“{row.name}” already ran once, on {oncelib.local_text(row.last_run_at, row.timezone)}; "
-                "give it a new time to run it again.",
-                code="schedule_finished",
-            )
+            at = f"{oncelib.local_text(row.last_run_at, row.timezone)} ({row.timezone})"
+            what = f"already ran once, on {at}" if row.last_execution_id else f"was due once and did not run ({at})"
+            raise Conflict(f"“{row.name}” {what}; give it a new time to run it again.", code="schedule_finished")
         oncelib.resolve(when, zone, now=now)  # resuming a paused one-off: its time must still be ahead
     stored_inputs, stored_credentials = row.inputs, row.credentials
     run_settings_changed = inputs is not None or credentials is not None or version != row.graph_version
@@ -440,32 +377,3 @@ async def delete_for_graph(session: AsyncSession, graph_id: str, *, user_id: str
         await session.flush()
         announce(session, "deleted", ids)
     return len(ids)
-
-
-def describe_cron(cron: str, timezone: str = "UTC", *, count: int = NEXT_RUNS_SHOWN) -> CronPreview:
-    """The words and next run times of a cron expression, for the schedule form (writes nothing).
-
-    Raises:
-        InvalidInput: ``invalid_cron`` or ``invalid_timezone``.
-    """
-    expr = cronlib.validate_cron(cron)
-    zone = cronlib.validate_timezone(timezone)
-    return CronPreview(
-        cron=expr, timezone=zone, description=_words(expr), next_runs=cronlib.next_runs(expr, zone, count)
-    )
-
-
-def describe_once(run_at: datetime, timezone: str = "UTC") -> OncePreview:
-    """A time to run once, checked, in words and on the schedule's clock (for the form; writes nothing).
-
-    Raises:
-        InvalidInput: ``invalid_run_at`` or ``invalid_timezone``.
-    """
-    zone = cronlib.validate_timezone(timezone)
-    moment = oncelib.resolve(run_at, zone, now=utcnow())
-    return OncePreview(
-        run_at=moment,
-        timezone=zone,
-        description=oncelib.describe(moment, zone),
-        next_runs=[_in_zone(moment, zone)],
-    )

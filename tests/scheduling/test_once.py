@@ -127,6 +127,11 @@ async def test_update_switches_between_repeating_and_once_and_moves_the_time():
     async with session_scope() as s:
         moved = await service.update_schedule(s, user, repeating.id, run_at=later)
     assert moved.run_at == later and moved.next_runs == [later.astimezone(ZoneInfo("Europe/Berlin"))]
+    # A new zone alone keeps the moment; the words follow the new zone's clock.
+    async with session_scope() as s:
+        zoned = await service.update_schedule(s, user, repeating.id, timezone="America/New_York")
+    assert zoned.run_at == later and zoned.description.endswith("(America/New_York)")
+    assert zoned.description == f"Once, on {oncelib.local_text(later, 'America/New_York')} (America/New_York)"
     async with session_scope() as s:
         back = await service.update_schedule(s, user, repeating.id, cron="30 6 * * *")
     assert back.kind == "cron" and back.run_at is None and back.description == "At 06:30"
@@ -174,7 +179,10 @@ async def test_a_one_off_fires_once_at_its_time_and_stays_listed():
     async with session_scope() as s:
         with pytest.raises(Conflict) as err:
             await service.resume_schedule(s, user, made.id)
-    assert err.value.code == "schedule_finished" and "give it a new time" in err.value.message
+    assert err.value.code == "schedule_finished" and err.value.message == (
+        f"“Morning news” already ran once, on {oncelib.local_text(due + timedelta(seconds=2), PARIS)} "
+        "(Europe/Paris); give it a new time to run it again."
+    )
     again = tomorrow_at_nine_utc() + timedelta(days=1)
     async with session_scope() as s:
         rearmed = await service.update_schedule(s, user, made.id, run_at=again)
@@ -222,3 +230,8 @@ async def test_a_one_off_too_late_is_missed_and_its_owner_told():
     assert note.type == "scheduled_run_failed" and note.title == "Scheduled run “Morning news” was missed"
     assert note.body == missed.last_error and note.link == "/schedules"
     assert (await fire_at(made.id, now)).outcome == "inactive" and len(await notes()) == 1
+    async with session_scope() as s:
+        with pytest.raises(Conflict) as err:
+            await service.resume_schedule(s, user, made.id)
+    assert err.value.code == "schedule_finished"
+    assert err.value.message.startswith("“Morning news” was due once and did not run (")

@@ -10,6 +10,7 @@ from autogpt_app.ui.components.forms import error_callout
 from autogpt_app.ui.components.outputs import status_badge
 from autogpt_app.ui.components.pager import numbered_pager
 from autogpt_app.ui.components.run_form import RunField, credential_picker, run_field
+from autogpt_app.ui.components.schedule_badges import state_badge
 from autogpt_app.ui.components.schedule_dialog import schedule_dialog
 from autogpt_app.ui.components.shell import template
 from autogpt_app.ui.components.tables import data_table
@@ -194,17 +195,22 @@ def _schedule_item(row: ScheduleRow) -> rx.Component:
     return rx.hstack(
         rx.vstack(
             rx.text(row.name, size="2", weight="medium"),
-            rx.text(row.description, " · ", row.timezone, size="1", color_scheme="gray"),
+            # A one-off's words already name its zone.
+            rx.cond(
+                row.kind == "once",
+                rx.text(row.description, size="1", color_scheme="gray"),
+                rx.text(row.description, " · ", row.timezone, size="1", color_scheme="gray"),
+            ),
             spacing="0",
         ),
         rx.spacer(),
         rx.vstack(
-            rx.cond(
-                row.is_active,
-                rx.badge("Active", color_scheme="green", variant="soft"),
-                rx.badge("Paused", color_scheme="gray", variant="soft"),
+            state_badge(row),
+            rx.text(
+                rx.cond(row.is_active, "Next: " + row.next_run, rx.cond(row.can_resume, "Paused", row.last_run)),
+                size="1",
+                color_scheme="gray",
             ),
-            rx.text(rx.cond(row.is_active, "Next: ", ""), row.next_run, size="1", color_scheme="gray"),
             spacing="1",
             align="end",
         ),

@@ -8,28 +8,10 @@ from autogpt_app.ui import routes
 from autogpt_app.ui.components.forms import error_callout
 from autogpt_app.ui.components.outputs import status_badge
 from autogpt_app.ui.components.pager import pager
+from autogpt_app.ui.components.schedule_badges import kind_badge, state_badge
 from autogpt_app.ui.components.schedule_dialog import schedule_dialog
 from autogpt_app.ui.components.shell import template
 from autogpt_app.ui.states.schedules import ScheduleDialogState, ScheduleRow, SchedulesState
-
-
-def active_badge(row: ScheduleRow) -> rx.Component:
-    """``Active``, ``Paused``, or for a one-off that is done ``Ran``, ``Missed`` or ``Not run``."""
-    return rx.badge(
-        row.state,
-        color_scheme=rx.match(row.state, ("Active", "green"), ("Ran", "blue"), ("Paused", "gray"), "red"),
-        variant="soft",
-        data_testid="schedule-state",
-    )
-
-
-def kind_badge(row: ScheduleRow) -> rx.Component:
-    """A one-off's ``Once`` badge, or a repeating schedule's cron expression."""
-    return rx.cond(
-        row.kind == "once",
-        rx.badge("Once", color_scheme="violet", variant="soft", data_testid="schedule-once"),
-        rx.code(row.cron, size="1", variant="ghost"),
-    )
 
 
 def last_run(row: ScheduleRow) -> rx.Component:
@@ -136,7 +118,7 @@ def _card(row: ScheduleRow) -> rx.Component:
         rx.vstack(
             rx.hstack(
                 rx.text(row.name, weight="bold", size="3", data_testid="schedule-name"),
-                active_badge(row),
+                state_badge(row, data_testid="schedule-state"),
                 rx.spacer(),
                 _agent(row),
                 align="center",
