@@ -85,7 +85,7 @@ _VAGUE = (
     r"\b(?:next\s+(?:week|month|year|weekend)|this\s+(?:week|month|weekend)|later(?:\s+today)?|soon|some\s*time|"
     r"in\s+a\s+(?:bit|while|moment)|in\s+the\s+future|end\s+of\s+(?:the\s+)?(?:day|week|month)|"
     r"nächste\s+woche|naechste\s+woche|später|spaeter|la\s+semaine\s+prochaine|plus\s+tard|"
-    r"(?:on|at|over)\s+the\s+weekend|when\s+(?:i|we|you)\b|after\s+(?:lunch|work|dinner|school)|"
+    r"(?:on|at|over)\s+the\s+weekend|when\s+(?:i|we)\b|after\s+(?:lunch|work|dinner|school)|"
     r"before\s+(?:lunch|work|dinner)|this\s+(?:morning|afternoon|evening)(?!\s+at)|"
     r"la\s+semana\s+que\s+viene|la\s+próxima\s+semana|más\s+tarde|mas\s+tarde)\b"
 )
@@ -97,9 +97,10 @@ _RECURRING = re.compile(
 )
 _DAY_RE = re.compile(rf"\b(?:{_DAY_WORDS})\b", _I)
 #: Two moments offered as a choice ("9am or 10am", "today or tomorrow", "tomorrow or maybe Friday").
+_A_TIME = r"(?:\b\d{1,2}(?::\d{2})?\s*[ap]\.?m\b\.?|\b\d{1,2}:\d{2}\b|\bat\s+\d{1,2}\b|\bnoon\b|\bmidnight\b)"
 _CHOICE_RE = re.compile(
-    rf"(?:\b(?:{_DAY_WORDS})\b|\b\d{{1,2}}(?::\d{{2}})?\s*(?:[ap]m)?)\s+or\s+(?:maybe\s+|perhaps\s+)?"
-    rf"(?:\b(?:{_DAY_WORDS})\b|\b(?:at\s+)?\d{{1,2}}(?::\d{{2}})?\s*(?:[ap]m)?\b)",
+    rf"(?:\b(?:{_DAY_WORDS})\b|{_A_TIME})\s*,?\s+(?:or|and|&)\s+(?:maybe\s+|perhaps\s+|also\s+)?"
+    rf"(?:\b(?:{_DAY_WORDS})\b|{_A_TIME}|\b\d{{1,2}}\s*[ap]\.?m\b)",
     _I,
 )
 _DATE_RE = re.compile(_DATE, _I)
@@ -195,7 +196,9 @@ def find_time(text: str) -> TimeRequest | None:
     choice = _CHOICE_RE.search(plain)
     if choice:
         return TimeRequest(
-            choice.group(0), f"Which one should it be: {choice.group(0)}? Say one time, e.g. {_FORMATS_SHOWN}."
+            choice.group(0),
+            f"Which one should it be: {choice.group(0)}? I schedule one time per request; say one, e.g. "
+            f"{_FORMATS_SHOWN} (then ask again for another).",
         )
     vague = _VAGUE_RE.search(plain)
     pieces = [m for regex in (_DATE_RE, _DAY_RE, _OFFSET_RE, _DAY_OF_MONTH_RE) for m in regex.finditer(plain)]

@@ -203,10 +203,17 @@ _ORDINAL_ONLY_RE = re.compile(
 )
 #: Hesitations: whatever follows, nothing runs now.
 _HOLD_RE = re.compile(
-    r"^(?:not\s+(?:now|yet|right\s+now|today)\b|don'?t\s+(?:run|start|do)\b|do\s+not\s+(?:run|start|do)\b|"
-    r"wait\b|hold\s+(?:on|off)\b|no[,.!]?\s+(?:not\s+now|wait|later)\b)",
+    r"^(?:not\s+(?:now|yet|right\s+now|today)\b|don'?t\s+(?:run|start|do|schedule)\b|do\s+not\s+(?:run|start|do|schedule)\b|"
+    r"wait\b|hold\s+(?:on|off)\b|no[,.!]?\s+(?:not\s+now|wait|later)\b|(?:maybe|perhaps)\b|no\s+need\b|"
+    r"i\s+(?:don'?t|do\s+not)\s+want\b|i'?ll\s+(?:run|do)\s+it\s+(?:myself|later)\b)"
+    # ... and "run it, but not now", "run it but don't start yet": a hesitation anywhere holds the run.
+    r"|[,;]?\s*\bbut\s+(?:not\s+(?:now|yet|today|right\s+now)|don'?t|do\s+not|wait)\b|\bnot\s+(?:now|yet)\s*[.!]*$",
     _I,
 )
+#: "run it twice", "run it 3 times": several runs at once are not something one request starts.
+_SEVERAL_RUNS_RE = re.compile(r"\b(?:twice|thrice|(?:\d+|two|three|four|five|several|many)\s+times)\b(?!\s+a\b)", _I)
+#: "run it now and every day at 9": two requests in one; each is made on its own.
+_NOW_AND_LATER_RE = re.compile(r"\b(?:now|right\s+now|immediately)\s+(?:and|&|then|plus|as\s+well\s+as)\b", _I)
 _QUESTION_RE = re.compile(r"^(?:what|who|when|where|why|how|whose|which)\b", _I)
 
 
@@ -285,7 +292,7 @@ def understand(message: str, memory: Memory) -> Plan:
             "OK, I won't run anything. (A run that has already started can be stopped from its run page.) "
             "What would you like to do next?"
         )
-    hold = _HOLD_RE.match(core)
+    hold = _HOLD_RE.search(core)
     if hold:  # "not now", "don't run it yet", "wait until tomorrow at 9": nothing runs now
         when = find_time(core)
         if when is None:
@@ -296,6 +303,21 @@ def understand(message: str, memory: Memory) -> Plan:
         if when.question:
             return text_plan(when.question)
         return plan_run("it " + when.phrase, "schedule", memory)
+    run_words = _RUN_RE.match(core)
+    if (
+        run_words
+        and _SEVERAL_RUNS_RE.search(core)
+        and not re.search(r"\b(?:a|per|each)\s+(?:day|week|hour|month)\b", core)
+    ):
+        return text_plan(
+            "I start one run per request. Say “run it” for one now; for more, ask again once it has finished, "
+            "or schedule it (e.g. “every day at 9am and 6pm”)."
+        )
+    if run_words and _NOW_AND_LATER_RE.search(core):
+        return text_plan(
+            "That is two requests: a run now and a schedule. Say “run it” first, then the schedule (e.g. “schedule it "
+            "every day at 9”), and I'll do each."
+        )
     cannot = plan_cannot(core)
     if cannot is not None:
         return cannot

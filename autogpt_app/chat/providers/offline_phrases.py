@@ -96,7 +96,8 @@ def find_ordinal(text: str) -> int | None:
 BOUNDARY_RE = re.compile(
     r"\s*(?:[,;(]"
     r"|\b(?:every|each|daily|hourly|weekly|monthly|yearly|nightly|with|using|where|whose|so\s+that|for\s+me|please|"
-    r"now|right\s+now|again|once|twice|starting|from\s+now)\b"
+    r"now|right\s+now|immediately|asap|straight\s+away|at\s+once|(?:when|whenever)\s+you\s+can|again|once|twice|"
+    r"starting|from\s+now)\b"
     r"|\bon\s+(?:week\w*|the\s+\d+|the\s+(?:first|second|third|fourth|fifth|last)\b|(?:sun|mon|tue|wed|thu|fri|sat)\w*)\b"
     r"|\bfor\s+(?=(?:every|each|daily|hourly|weekly|monthly|weekdays?|weekends?)\b)"
     r"|\bat\s+(?:\d|noon\b|midnight\b|:)"
