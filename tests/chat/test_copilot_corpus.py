@@ -267,6 +267,9 @@ ADVERSARIAL: list[tuple[str, str, tuple]] = [
     ('details', 'run it asap',
      ('call', 'run_agent', {'agent_id': 'loan-calculator', 'inputs': {}})),
     ('details', 'run it now and every day at 9', ('text', 'That is two requests: a run now and a schedule.')),
+    # --- a question about the time restates what was understood ------------------------------------------
+    ('details', 'run it with 2000 next week', ('text', "I'd run Loan Calculator with 2000. When exactly should it run?")),
+    ('carousel', 'run the first one on friday', ('text', "I'd run RSS Feed Digest. At what time on friday?")),
 ]
 # fmt: on
 

@@ -275,6 +275,20 @@ def _search_step(name: str, library: bool) -> Step:
     return Step(f"Looking for {quote(name)}…", FIND_AGENT, {"query": name})
 
 
+def _understood(rest: str, memory: Memory) -> str:
+    """What was understood of a request whose time must be asked about ("I'd run the Loan Calculator
+    with amount 2000. "), so the question restates it; empty when the agent is not clear yet."""
+    target_text, _sep, inputs_text = rest.partition(" with ")
+    start = time_starts(target_text)
+    target_text = BOUNDARY_RE.split((target_text[:start] if start is not None else target_text).strip(), maxsplit=1)[0]
+    target = resolve_target(target_text, memory)
+    if target.agent is None:
+        return ""
+    start = time_starts(inputs_text)
+    given = (inputs_text[:start] if start is not None else inputs_text).strip(" ,.")
+    return f"I'd run {agent_label(target.agent)}{f' with {given}' if given else ''}. "
+
+
 def _before(text: str, phrase: str) -> str:
     """``text`` up to where ``phrase`` (a time read from it, lower case) starts, or all of it."""
     at = " ".join(text.split()).lower().find(phrase) if phrase else len(" ".join(text.split()))
@@ -287,7 +301,7 @@ def plan_run(rest: str, verb: str, memory: Memory) -> Plan:
     forced = verb.lower() in ("schedule", "reschedule", "automate") or bool(re.search(r"\bschedule", rest, _I))
     schedule = parse_schedule(rest, forced=forced)
     if schedule is not None and schedule.question:  # a time, but not an exact one: ask, never guess
-        return text_plan(schedule.question)
+        return text_plan(_understood(rest, memory) + schedule.question)
     if schedule is not None and schedule.error:
         return text_plan(f"I can't schedule that: {schedule.error}")
     if forced and schedule is None:
