@@ -227,10 +227,30 @@ def describe(expr: str) -> str:
     options = Options()
     options.use_24hour_time_format = True
     options.verbose = False
+    day_of_week = text.split(" ")[4]
+    if "#" in day_of_week and "," in day_of_week:
+        # cron-descriptor words one "n-th weekday" but not a list of them ("the  Thursday and Thursday").
+        head = ExpressionDescriptor(" ".join([*text.split(" ")[:4], "*"]), options).get_description()
+        return f"{head}, on the {_nth_weekdays(day_of_week)} of the month"
     try:
         return ExpressionDescriptor(text, options).get_description()
     except Exception:  # cron-descriptor is stricter than croniter on some extensions
         return f"Cron '{text}'"
+
+
+_NTH = {1: "first", 2: "second", 3: "third", 4: "fourth", 5: "fifth"}
+_DAY_NAMES = ("Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday")
+
+
+def _nth_weekdays(field: str) -> str:
+    """``4#2,4#4`` → ``second and fourth Thursday`` (``second Thursday and fourth Friday`` for mixed days)."""
+    items = [item.split("#") for item in field.split(",")]
+    days = {_value(day, FIELDS[4]) % 7 for day, _n in items}
+    if len(days) == 1:
+        ordinals = [_NTH[int(n)] for _day, n in items]
+        return f"{', '.join(ordinals[:-1])} and {ordinals[-1]} {_DAY_NAMES[days.pop()]}"
+    words = [f"{_NTH[int(n)]} {_DAY_NAMES[_value(day, FIELDS[4]) % 7]}" for day, n in items]
+    return f"{', '.join(words[:-1])} and {words[-1]}"
 
 
 def _repeats_wall_time(moment: datetime, zone: ZoneInfo) -> bool:

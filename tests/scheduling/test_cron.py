@@ -89,6 +89,9 @@ def test_presets():
         ("*/15 * * * *", "Every 15 minutes"),
         ("0 9 * * 5#3", "At 09:00, on the third Friday of the month"),
         ("0 0 L * *", "At 00:00, on the last day of the month"),
+        # Lists of n-th weekdays, which cron-descriptor words as "the  Thursday and Thursday".
+        ("0 10 * * 4#2,4#4", "At 10:00, on the second and fourth Thursday of the month"),
+        ("30 9 * * 1#1,5#3", "At 09:30, on the first Monday and third Friday of the month"),
     ],
 )
 def test_describe_in_words(expr, words):
