@@ -281,10 +281,13 @@ async def run_or_schedule(
         return CredentialsNeeded(agent_id=agent.id, agent_name=agent.name, credentials=open_needs)
     agent = await _library_entry(session, user, agent)
     assert agent.graph_id is not None
-    if cron:
+    if cron or moment is not None:
         zone = timezone or "UTC"
-        words = scheduling.describe_cron(cron, zone).description
-        name = " ".join(str(schedule_name or "").split()) or f"{agent.name} ({words})"
+        if cron:
+            when = scheduling.describe_cron(cron, zone).description
+        else:
+            when = f"once, {moment.astimezone(ZoneInfo(zone)):%a %d %b %Y %H:%M}"
+        name = " ".join(str(schedule_name or "").split()) or f"{agent.name} ({when})"
         schedule = await scheduling.create_schedule(
             session,
             user,
@@ -292,41 +295,21 @@ async def run_or_schedule(
             graph_version=agent.graph_version,
             name=name[:MAX_NAME],
             cron=cron,
-            timezone=zone,
-            inputs=given,
-            credentials=picked,
-        )
-        return ScheduleCreated(
-            schedule_id=schedule.id,
-            agent_name=agent.name,
-            cron=schedule.cron or "",
-            timezone=schedule.timezone,
-            description=schedule.description,
-            next_runs=[moment.isoformat() for moment in schedule.next_runs],
-        )
-    if moment is not None:
-        zone = timezone or "UTC"
-        local = moment.astimezone(ZoneInfo(zone))
-        name = " ".join(str(schedule_name or "").split()) or f"{agent.name} (once, {local:%a %d %b %Y %H:%M})"
-        schedule = await scheduling.create_schedule(
-            session,
-            user,
-            graph_id=agent.graph_id,
-            graph_version=agent.graph_version,
-            name=name[:MAX_NAME],
             run_at=moment,
             timezone=zone,
             inputs=given,
             credentials=picked,
         )
+        runs = [m.astimezone(ZoneInfo(schedule.timezone)).isoformat() for m in schedule.next_runs]
         return ScheduleCreated(
             schedule_id=schedule.id,
             agent_name=agent.name,
-            kind="once",
-            run_at=local.isoformat(),
+            kind=schedule.kind,
+            cron=schedule.cron or "",
+            run_at=runs[0] if schedule.kind == "once" and runs else None,
             timezone=schedule.timezone,
             description=schedule.description,
-            next_runs=[local.isoformat()],
+            next_runs=runs,
         )
     run = await executions.add_graph_execution(
         session, user, agent.graph_id, version=agent.graph_version, inputs=given, credentials=picked

@@ -9,11 +9,9 @@ The friendly cases live in ``test_offline_copilot.py``; together they are the co
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
-from tests.chat.test_offline_copilot import CONTEXTS, CORPUS, collect, user
+from tests.chat.test_offline_copilot import CORPUS, assert_answer
 
 # fmt: off
 #: (context, user text, expected): ("call", tool, arguments) for an exact call, ("text", fragment) for a reply.
@@ -283,11 +281,4 @@ def test_the_corpus_is_large_and_a_third_adversarial() -> None:
 
 @pytest.mark.parametrize(("context", "text", "expected"), ADVERSARIAL, ids=[f"{c}:{t}" for c, t, _ in ADVERSARIAL])
 async def test_adversarial(context: str, text: str, expected: tuple) -> None:
-    _chunks, reply, calls = await collect([*CONTEXTS[context], *user(text)])
-    if expected[0] == "call":
-        _kind, name, arguments = expected
-        assert [(c.name, c.arguments) for c in calls] == [(name, arguments)], reply
-        assert json.loads(calls[0].raw_arguments) == arguments
-    else:
-        assert calls == [], f"acted on {text!r}: {calls}"
-        assert expected[1] in reply
+    await assert_answer(context, text, expected)

@@ -413,13 +413,19 @@ def test_the_corpus_is_large_enough() -> None:
 
 @pytest.mark.parametrize(("context", "text", "expected"), CORPUS, ids=[f"{c}:{t}" for c, t, _ in CORPUS])
 async def test_corpus(context: str, text: str, expected: tuple) -> None:
+    await assert_answer(context, text, expected)
+
+
+async def assert_answer(context: str, text: str, expected: tuple) -> None:
+    """The copilot's turn for ``text`` after ``context``: exactly the expected call, or the expected reply
+    and no call at all (acting on a request it did not understand fails here)."""
     _chunks, reply, calls = await collect([*CONTEXTS[context], *user(text)])
     if expected[0] == "call":
         _kind, name, arguments = expected
         assert [(c.name, c.arguments) for c in calls] == [(name, arguments)], reply
         assert json.loads(calls[0].raw_arguments) == arguments
     else:
-        assert calls == [], f"unexpected tool call {calls}"
+        assert calls == [], f"acted on {text!r}: {calls}"
         assert expected[1] in reply
 
 

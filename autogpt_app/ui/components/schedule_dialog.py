@@ -58,21 +58,26 @@ def _kind_choice() -> rx.Component:
     )
 
 
-def _run_at_input() -> rx.Component:
+def _text_input(label: str, key: str, value: rx.Var, on_change, **props) -> rx.Component:
+    """One labelled text input of the dialog (``key`` names its id, form name and test id)."""
     return _labelled(
-        "Date and time",
-        "schedule-run-at",
+        label,
+        f"schedule-{key}",
         rx.input(
-            id="schedule-run-at",
-            name="schedule_run_at",
-            type="datetime-local",
-            value=S.run_at_text,
-            on_change=S.set_run_at_text,
+            id=f"schedule-{key}",
+            name=f"schedule_{key.replace('-', '_')}",
+            value=value,
+            on_change=on_change,
             size="3",
             width="100%",
-            data_testid="schedule-run-at",
+            data_testid=f"schedule-{key}",
+            **props,
         ),
     )
+
+
+def _run_at_input() -> rx.Component:
+    return _text_input("Date and time", "run-at", S.run_at_text, S.set_run_at_text, type="datetime-local")
 
 
 def _preset_select() -> rx.Component:
@@ -90,20 +95,7 @@ def _preset_select() -> rx.Component:
 
 
 def _time_input() -> rx.Component:
-    return _labelled(
-        "At",
-        "schedule-time",
-        rx.input(
-            id="schedule-time",
-            name="schedule_time",
-            type="time",
-            value=S.time_text,
-            on_change=S.set_time_text,
-            size="3",
-            width="100%",
-            data_testid="schedule-time",
-        ),
-    )
+    return _text_input("At", "time", S.time_text, S.set_time_text, type="time")
 
 
 def _weekday_select() -> rx.Component:
@@ -121,20 +113,8 @@ def _weekday_select() -> rx.Component:
 
 
 def _minute_input() -> rx.Component:
-    return _labelled(
-        "Minutes past the hour",
-        "schedule-minute",
-        rx.input(
-            id="schedule-minute",
-            name="schedule_minute",
-            value=S.minute_text,
-            on_change=S.set_minute_text,
-            input_mode="numeric",
-            auto_complete="off",
-            size="3",
-            width="100%",
-            data_testid="schedule-minute",
-        ),
+    return _text_input(
+        "Minutes past the hour", "minute", S.minute_text, S.set_minute_text, input_mode="numeric", auto_complete="off"
     )
 
 
