@@ -22,6 +22,7 @@ from autogpt_app.chat.events import (
     CredentialsNeeded,
     ExecutionStarted,
     InputsNeeded,
+    ReadyToRun,
     ScheduleCreated,
 )
 from autogpt_app.chat.when import resolve_run_at
@@ -150,6 +151,10 @@ def input_fields(schema: dict[str, Any], names: list[str] | None = None) -> list
     return fields
 
 
+def _properties(schema: dict[str, Any]) -> list[tuple[str, Any]]:
+    return list((schema.get("properties") or {}).items())
+
+
 def _input_names(schema: dict[str, Any]) -> list[str]:
     return list((schema.get("properties") or {}).keys())
 
@@ -252,7 +257,8 @@ async def run_or_schedule(
     timezone: str | None,
     schedule_name: str | None,
     run_at: str | None = None,
-) -> InputsNeeded | CredentialsNeeded | ScheduleCreated | ExecutionStarted:
+    confirm: bool = False,
+) -> InputsNeeded | CredentialsNeeded | ReadyToRun | ScheduleCreated | ExecutionStarted:
     """Run the agent now, schedule it when ``cron`` is given, or once at ``run_at`` (ISO 8601 or the
     person's words, read in ``timezone``); or say what is still missing.
 
@@ -279,6 +285,21 @@ async def run_or_schedule(
     picked, open_needs = await plan_credentials(session, user, agent.credentials_schema, credentials)
     if open_needs:
         return CredentialsNeeded(agent_id=agent.id, agent_name=agent.name, credentials=open_needs)
+    if confirm:  # everything checks out; nothing is added or started until the person says yes
+        titles = {name: str((spec or {}).get("title") or name) for name, spec in _properties(agent.input_schema)}
+        zone = timezone or "UTC"
+        if cron:
+            when = f"{scheduling.describe_cron(cron, zone).description} ({zone})"
+        elif moment is not None:
+            when = f"once, on {moment.astimezone(ZoneInfo(zone)):%a %d %b %Y at %H:%M} ({zone})"
+        else:
+            when = "now"
+        return ReadyToRun(
+            agent_id=agent.id,
+            agent_name=agent.name,
+            inputs={titles.get(k, k): v for k, v in given.items()},
+            when=when,
+        )
     agent = await _library_entry(session, user, agent)
     assert agent.graph_id is not None
     if cron or moment is not None:

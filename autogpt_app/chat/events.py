@@ -140,6 +140,22 @@ class CredentialsNeeded(_Card):
     credentials: list[CredentialNeed]
 
 
+class ReadyToRun(_Card):
+    """Everything checks out and nothing started: the run (or schedule) waits for the person's yes.
+
+    Answer of ``run_agent`` with ``confirm``: when the agent was picked from a search rather than
+    named, or values were read from the person's own words, they see exactly what would run.
+    """
+
+    type: Literal["ready_to_run"] = "ready_to_run"
+    agent_id: str
+    agent_name: str
+    #: The inputs the run would get (title → value, as the person reads them).
+    inputs: dict[str, Any] = {}
+    #: When it would run, in words ("now", "Once, on …", "At 08:00, Monday through Friday").
+    when: str = "now"
+
+
 class ExecutionStarted(_Card):
     """A run was queued."""
 
@@ -234,6 +250,7 @@ _CARDS = (
     AgentDetails,
     InputsNeeded,
     CredentialsNeeded,
+    ReadyToRun,
     ExecutionStarted,
     ExecutionUpdate,
     ScheduleCreated,

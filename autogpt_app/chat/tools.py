@@ -99,6 +99,13 @@ class _RunArgs(_AgentArgs):
         description="IANA time zone of the cron or run_at, e.g. Europe/Paris (default: the person's).",
     )
     schedule_name: str | None = Field(default=None, max_length=200, description="A name for the schedule.")
+    confirm: bool = Field(
+        default=False,
+        description=(
+            "Check everything but start nothing: answers ready_to_run with the exact inputs and time, for the "
+            "person to confirm. Use it when you picked the agent from a search or read values from their words."
+        ),
+    )
 
     @field_validator("inputs", "credentials", mode="before")
     @classmethod
@@ -158,8 +165,9 @@ TOOLS: list[ToolSpec] = [
             'repetition); when the time is not exact ("next week", "Friday morning", "at 5") or cron '
             "cannot say the repetition exactly, ask the person instead of calling. Answers inputs_needed (ask "
             "the person for those inputs, then call again with all of them), credentials_needed (the person "
-            "adds them on the card), execution_started, or schedule_created. A marketplace agent is added to the "
-            "library first. Needs login."
+            "adds them on the card), ready_to_run (with confirm: nothing started; run it once the person says "
+            "yes), execution_started, or schedule_created. A marketplace agent is added to the library first. "
+            "Needs login."
         ),
         parameters=_parameters(_RunArgs, "agent_id"),
     ),
@@ -251,6 +259,7 @@ async def _run_agent(session: AsyncSession, user: User, args: _RunArgs) -> CardE
         credentials=args.credentials,
         cron=(args.cron or "").strip() or None,
         run_at=(args.run_at or "").strip() or None,
+        confirm=args.confirm,
         timezone=(args.timezone or "").strip() or None,
         schedule_name=args.schedule_name,
     )

@@ -28,6 +28,7 @@ from autogpt_app.chat.events import (
     InputsNeeded,
     NeedLogin,
     NoResults,
+    ReadyToRun,
     ScheduleCreated,
     ScheduleList,
     TextDelta,
@@ -244,6 +245,14 @@ def card_row(event: Event) -> ChatRow | None:
             href=routes.CREDENTIALS,
             lines=[f"{provider_label(c.provider)} ({c.type.replace('_', ' ')})" for c in event.credentials],
             credentials=[_credential_need(c, event.agent_name) for c in event.credentials],
+        )
+    if isinstance(event, ReadyToRun):
+        return ChatRow(
+            kind="ready_to_run",
+            title=event.agent_name,
+            agent_id=event.agent_id,
+            subtitle=event.when,
+            lines=[f"{name}: {value}" for name, value in event.inputs.items()],
         )
     if isinstance(event, ExecutionStarted):
         return ChatRow(

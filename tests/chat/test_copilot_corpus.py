@@ -268,6 +268,17 @@ ADVERSARIAL: list[tuple[str, str, tuple]] = [
     # --- a question about the time restates what was understood ------------------------------------------
     ('details', 'run it with 2000 next week', ('text', "I'd run Loan Calculator with 2000. When exactly should it run?")),
     ('carousel', 'run the first one on friday', ('text', "I'd run RSS Feed Digest. At what time on friday?")),
+    # --- values and a purpose, no agent named: search for what it is about (then offer, see test_offer.py) --
+    ('empty', "I weigh 70 kg and I'm 1.80 m, what's my BMI?",
+     ('call', 'find_agent', {'query': 'weigh kg bmi'})),
+    ('empty', "what's the monthly payment on a $300,000 loan at 4% over 30 years?",
+     ('call', 'find_agent', {'query': 'monthly payment loan years'})),
+    ('empty', 'work out what my house loan costs each month: 250k at 3.5% for 25 years',
+     ('call', 'find_agent', {'query': 'work house loan costs month years'})),
+    ('empty', 'find an agent to convert 5 miles to km',
+     ('call', 'find_agent', {'query': 'convert miles km'})),
+    ('empty', "is there an agent for my BMI? I'm 1.75 m and 80 kg",
+     ('call', 'find_agent', {'query': 'bmi kg'})),
 ]
 # fmt: on
 

@@ -21,6 +21,13 @@ from autogpt_app.chat.models import MessagePublic
 
 #: One result of each shape the tools answer (the contract), by card type.
 RESULTS = {
+    "ready_to_run": {
+        "type": "ready_to_run",
+        "agent_id": "bmi-calculator",
+        "agent_name": "BMI Calculator",
+        "inputs": {"Weight (kg)": 70, "Height (cm)": 180},
+        "when": "now",
+    },
     "agent_carousel": {
         "type": "agent_carousel",
         "source": "marketplace",

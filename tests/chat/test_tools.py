@@ -57,6 +57,7 @@ def test_the_six_tools_of_the_contract() -> None:
         "run_at",
         "timezone",
         "schedule_name",
+        "confirm",
     }
 
 

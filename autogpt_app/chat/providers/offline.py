@@ -59,11 +59,13 @@ from autogpt_app.chat.providers.offline_plans import (
     GET_EXECUTION,
     LIBRARY_RE,
     LIST_SCHEDULES,
+    QUANTITY_WITH_UNIT_RE,
     RUN_AGENT,
     Lookup,
     Plan,
     Step,
     details_step,
+    offer_step,
     plan_cannot,
     plan_details,
     plan_find,
@@ -235,6 +237,100 @@ _FILLER = frozenset(
 )
 
 
+#: Words a schedule is said with ("every weekday at 8am in Europe/Paris").
+_SCHEDULE_WORDS = frozenset(
+    (
+        "every",
+        "each",
+        "daily",
+        "hourly",
+        "weekly",
+        "monthly",
+        "yearly",
+        "nightly",
+        "day",
+        "days",
+        "week",
+        "weeks",
+        "weekday",
+        "weekdays",
+        "weekend",
+        "weekends",
+        "month",
+        "months",
+        "year",
+        "hour",
+        "hours",
+        "minute",
+        "minutes",
+        "morning",
+        "afternoon",
+        "evening",
+        "night",
+        "at",
+        "on",
+        "in",
+        "the",
+        "of",
+        "and",
+        "except",
+        "but",
+        "not",
+        "am",
+        "pm",
+        "noon",
+        "midnight",
+        "first",
+        "second",
+        "third",
+        "fourth",
+        "last",
+        "other",
+        "time",
+        "zone",
+        "utc",
+        "gmt",
+        "cron",
+        "schedule",
+        "it",
+        "run",
+        "please",
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "mondays",
+        "tuesdays",
+        "wednesdays",
+        "thursdays",
+        "fridays",
+        "saturdays",
+        "sundays",
+        "mon",
+        "tue",
+        "wed",
+        "thu",
+        "fri",
+        "sat",
+        "sun",
+        "between",
+        "from",
+        "to",
+        "until",
+    )
+)
+
+
+def _only_a_schedule(text: str) -> bool:
+    """Whether a message is a repetition and little else ("every weekday at 8am"), so it answers "when?"
+    for the agent being discussed; "what my loan costs each month" is not one."""
+    rest = [w for w in re.findall(r"[a-z']+", text.lower()) if w not in _SCHEDULE_WORDS and not w.endswith("/")]
+    return len(rest) <= 2 or bool(re.search(r"\d\s+\*|@(?:daily|hourly|weekly|monthly|yearly)", text))
+
+
 def _only_a_time(text: str, schedule) -> bool:
     """Whether a message is a one-off time and little else ("tomorrow at 9", "at 6pm then"), so it
     answers "when?" for the agent being discussed; a question that mentions a day is not one."""
@@ -328,6 +424,9 @@ def understand(message: str, memory: Memory) -> Plan:
         return plan_status(core, memory)
     if run:
         return plan_run(run.group("rest"), run.group("verb"), memory)
+    if QUANTITY_WITH_UNIT_RE.search(core) and (_QUESTION_RE.match(core) or _DETAILS_RE.match(core)):
+        # "what's the monthly payment on $300,000 at 4% over 30 years?": find the agent, offer it with the values.
+        return plan_find(core)
     details = _DETAILS_RE.match(core)
     if details:
         # "what is / what's …" is a general question unless it names an agent the conversation knows.
@@ -340,7 +439,7 @@ def understand(message: str, memory: Memory) -> Plan:
     if _FIND_RE.search(core):
         return plan_find(core)
     schedule = parse_schedule(core)
-    if schedule is not None and (schedule.cron or schedule.error):
+    if schedule is not None and (schedule.cron or schedule.error) and _only_a_schedule(core):
         # "every weekday at 8am" on its own: schedule the agent being discussed.
         return plan_run(core, "schedule", memory)
     if schedule is not None and _only_a_time(core, schedule):
@@ -359,6 +458,8 @@ def understand(message: str, memory: Memory) -> Plan:
         return plan_run(core, "run", memory)
     if _QUESTION_RE.match(core):
         return text_plan(CANNOT["question"])
+    if QUANTITY_WITH_UNIT_RE.search(core):  # values and what they are for: find it, then offer it with them
+        return plan_find(core)
     query = extract_query(core)
     if len(words(query)) == 0:
         return text_plan("I'm not sure what you mean. " + GREETING)
@@ -373,6 +474,24 @@ def understand(message: str, memory: Memory) -> Plan:
 def _follow_up(plan: Plan, conversation: Conversation) -> Step:
     last = conversation.turn[-1]
     lookup = plan.lookup
+    if (
+        lookup is not None
+        and lookup.action == "offer"
+        and conversation.rounds < MAX_ROUNDS
+        and last.kind in ("agent_carousel", "agent_details")
+    ):
+        # "I weigh 70 kg and I'm 1.80 m, what's my BMI?": the best match, with the values read from the
+        # words, shown for a yes (run_agent with confirm) — the agent was not named, so nothing runs yet.
+        memory = Memory([*conversation.memory.events, *conversation.turn])
+        if last.kind == "agent_carousel":
+            best = next(iter(memory.carousel_agents()), None)
+            if best is not None:
+                return Step(f"Checking the inputs of {agent_label(best)}…", GET_AGENT_DETAILS, {"agent_id": best.id})
+        focus, _ambiguous = memory.focus()
+        if focus is not None:
+            step = offer_step(focus, memory, lookup.inputs_text, lookup.schedule)
+            if step is not None:
+                return step
     if (
         lookup is not None
         and conversation.rounds < MAX_ROUNDS

@@ -26,6 +26,7 @@ from autogpt_app.chat.providers.offline_schedule_phrases import ScheduleRequest,
 from autogpt_app.chat.providers.offline_targets import agent_label, resolve_target
 from autogpt_app.chat.providers.offline_values import corrected, place_values
 from autogpt_app.chat.when import time_starts
+from autogpt_app.store.query_text import meaningful_words
 
 __all__ = [
     "DO_I_HAVE_RE",
@@ -36,11 +37,13 @@ __all__ = [
     "GET_EXECUTION",
     "LIBRARY_RE",
     "LIST_SCHEDULES",
+    "QUANTITY_WITH_UNIT_RE",
     "RUN_AGENT",
     "Lookup",
     "Plan",
     "Step",
     "details_step",
+    "offer_step",
     "plan_cannot",
     "plan_details",
     "plan_find",
@@ -205,7 +208,7 @@ def run_step(
         credentials = dict(previous.arguments.get("credentials") or {})
         if credentials:
             arguments["credentials"] = credentials
-        if previous.kind in ("inputs_needed", "credentials_needed", "need_login", "error"):
+        if previous.kind in ("inputs_needed", "credentials_needed", "need_login", "error", "ready_to_run"):
             # The request did not go through: asking again keeps what it asked for (a schedule too).
             cron = previous.arguments.get("cron")
             run_at = previous.arguments.get("run_at")
@@ -442,14 +445,50 @@ def plan_status(text: str, memory: Memory) -> Plan:
 
 
 def plan_find(text: str) -> Plan:
-    """``find_agent`` for the words worth searching for, or a question when the message has none."""
+    """``find_agent`` for the words worth searching for, or a question when the message has none.
+
+    A request that carries values ("what's my BMI, I weigh 70 kg and I'm 1.80 m") searches for what it
+    is about and then offers the best match with those values, for a yes (:func:`offer_step`).
+    """
+    values = QUANTITY_WITH_UNIT_RE.findall(text)
     query = extract_query(text)
+    if values:  # what the values are for, in the words that carry meaning ("BMI", "monthly loan payment")
+        kept = [w for w in meaningful_words(re.sub(r"[$€£]?\d[\d,.]*", " ", query)) if len(w) > 1]
+        query = " ".join(kept) or query
     if not query:
         return text_plan(
             "What should the agent do? Tell me in a few words, e.g. “find an agent that converts CSV to JSON” or "
             "“is there an agent for loan payments”."
         )
-    return tool_plan(f"Searching the marketplace for {quote(query)}…", FIND_AGENT, query=query)
+    step = Step(f"Searching the marketplace for {quote(query)}…", FIND_AGENT, {"query": query})
+    if values:
+        return Plan(step, Lookup("offer", query, None, text, parse_schedule(text)))
+    return Plan(step)
+
+
+#: A value with its unit in a sentence ("70 kg", "1.80 m", "6%", "$2,000", "5 years"): what makes a
+#: search an offer to run the match with those values.
+QUANTITY_WITH_UNIT_RE = re.compile(
+    r"[$€£]\s*\d[\d,.]*|\b\d[\d,.]*\s*(?:%|percent\b|kg\b|kilos?\b|lbs?\b|pounds\b|cm\b|m\b|met(?:er|re)s?\b|"
+    r"ft\b|km\b|miles?\b|years?\b|months?\b|dollars?\b|euros?\b|usd\b|eur\b|k\b)",
+    _I,
+)
+
+
+def offer_step(agent: AgentRef, memory: Memory, text: str, schedule: ScheduleRequest | None) -> Step | None:
+    """``run_agent`` with ``confirm`` for an agent the person did not name: the values their words give
+    (by unit; other words are what the request is about) for them to confirm. None when none fit."""
+    fields = memory.inputs_for(agent)
+    if not fields:
+        return None
+    placement = place_values(text, fields, {}, words_matter=False)
+    if placement.question:
+        return Step(f"{agent_label(agent)} looks right, but {placement.question[0].lower()}{placement.question[1:]}")
+    if not placement.values:
+        return None
+    step = run_step(agent, memory, placement.values, schedule if schedule and not schedule.question else None)
+    step.arguments["confirm"] = True
+    return step
 
 
 def plan_library(text: str) -> Plan:

@@ -274,12 +274,24 @@ def _error(result: dict[str, Any]) -> str:
     return f"That didn't work: {message.rstrip('.')}."
 
 
+def _ready_to_run(result: dict[str, Any]) -> str:
+    name = str(result.get("agent_name") or "The agent")
+    inputs = result.get("inputs") or {}
+    used = ", ".join(f"{k} = {v}" for k, v in inputs.items()) if isinstance(inputs, dict) else ""
+    when = str(result.get("when") or "now")
+    return (
+        f"{name} can do that. I'd run it {'now' if when == 'now' else when}{f' with {used}' if used else ''}. "
+        "Nothing has started: say “yes” (or click the button) to run it, or tell me what to change."
+    )
+
+
 _REPLIES = {
     "agent_carousel": _carousel,
     "no_results": _no_results,
     "agent_details": _details,
     "inputs_needed": _inputs_needed,
     "credentials_needed": _credentials_needed,
+    "ready_to_run": _ready_to_run,
     "execution_started": _execution_started,
     "schedule_created": _schedule_created,
     "execution_update": _execution_update,

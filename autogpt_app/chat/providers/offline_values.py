@@ -293,12 +293,15 @@ def _place_text(
     return regex.sub(" ", text)
 
 
-def place_values(text: str, fields: list[dict[str, Any]], given: dict[str, Any]) -> Placement:
+def place_values(
+    text: str, fields: list[dict[str, Any]], given: dict[str, Any], *, words_matter: bool = True
+) -> Placement:
     """Place the values of ``text`` (words that named no input) on ``fields`` not in ``given``: quantities
     by unit, links and e-mail addresses by what the input is for.
 
     Returns a :class:`Placement`; its ``question`` is set when a value fits no input or several, or
-    when words are left that say something no input took (never dropped in silence).
+    (``words_matter``) when words are left that say something no input took (never dropped in silence).
+    Without ``words_matter`` the words are what the request is about, not values.
     """
     placement = Placement()
     taken = set(given)
@@ -343,7 +346,7 @@ def place_values(text: str, fields: list[dict[str, Any]], given: dict[str, Any])
     known = {w for f in fields for w in re.findall(r"[a-z]+", _words_of(f))}
     rest = [w for w in re.findall(r"[^\W\d_][\w'-]*", _QUANTITY_RE.sub(" ", text).lower()) if w not in _GLUE]
     words_left = [w for w in rest if w not in known and not _family(w)]
-    if words_left:
+    if words_left and words_matter:
         unplaced.append(" ".join(words_left))
     if unplaced:
         open_fields = [_label(f) for f in fields if str(f.get("name")) not in taken]

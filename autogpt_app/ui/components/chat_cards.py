@@ -411,6 +411,28 @@ def error_card(row: rx.Var[ChatRow]) -> rx.Component:
     return rx.callout(row.text, icon="triangle_alert", color_scheme="red", width="100%", data_testid="chat-error")
 
 
+def ready_card(row: rx.Var[ChatRow]) -> rx.Component:
+    """What would run (agent, inputs, when), waiting for the person's yes: nothing has started."""
+    return _card(
+        rx.text("Ready to run ", row.title, weight="medium"),
+        rx.text("When: ", row.subtitle, size="2"),
+        rx.cond(row.lines.length() > 0, rx.text("With", weight="medium", size="2")),
+        _items(row, "ready-input"),
+        rx.text("Nothing has started yet.", size="1", color_scheme="gray"),
+        rx.button(
+            "Yes, run it",
+            size="1",
+            width="fit-content",
+            on_click=ChatState.send_text("yes, run it"),
+            disabled=ChatState.streaming,
+            aria_label="Yes, run " + row.title,
+            data_testid="ready-run",
+        ),
+        testid="ready-to-run",
+        color="violet",
+    )
+
+
 def chat_row(row: rx.Var[ChatRow]) -> rx.Component:
     """The component of one conversation item, by its kind."""
     return rx.match(
@@ -421,6 +443,7 @@ def chat_row(row: rx.Var[ChatRow]) -> rx.Component:
         ("no_results", no_results_card(row)),
         ("agent_details", details_card(row)),
         ("inputs_needed", inputs_card(row)),
+        ("ready_to_run", ready_card(row)),
         ("credentials_needed", credentials_card(row)),
         ("execution", execution_card(row)),
         ("schedule_created", schedule_card(row)),

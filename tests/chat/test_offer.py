@@ -1,0 +1,53 @@
+"""Values and a purpose, but no agent named: the offline copilot finds the agent, reads the values by unit
+and offers the run for a yes. Nothing runs until the person says yes; then exactly that runs."""
+
+from __future__ import annotations
+
+import pytest
+
+from autogpt_app.chat.loop import run_turn
+from autogpt_app.chat.providers.offline import OfflineCopilot
+from autogpt_app.db import session_scope
+from autogpt_app.executions import service as executions
+from tests.chat.conftest import collect
+from tests.chat.test_loop_openai import new_chat
+
+
+@pytest.fixture
+async def bmi_catalogue() -> None:
+    from autogpt_app.store.seed import CATALOGUE, seed_catalogue
+
+    async with session_scope() as s:
+        await seed_catalogue(s, agents=[a for a in CATALOGUE if a.slug in ("bmi-calculator", "loan-calculator")])
+
+
+async def test_values_in_a_question_are_offered_with_the_agent_that_fits_and_run_on_yes(alice, bmi_catalogue) -> None:
+    chat_id = await new_chat(alice)
+    copilot = OfflineCopilot()
+    events = await collect(
+        run_turn(chat_id, "I weigh 70 kg and I'm 1.80 m, what's my BMI?", user=alice, provider=copilot)
+    )
+    ready = next(e for e in events if e.type == "ready_to_run")
+    assert ready.agent_name == "BMI Calculator" and ready.when == "now"
+    assert sorted(ready.inputs.values()) == [70, 180]  # 1.80 m read as the agent's height in cm
+    async with session_scope() as s:
+        assert (await executions.list_runs(s, alice, limit=5)).items == []  # nothing ran: it asks first
+
+    events = await collect(run_turn(chat_id, "yes", user=alice, provider=copilot))
+    started = next(e for e in events if e.type == "execution_started")
+    async with session_scope() as s:
+        run = await executions.get_execution(s, alice, started.execution_id, with_nodes=False)
+    assert sorted(v for v in run.inputs.values() if isinstance(v, int | float)) == [70, 180]
+
+
+async def test_a_loan_question_with_its_numbers_is_offered_not_run(alice, bmi_catalogue) -> None:
+    chat_id = await new_chat(alice)
+    question = "what's the monthly payment on a $300,000 loan at 4% over 30 years?"
+    events = await collect(run_turn(chat_id, question, user=alice, provider=OfflineCopilot()))
+    ready = next(e for e in events if e.type == "ready_to_run")
+    assert ready.agent_name == "Loan Calculator"
+    assert sorted(ready.inputs.values()) == [4, 30, 300000]
+    reply = "".join(e.text for e in events if e.type == "text_delta")
+    assert "Nothing has started" in reply
+    async with session_scope() as s:
+        assert (await executions.list_runs(s, alice, limit=5)).items == []
