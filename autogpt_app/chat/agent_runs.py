@@ -294,10 +294,11 @@ async def run_or_schedule(
             when = f"once, on {moment.astimezone(ZoneInfo(zone)):%a %d %b %Y at %H:%M} ({zone})"
         else:
             when = "now"
+        values = executions.validate_inputs(agent.input_schema, given)  # with the defaults it would use
         return ReadyToRun(
             agent_id=agent.id,
             agent_name=agent.name,
-            inputs={titles.get(k, k): v for k, v in given.items()},
+            inputs={titles.get(k, k): v for k, v in values.items()},
             when=when,
         )
     agent = await _library_entry(session, user, agent)

@@ -51,3 +51,32 @@ async def test_a_loan_question_with_its_numbers_is_offered_not_run(alice, bmi_ca
     assert "Nothing has started" in reply
     async with session_scope() as s:
         assert (await executions.list_runs(s, alice, limit=5)).items == []
+
+
+@pytest.fixture
+async def converter_catalogue() -> None:
+    from autogpt_app.store.seed import CATALOGUE, seed_catalogue
+
+    async with session_scope() as s:
+        await seed_catalogue(s, agents=[a for a in CATALOGUE if a.slug in ("unit-converter", "keyword-extractor")])
+
+
+@pytest.mark.parametrize(
+    ("request_text", "agent", "shown"),
+    [
+        # The dropdown's option the sentence names, and every value the run would use (defaults too).
+        ("convert 5 miles to km", "Unit Converter", {"Value": 5, "Conversion": "miles to kilometres"}),
+        (
+            'extract keywords from this text: "The quick brown fox jumps over the lazy dog"',
+            "Keyword Extractor",
+            {"Text": "The quick brown fox jumps over the lazy dog", "How many keywords": 8},
+        ),
+    ],
+)
+async def test_an_offer_shows_every_value_the_run_would_use(
+    alice, converter_catalogue, request_text, agent, shown
+) -> None:
+    chat_id = await new_chat(alice)
+    events = await collect(run_turn(chat_id, request_text, user=alice, provider=OfflineCopilot()))
+    ready = next(e for e in events if e.type == "ready_to_run")
+    assert ready.agent_name == agent and ready.inputs == shown

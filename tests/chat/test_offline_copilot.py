@@ -378,7 +378,7 @@ CORPUS: list[tuple[str, str, tuple]] = [
     ("empty", "what is an agent?", ("text", "Find agents")),
     ("empty", "list agents", ("text", "What should the agent do?")),
     ("empty", "summarize this article https://example.com/post",
-     ("call", "find_agent", {"query": "summarize this article"})),
+     ("call", "find_agent", {"query": "summarize article"})),
     ("empty", "what happened to my run?", ("call", "get_execution", {"execution_id": "latest"})),
     ("empty", "show my runs", ("call", "get_execution", {"execution_id": "latest"})),
     ("empty", "when is my next scheduled run?", ("call", "list_schedules", {})),

@@ -212,6 +212,9 @@ def run_step(
             # The request did not go through: asking again keeps what it asked for (a schedule too).
             cron = previous.arguments.get("cron")
             run_at = previous.arguments.get("run_at")
+            if previous.arguments.get("confirm") and previous.kind != "ready_to_run":
+                # An offer that first needed inputs or a credential is still an offer: shown for a yes.
+                arguments["confirm"] = True
             timezone = previous.arguments.get("timezone")
             name = previous.arguments.get("schedule_name")
     if fields:
@@ -453,7 +456,8 @@ def plan_find(text: str) -> Plan:
     values = QUANTITY_WITH_UNIT_RE.findall(text)
     query = extract_query(text)
     if values:  # what the values are for, in the words that carry meaning ("BMI", "monthly loan payment")
-        kept = [w for w in meaningful_words(re.sub(r"[$€£]?\d[\d,.]*", " ", query)) if len(w) > 1]
+        without = re.sub(r"\bhttps?://\S+|\b[\w.+-]+@[\w-]+\.[\w.-]+\b|\"[^\"]*\"?", " ", query)
+        kept = [w for w in meaningful_words(re.sub(r"[$€£]?\d[\d,.]*", " ", without)) if len(w) > 1]
         query = " ".join(kept) or query
     if not query:
         return text_plan(
@@ -462,15 +466,20 @@ def plan_find(text: str) -> Plan:
         )
     step = Step(f"Searching the marketplace for {quote(query)}…", FIND_AGENT, {"query": query})
     if values:
-        return Plan(step, Lookup("offer", query, None, text, parse_schedule(text)))
+        # Only an exact one-off moment travels with an offer: "monthly" in "the monthly payment" is not a schedule.
+        when = parse_schedule(text)
+        once = when if when is not None and when.run_at and not when.question else None
+        return Plan(step, Lookup("offer", query, None, text, once))
     return Plan(step)
 
 
-#: A value with its unit in a sentence ("70 kg", "1.80 m", "6%", "$2,000", "5 years"): what makes a
-#: search an offer to run the match with those values.
+#: A value in a sentence that an agent's input could take: a quantity with its unit ("70 kg", "1.80 m",
+#: "6%", "$2,000", "5 years"), a link, an e-mail address or quoted text. What makes a search an offer to
+#: run the match with those values.
 QUANTITY_WITH_UNIT_RE = re.compile(
     r"[$€£]\s*\d[\d,.]*|\b\d[\d,.]*\s*(?:%|percent\b|kg\b|kilos?\b|lbs?\b|pounds\b|cm\b|m\b|met(?:er|re)s?\b|"
-    r"ft\b|km\b|miles?\b|years?\b|months?\b|dollars?\b|euros?\b|usd\b|eur\b|k\b)",
+    r"ft\b|km\b|miles?\b|years?\b|months?\b|dollars?\b|euros?\b|usd\b|eur\b|k\b)"
+    r"|\bhttps?://\S+|\b[\w.+-]+@[\w-]+\.[\w.-]+\b|\"[^\"]{2,}\"",
     _I,
 )
 

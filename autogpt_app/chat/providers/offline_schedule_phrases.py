@@ -183,6 +183,8 @@ _NUMBER_WORDS |= {"thirty": 30, "other": 2, "second": 2, "2nd": 2, "alternate": 
 _AT_TIME_RE = re.compile(
     r"\b(?:at|@|around|by)\s+(noon|midday|midnight|(\d{1,2})(?:[:.h](\d{2}))?(?:\s*([ap])\.?\s*m\b\.?)?)"
     r"(?:\s*o'?\s*clock)?"
+    # "at 4%", "at 6 percent", "by 5 years": a value, not a time.
+    r"(?!\d|\s*(?:%|percent|per\s*cent|pct|years?|months?|kg|km|dollars?|euros?|times?)\b|%)"
 )
 _AMPM_RE = re.compile(r"(?<![\w:./\-])(\d{1,2})(?:[:.](\d{2}))?\s*([ap])\.?\s*m\b\.?")
 _CLOCK_RE = re.compile(r"(?<![\w:./\-])(\d{1,2}):(\d{2})(?![\w:])")

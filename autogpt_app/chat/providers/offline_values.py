@@ -293,6 +293,62 @@ def _place_text(
     return regex.sub(" ", text)
 
 
+#: Spellings of a unit, as one word: what a sentence and a dropdown's options are compared in.
+_UNIT_NAMES = {
+    "km": "kilometres", "kms": "kilometres", "kilometer": "kilometres", "kilometers": "kilometres",
+    "kilometre": "kilometres", "mi": "miles", "mile": "miles", "m": "metres", "meter": "metres",
+    "meters": "metres", "metre": "metres", "ft": "feet", "foot": "feet", "in": "inches", "inch": "inches",
+    "cm": "centimetres", "centimeter": "centimetres", "centimeters": "centimetres", "centimetre": "centimetres",
+    "kg": "kilograms", "kgs": "kilograms", "kilo": "kilograms", "kilos": "kilograms", "kilogram": "kilograms",
+    "lb": "pounds", "lbs": "pounds", "pound": "pounds", "l": "litres", "liter": "litres", "liters": "litres",
+    "litre": "litres", "gal": "gallons", "gallon": "gallons", "c": "celsius", "f": "fahrenheit",
+    "kph": "km/h", "kmh": "km/h", "into": "to", "in to": "to",
+}  # fmt: skip
+
+
+def _canonical(text: str) -> str:
+    words = re.findall(r"[a-z/]+", text.lower().replace("°", " "))
+    return " ".join(_UNIT_NAMES.get(w, w) for w in words if w not in ("us", "the", "from"))
+
+
+def _place_options(text: str, fields: list[dict[str, Any]], taken: set[str], placement: Placement) -> None:
+    """A dropdown whose one option the sentence says ("5 miles to km" → "miles to kilometres")."""
+    sentence = f" {_canonical(text)} "
+    for spec in fields:
+        name = str(spec.get("name"))
+        options = [str(o) for o in spec.get("options") or []]
+        if name in taken or not options:
+            continue
+        said = [o for o in options if f" {_canonical(o)} " in sentence]
+        if len(said) == 1:
+            placement.values[name] = said[0]
+            placement.said[name] = said[0]
+            taken.add(name)
+
+
+_QUOTED_TEXT_RE = re.compile(r"\"([^\"]{2,})\"")
+
+
+def _place_quoted(
+    text: str, fields: list[dict[str, Any]], taken: set[str], placement: Placement, unplaced: list[str]
+) -> str:
+    """Quoted text goes to the one free text input the run still needs (else it is asked about)."""
+    for match in _QUOTED_TEXT_RE.finditer(text):
+        free = [
+            f
+            for f in fields
+            if str(f.get("name")) not in taken and not _numeric(f) and not f.get("options") and f.get("required")
+        ]
+        if len(free) != 1:
+            unplaced.append(match.group(0))
+            continue
+        name = str(free[0]["name"])
+        placement.values[name] = match.group(1)
+        placement.said[name] = match.group(0)
+        taken.add(name)
+    return _QUOTED_TEXT_RE.sub(" ", text)
+
+
 def place_values(
     text: str, fields: list[dict[str, Any]], given: dict[str, Any], *, words_matter: bool = True
 ) -> Placement:
@@ -308,8 +364,10 @@ def place_values(
     bare: list[tuple[str, float]] = []
     unplaced: list[str] = []
     text = corrected(numbers_in_digits(text))
+    _place_options(text, fields, taken, placement)
     text = _place_text(_URL_RE, _LINKS, text, fields, taken, placement, unplaced)
     text = _place_text(_EMAIL_RE, _MAILS, text, fields, taken, placement, unplaced)
+    text = _place_quoted(text, fields, taken, placement, unplaced)
     for match in _QUANTITY_RE.finditer(text):
         raw = match.group(0).strip()
         try:
