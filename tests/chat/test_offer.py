@@ -80,3 +80,22 @@ async def test_an_offer_shows_every_value_the_run_would_use(
     events = await collect(run_turn(chat_id, request_text, user=alice, provider=OfflineCopilot()))
     ready = next(e for e in events if e.type == "ready_to_run")
     assert ready.agent_name == agent and ready.inputs == shown
+
+
+async def test_an_offer_keeps_a_repetition_said_with_every_and_its_values(alice) -> None:
+    from autogpt_app.store.seed import CATALOGUE, seed_catalogue
+
+    async with session_scope() as s:
+        await seed_catalogue(
+            s, agents=[a for a in CATALOGUE if a.slug in ("rss-feed-digest", "daily-reminder-notification")]
+        )
+    chat_id = await new_chat(alice)
+    text = "I want a daily digest of https://news.ycombinator.com/rss every weekday at 7am"
+    events = await collect(run_turn(chat_id, text, user=alice, provider=OfflineCopilot(), timezone="Europe/Paris"))
+    ready = next(e for e in events if e.type == "ready_to_run")
+    assert ready.agent_name == "RSS Feed Digest"
+    assert ready.inputs["Feed address"] == "https://news.ycombinator.com/rss"
+    assert ready.when == "At 07:00, Monday through Friday (Europe/Paris)"
+    events = await collect(run_turn(chat_id, "yes", user=alice, provider=OfflineCopilot(), timezone="Europe/Paris"))
+    created = next(e for e in events if e.type == "schedule_created")
+    assert created.cron == "0 7 * * 1-5" and created.timezone == "Europe/Paris"

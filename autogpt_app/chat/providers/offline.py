@@ -49,7 +49,7 @@ from autogpt_app.chat.providers.base import (
     ToolSpec,
 )
 from autogpt_app.chat.providers.offline_history import AgentRef, Conversation, Memory
-from autogpt_app.chat.providers.offline_phrases import extract_query, normalize, words
+from autogpt_app.chat.providers.offline_phrases import SCHEDULE_WORDS, extract_query, normalize, words
 from autogpt_app.chat.providers.offline_plans import (
     DO_I_HAVE_RE,
     EXECUTION_ID_RE,
@@ -237,97 +237,10 @@ _FILLER = frozenset(
 )
 
 
-#: Words a schedule is said with ("every weekday at 8am in Europe/Paris").
-_SCHEDULE_WORDS = frozenset(
-    (
-        "every",
-        "each",
-        "daily",
-        "hourly",
-        "weekly",
-        "monthly",
-        "yearly",
-        "nightly",
-        "day",
-        "days",
-        "week",
-        "weeks",
-        "weekday",
-        "weekdays",
-        "weekend",
-        "weekends",
-        "month",
-        "months",
-        "year",
-        "hour",
-        "hours",
-        "minute",
-        "minutes",
-        "morning",
-        "afternoon",
-        "evening",
-        "night",
-        "at",
-        "on",
-        "in",
-        "the",
-        "of",
-        "and",
-        "except",
-        "but",
-        "not",
-        "am",
-        "pm",
-        "noon",
-        "midnight",
-        "first",
-        "second",
-        "third",
-        "fourth",
-        "last",
-        "other",
-        "time",
-        "zone",
-        "utc",
-        "gmt",
-        "cron",
-        "schedule",
-        "it",
-        "run",
-        "please",
-        "monday",
-        "tuesday",
-        "wednesday",
-        "thursday",
-        "friday",
-        "saturday",
-        "sunday",
-        "mondays",
-        "tuesdays",
-        "wednesdays",
-        "thursdays",
-        "fridays",
-        "saturdays",
-        "sundays",
-        "mon",
-        "tue",
-        "wed",
-        "thu",
-        "fri",
-        "sat",
-        "sun",
-        "between",
-        "from",
-        "to",
-        "until",
-    )
-)
-
-
 def _only_a_schedule(text: str) -> bool:
     """Whether a message is a repetition and little else ("every weekday at 8am"), so it answers "when?"
     for the agent being discussed; "what my loan costs each month" is not one."""
-    rest = [w for w in re.findall(r"[a-z']+", text.lower()) if w not in _SCHEDULE_WORDS and not w.endswith("/")]
+    rest = [w for w in re.findall(r"[a-z']+", text.lower()) if w not in SCHEDULE_WORDS and not w.endswith("/")]
     return len(rest) <= 2 or bool(re.search(r"\d\s+\*|@(?:daily|hourly|weekly|monthly|yearly)", text))
 
 

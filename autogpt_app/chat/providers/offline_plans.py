@@ -20,7 +20,7 @@ from autogpt_app.chat.providers.offline_input_phrases import (
     match_field,
     parse_assignments,
 )
-from autogpt_app.chat.providers.offline_phrases import BOUNDARY_RE, extract_query
+from autogpt_app.chat.providers.offline_phrases import BOUNDARY_RE, SCHEDULE_WORDS, extract_query
 from autogpt_app.chat.providers.offline_replies import CANNOT, quote
 from autogpt_app.chat.providers.offline_schedule_phrases import ScheduleRequest, parse_schedule
 from autogpt_app.chat.providers.offline_targets import agent_label, resolve_target
@@ -457,7 +457,13 @@ def plan_find(text: str) -> Plan:
     query = extract_query(text)
     if values:  # what the values are for, in the words that carry meaning ("BMI", "monthly loan payment")
         without = re.sub(r"\bhttps?://\S+|\b[\w.+-]+@[\w-]+\.[\w.-]+\b|\"[^\"]*\"?", " ", query)
-        kept = [w for w in meaningful_words(re.sub(r"[$€£]?\d[\d,.]*", " ", without)) if len(w) > 1]
+        # What the values are for, not when ("every weekday at 7am") nor the values themselves.
+        without = re.sub(r"\b\d{1,2}(?::\d{2})?\s*[ap]m\b", " ", without, flags=_I)
+        kept = [
+            w
+            for w in meaningful_words(re.sub(r"[$€£]?\d[\d,.]*", " ", without))
+            if len(w) > 1 and w not in SCHEDULE_WORDS
+        ]
         query = " ".join(kept) or query
     if not query:
         return text_plan(
@@ -466,10 +472,12 @@ def plan_find(text: str) -> Plan:
         )
     step = Step(f"Searching the marketplace for {quote(query)}…", FIND_AGENT, {"query": query})
     if values:
-        # Only an exact one-off moment travels with an offer: "monthly" in "the monthly payment" is not a schedule.
+        # An exact moment, or a repetition said with "every"/"each", travels with the offer; "monthly" in
+        # "the monthly payment" is not a schedule.
         when = parse_schedule(text)
-        once = when if when is not None and when.run_at and not when.question else None
-        return Plan(step, Lookup("offer", query, None, text, once))
+        repeats = when is not None and when.cron and re.search(r"\b(?:every|each)\b", text, _I)
+        exact = when if when is not None and ((when.run_at and not when.question) or repeats) else None
+        return Plan(step, Lookup("offer", query, None, text, exact))
     return Plan(step)
 
 
@@ -478,8 +486,18 @@ def plan_find(text: str) -> Plan:
 #: run the match with those values.
 QUANTITY_WITH_UNIT_RE = re.compile(
     r"[$€£]\s*\d[\d,.]*|\b\d[\d,.]*\s*(?:%|percent\b|kg\b|kilos?\b|lbs?\b|pounds\b|cm\b|m\b|met(?:er|re)s?\b|"
-    r"ft\b|km\b|miles?\b|years?\b|months?\b|dollars?\b|euros?\b|usd\b|eur\b|k\b)"
+    r"ft\b|feet\b|inch(?:es)?\b|km\b|miles?\b|years?\b|months?\b|dollars?\b|euros?\b|usd\b|eur\b|k\b|"
+    r"°\s*[cf]\b|degrees?\b|celsius\b|fahrenheit\b|lit(?:er|re)s?\b|gallons?\b|mph\b|km/h)"
     r"|\bhttps?://\S+|\b[\w.+-]+@[\w-]+\.[\w.-]+\b|\"[^\"]{2,}\"",
+    _I,
+)
+
+
+#: A time of day in a sentence ("7am", "at 9", "18:30"), not "at 4%" or "at 6 percent".
+_CLOCK_WORDS_RE = re.compile(
+    r"\b\d{1,2}(?::\d{2})?\s*[ap]\.?m\b|\bat\s+\d{1,2}(?::\d{2})?(?![\d.,]|\s*(?:%|percent|per\s*cent|pct|kg|km|cm|m\b|"
+    r"ft|feet|lbs?|miles?|years?|months?|dollars?|euros?|k\b))|"
+    r"\b\d{1,2}:\d{2}\b",
     _I,
 )
 
@@ -490,9 +508,14 @@ def offer_step(agent: AgentRef, memory: Memory, text: str, schedule: ScheduleReq
     fields = memory.inputs_for(agent)
     if not fields:
         return None
+    # Times of day are when it runs ("every weekday at 7am"), not values of its inputs.
+    text = _CLOCK_WORDS_RE.sub(" ", text)
     placement = place_values(text, fields, {}, words_matter=False)
     if placement.question:
-        return Step(f"{agent_label(agent)} looks right, but {placement.question[0].lower()}{placement.question[1:]}")
+        return Step(
+            f"The closest agent I found, {agent_label(agent)}, may not be the one: {placement.question} "
+            "Or pick another agent from the list above."
+        )
     if not placement.values:
         return None
     step = run_step(agent, memory, placement.values, schedule if schedule and not schedule.question else None)

@@ -307,7 +307,9 @@ _UNIT_NAMES = {
 
 
 def _canonical(text: str) -> str:
-    words = re.findall(r"[a-z/]+", text.lower().replace("°", " "))
+    # "100 fahrenheit in celsius", "miles into km": the same as "… to …".
+    text = re.sub(r"\b(in|into|as)\s+(?=°?\s*[a-z])", "to ", text.lower())
+    words = re.findall(r"[a-z/]+", text.replace("°", " "))
     return " ".join(_UNIT_NAMES.get(w, w) for w in words if w not in ("us", "the", "from"))
 
 
