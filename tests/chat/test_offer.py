@@ -99,3 +99,52 @@ async def test_an_offer_keeps_a_repetition_said_with_every_and_its_values(alice)
     events = await collect(run_turn(chat_id, "yes", user=alice, provider=OfflineCopilot(), timezone="Europe/Paris"))
     created = next(e for e in events if e.type == "schedule_created")
     assert created.cron == "0 7 * * 1-5" and created.timezone == "Europe/Paris"
+
+
+@pytest.mark.parametrize(
+    ("change", "shown"),
+    [
+        ("make it 5%", {"Amount borrowed": 300000, "Interest rate (% per year)": 5, "Term (years)": 30}),
+        ("yes but for 20 years", {"Amount borrowed": 300000, "Interest rate (% per year)": 4, "Term (years)": 20}),
+    ],
+)
+async def test_a_change_to_an_offer_is_shown_again_and_only_yes_runs_it(alice, bmi_catalogue, change, shown) -> None:
+    chat_id = await new_chat(alice)
+    copilot = OfflineCopilot()
+    await collect(
+        run_turn(chat_id, "what's the monthly payment on $300,000 at 4% over 30 years?", user=alice, provider=copilot)
+    )
+    events = await collect(run_turn(chat_id, change, user=alice, provider=copilot))
+    assert next(e for e in events if e.type == "ready_to_run").inputs == shown
+    async with session_scope() as s:
+        assert (await executions.list_runs(s, alice, limit=5)).items == []
+    events = await collect(run_turn(chat_id, "yes", user=alice, provider=copilot))
+    started = next(e for e in events if e.type == "execution_started")
+    async with session_scope() as s:
+        run = await executions.get_execution(s, alice, started.execution_id, with_nodes=False)
+    assert sorted(v for v in run.inputs.values() if isinstance(v, int | float)) == sorted(shown.values())
+
+
+async def test_yes_to_a_match_that_may_not_fit_runs_nothing(alice, bmi_catalogue) -> None:
+    chat_id = await new_chat(alice)
+    copilot = OfflineCopilot()
+    events = await collect(
+        run_turn(chat_id, "I weigh 70 kg and my brother weighs 80 kg, what is our BMI?", user=alice, provider=copilot)
+    )
+    reply = "".join(e.text for e in events if e.type == "text_delta")
+    assert "BMI Calculator, may not be the one" in reply  # two weights, one weight input: it says so
+    events = await collect(run_turn(chat_id, "yes", user=alice, provider=copilot))
+    assert not [e for e in events if e.type in ("tool_call", "execution_started", "schedule_created")]
+    async with session_scope() as s:
+        assert (await executions.list_runs(s, alice, limit=5)).items == []
+
+
+async def test_an_inputs_card_answered_with_units_fills_each_input(alice, bmi_catalogue) -> None:
+    chat_id = await new_chat(alice)
+    copilot = OfflineCopilot()
+    await collect(run_turn(chat_id, "run the bmi calculator", user=alice, provider=copilot))
+    events = await collect(run_turn(chat_id, "70 kg and 180 cm", user=alice, provider=copilot))
+    started = next(e for e in events if e.type == "execution_started")
+    async with session_scope() as s:
+        run = await executions.get_execution(s, alice, started.execution_id, with_nodes=False)
+    assert run.inputs["weight_kg"] == 70 and run.inputs["height_cm"] == 180

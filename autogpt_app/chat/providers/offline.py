@@ -59,6 +59,7 @@ from autogpt_app.chat.providers.offline_plans import (
     GET_EXECUTION,
     LIBRARY_RE,
     LIST_SCHEDULES,
+    NOT_SURE,
     QUANTITY_WITH_UNIT_RE,
     RUN_AGENT,
     Lookup,
@@ -276,9 +277,13 @@ def _fix_typos(text: str) -> str:
     return _TYPO_RE.sub(lambda m: _TYPO_FIX[int(m.lastgroup[1:])], text)
 
 
-def understand(message: str, memory: Memory) -> Plan:
-    """Decide what one user message asks for, given what the conversation already showed."""
+def understand(message: str, memory: Memory, last_reply: str = "") -> Plan:
+    """Decide what one user message asks for, given what the conversation already showed (and the
+    copilot's ``last_reply``, which a bare "yes" answers)."""
     text = _fix_typos(normalize(message))
+    if _YES_RE.match(text) and NOT_SURE in last_reply:
+        # "yes" to "the closest agent … may not be the one": there is nothing to say yes to.
+        return text_plan("Which agent should I use? Say its name (“run the …”) or pick one from the list above.")
     if _THANKS_RE.match(text):
         return text_plan("You're welcome! Ask me to find, run or schedule another agent whenever you like.")
     if _ACK_RE.match(text):
@@ -312,6 +317,13 @@ def understand(message: str, memory: Memory) -> Plan:
         if when.question:
             return text_plan(when.question)
         return plan_run("it " + when.phrase, "schedule", memory)
+    offered = memory.events[-1] if memory.events and memory.events[-1].kind == "ready_to_run" else None
+    if offered is not None and QUANTITY_WITH_UNIT_RE.search(core) and not _RUN_RE.match(core):
+        # "make it 5%", "actually I'm 1.75 m", "yes but for 20 years": a change to the offer, shown again.
+        focus, _ambiguous = memory.focus()
+        step = offer_step(focus, memory, core, None) if focus is not None else None
+        if step is not None:
+            return Plan(step)
     run_words = _RUN_RE.match(core)
     if (
         run_words
@@ -455,7 +467,7 @@ def plan(messages: list[ChatMessage], available: set[str] | frozenset[str]) -> S
     conversation = Conversation.read(messages)
     if conversation.user_text is None:
         return Step(GREETING)
-    intent = understand(conversation.user_text, conversation.memory)
+    intent = understand(conversation.user_text, conversation.memory, conversation.last_reply)
     step = _follow_up(intent, conversation) if conversation.turn else intent.step
     if step.tool and step.tool not in available:
         return Step(f"I can't {_DOING.get(step.tool, 'do that')} in this chat right now.")

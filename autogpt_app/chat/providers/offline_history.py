@@ -193,6 +193,8 @@ class Conversation:
     turn: list[ToolEvent]
     #: How many tool rounds the copilot already made in this turn.
     rounds: int
+    #: The copilot's last words before the latest user message (what a bare "yes" answers).
+    last_reply: str = ""
 
     @classmethod
     def read(cls, messages: list[ChatMessage]) -> Conversation:
@@ -213,4 +215,7 @@ class Conversation:
                 event = ToolEvent(tool or message.name or "", arguments, _parse_result(message.content))
                 (turn if index > last_user else before).append(event)
         user_text = messages[last_user].content if last_user >= 0 else None
-        return cls(user_text=user_text, memory=Memory(before), turn=turn, rounds=rounds)
+        said = [m.content for m in messages[: max(last_user, 0)] if m.role == "assistant" and m.content]
+        return cls(
+            user_text=user_text, memory=Memory(before), turn=turn, rounds=rounds, last_reply=said[-1] if said else ""
+        )

@@ -37,6 +37,7 @@ __all__ = [
     "GET_EXECUTION",
     "LIBRARY_RE",
     "LIST_SCHEDULES",
+    "NOT_SURE",
     "QUANTITY_WITH_UNIT_RE",
     "RUN_AGENT",
     "Lookup",
@@ -401,6 +402,13 @@ def plan_inputs(text: str, memory: Memory) -> Plan | None:
             f"Is {quote(answer)} meant as the {titles} for {agent_label(focus)}? If so, say "
             f"“{missing[0]['name']} = …”. Otherwise tell me what you'd like to do; nothing has run."
         )
+    if fields and QUANTITY_WITH_UNIT_RE.search(answer):
+        # "70 kg and 180 cm": each value to the input its unit fits (not the whole answer into the first).
+        placement = place_values(answer, fields, {}, words_matter=False)
+        if placement.question:
+            return text_plan(placement.question)
+        if placement.values:
+            return Plan(run_step(focus, memory, placement.values, None))
     values = [v.strip() for v in answer.split(",")]
     if len(missing) > 1 and len(values) == len(missing):
         # "AI, 300" answers the missing inputs in the order the card shows them.
@@ -493,6 +501,8 @@ QUANTITY_WITH_UNIT_RE = re.compile(
 )
 
 
+#: How the copilot says a search's best match may not fit the values (a bare "yes" to that runs nothing).
+NOT_SURE = "may not be the one"
 #: A time of day in a sentence ("7am", "at 9", "18:30"), not "at 4%" or "at 6 percent".
 _CLOCK_WORDS_RE = re.compile(
     r"\b\d{1,2}(?::\d{2})?\s*[ap]\.?m\b|\bat\s+\d{1,2}(?::\d{2})?(?![\d.,]|\s*(?:%|percent|per\s*cent|pct|kg|km|cm|m\b|"
@@ -513,7 +523,7 @@ def offer_step(agent: AgentRef, memory: Memory, text: str, schedule: ScheduleReq
     placement = place_values(text, fields, {}, words_matter=False)
     if placement.question:
         return Step(
-            f"The closest agent I found, {agent_label(agent)}, may not be the one: {placement.question} "
+            f"The closest agent I found, {agent_label(agent)}, {NOT_SURE}: {placement.question} "
             "Or pick another agent from the list above."
         )
     if not placement.values:
