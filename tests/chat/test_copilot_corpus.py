@@ -155,7 +155,7 @@ ADVERSARIAL: list[tuple[str, str, tuple]] = [
     ('details', 'run it on the first of every month at 9',
      ('call', 'run_agent', {'agent_id': 'loan-calculator', 'inputs': {}, 'cron': '0 9 1 * *'})),
     ('details', 'run it on the 1st and 15th of every month at 9', ('text', "I haven't shown you a list of agents yet. Ask me to find some, e.g. “f")),
-    ('details', 'run it every other week on Friday', ('text', "I can't schedule that: Cron cannot repeat every 2 week")),
+    ('details', 'run it every other week on Friday', ('text', "I can't schedule that: Cron cannot repeat every other week")),
     ('details', 'run it biweekly', ('text', "I can't schedule that: Cron has no week counter, so it cannot run ever")),
     ('details', 'run it fortnightly', ('text', "I can't schedule that: Cron has no week counter, so it cannot run ever")),
     ('details', 'run it twice a day', ('text', "I can't schedule that: I can't tell exactly when that repeats.")),
@@ -279,6 +279,10 @@ ADVERSARIAL: list[tuple[str, str, tuple]] = [
      ('call', 'find_agent', {'query': 'convert miles km'})),
     ('empty', "is there an agent for my BMI? I'm 1.75 m and 80 kg",
      ('call', 'find_agent', {'query': 'bmi kg'})),
+    # --- other languages: the request's own words are searched (search by meaning reads them) ----------------
+    ('empty', 'finde einen Agenten, der Texte übersetzt', ('call', 'find_agent', {'query': 'Texte übersetzt'})),
+    ('empty', 'trouve un agent pour résumer un article', ('call', 'find_agent', {'query': 'résumer un article'})),
+    ('empty', 'busca un agente para convertir unidades', ('call', 'find_agent', {'query': 'convertir unidades'})),
 ]
 # fmt: on
 

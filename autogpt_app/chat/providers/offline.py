@@ -195,7 +195,9 @@ _FIND_RE = re.compile(
     r"i\s+(?:need|want|would\s+like|'d\s+like|am\s+looking\s+for)|i'?m\s+looking\s+for|help\s+me\s+find|"
     r"(?:show|list)\s+(?:me\s+)?(?:some\s+|the\s+|all\s+)?(?:agents|tools)|what\s+agents|which\s+agents?|"
     r"agents?\s+(?:for|that|to|which|about))\b"
-    r"|\b(?:an?|some|any)\s+(?:agent|tool|bot)s?\s+(?:for|that|to|which|who)\b|\bsomething\s+(?:that|to|for|which)\b",
+    r"|\b(?:an?|some|any)\s+(?:agent|tool|bot)s?\s+(?:for|that|to|which|who)\b|\bsomething\s+(?:that|to|for|which)\b"
+    # German, French, Spanish: "finde einen Agenten, der …", "trouve un agent pour …", "busca un agente para …"
+    r"|^(?:finde|such(?:e)?|gibt\s+es|hast\s+du|trouve|cherche|y\s+a-t-il|as-tu|busca|encuentra|hay|tienes)\b",
     _I,
 )
 _ORDINAL_ONLY_RE = re.compile(

@@ -221,7 +221,11 @@ _QUERY_FILLERS = [
     r"to|for|about|with|on",
 ]
 _URL_RE = re.compile(r"\b(?:https?://|www\.)\S+", re.IGNORECASE)
-_QUERY_PREFIX_RE = re.compile(r"^(?:" + "|".join(_QUERY_FILLERS) + r")\b[\s,:]*", re.IGNORECASE)
+_QUERY_PREFIX_RE = re.compile(
+    r"^(?:" + "|".join(_QUERY_FILLERS) + r"|finde|such(?:e)?|gibt\s+es|hast\s+du|einen?|agenten?|der|die|das|für|"
+    r"trouve|cherche|y\s+a-t-il|as-tu|une?|agent|pour|qui|busca|encuentra|hay|tienes|una?|agente|para|que)\b[\s,:]*",
+    re.IGNORECASE,
+)
 _QUERY_SUFFIX_RE = re.compile(
     r"[\s,]*(?:\bplease|\bfor\s+me|\b(?:in|on|from)\s+the\s+(?:marketplace|store)|\bagents?|[?.!]+)$", re.IGNORECASE
 )
@@ -242,86 +246,12 @@ def extract_query(text: str) -> str:
 
 #: Words a schedule is said with ("every weekday at 8am in Europe/Paris").
 SCHEDULE_WORDS = frozenset(
-    (
-        "every",
-        "each",
-        "daily",
-        "hourly",
-        "weekly",
-        "monthly",
-        "yearly",
-        "nightly",
-        "day",
-        "days",
-        "week",
-        "weeks",
-        "weekday",
-        "weekdays",
-        "weekend",
-        "weekends",
-        "month",
-        "months",
-        "year",
-        "hour",
-        "hours",
-        "minute",
-        "minutes",
-        "morning",
-        "afternoon",
-        "evening",
-        "night",
-        "at",
-        "on",
-        "in",
-        "the",
-        "of",
-        "and",
-        "except",
-        "but",
-        "not",
-        "am",
-        "pm",
-        "noon",
-        "midnight",
-        "first",
-        "second",
-        "third",
-        "fourth",
-        "last",
-        "other",
-        "time",
-        "zone",
-        "utc",
-        "gmt",
-        "cron",
-        "schedule",
-        "it",
-        "run",
-        "please",
-        "monday",
-        "tuesday",
-        "wednesday",
-        "thursday",
-        "friday",
-        "saturday",
-        "sunday",
-        "mondays",
-        "tuesdays",
-        "wednesdays",
-        "thursdays",
-        "fridays",
-        "saturdays",
-        "sundays",
-        "mon",
-        "tue",
-        "wed",
-        "thu",
-        "fri",
-        "sat",
-        "sun",
-        "between",
-        "from",
-        "to",
-        "until",
+    re.findall(
+        r"\S+",
+        "every each daily hourly weekly monthly yearly nightly day days week weeks weekday weekdays weekend "
+        "weekends month months year hour hours minute minutes morning afternoon evening night at on in the of "
+        "and except but not am pm noon midnight first second third fourth last other time zone utc gmt cron "
+        "schedule it run please monday tuesday wednesday thursday friday saturday sunday mondays tuesdays "
+        "wednesdays thursdays fridays saturdays sundays mon tue wed thu fri sat sun between from to until ",
     )
 )

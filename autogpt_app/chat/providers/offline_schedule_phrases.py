@@ -489,7 +489,7 @@ def _cron_body(text: str, *, forced: bool) -> str | None:
             return f"{minute} {hour} * * *"
         if unit.startswith(("week", "month", "year")):
             raise _ScheduleError(
-                f"Cron cannot repeat every {count} {unit}; try a weekly day (“every Monday at 9”) or a day of the "
+                f"Cron cannot repeat every {token} {unit}; try a weekly day (“every Monday at 9”) or a day of the "
                 "month (“on the 1st of every month at 9”)."
             )
     if re.search(r"\bevery\s+minute\b", text):

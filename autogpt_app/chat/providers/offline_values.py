@@ -160,42 +160,10 @@ _LINKS = ("url", "link", "feed", "website", "site", "address", "page", "rss")
 _MAILS = ("email", "e-mail", "mail", "recipient")
 #: Words that join values in a sentence ("2000 at 6% for 5 years") and carry none themselves.
 _GLUE = frozenset(
-    (
-        "a",
-        "an",
-        "the",
-        "at",
-        "for",
-        "over",
-        "of",
-        "with",
-        "and",
-        "or",
-        "to",
-        "in",
-        "on",
-        "per",
-        "by",
-        "from",
-        "is",
-        "are",
-        "be",
-        "it",
-        "its",
-        "this",
-        "that",
-        "please",
-        "then",
-        "also",
-        "my",
-        "me",
-        "i",
-        "i'm",
-        "im",
-        "weigh",
-        "am",
-        "tall",
-        "interest",
+    re.findall(
+        r"\S+",
+        "a an the at for over of with and or to in on per by from is are be it "
+        "its this that please then also my me i i'm im weigh am tall interest",
     )
 )
 
