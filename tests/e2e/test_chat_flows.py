@@ -82,3 +82,22 @@ def test_schedule_an_agent_by_chat_and_find_it_on_the_schedules_page(page: Page)
     expect(row.get_by_test_id("schedule-timezone")).to_have_text("Europe/Paris")
     expect(row.get_by_test_id("schedule-state")).to_have_text("Active")
     expect(row.get_by_test_id("schedule-next-run")).to_contain_text("08:00")
+
+
+def test_values_and_a_question_get_an_offer_that_runs_only_on_yes(page: Page) -> None:
+    """No agent named: the copilot finds the BMI calculator, reads 70 kg and 1.80 m into its inputs and
+    shows what would run; nothing starts until "Yes, run it", which runs exactly that."""
+    signup(page, unique_email("chatoffer"), "Chat Offer")
+    page.goto("/")
+    send(page, "I weigh 70 kg and I'm 1.80 m, what's my BMI?")
+    offer = page.get_by_test_id("ready-to-run").last
+    expect(offer).to_contain_text("BMI Calculator")
+    expect(offer.get_by_test_id("ready-input")).to_have_text(["Weight (kg): 70", "Height (cm): 180"])
+    expect(offer).to_contain_text("Nothing has started yet.")
+    expect(page.get_by_test_id("execution-card")).to_have_count(0)
+
+    offer.get_by_test_id("ready-run").click()
+    card = page.get_by_test_id("execution-card").last
+    expect(card).to_contain_text("BMI Calculator")
+    expect(card.get_by_test_id("execution-status")).to_have_attribute("data-status", "COMPLETED", timeout=30_000)
+    expect(card.get_by_test_id("execution-output")).to_contain_text("Your BMI is 21.6")
