@@ -340,7 +340,7 @@ CORPUS: list[tuple[str, str, tuple]] = [
     ("details", "wait until tomorrow at 9am", ("call", "run_agent", {"agent_id": "loan-calculator", "inputs": {},
                                                                      "run_at": "tomorrow at 9am"})),
     ("details", "führe es morgen um 9 Uhr aus", ("call", "run_agent", {"agent_id": "loan-calculator", "inputs": {},
-                                                                       "run_at": "morgen um 9 uhr"})),
+                                                                       "run_at": "tomorrow at 9"})),
     # --- values in a sentence go to the inputs their units fit, or the copilot asks ----------------------
     ("details", "run it with 2000 at 6% for 5 years",
      ("call", "run_agent", {"agent_id": "loan-calculator", "inputs": {"amount": 2000, "annual_rate": 6, "years": 5}})),

@@ -49,6 +49,7 @@ from autogpt_app.chat.providers.base import (
     ToolSpec,
 )
 from autogpt_app.chat.providers.offline_history import AgentRef, Conversation, Memory
+from autogpt_app.chat.providers.offline_languages import in_english
 from autogpt_app.chat.providers.offline_phrases import SCHEDULE_WORDS, extract_query, normalize, words
 from autogpt_app.chat.providers.offline_plans import (
     DO_I_HAVE_RE,
@@ -282,7 +283,7 @@ def _fix_typos(text: str) -> str:
 def understand(message: str, memory: Memory, last_reply: str = "") -> Plan:
     """Decide what one user message asks for, given what the conversation already showed (and the
     copilot's ``last_reply``, which a bare "yes" answers)."""
-    text = _fix_typos(normalize(message))
+    text = in_english(_fix_typos(normalize(message)))
     if _YES_RE.match(text) and NOT_SURE in last_reply:
         # "yes" to "the closest agent … may not be the one": there is nothing to say yes to.
         return text_plan("Which agent should I use? Say its name (“run the …”) or pick one from the list above.")
