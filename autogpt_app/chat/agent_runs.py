@@ -146,6 +146,7 @@ def input_fields(schema: dict[str, Any], names: list[str] | None = None) -> list
                 "default": spec.get("default"),
                 "options": [str(o) for o in spec.get("enum") or []],
                 "description": str(spec.get("description") or ""),
+                "format": str(spec.get("format") or ""),
             }
         )
     return fields

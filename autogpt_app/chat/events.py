@@ -77,6 +77,8 @@ class InputField(BaseModel):
     default: Any = None
     options: list[str] = []
     description: str = ""
+    #: The JSON Schema format of a text input ("date" for a calendar date), when it has one.
+    format: str = ""
 
 
 class CredentialChoice(BaseModel):

@@ -190,6 +190,8 @@ def find_time(text: str) -> TimeRequest | None:
     segments = [s for s in _CORRECTION_RE.split(plain) if _mentions_time(s)]
     if len(segments) > 1:
         plain = segments[-1]
+    if len(_DATE_RE.findall(plain)) >= 2 and _clock_match(plain) is None:
+        return None  # "days between 1 March and 1 June": dates given as values, not when to run
     past = _PAST_RE.search(plain)
     if past:
         return TimeRequest(past.group(0), f"“{past.group(0)}” is in the past; say when it should run from now on.")

@@ -56,3 +56,14 @@ def test_two_inputs_that_could_take_a_value_make_it_ask() -> None:
     ]
     placed = place_values("6%", two_rates, {})
     assert placed.values == {} and "“6%”" in (placed.question or "")
+
+
+def test_dates_go_to_the_date_inputs_in_the_order_they_are_said() -> None:
+    dates = [
+        {"name": "start_date", "title": "Start date", "type": "string", "format": "date", "required": True},
+        {"name": "end_date", "title": "End date", "type": "string", "format": "date", "required": True},
+    ]
+    placed = place_values("between 1 March 2026 and 2026-06-01", dates, {}, words_matter=False)
+    assert placed.question is None and placed.values == {"start_date": "2026-03-01", "end_date": "2026-06-01"}
+    three = place_values("2026-01-01, 2026-02-01 and 2026-03-01", dates, {}, words_matter=False)
+    assert three.question is not None and "2026-03-01" in three.question  # one date too many: asked about

@@ -68,6 +68,8 @@ NO_TIME = [
     "on weekdays at 8",
     "on the last day of the month at 18:00",
     "jeden Tag um 9 Uhr",
+    # Two dates without a time are values ("days between …"), not when to run.
+    "how many days between 1 March 2026 and 1 June 2026",
 ]
 # fmt: on
 

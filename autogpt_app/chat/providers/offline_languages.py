@@ -73,9 +73,7 @@ _UNITS = {
 _TELLS = re.compile(
     r"\b(?:f(?:ü|ue)hre|starte|lance|ex[ée]cute|ejec[úu]t\w*|jetzt|maintenant|ahora|jeden|jede|jedes|tous|chaque|"
     r"cada|todos|werktags|t[äa]glich|morgen|heute|demain|aujourd'hui|ma[ñn]ana|hoy|um|uhr|à|a\s+las|nicht|noch|"
-    r"pas|encore|todav[íi]a|"
-    + "|".join(_DAYS)
-    + r")\b",
+    r"pas|encore|todav[íi]a|" + "|".join(_DAYS) + r")\b",
     _I,
 )
 _PHRASE_RE = [(re.compile(rf"(?<![\w-]){pattern}(?![\w-])", _I), english) for pattern, english in _PHRASES.items()]

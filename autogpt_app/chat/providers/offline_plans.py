@@ -24,7 +24,7 @@ from autogpt_app.chat.providers.offline_phrases import BOUNDARY_RE, SCHEDULE_WOR
 from autogpt_app.chat.providers.offline_replies import CANNOT, quote
 from autogpt_app.chat.providers.offline_schedule_phrases import ScheduleRequest, parse_schedule
 from autogpt_app.chat.providers.offline_targets import agent_label, resolve_target
-from autogpt_app.chat.providers.offline_values import corrected, place_values
+from autogpt_app.chat.providers.offline_values import DATE_VALUE_RE, corrected, place_values
 from autogpt_app.chat.when import time_starts
 from autogpt_app.store.query_text import meaningful_words
 
@@ -470,7 +470,7 @@ def plan_find(text: str) -> Plan:
         kept = [
             w
             for w in meaningful_words(re.sub(r"[$€£]?\d[\d,.]*", " ", without))
-            if len(w) > 1 and w not in SCHEDULE_WORDS
+            if len(w) > 1 and (w not in SCHEDULE_WORDS or parse_schedule(text) is None)
         ]
         query = " ".join(kept) or query
     if not query:
@@ -496,7 +496,8 @@ QUANTITY_WITH_UNIT_RE = re.compile(
     r"[$€£]\s*\d[\d,.]*|\b\d[\d,.]*\s*(?:%|percent\b|kg\b|kilos?\b|lbs?\b|pounds\b|cm\b|m\b|met(?:er|re)s?\b|"
     r"ft\b|feet\b|inch(?:es)?\b|km\b|miles?\b|years?\b|months?\b|dollars?\b|euros?\b|usd\b|eur\b|k\b|"
     r"°\s*[cf]\b|degrees?\b|celsius\b|fahrenheit\b|lit(?:er|re)s?\b|gallons?\b|mph\b|km/h)"
-    r"|\bhttps?://\S+|\b[\w.+-]+@[\w-]+\.[\w.-]+\b|\"[^\"]{2,}\"",
+    r"|\bhttps?://\S+|\b[\w.+-]+@[\w-]+\.[\w.-]+\b|\"[^\"]{2,}\""
+    r"|" + DATE_VALUE_RE.pattern,
     _I,
 )
 

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["Placement", "corrected", "numbers_in_digits", "place_values"]
+__all__ = ["DATE_VALUE_RE", "Placement", "corrected", "numbers_in_digits", "place_values"]
 
 _I = re.IGNORECASE
 _NUM = r"(?P<num>\d[\d,']*(?:\.\d+)?|\.\d+)"
@@ -154,6 +154,10 @@ def _label(spec: dict[str, Any]) -> str:
     return str(spec.get("title") or spec.get("name"))
 
 
+_MONTH = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|"
+    r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
+)
 _URL_RE = re.compile(r"\bhttps?://\S+|\bwww\.\S+", _I)
 _EMAIL_RE = re.compile(r"\b[\w.+-]+@[\w-]+\.[\w.-]+\b")
 _LINKS = ("url", "link", "feed", "website", "site", "address", "page", "rss")
@@ -319,6 +323,47 @@ def _place_quoted(
     return _QUOTED_TEXT_RE.sub(" ", text)
 
 
+#: A calendar date as written: 2026-03-01, 1 March 2026, March 1st, 1/3/2026 is left out (d/m or m/d?).
+DATE_VALUE_RE = re.compile(
+    r"\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?"
+    + _MONTH
+    + r"(?:\s+\d{4})?\b|\b"
+    + _MONTH
+    + r"\s+\d{1,2}(?:st|nd|rd|th)?(?:,?\s+\d{4})?\b",
+    _I,
+)
+
+
+def _date_of(words: str) -> str | None:
+    """An ISO date for the words of :data:`DATE_VALUE_RE` (the year defaults to this one), or None."""
+    import dateparser  # a runtime requirement, loaded on first use
+
+    parsed = dateparser.parse(words, settings={"PREFER_DAY_OF_MONTH": "first", "REQUIRE_PARTS": ["day", "month"]})
+    return parsed.date().isoformat() if parsed else None
+
+
+def _place_dates(
+    text: str, fields: list[dict[str, Any]], taken: set[str], placement: Placement, unplaced: list[str]
+) -> str:
+    """Dates go to the free date inputs in the order both come ("between 1 March and 1 June": start, end)."""
+    found = list(DATE_VALUE_RE.finditer(text))
+    if not found:
+        return text
+    free = [f for f in fields if str(f.get("name")) not in taken and str(f.get("format")) == "date"]
+    if len(free) < len(found):
+        unplaced.extend(m.group(0) for m in found[len(free) :])
+    for spec, match in zip(free, found, strict=False):
+        value = _date_of(match.group(0))
+        if value is None:
+            unplaced.append(match.group(0))
+            continue
+        name = str(spec["name"])
+        placement.values[name] = value
+        placement.said[name] = match.group(0)
+        taken.add(name)
+    return DATE_VALUE_RE.sub(" ", text)
+
+
 def place_values(
     text: str, fields: list[dict[str, Any]], given: dict[str, Any], *, words_matter: bool = True
 ) -> Placement:
@@ -335,6 +380,7 @@ def place_values(
     unplaced: list[str] = []
     text = corrected(numbers_in_digits(text))
     _place_options(text, fields, taken, placement)
+    text = _place_dates(text, fields, taken, placement, unplaced)
     text = _place_text(_URL_RE, _LINKS, text, fields, taken, placement, unplaced)
     text = _place_text(_EMAIL_RE, _MAILS, text, fields, taken, placement, unplaced)
     text = _place_quoted(text, fields, taken, placement, unplaced)
