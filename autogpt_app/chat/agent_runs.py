@@ -8,6 +8,7 @@ the executions and scheduling services, so the chat obeys the same rules as the 
 
 from __future__ import annotations
 
+import asyncio
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -269,7 +270,8 @@ async def run_or_schedule(
     """
     if cron and run_at:
         raise InvalidInput("Give either a repetition (cron) or one time (run_at), not both.", code="invalid_schedule")
-    moment = resolve_run_at(run_at, timezone or "UTC", utcnow()) if run_at else None
+    # Reading words for a date loads dateparser's language data on first use: off the event loop.
+    moment = await asyncio.to_thread(resolve_run_at, run_at, timezone or "UTC", utcnow()) if run_at else None
     given = {k: v for k, v in match_inputs(agent.input_schema, inputs).items() if v is not None}
     missing = missing_inputs(agent.input_schema, given)
     if missing:
