@@ -1,0 +1,178 @@
+"""Listing vectors: written when a listing is approved or seeded, searched in process memory.
+
+Each visible listing's vector lives in ``store_listings.embedding`` (see
+:mod:`autogpt_app.store.semantic`). Search keeps one NumPy matrix of all visible listings' vectors
+per database and process (10,000 listings: 15 MB, one matrix-vector product of about a
+millisecond) and reloads it when ``count(embedded_at), max(embedded_at)`` of the visible listings
+moves; that check runs at most every :data:`CHECK_SECONDS` per process, and at once after this
+process wrote vectors. The nearest listings are then checked against the search's filters (and the
+"approved and visible" rule) in SQL, so an unapproved listing is never returned.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from autogpt_app.store import semantic
+from autogpt_app.store.models import StoreListing
+from autogpt_app.timeutil import utcnow
+
+__all__ = ["nearest_listings", "refresh_listing_vectors"]
+
+log = logging.getLogger(__name__)
+
+#: How long a loaded matrix is trusted before its signature is read again (other processes' writes).
+CHECK_SECONDS = 2.0
+#: Nearest listings read from the matrix before the filters are applied in SQL.
+CANDIDATES = 200
+#: Listings embedded per model call while backfilling.
+BATCH = 32
+
+
+@dataclass
+class _Matrix:
+    signature: tuple
+    ids: list[str]
+    vectors: np.ndarray
+    checked_at: float
+    generation: int
+
+
+_matrices: dict[str, _Matrix] = {}
+_generation = 0
+_lock = threading.Lock()
+
+
+def _db_key(session: AsyncSession) -> str:
+    return str(session.get_bind().engine.url)
+
+
+def invalidate() -> None:
+    """Make every process-local matrix check its signature on next use (after this process wrote)."""
+    global _generation
+    with _lock:
+        _generation += 1
+
+
+async def refresh_listing_vectors(session: AsyncSession, listing_ids: Sequence[str] | None = None) -> int:
+    """Compute the vectors of visible listings whose text (or the model) changed; flush, caller commits.
+
+    ``listing_ids`` limits the work to those listings (an approval, a seeding run); None looks at
+    every visible listing (the start-up backfill). Does nothing when the model is not available.
+
+    Returns:
+        How many listings got a new vector.
+    """
+    if not semantic.available():
+        return 0
+    statement = select(
+        StoreListing.id,
+        StoreListing.name,
+        StoreListing.subheading,
+        StoreListing.description,
+        StoreListing.categories,
+        StoreListing.embedding_key,
+    ).where(StoreListing.is_active.is_(True))
+    if listing_ids is not None:
+        if not listing_ids:
+            return 0
+        statement = statement.where(StoreListing.id.in_(list(listing_ids)))
+    stale: list[tuple[str, str, str]] = []
+    for row in (await session.execute(statement)).all():
+        text = semantic.listing_text(row.name, row.subheading, row.description, row.categories)
+        key = semantic.text_key(text)
+        if key != row.embedding_key:
+            stale.append((row.id, text, key))
+    written = 0
+    for start in range(0, len(stale), BATCH):
+        chunk = stale[start : start + BATCH]
+        try:
+            vectors = await semantic.embed_passages([text for _, text, _ in chunk])
+        except Exception:  # a failing model must never fail an approval or a seeding
+            if semantic.available():  # not the model failing to load: that was logged once already
+                log.warning("semantic search: listing vectors not computed", exc_info=True)
+            break
+        now = utcnow()
+        for (listing_id, _, key), vector in zip(chunk, vectors, strict=True):
+            await session.execute(
+                update(StoreListing)
+                .where(StoreListing.id == listing_id)
+                .values(embedding=semantic.to_bytes(vector), embedding_key=key, embedded_at=now)
+            )
+        written += len(chunk)
+    if written:
+        await session.flush()
+        invalidate()
+        log.info("semantic search: %d listing vector(s) computed", written)
+    return written
+
+
+async def _matrix(session: AsyncSession) -> _Matrix:
+    key = _db_key(session)
+    now = time.monotonic()
+    current = _matrices.get(key)
+    if current is not None and current.generation == _generation and now - current.checked_at < CHECK_SECONDS:
+        return current
+    generation = _generation
+    visible = StoreListing.is_active.is_(True)
+    signature_query = select(func.count(StoreListing.embedded_at), func.max(StoreListing.embedded_at)).where(visible)
+    count, latest = (await session.execute(signature_query)).one()
+    signature = (int(count), latest)
+    if current is not None and current.signature == signature:
+        current.checked_at, current.generation = now, generation
+        return current
+    rows = (
+        await session.execute(
+            select(StoreListing.id, StoreListing.embedding).where(visible, StoreListing.embedding.is_not(None))
+        )
+    ).all()
+    ids = [r.id for r in rows]
+    vectors = (
+        np.frombuffer(b"".join(r.embedding for r in rows), dtype="<f4").reshape(len(rows), semantic.DIM)
+        if rows
+        else np.empty((0, semantic.DIM), dtype=np.float32)
+    )
+    fresh = _Matrix(signature, ids, vectors, now, generation)
+    _matrices[key] = fresh
+    return fresh
+
+
+async def nearest_listings(
+    session: AsyncSession, query_vector: np.ndarray, conditions: list, *, floor: float, window: float, limit: int
+) -> list[tuple[str, float]]:
+    """Visible listings passing ``conditions`` whose vector is close to ``query_vector``, nearest first.
+
+    A listing is kept when its cosine similarity is at least ``floor`` and within ``window`` of the
+    best kept one; at most ``limit`` of them.
+    """
+    matrix = await _matrix(session)
+    if not matrix.ids:
+        return []
+    scores = matrix.vectors @ query_vector
+    top = min(CANDIDATES, len(scores))
+    best = np.argpartition(-scores, top - 1)[:top]
+    best = best[np.argsort(-scores[best], kind="stable")]
+    candidates = [(matrix.ids[i], float(scores[i])) for i in best if scores[i] >= floor]
+    if not candidates:
+        return []
+    # Visibility checked on the rows read by primary key: with ``is_active`` in the WHERE clause,
+    # SQLite would rather scan an ``is_active`` index over every visible listing.
+    rows = await session.execute(
+        select(StoreListing.id, StoreListing.is_active).where(
+            StoreListing.id.in_([c for c, _ in candidates]), *conditions
+        )
+    )
+    allowed = {listing_id for listing_id, active in rows.all() if active}
+    kept = [(i, s) for i, s in candidates if i in allowed]
+    if not kept:
+        return []
+    cutoff = kept[0][1] - window
+    return [(i, s) for i, s in kept if s >= cutoff][:limit]
