@@ -77,11 +77,14 @@ log = logging.getLogger(__name__)
 RRF_K = 60
 #: Full-text matches that take part in the fusion; deeper pages follow in full-text order.
 FUSE_DEPTH = 100
-#: Vector hits: at most this many, cosine at least the floor and within the window of the best.
-#: multilingual-e5 puts unrelated texts (and gibberish) near 0.75-0.80 and most good matches above
-#: 0.81 (benchmarks/discovery.py); below the floor, full text has to find it.
+#: Vector hits (see :func:`vectors.nearest_listings`). multilingual-e5 puts unrelated texts, gibberish
+#: included, at cosine 0.75-0.80 from a query, and about as close to every listing; most good matches
+#: are above 0.805, and those below still stand out from the median listing by more than gibberish
+#: ever does here (0.03). Tuned on the catalogue with benchmarks/discovery.py's queries.
 VECTOR_LIMIT = 10
 VECTOR_FLOOR = 0.805
+VECTOR_LIFT = 0.035
+VECTOR_LOWEST = 0.77
 VECTOR_WINDOW = 0.04
 #: With vector hits, the typo-tolerant fallback runs only for queries of at most this many words.
 TYPO_WORDS = 3
@@ -306,7 +309,14 @@ async def _vector_hits(session: AsyncSession, embedding: asyncio.Future, conditi
     try:
         query_vector = await embedding
         near = await vectors.nearest_listings(
-            session, query_vector, conditions, floor=VECTOR_FLOOR, window=VECTOR_WINDOW, limit=VECTOR_LIMIT
+            session,
+            query_vector,
+            conditions,
+            floor=VECTOR_FLOOR,
+            lift=VECTOR_LIFT,
+            lowest=VECTOR_LOWEST,
+            window=VECTOR_WINDOW,
+            limit=VECTOR_LIMIT,
         )
     except Exception:  # search by meaning is a bonus: full text answers whatever happens to it
         if semantic.available():  # not the model failing to load: that was logged once already

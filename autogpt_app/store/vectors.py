@@ -146,12 +146,23 @@ async def _matrix(session: AsyncSession) -> _Matrix:
 
 
 async def nearest_listings(
-    session: AsyncSession, query_vector: np.ndarray, conditions: list, *, floor: float, window: float, limit: int
+    session: AsyncSession,
+    query_vector: np.ndarray,
+    conditions: list,
+    *,
+    floor: float,
+    lift: float,
+    lowest: float,
+    window: float,
+    limit: int,
 ) -> list[tuple[str, float]]:
     """Visible listings passing ``conditions`` whose vector is close to ``query_vector``, nearest first.
 
-    A listing is kept when its cosine similarity is at least ``floor`` and within ``window`` of the
-    best kept one; at most ``limit`` of them.
+    The query has meaning hits when its nearest listing has a cosine of at least ``floor``, or stands
+    ``lift`` above the median listing (gibberish is about as close to everything). Then a listing is
+    kept when its cosine is at least ``lowest`` and within ``window`` of the nearest listing (of all
+    visible ones, so a filter never lets a weaker match in) and it passes the filters; at most
+    ``limit`` of them.
     """
     matrix = await _matrix(session)
     if not matrix.ids:
@@ -160,7 +171,12 @@ async def nearest_listings(
     top = min(CANDIDATES, len(scores))
     best = np.argpartition(-scores, top - 1)[:top]
     best = best[np.argsort(-scores[best], kind="stable")]
-    candidates = [(matrix.ids[i], float(scores[i])) for i in best if scores[i] >= floor]
+    highest = float(scores[best[0]])
+    if highest < floor and highest - float(np.median(scores)) < lift:
+        return []
+    # Near is decided over every visible listing, then filtered: a filter never lets a weaker match in.
+    cutoff = max(lowest, highest - window)
+    candidates = [(matrix.ids[i], float(scores[i])) for i in best if scores[i] >= cutoff]
     if not candidates:
         return []
     # Visibility checked on the rows read by primary key: with ``is_active`` in the WHERE clause,
@@ -171,8 +187,4 @@ async def nearest_listings(
         )
     )
     allowed = {listing_id for listing_id, active in rows.all() if active}
-    kept = [(i, s) for i, s in candidates if i in allowed]
-    if not kept:
-        return []
-    cutoff = kept[0][1] - window
-    return [(i, s) for i, s in kept if s >= cutoff][:limit]
+    return [(i, s) for i, s in candidates if i in allowed][:limit]
