@@ -213,7 +213,9 @@ class ListingSummary(BaseModel):
 
 
 class SearchPage(BaseModel):
-    """One page of search results; ``fuzzy`` is true when they come from the typo-tolerant fallback."""
+    """One page of search results; ``fuzzy`` is true when no listing has every word of the query: the
+    results come from the typo-tolerant fallback, or (with the embedding model) from any of the
+    words and from meaning."""
 
     items: list[ListingSummary]
     total: int

@@ -83,9 +83,14 @@ FUSE_DEPTH = 100
 #: ever does here (0.03). Tuned on the catalogue with benchmarks/discovery.py's queries.
 VECTOR_LIMIT = 10
 VECTOR_FLOOR = 0.805
+VECTOR_FLOOR_LIFT = 0.02
 VECTOR_LIFT = 0.035
+VECTOR_KEEP_LIFT = 0.015
 VECTOR_LOWEST = 0.77
 VECTOR_WINDOW = 0.04
+#: Queries of at most this many words try "any word" when no listing has every word; a longer
+#: sentence is left to meaning (its any-word ranking cost the most time and added no recall).
+ANY_WORD_MAX = 3
 #: With vector hits, the typo-tolerant fallback runs only for queries of at most this many words.
 TYPO_WORDS = 3
 #: Fusion weight of a full-text ranking that is not "every word" (any word, or the typo fallback).
@@ -313,7 +318,9 @@ async def _vector_hits(session: AsyncSession, embedding: asyncio.Future, conditi
             query_vector,
             conditions,
             floor=VECTOR_FLOOR,
+            floor_lift=VECTOR_FLOOR_LIFT,
             lift=VECTOR_LIFT,
+            keep_lift=VECTOR_KEEP_LIFT,
             lowest=VECTOR_LOWEST,
             window=VECTOR_WINDOW,
             limit=VECTOR_LIMIT,
@@ -392,8 +399,8 @@ async def _hybrid(
     ranked: list[str] = []
     total, exact, matched = 0, False, None
     words = meaningful_words(query)
-    # Every word first; a sentence rarely has them all, so then any of them (meaning does the rest).
-    attempts = [query, " or ".join(words)] if len(words) > 1 else [query]
+    # Every word first; a short query then any of them (meaning does the rest).
+    attempts = [query, " or ".join(words)] if 1 < len(words) <= ANY_WORD_MAX else [query]
     for text_query in attempts:
         fulltext = _fulltext(dialect, text_query)
         if fulltext is None:

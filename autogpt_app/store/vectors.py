@@ -145,24 +145,48 @@ async def _matrix(session: AsyncSession) -> _Matrix:
     return fresh
 
 
+#: Short, generic agent texts: the "median listing" of a small marketplace is taken over these too,
+#: so that with a handful of listings a query still has something ordinary to stand out from.
+BACKGROUND = (
+    "Says hello to a person by name.", "Repeats the topic.", "Sends a message.", "Reads a file and returns its text.",
+    "Adds two numbers.", "Posts an update.", "Makes a list.", "Answers a question.", "Runs every hour.",
+    "Turns one format into another.", "Checks a value.", "Writes a short text.", "Fetches a web address.",
+    "Counts things.", "Waits for an event.", "Stores a note.", "Picks a random item.", "Formats a date.",
+    "Looks something up.", "Shows a chart.", "Merges two lists.", "Filters rows.", "Asks for approval.",
+    "Logs the result.",
+)  # fmt: skip
+_background_vectors: np.ndarray | None = None
+
+
+async def _background() -> np.ndarray:
+    global _background_vectors
+    if _background_vectors is None:
+        _background_vectors = await semantic.embed_passages(BACKGROUND)
+    return _background_vectors
+
+
 async def nearest_listings(
     session: AsyncSession,
     query_vector: np.ndarray,
     conditions: list,
     *,
     floor: float,
+    floor_lift: float,
     lift: float,
+    keep_lift: float,
     lowest: float,
     window: float,
     limit: int,
 ) -> list[tuple[str, float]]:
     """Visible listings passing ``conditions`` whose vector is close to ``query_vector``, nearest first.
 
-    The query has meaning hits when its nearest listing has a cosine of at least ``floor``, or stands
-    ``lift`` above the median listing (gibberish is about as close to everything). Then a listing is
-    kept when its cosine is at least ``lowest`` and within ``window`` of the nearest listing (of all
-    visible ones, so a filter never lets a weaker match in) and it passes the filters; at most
-    ``limit`` of them.
+    Gibberish and generic words are about as close to every listing, so closeness is also measured
+    against the median listing ("lift"; the median is taken over the listings and
+    :data:`BACKGROUND`). The query has meaning hits when its nearest listing stands
+    ``lift`` above the median, or has a cosine of at least ``floor`` and stands ``floor_lift`` above.
+    A listing is then kept when its cosine is at least ``lowest``, within ``window`` of the nearest
+    listing and ``keep_lift`` above the median (decided over all visible listings, so a filter never
+    lets a weaker match in), and it passes the filters; at most ``limit`` of them.
     """
     matrix = await _matrix(session)
     if not matrix.ids:
@@ -172,10 +196,11 @@ async def nearest_listings(
     best = np.argpartition(-scores, top - 1)[:top]
     best = best[np.argsort(-scores[best], kind="stable")]
     highest = float(scores[best[0]])
-    if highest < floor and highest - float(np.median(scores)) < lift:
+    background = (await _background()) @ query_vector
+    median = float(np.median(np.concatenate([scores, background])))
+    if highest - median < lift and (highest < floor or highest - median < floor_lift):
         return []
-    # Near is decided over every visible listing, then filtered: a filter never lets a weaker match in.
-    cutoff = max(lowest, highest - window)
+    cutoff = max(lowest, highest - window, median + keep_lift)
     candidates = [(matrix.ids[i], float(scores[i])) for i in best if scores[i] >= cutoff]
     if not candidates:
         return []
