@@ -77,7 +77,7 @@ log = logging.getLogger(__name__)
 RRF_K = 60
 #: Full-text matches that take part in the fusion; deeper pages follow in full-text order.
 FUSE_DEPTH = 100
-#: Vector hits (see :func:`vectors.nearest_listings`). multilingual-e5 puts unrelated texts, gibberish
+#: Vector hits (see :func:`vectors.near_candidates`). multilingual-e5 puts unrelated texts, gibberish
 #: included, at cosine 0.75-0.80 from a query, and about as close to every listing; most good matches
 #: are above 0.805, and those below still stand out from the median listing by more than gibberish
 #: ever does here (0.03). Tuned on the catalogue with benchmarks/discovery.py's queries.
@@ -287,12 +287,12 @@ async def search_listings(
         return page
     found = None
     if semantic.available() and meaningful_words(query) and not uses_syntax(query):
-        # The query is embedded in a worker thread while the database answers the full-text part.
-        embedding = asyncio.ensure_future(semantic.embed_query(query))
-        try:
-            found = await _hybrid(session, dialect, query, conditions, embedding, sort, offset, limit)
-        finally:
-            embedding.cancel()  # only if the full-text part failed first; a finished task ignores it
+        meaning = await _start_meaning(session, query)
+        if meaning is not None:
+            try:
+                found = await _hybrid(session, dialect, query, conditions, meaning, sort, offset, limit)
+            finally:
+                meaning.cancel()  # only if the full-text part failed first; a finished task ignores it
     if found is None:  # no model, or it failed: full text alone, as before search knew meaning
         fulltext = _postgres if dialect == "postgresql" else _sqlite
         found = await fulltext(session, query, conditions, sort, offset, limit)
@@ -309,22 +309,35 @@ def uses_syntax(query: str) -> bool:
     return bool(_SYNTAX.search(query))
 
 
-async def _vector_hits(session: AsyncSession, embedding: asyncio.Future, conditions: list) -> list[str] | None:
-    """Ids of the listings nearest in meaning to the query (filters applied), or None when that failed."""
+async def _start_meaning(session: AsyncSession, query: str) -> asyncio.Future | None:
+    """Start embedding ``query`` and scoring it against the listings' matrix in a worker thread (the
+    database answers the full-text part meanwhile); None when the model is not there after all."""
     try:
-        query_vector = await embedding
-        near = await vectors.nearest_listings(
-            session,
-            query_vector,
-            conditions,
+        matrix = await vectors.prepare(session)
+    except Exception:  # the model failed to load (logged once) or failed on the background texts
+        if semantic.available():
+            log.exception("semantic search failed; answering with full text alone")
+        return None
+
+    def score() -> list[tuple[str, float]]:
+        return vectors.near_candidates(
+            matrix,
+            semantic.encode_query(query),
             floor=VECTOR_FLOOR,
             floor_lift=VECTOR_FLOOR_LIFT,
             lift=VECTOR_LIFT,
             keep_lift=VECTOR_KEEP_LIFT,
             lowest=VECTOR_LOWEST,
             window=VECTOR_WINDOW,
-            limit=VECTOR_LIMIT,
         )
+
+    return asyncio.ensure_future(asyncio.to_thread(score))
+
+
+async def _vector_hits(session: AsyncSession, meaning: asyncio.Future, conditions: list) -> list[str] | None:
+    """Ids of the listings nearest in meaning to the query (filters applied), or None when that failed."""
+    try:
+        near = await vectors.visible(session, await meaning, conditions, VECTOR_LIMIT)
     except Exception:  # search by meaning is a bonus: full text answers whatever happens to it
         if semantic.available():  # not the model failing to load: that was logged once already
             log.exception("semantic search failed; answering with full text alone")
@@ -389,7 +402,7 @@ async def _hybrid(
     dialect: str,
     query: str,
     conditions: list,
-    embedding: asyncio.Future,
+    meaning: asyncio.Future,
     sort: str,
     offset: int,
     limit: int,
@@ -412,7 +425,7 @@ async def _hybrid(
         if total:
             exact = text_query == query
             break
-    near = await _vector_hits(session, embedding, conditions)
+    near = await _vector_hits(session, meaning, conditions)
     if near is None:
         return None
     if total:

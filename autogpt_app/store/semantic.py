@@ -32,6 +32,7 @@ __all__ = [
     "available",
     "embed_passages",
     "embed_query",
+    "encode_query",
     "from_bytes",
     "library_text",
     "listing_text",
@@ -140,6 +141,11 @@ def _encode(texts: Sequence[str], is_query: bool) -> np.ndarray:
             while len(_cache) > CACHE_SIZE:
                 _cache.popitem(last=False)
     return out
+
+
+def encode_query(text: str) -> np.ndarray:
+    """The vector of a search query, blocking: for code already in a worker thread."""
+    return _encode([text], True)[0]
 
 
 async def embed_query(text: str) -> np.ndarray:

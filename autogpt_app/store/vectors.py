@@ -25,7 +25,7 @@ from autogpt_app.store import semantic
 from autogpt_app.store.models import StoreListing
 from autogpt_app.timeutil import utcnow
 
-__all__ = ["nearest_listings", "refresh_listing_vectors"]
+__all__ = ["near_candidates", "prepare", "refresh_listing_vectors", "visible"]
 
 log = logging.getLogger(__name__)
 
@@ -158,17 +158,22 @@ BACKGROUND = (
 _background_vectors: np.ndarray | None = None
 
 
-async def _background() -> np.ndarray:
+#: Rows of a large matrix whose scores estimate the median listing (a strided sample).
+MEDIAN_SAMPLE = 1024
+
+
+async def prepare(session: AsyncSession) -> _Matrix:
+    """The matrix of visible listings' vectors for this database, fresh enough to search (see the
+    module's docstring), with the background texts embedded (once per process)."""
     global _background_vectors
     if _background_vectors is None:
         _background_vectors = await semantic.embed_passages(BACKGROUND)
-    return _background_vectors
+    return await _matrix(session)
 
 
-async def nearest_listings(
-    session: AsyncSession,
+def near_candidates(
+    matrix: _Matrix,
     query_vector: np.ndarray,
-    conditions: list,
     *,
     floor: float,
     floor_lift: float,
@@ -176,32 +181,36 @@ async def nearest_listings(
     keep_lift: float,
     lowest: float,
     window: float,
-    limit: int,
 ) -> list[tuple[str, float]]:
-    """Visible listings passing ``conditions`` whose vector is close to ``query_vector``, nearest first.
+    """Listings of ``matrix`` close to ``query_vector``, nearest first (CPU only: run it in a thread).
 
     Gibberish and generic words are about as close to every listing, so closeness is also measured
-    against the median listing ("lift"; the median is taken over the listings and
-    :data:`BACKGROUND`). The query has meaning hits when its nearest listing stands
+    against the median listing ("lift"; the median is taken over the listings, a strided sample of a
+    large matrix, and :data:`BACKGROUND`). The query has meaning hits when its nearest listing stands
     ``lift`` above the median, or has a cosine of at least ``floor`` and stands ``floor_lift`` above.
     A listing is then kept when its cosine is at least ``lowest``, within ``window`` of the nearest
-    listing and ``keep_lift`` above the median (decided over all visible listings, so a filter never
-    lets a weaker match in), and it passes the filters; at most ``limit`` of them.
+    listing and ``keep_lift`` above the median; at most :data:`CANDIDATES` of them. This is decided
+    over all visible listings, before any filter, so a filter never lets a weaker match in.
     """
-    matrix = await _matrix(session)
-    if not matrix.ids:
+    if not matrix.ids or _background_vectors is None:
         return []
     scores = matrix.vectors @ query_vector
     top = min(CANDIDATES, len(scores))
     best = np.argpartition(-scores, top - 1)[:top]
     best = best[np.argsort(-scores[best], kind="stable")]
     highest = float(scores[best[0]])
-    background = (await _background()) @ query_vector
-    median = float(np.median(np.concatenate([scores, background])))
+    step = max(1, len(scores) // MEDIAN_SAMPLE)
+    median = float(np.median(np.concatenate([scores[::step], _background_vectors @ query_vector])))
     if highest - median < lift and (highest < floor or highest - median < floor_lift):
         return []
     cutoff = max(lowest, highest - window, median + keep_lift)
-    candidates = [(matrix.ids[i], float(scores[i])) for i in best if scores[i] >= cutoff]
+    return [(matrix.ids[i], float(scores[i])) for i in best if scores[i] >= cutoff]
+
+
+async def visible(
+    session: AsyncSession, candidates: list[tuple[str, float]], conditions: list, limit: int
+) -> list[tuple[str, float]]:
+    """The ``candidates`` that are visible and pass ``conditions`` (the search's filters), at most ``limit``."""
     if not candidates:
         return []
     # Visibility checked on the rows read by primary key: with ``is_active`` in the WHERE clause,
