@@ -1,9 +1,10 @@
-"""Library agents' sentence vectors: written when an agent is added or renamed, searched per user.
+"""Library agents' sentence vectors: written when an agent is added, renamed or updated, searched per user.
 
 A user's library is small (tens or hundreds of agents), so search reads the vectors of the user's
 agents that pass the page's filters and ranks them in process memory; a row whose stored vector is
 missing or stale (its ``embedding_key`` no longer matches its text) is embedded on the fly for that
-search and written back by the next :func:`refresh_library_vectors` (adds, renames, ``prestart``).
+search and written back by the next :func:`refresh_library_vectors` (adds, renames, marketplace
+updates, ``prestart``).
 """
 
 from __future__ import annotations
