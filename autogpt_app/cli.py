@@ -65,6 +65,24 @@ async def _seed_catalogue() -> str:
         await dispose_engine()
 
 
+async def _backfill_vectors() -> str:
+    """Compute the sentence vectors that visible listings and library agents lack (or that are stale)."""
+    from autogpt_app.db import dispose_engine, session_scope
+    from autogpt_app.library.vectors import refresh_library_vectors
+    from autogpt_app.store import semantic
+    from autogpt_app.store.vectors import refresh_listing_vectors
+
+    if not await asyncio.to_thread(semantic.load):
+        return "Search by meaning is off (no embedding model): agent search uses full text."
+    try:
+        async with session_scope() as session:
+            listings = await refresh_listing_vectors(session)
+            agents = await refresh_library_vectors(session)
+        return f"Search by meaning: {listings} listing and {agents} library vector(s) computed."
+    finally:
+        await dispose_engine()
+
+
 def _read_password(from_stdin: bool) -> str:
     if from_stdin:
         return sys.stdin.readline().rstrip("\n")
@@ -81,7 +99,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m autogpt_app.cli")
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("migrate", help="apply database migrations")
-    sub.add_parser("prestart", help="check settings, migrate, bootstrap ADMIN_EMAIL, seed the marketplace")
+    sub.add_parser(
+        "prestart", help="check settings, migrate, bootstrap ADMIN_EMAIL, seed the marketplace, backfill vectors"
+    )
     sub.add_parser("seed", help="add or update the built-in marketplace catalogue")
     admin = sub.add_parser("create-admin", help="promote or create an admin account")
     admin.add_argument("email")
@@ -110,6 +130,7 @@ def main(argv: list[str] | None = None) -> int:
                     )
             if settings.seed_catalogue:
                 print(asyncio.run(_seed_catalogue()))
+            print(asyncio.run(_backfill_vectors()))
         elif args.command == "seed":
             print(asyncio.run(_seed_catalogue()))
         elif args.command == "create-admin":

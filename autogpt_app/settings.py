@@ -96,6 +96,11 @@ class Settings(BaseSettings):
     admin_password: str = ""
     #: Seed the marketplace with the built-in catalogue of agents during ``prestart`` (idempotent).
     seed_catalogue: bool = True
+    #: Agent search by meaning (sentence embeddings fused with full text) when the model package is
+    #: installed; ``false`` keeps search to full text alone.
+    semantic_search: bool = True
+    #: CPU threads the embedding model uses for one text (its OpenMP threads).
+    semantic_threads: int = Field(default=1, ge=1, le=64)
 
     # Outbound HTTP from blocks (autogpt_app/net): limits, and a test-only escape hatch that lets
     # the SSRF guard reach loopback. Never set OUTBOUND_ALLOW_LOOPBACK in a deployment.

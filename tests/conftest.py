@@ -220,3 +220,14 @@ def _delete_redis_queues(prefix: str) -> None:
             client.delete(*keys)
     finally:
         client.close()
+
+
+@pytest.fixture
+def fulltext_only():
+    """Search as if the embedding model were not installed (full text alone), for tests that pin
+    full text's exact counts and orders; the model is back for the next test."""
+    from autogpt_app.store import semantic
+
+    semantic.disable()
+    yield
+    semantic.reset()

@@ -65,7 +65,8 @@ async def listings(
     offset: Offset = 0,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> SearchPage:
-    """Search the marketplace (public). ``fuzzy`` is true when results come from the typo fallback."""
+    """Search the marketplace (public). ``fuzzy`` is true when no listing has every word of the query
+    (the results are close in spelling or in meaning)."""
     return await service.search_listings(
         session,
         query=q,

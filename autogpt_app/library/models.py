@@ -7,7 +7,7 @@ from enum import StrEnum
 from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import Column, Index, Text, UniqueConstraint
+from sqlalchemy import Column, Index, LargeBinary, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from autogpt_app.auth.models import new_id
@@ -53,6 +53,10 @@ class LibraryAgent(SQLModel, table=True):
     is_archived: bool = Field(default=False)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    #: Sentence vector of name and description (see :mod:`autogpt_app.store.semantic`), and the
+    #: hash of the model and text it came from.
+    embedding: bytes | None = Field(default=None, sa_column=Column(LargeBinary, nullable=True))
+    embedding_key: str | None = Field(default=None, max_length=32)
 
 
 class LibraryAgentSummary(BaseModel):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import io
+import logging
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -39,6 +40,8 @@ from autogpt_app.library.models import (
 )
 from autogpt_app.library.runs import NEVER_RUN, RunStats, correlated_columns, run_stats, stats_subquery
 from autogpt_app.library.updates import ListingVersions, listing_versions, update_to_latest
+from autogpt_app.library.vectors import nearest_agents, refresh_library_vectors
+from autogpt_app.store import semantic
 from autogpt_app.store.models import StoreListing, StoreListingVersion
 from autogpt_app.timeutil import utcnow
 
@@ -231,6 +234,7 @@ async def add_graph(
         )
         existing = await _by_graph(session, user.id, graph_id)
         assert existing is not None  # inserted now, or by the concurrent add
+        await refresh_library_vectors(session, [existing.id])  # search by meaning (no-op without the model)
     elif existing.is_archived:
         existing.is_archived = False
         existing.updated_at = utcnow()
@@ -330,17 +334,46 @@ async def agents_by_graph(session: AsyncSession, user: User, graph_ids: Sequence
     }
 
 
-def _conditions(user: User, query: str, favorites: bool | None, archived: bool | None) -> list:
+#: Library vector hits: cosine at least the floor, within the window of the best, at most the limit.
+#: Higher than the marketplace's floor: a library agent's text is short (name and description), and
+#: short generic texts ("Repeats the topic.") sit closer to everything, gibberish included.
+VECTOR_FLOOR = 0.83
+VECTOR_WINDOW = 0.03
+VECTOR_LIMIT = 5
+
+
+def _conditions(user: User, favorites: bool | None, archived: bool | None) -> list:
     conditions = [_A.user_id == user.id]
     if archived is not None:
         conditions.append(_A.is_archived == archived)
     if favorites is not None:
         conditions.append(_A.is_favorite == favorites)
-    for word in " ".join((query or "").split())[:MAX_QUERY].split(" "):
+    return conditions
+
+
+def _word_conditions(query: str) -> list:
+    conditions = []
+    for word in query.split(" "):
         if word:
             pattern = "%" + word.replace("/", "//").replace("%", "/%").replace("_", "/_") + "%"
             conditions.append(or_(_A.name.ilike(pattern, escape="/"), _A.description.ilike(pattern, escape="/")))
     return conditions
+
+
+async def _near_in_meaning(session: AsyncSession, query: str, conditions: list) -> list[str]:
+    """Ids of the agents (passing ``conditions``) close in meaning to ``query``; none without the model."""
+    if not semantic.available():
+        return []
+    try:
+        query_vector = await semantic.embed_query(query)
+        near = await nearest_agents(
+            session, query_vector, conditions, floor=VECTOR_FLOOR, window=VECTOR_WINDOW, limit=VECTOR_LIMIT
+        )
+    except Exception:  # meaning is a bonus: the words still answer
+        if semantic.available():  # not the model failing to load: that was logged once already
+            logging.getLogger(__name__).exception("semantic library search failed; using words alone")
+        return []
+    return [agent_id for agent_id, _ in near]
 
 
 async def list_library(
@@ -355,7 +388,9 @@ async def list_library(
     limit: int = 24,
     own_only: bool = False,
 ) -> LibraryPage:
-    """One page of the user's library, matching every word of ``query`` in the name or description.
+    """One page of the user's library, matching every word of ``query`` in the name or description;
+    when no agent has every word (and the embedding model is available), the agents closest to it in
+    meaning.
 
     ``own_only``: only agents the user made or uploaded, not those added from the marketplace (the
     ones they may publish).
@@ -368,10 +403,16 @@ async def list_library(
     if sort not in SORTS:
         raise InvalidInput(f"Sort by one of: {', '.join(SORTS)}.", code="invalid_sort")
     offset, limit = max(0, offset), max(1, min(limit, MAX_PAGE))
-    conditions = _conditions(user, query, favorites, archived)
+    conditions = _conditions(user, favorites, archived)
     if own_only:
         conditions.append(_A.source != LibrarySource.MARKETPLACE.value)
-    total = (await session.execute(select(func.count()).select_from(_A).where(*conditions))).scalar_one()
+    query = " ".join((query or "").split())[:MAX_QUERY]
+    words = _word_conditions(query)
+    total = (await session.execute(select(func.count()).select_from(_A).where(*conditions, *words))).scalar_one()
+    if words and not total and (near := await _near_in_meaning(session, query, conditions)):
+        # No agent has every word: the ones closest in meaning (in the page's sort order).
+        words, total = [_A.id.in_(near)], len(near)
+    conditions += words
     if sort not in RUN_SORTS:  # the page's own run counts are enough: read with its rows
         page = select(LibraryAgent, *correlated_columns(LibraryAgent.__table__)).where(*conditions)
         page = page.order_by(*_order(sort)).offset(offset).limit(limit)
@@ -431,6 +472,9 @@ async def update(
         if len(clean) > MAX_NAME:
             raise InvalidInput(f"A name is at most {MAX_NAME} characters.", code="invalid_name")
         row.name = clean
+        session.add(row)
+        await session.flush()
+        await refresh_library_vectors(session, [row.id])
     if is_favorite is not None:
         row.is_favorite = bool(is_favorite)
     if is_archived is not None:

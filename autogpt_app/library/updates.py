@@ -25,6 +25,7 @@ from autogpt_app.auth.permissions import Permission, require_permission
 from autogpt_app.errors import InvalidInput, NotFound
 from autogpt_app.graphs import service as graphs
 from autogpt_app.library.models import MAX_NAME, LibraryAgent, LibraryAgentSummary
+from autogpt_app.library.vectors import refresh_library_vectors
 from autogpt_app.store.models import StoreListing, StoreListingVersion, VersionStatus
 from autogpt_app.timeutil import utcnow
 
@@ -157,4 +158,5 @@ async def update_to_latest(session: AsyncSession, user: User, agent_id: str) -> 
     row.updated_at = utcnow()
     session.add(row)
     await session.flush()
+    await refresh_library_vectors(session, [row.id])  # a new name or description: search by meaning follows
     return (await _summaries(session, [row]))[0]

@@ -13,7 +13,7 @@ from enum import StrEnum
 from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, LargeBinary, Text, UniqueConstraint
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlmodel import Field, SQLModel
 
@@ -71,6 +71,7 @@ class StoreListing(SQLModel, table=True):
         Index("ix_store_listings_active_runs", "is_active", "run_count"),
         Index("ix_store_listings_active_rating", "is_active", "rating_average", "rating_count"),
         Index("ix_store_listings_active_updated", "is_active", "updated_at"),
+        Index("ix_store_listings_active_embedded", "is_active", "embedded_at"),
     )
 
     id: str = Field(default_factory=new_id, primary_key=True, max_length=36)
@@ -97,6 +98,12 @@ class StoreListing(SQLModel, table=True):
     is_active: bool = Field(default=False)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    #: Sentence vector of the live text (float32 bytes; see :mod:`autogpt_app.store.semantic`).
+    embedding: bytes | None = Field(default=None, sa_column=Column(LargeBinary, nullable=True))
+    #: Hash of the model and the text the vector was computed from: a mismatch means recompute.
+    embedding_key: str | None = Field(default=None, max_length=32)
+    #: When the vector was last written: search reloads its in-memory matrix when this moves.
+    embedded_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
 class StoreListingVersion(SQLModel, table=True):
@@ -206,7 +213,9 @@ class ListingSummary(BaseModel):
 
 
 class SearchPage(BaseModel):
-    """One page of search results; ``fuzzy`` is true when they come from the typo-tolerant fallback."""
+    """One page of search results; ``fuzzy`` is true when no listing has every word of the query: the
+    results come from the typo-tolerant fallback, or (with the embedding model) from any of the
+    words and from meaning."""
 
     items: list[ListingSummary]
     total: int

@@ -16,6 +16,15 @@ SQLite
     listings sharing trigrams with the query, scores their names and subheadings word by word in
     Python (:func:`fuzzy_score`) and keeps those scoring ≥ 0.75.
 
+Meaning (hybrid)
+    When the embedding model is available (:mod:`autogpt_app.store.semantic`), a query is also
+    embedded and the nearest visible listings are read from the stored vectors
+    (:mod:`autogpt_app.store.vectors`). The relevance order is a reciprocal-rank fusion of the
+    full-text ranking (or, when full text finds nothing, the typo-tolerant one) and the vector
+    ranking: ``sum 1 / (60 + rank)``. Other sorts order the union of both sets. Without the model,
+    or for a query written in web-search syntax ("a phrase", ``-word``, ``or``: the person said
+    exactly what to match), search is exactly the full text above.
+
 Both paths return :class:`SearchPage`; filters (category, creator, featured), sorts and paging
 behave the same, and only approved, visible listings (``is_active``) are ever returned. A fuzzy
 page's ``total`` counts the candidates kept (a few hundred at most), not every similar listing.
@@ -24,13 +33,17 @@ Without a query, listings are read in the order of an index per sort (see ``mode
 
 from __future__ import annotations
 
+import asyncio
+import logging
+import re
 from typing import Any
 
-from sqlalchemy import Float, Select, String, func, literal, literal_column, select, table, text, type_coerce
+from sqlalchemy import Float, Select, String, func, literal, literal_column, or_, select, table, text, type_coerce
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from autogpt_app.errors import InvalidInput
+from autogpt_app.store import semantic, vectors
 from autogpt_app.store.models import Creator, ListingSummary, SearchPage, StoreListing
 from autogpt_app.store.query_text import fts5_query, fuzzy_score, meaningful_words, trigram_query
 
@@ -57,6 +70,31 @@ SQLITE_FUZZY_THRESHOLD = 0.75
 BM25_WEIGHTS = "1.0, 0.4, 0.2, 0.1"
 
 _ROWID = literal_column("store_listings.rowid")
+
+log = logging.getLogger(__name__)
+
+#: Reciprocal-rank fusion constant (the usual 60: a rank's weight falls off slowly).
+RRF_K = 60
+#: Full-text matches that take part in the fusion; deeper pages follow in full-text order.
+FUSE_DEPTH = 100
+#: Vector hits (see :func:`vectors.near_candidates`). multilingual-e5 puts unrelated texts, gibberish
+#: included, at cosine 0.75-0.80 from a query, and about as close to every listing; most good matches
+#: are above 0.805, and those below still stand out from the median listing by more than gibberish
+#: ever does here (0.03). Tuned on the catalogue with benchmarks/discovery.py's queries.
+VECTOR_LIMIT = 10
+VECTOR_FLOOR = 0.805
+VECTOR_FLOOR_LIFT = 0.02
+VECTOR_LIFT = 0.035
+VECTOR_KEEP_LIFT = 0.015
+VECTOR_LOWEST = 0.77
+VECTOR_WINDOW = 0.04
+#: Queries of at most this many words try "any word" when no listing has every word; a longer
+#: sentence is left to meaning (its any-word ranking cost the most time and added no recall).
+ANY_WORD_MAX = 3
+#: With vector hits, the typo-tolerant fallback runs only for queries of at most this many words.
+TYPO_WORDS = 3
+#: Fusion weight of a full-text ranking that is not "every word" (any word, or the typo fallback).
+LOOSE_WEIGHT = 0.5
 
 
 def _fts_hits(fts_table: str, expression: str, rank: str):
@@ -247,12 +285,198 @@ async def search_listings(
     if not query:
         page.items, page.total = await _browse(session, conditions, _SORT_KEYS[sort], offset, limit)
         return page
-    if dialect == "postgresql":
-        found = await _postgres(session, query, conditions, sort, offset, limit)
-    else:
-        found = await _sqlite(session, query, conditions, sort, offset, limit)
+    found = None
+    if semantic.available() and meaningful_words(query) and not uses_syntax(query):
+        meaning = await _start_meaning(session, query)
+        if meaning is not None:
+            try:
+                found = await _hybrid(session, dialect, query, conditions, meaning, sort, offset, limit)
+            finally:
+                meaning.cancel()  # only if the full-text part failed first; a finished task ignores it
+    if found is None:  # no model, or it failed: full text alone, as before search knew meaning
+        fulltext = _postgres if dialect == "postgresql" else _sqlite
+        found = await fulltext(session, query, conditions, sort, offset, limit)
     page.items, page.total, page.fuzzy = found
     return page
+
+
+_SYNTAX = re.compile(r'"|(^|\s)-\w|\sor\s', re.IGNORECASE)
+
+
+def uses_syntax(query: str) -> bool:
+    """Whether a query uses web-search syntax ("a phrase", ``-word``, ``or``): then the person said
+    exactly what to match, and full text alone answers."""
+    return bool(_SYNTAX.search(query))
+
+
+async def _start_meaning(session: AsyncSession, query: str) -> asyncio.Future | None:
+    """Start embedding ``query`` and scoring it against the listings' matrix in a worker thread (the
+    database answers the full-text part meanwhile); None when the model is not there after all."""
+    try:
+        matrix = await vectors.prepare(session)
+    except Exception:  # the model failed to load (logged once) or failed on the background texts
+        if semantic.available():
+            log.exception("semantic search failed; answering with full text alone")
+        return None
+
+    def score() -> list[tuple[str, float]]:
+        return vectors.near_candidates(
+            matrix,
+            semantic.encode_query(query),
+            floor=VECTOR_FLOOR,
+            floor_lift=VECTOR_FLOOR_LIFT,
+            lift=VECTOR_LIFT,
+            keep_lift=VECTOR_KEEP_LIFT,
+            lowest=VECTOR_LOWEST,
+            window=VECTOR_WINDOW,
+        )
+
+    return asyncio.ensure_future(asyncio.to_thread(score))
+
+
+async def _vector_hits(session: AsyncSession, meaning: asyncio.Future, conditions: list) -> list[str] | None:
+    """Ids of the listings nearest in meaning to the query (filters applied), or None when that failed."""
+    try:
+        near = await vectors.visible(session, await meaning, conditions, VECTOR_LIMIT)
+    except Exception:  # search by meaning is a bonus: full text answers whatever happens to it
+        if semantic.available():  # not the model failing to load: that was logged once already
+            log.exception("semantic search failed; answering with full text alone")
+        return None
+    return [listing_id for listing_id, _ in near]
+
+
+def _fulltext(dialect: str, query: str):
+    """``(source, match condition, relevance score, descending)`` of a full-text query, or None
+    when the query has no searchable word (SQLite)."""
+    if dialect == "postgresql":
+        vector = literal_column("store_listings.search_vector")
+        tsquery = select(func.websearch_to_tsquery(literal_column("'english'::regconfig"), query)).scalar_subquery()
+        return StoreListing, vector.bool_op("@@")(tsquery), func.ts_rank_cd(vector, tsquery), True
+    expression = fts5_query(query)
+    if not expression:
+        return None
+    fts = _fts_hits("store_listings_fts", expression, f"bm25(store_listings_fts, {BM25_WEIGHTS})")
+    source = StoreListing.__table__.join(fts, fts.c.hit_rowid == _ROWID)
+    matched = _ROWID.in_(
+        select(literal_column("rowid"))
+        .select_from(table("store_listings_fts"))
+        .where(literal_column("store_listings_fts").op("MATCH")(expression))
+    )
+    return source, matched, fts.c.rank, False
+
+
+async def _ranked_ids(session: AsyncSession, source: Any, conditions: list, keys: list[Key], depth: int):
+    """The first ``depth`` matching ids in ``keys`` order, and how many match in all."""
+    columns = [StoreListing.id.label("hit_id"), *(expr.label(f"k{i}") for i, (expr, _) in enumerate(keys))]
+    hits = (
+        select(*columns)
+        .select_from(source)
+        .where(StoreListing.is_active.is_(True), *conditions)
+        .cte("hits")
+        .prefix_with("MATERIALIZED")
+    )
+    hit_keys = [hits.c[f"k{i}"] for i in range(len(keys))]
+    rows = (
+        await session.execute(
+            select(hits.c.hit_id, func.count().over().label("total_count"))
+            .order_by(*_order(keys, hit_keys), hits.c.hit_id)
+            .limit(depth)
+        )
+    ).all()
+    return [r.hit_id for r in rows], (int(rows[0].total_count) if rows else 0)
+
+
+def fuse(rankings: list[list[str]], weights: list[float]) -> list[str]:
+    """Weighted reciprocal-rank fusion of ranked id lists: ``sum weight / (RRF_K + rank)``; ties keep
+    the order of first appearance."""
+    scores: dict[str, float] = {}
+    for ranking, weight in zip(rankings, weights, strict=True):
+        for rank, item in enumerate(ranking, start=1):
+            scores[item] = scores.get(item, 0.0) + weight / (RRF_K + rank)
+    order = {item: i for i, item in enumerate(dict.fromkeys(i for r in rankings for i in r))}
+    return sorted(scores, key=lambda i: (-scores[i], order[i]))
+
+
+async def _hybrid(
+    session: AsyncSession,
+    dialect: str,
+    query: str,
+    conditions: list,
+    meaning: asyncio.Future,
+    sort: str,
+    offset: int,
+    limit: int,
+) -> tuple[list[ListingSummary], int, bool] | None:
+    """Full text (or its typo-tolerant fallback) and the vector hits, fused (relevance) or united;
+    None when the vector part failed (the caller then answers with full text alone)."""
+    ranked: list[str] = []
+    total, exact, matched = 0, False, None
+    words = meaningful_words(query)
+    # Every word first; a short query then any of them (meaning does the rest).
+    attempts = [query, " or ".join(words)] if 1 < len(words) <= ANY_WORD_MAX else [query]
+    for text_query in attempts:
+        fulltext = _fulltext(dialect, text_query)
+        if fulltext is None:
+            continue
+        source, matched, score, descending = fulltext
+        keys = _keys("relevance", score, descending=descending)
+        matched_conditions = [*conditions, matched] if dialect == "postgresql" else conditions
+        ranked, total = await _ranked_ids(session, source, matched_conditions, keys, FUSE_DEPTH)
+        if total:
+            exact = text_query == query
+            break
+    near = await _vector_hits(session, meaning, conditions)
+    if near is None:
+        return None
+    if total:
+        lexical = matched
+    elif near and len(words) > TYPO_WORDS:
+        # No word of a sentence is in any listing, and meaning found some: a sentence is not a typo
+        # (and scoring its every word against names is the slowest path of search).
+        lexical = StoreListing.id.in_([])
+    else:
+        scores = await _fuzzy_scores(session, dialect, query, conditions)
+        ranked = sorted(scores, key=lambda i: (-scores[i][0], -scores[i][1], i))
+        total = len(ranked)
+        lexical = StoreListing.id.in_(ranked)
+    # ``fuzzy``: no listing has every word; what is shown is close in spelling or in meaning.
+    fuzzy = not exact and bool(total or near)
+    if sort != "relevance":
+        union = or_(lexical, StoreListing.id.in_(near)) if near else lexical
+        items, count = await _matched_page(session, StoreListing, [*conditions, union], _SORT_KEYS[sort], offset, limit)
+        return items, count, fuzzy
+    # A listing with every word of the query counts as much as the nearest in meaning; one with some
+    # of the words, or a similar spelling, counts half as much.
+    fused = fuse([ranked, near], [1.0 if exact else LOOSE_WEIGHT, 1.0])
+    extras = [i for i in near if i not in set(ranked)]
+    wanted = fused[offset : offset + limit]
+    items = await _by_ids(session, wanted)
+    if len(wanted) < limit and matched is not None and total > len(ranked):  # past the fused head: full text
+        deep_offset = len(ranked) + max(0, offset - len(fused))
+        deeper = [*conditions, StoreListing.id.not_in(extras)] if extras else conditions
+        if dialect == "postgresql":
+            deeper = [*deeper, matched]
+        more, _ = await _matched_page(session, source, deeper, keys, deep_offset, limit - len(wanted))
+        items += more
+    # Vector hits that full text also matches further down are counted twice: a handful at most.
+    return items, total + len(extras), fuzzy
+
+
+async def _by_ids(session: AsyncSession, ids: list[str]) -> list[ListingSummary]:
+    """Summaries of visible listings ``ids``, in that order.
+
+    Read by primary key and checked for visibility here: with ``is_active`` in the WHERE clause,
+    SQLite prefers an ``is_active`` index and scans every visible listing.
+    """
+    if not ids:
+        return []
+    statement = (
+        select(*_SUMMARY_COLUMNS, StoreListing.is_active)
+        .join(Creator, Creator.id == StoreListing.creator_id)
+        .where(StoreListing.id.in_(ids))
+    )
+    by_id = {r.id: r for r in (await session.execute(statement)).all() if r.is_active}
+    return summaries(by_id[i] for i in ids if i in by_id)
 
 
 def _keys(sort: str, score: Any, *, descending: bool = True) -> list[Key]:
@@ -270,9 +494,23 @@ async def _postgres(
     matched = [*conditions, vector.bool_op("@@")(tsquery)]
     keys = _keys(sort, func.ts_rank_cd(vector, tsquery))
     items, total = await _matched_page(session, StoreListing, matched, keys, offset, limit)
-    if total or not meaningful_words(query):
+    if total:
         return items, total, False
-    # Nothing in full text: the names and subheadings most similar to the query, typos forgiven.
+    return await _fuzzy_page(session, await _pg_fuzzy_scores(session, query, conditions), sort, offset, limit)
+
+
+async def _fuzzy_scores(
+    session: AsyncSession, dialect: str, query: str, conditions: list
+) -> dict[str, tuple[float, int]]:
+    if dialect == "postgresql":
+        return await _pg_fuzzy_scores(session, query, conditions)
+    return await _sqlite_fuzzy_scores(session, query, conditions)
+
+
+async def _pg_fuzzy_scores(session: AsyncSession, query: str, conditions: list) -> dict[str, tuple[float, int]]:
+    """Nothing in full text: the names and subheadings most similar to the query, typos forgiven."""
+    if not meaningful_words(query):
+        return {}
     await session.execute(
         text("SELECT set_config('pg_trgm.word_similarity_threshold', :t, true)"), {"t": str(PG_WORD_SIMILARITY)}
     )
@@ -290,7 +528,7 @@ async def _postgres(
             # them, so "loan calculater" puts the loan calculator above every other calculator.
             score = fuzzy_score(query, name, subheading) + (1.0 - d) / 100
             scores[listing_id] = max(scores.get(listing_id, (0.0, runs)), (score, runs))
-    return await _fuzzy_page(session, scores, sort, offset, limit)
+    return scores
 
 
 async def _fuzzy_page(
@@ -327,9 +565,13 @@ async def _sqlite(
 async def _sqlite_fuzzy(
     session: AsyncSession, query: str, conditions: list, sort: str, offset: int, limit: int
 ) -> tuple[list[ListingSummary], int, bool]:
+    return await _fuzzy_page(session, await _sqlite_fuzzy_scores(session, query, conditions), sort, offset, limit)
+
+
+async def _sqlite_fuzzy_scores(session: AsyncSession, query: str, conditions: list) -> dict[str, tuple[float, int]]:
     grams = trigram_query(meaningful_words(query))
     if not grams:
-        return [], 0, False
+        return {}
     trgm = _fts_hits("store_listings_trgm", grams, "bm25(store_listings_trgm)")
     candidates = (
         await session.execute(
@@ -340,9 +582,8 @@ async def _sqlite_fuzzy(
             .limit(FUZZY_CANDIDATES)
         )
     ).all()
-    scores = {
+    return {
         r.id: (score, r.run_count)
         for r in candidates
         if (score := fuzzy_score(query, r.name, r.subheading)) >= SQLITE_FUZZY_THRESHOLD
     }
-    return await _fuzzy_page(session, scores, sort, offset, limit)

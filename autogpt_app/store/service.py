@@ -57,6 +57,7 @@ from autogpt_app.store.ratings import (
 )
 from autogpt_app.store.run_counts import apply_run_tallies, record_run
 from autogpt_app.store.search import SearchPage, search_listings
+from autogpt_app.store.vectors import refresh_listing_vectors
 from autogpt_app.timeutil import utcnow
 
 __all__ = [  # one entry point for the whole domain; reviews, counts and rows live in ratings.py
@@ -459,6 +460,8 @@ async def review(
         data={"listing_id": listing.id, "version_id": version.id, "status": version.status},
     )
     if approve:
+        # Search by meaning sees the approved text (a no-op without the embedding model).
+        await refresh_listing_vectors(session, [listing.id])
         # People who keep an older version in their library hear about the new one.
         await notify_new_version(session, listing.id, version.id)
     log.info("listing %s version %s %s by %s", listing.id, version.version_number, version.status, admin.id)

@@ -208,6 +208,8 @@ async def test_filters(catalogue):
     }
 
 
+# Pins full text's exact totals and orders; search by meaning adds near listings (tests/store/test_semantic.py).
+@pytest.mark.usefixtures("fulltext_only")
 async def test_every_sort(catalogue):
     rows = {c[0]: c for c in CATALOGUE}
     everything = (await search(limit=100)).items
@@ -237,6 +239,8 @@ async def test_every_sort(catalogue):
     assert typo_by_name.fuzzy and "Loan Calculator" in names and names == sorted(names, key=str.lower)
 
 
+# Pins full text's exact totals and orders; search by meaning adds near listings (tests/store/test_semantic.py).
+@pytest.mark.usefixtures("fulltext_only")
 async def test_paging(catalogue):
     seen: list[str] = []
     for offset in range(0, 25, 5):
@@ -262,6 +266,8 @@ async def test_paging(catalogue):
         await search(query="x" * 201)
 
 
+# Pins full text's exact totals and orders; search by meaning adds near listings (tests/store/test_semantic.py).
+@pytest.mark.usefixtures("fulltext_only")
 async def test_hidden_listings_never_show(catalogue):
     async with session_scope() as s:
         await s.execute(update(StoreListing).where(StoreListing.id == catalogue["RSS Digest"]).values(is_active=False))

@@ -3,7 +3,8 @@
 For each seed agent the first run creates, as the submit/review path would: the creator's account
 and profile, the agent (through the graph service, so the real validator checks it), the listing
 and an approved version 1 that is its active version. The search index follows by itself (the
-PostgreSQL ``search_vector`` is a generated column; SQLite's FTS5 tables are kept by triggers).
+PostgreSQL ``search_vector`` is a generated column; SQLite's FTS5 tables are kept by triggers);
+the listings' sentence vectors are computed at the end of the run, for the texts that changed.
 
 A later run changes nothing when the catalogue is unchanged. When an agent's graph changed, it
 saves a new graph version and adds an approved listing version (the bump people see as an update
@@ -33,6 +34,7 @@ from autogpt_app.store.creators import unique_value
 from autogpt_app.store.models import MAX_USERNAME, Creator, StoreListing, StoreListingVersion, VersionStatus
 from autogpt_app.store.seed.catalogue import CATALOGUE, CREATORS
 from autogpt_app.store.seed.model import SeedAgent, SeedCreator
+from autogpt_app.store.vectors import refresh_listing_vectors
 from autogpt_app.timeutil import utcnow
 
 __all__ = ["SEED_PASSWORD_PREFIX", "SeedReport", "seed_catalogue"]
@@ -272,6 +274,9 @@ async def seed_catalogue(
         else:
             report.unchanged.append(agent.slug)
     await session.flush()
+    # Search by meaning: vectors of the new or changed texts (unchanged ones keep theirs).
+    seeded = (await session.execute(select(StoreListing.id).where(StoreListing.slug.in_(slugs)))).scalars().all()
+    await refresh_listing_vectors(session, list(seeded))
     report.seconds = time.perf_counter() - started
     log.info(report.summary())
     return report

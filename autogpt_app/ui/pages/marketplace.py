@@ -261,7 +261,7 @@ def _results() -> rx.Component:
                 rx.text(S.total, rx.cond(S.total == 1, " agent", " agents"), size="2", color_scheme="gray"),
                 rx.cond(
                     S.fuzzy,
-                    rx.badge("No exact matches: showing close spellings", color_scheme="amber", data_testid="fuzzy"),
+                    rx.badge("No exact match: showing close ones", color_scheme="amber", data_testid="fuzzy"),
                     rx.fragment(),
                 ),
                 align="center",
