@@ -148,3 +148,16 @@ async def test_an_inputs_card_answered_with_units_fills_each_input(alice, bmi_ca
     async with session_scope() as s:
         run = await executions.get_execution(s, alice, started.execution_id, with_nodes=False)
     assert run.inputs["weight_kg"] == 70 and run.inputs["height_cm"] == 180
+
+
+async def test_when_the_best_match_takes_none_of_the_values_the_runner_up_is_read(alice) -> None:
+    from autogpt_app.store.seed import CATALOGUE, seed_catalogue
+
+    async with session_scope() as s:
+        await seed_catalogue(s, agents=[a for a in CATALOGUE if a.slug in ("date-countdown", "days-between-dates")])
+    chat_id = await new_chat(alice)
+    text = "how many days between 1 March 2026 and 1 June 2026?"
+    events = await collect(run_turn(chat_id, text, user=alice, provider=OfflineCopilot()))
+    ready = next(e for e in events if e.type == "ready_to_run")
+    assert ready.agent_name == "Days Between Two Dates"
+    assert ready.inputs == {"Start date": "2026-03-01", "End date": "2026-06-01"}

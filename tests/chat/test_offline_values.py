@@ -67,3 +67,12 @@ def test_dates_go_to_the_date_inputs_in_the_order_they_are_said() -> None:
     assert placed.question is None and placed.values == {"start_date": "2026-03-01", "end_date": "2026-06-01"}
     three = place_values("2026-01-01, 2026-02-01 and 2026-03-01", dates, {}, words_matter=False)
     assert three.question is not None and "2026-03-01" in three.question  # one date too many: asked about
+
+
+def test_the_words_after_about_go_to_the_one_topic_input() -> None:
+    blog = [
+        {"name": "topic", "title": "Topic", "type": "string", "required": True},
+        {"name": "length_words", "title": "Length (words)", "type": "number"},
+    ]
+    placed = place_values("a blog post about climate change, 500 words", blog, {}, words_matter=False)
+    assert placed.values == {"topic": "climate change", "length_words": 500}

@@ -88,7 +88,7 @@ __all__ = ["OfflineCopilot", "Step", "plan"]
 
 #: Tool rounds in one user turn: the call itself, plus follow-ups a named agent needs (search for it,
 #: read its inputs when the person gave some, then run it).
-MAX_ROUNDS = 3
+MAX_ROUNDS = 4
 
 _DOING = {
     FIND_AGENT: "search the marketplace",
@@ -418,6 +418,13 @@ def _follow_up(plan: Plan, conversation: Conversation) -> Step:
         focus, _ambiguous = memory.focus()
         if focus is not None:
             step = offer_step(focus, memory, lookup.inputs_text, lookup.schedule)
+            read = {str(e.arguments.get("agent_id")) for e in conversation.turn if e.tool == GET_AGENT_DETAILS}
+            runner_up = next((a for a in memory.carousel_agents()[1:2] if a.id not in read), None)
+            if step is not None and NOT_SURE in step.text and runner_up and conversation.rounds < MAX_ROUNDS:
+                # The best match takes none of the values: the next one may ("days between two dates").
+                return Step(
+                    f"Checking the inputs of {agent_label(runner_up)}…", GET_AGENT_DETAILS, {"agent_id": runner_up.id}
+                )
             if step is not None:
                 return step
     if (

@@ -403,11 +403,10 @@ def plan_inputs(text: str, memory: Memory) -> Plan | None:
             f"“{missing[0]['name']} = …”. Otherwise tell me what you'd like to do; nothing has run."
         )
     if fields and QUANTITY_WITH_UNIT_RE.search(answer):
-        # "70 kg and 180 cm": each value to the input its unit fits (not the whole answer into the first).
-        placement = place_values(answer, fields, {}, words_matter=False)
-        if placement.question:
-            return text_plan(placement.question)
-        if placement.values:
+        # "70 kg and 180 cm": each value to the input its unit fits (not the whole answer into the first);
+        # when something is left over ("AI, 300 words") the answer is read in the card's order below.
+        placement = place_values(answer, fields, {})
+        if placement.values and not placement.question:
             return Plan(run_step(focus, memory, placement.values, None))
     values = [v.strip() for v in answer.split(",")]
     if len(missing) > 1 and len(values) == len(missing):
@@ -495,6 +494,7 @@ def plan_find(text: str) -> Plan:
 QUANTITY_WITH_UNIT_RE = re.compile(
     r"[$€£]\s*\d[\d,.]*|\b\d[\d,.]*\s*(?:%|percent\b|kg\b|kilos?\b|lbs?\b|pounds\b|cm\b|m\b|met(?:er|re)s?\b|"
     r"ft\b|feet\b|inch(?:es)?\b|km\b|miles?\b|years?\b|months?\b|dollars?\b|euros?\b|usd\b|eur\b|k\b|"
+    r"words?\b|people\b|persons?\b|items?\b|"
     r"°\s*[cf]\b|degrees?\b|celsius\b|fahrenheit\b|lit(?:er|re)s?\b|gallons?\b|mph\b|km/h)"
     r"|\bhttps?://\S+|\b[\w.+-]+@[\w-]+\.[\w.-]+\b|\"[^\"]{2,}\""
     r"|" + DATE_VALUE_RE.pattern,

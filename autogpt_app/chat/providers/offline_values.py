@@ -364,6 +364,26 @@ def _place_dates(
     return DATE_VALUE_RE.sub(" ", text)
 
 
+_ABOUT_RE = re.compile(
+    r"\b(?:about|on\s+the\s+(?:topic|subject)\s+of)\s+([^,.;:!?\d][^,.;:!?]*?)(?=\s*(?:[,.;:!?]|$|\bwith\b|\bin\s+\d))",
+    _I,
+)
+_TOPICS = ("topic", "subject", "theme")
+
+
+def _place_topic(text: str, fields: list[dict[str, Any]], taken: set[str], placement: Placement) -> str:
+    """ "a blog post about climate change": the words after "about" for the one topic input."""
+    match = _ABOUT_RE.search(text)
+    free = [f for f in fields if str(f.get("name")) not in taken and not _numeric(f) and _mentions(f, _TOPICS)]
+    if match is None or len(free) != 1:
+        return text
+    name = str(free[0]["name"])
+    placement.values[name] = match.group(1).strip()
+    placement.said[name] = match.group(0)
+    taken.add(name)
+    return text.replace(match.group(0), " ")
+
+
 def place_values(
     text: str, fields: list[dict[str, Any]], given: dict[str, Any], *, words_matter: bool = True
 ) -> Placement:
@@ -384,6 +404,7 @@ def place_values(
     text = _place_text(_URL_RE, _LINKS, text, fields, taken, placement, unplaced)
     text = _place_text(_EMAIL_RE, _MAILS, text, fields, taken, placement, unplaced)
     text = _place_quoted(text, fields, taken, placement, unplaced)
+    text = _place_topic(text, fields, taken, placement)
     for match in _QUANTITY_RE.finditer(text):
         raw = match.group(0).strip()
         try:
