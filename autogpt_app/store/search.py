@@ -229,15 +229,7 @@ async def _matched_page(
     2. ``page``: the page of ``hits`` in order, with ``count(*) OVER ()`` over those narrow rows;
     3. the display columns (and creator) for the page's rows only.
     """
-    columns = [StoreListing.id.label("hit_id"), *(expr.label(f"k{i}") for i, (expr, _) in enumerate(keys))]
-    hits = (
-        select(*columns)
-        .select_from(source)
-        .where(StoreListing.is_active.is_(True), *conditions)
-        .cte("hits")
-        .prefix_with("MATERIALIZED")
-    )
-    hit_keys = [hits.c[f"k{i}"] for i in range(len(keys))]
+    hits, hit_keys = _hits(source, conditions, keys)
     page = (
         select(hits.c.hit_id, *hit_keys, func.count().over().label("total_count"))
         .order_by(*_order(keys, hit_keys), hits.c.hit_id)
@@ -365,8 +357,8 @@ def _fulltext(dialect: str, query: str):
     return source, matched, fts.c.rank, False
 
 
-async def _ranked_ids(session: AsyncSession, source: Any, conditions: list, keys: list[Key], depth: int):
-    """The first ``depth`` matching ids in ``keys`` order, and how many match in all."""
+def _hits(source: Any, conditions: list, keys: list[Key]):
+    """The matches' ids with their sort keys, as a materialized CTE (each score computed once), and the keys."""
     columns = [StoreListing.id.label("hit_id"), *(expr.label(f"k{i}") for i, (expr, _) in enumerate(keys))]
     hits = (
         select(*columns)
@@ -375,7 +367,12 @@ async def _ranked_ids(session: AsyncSession, source: Any, conditions: list, keys
         .cte("hits")
         .prefix_with("MATERIALIZED")
     )
-    hit_keys = [hits.c[f"k{i}"] for i in range(len(keys))]
+    return hits, [hits.c[f"k{i}"] for i in range(len(keys))]
+
+
+async def _ranked_ids(session: AsyncSession, source: Any, conditions: list, keys: list[Key], depth: int):
+    """The first ``depth`` matching ids in ``keys`` order, and how many match in all."""
+    hits, hit_keys = _hits(source, conditions, keys)
     rows = (
         await session.execute(
             select(hits.c.hit_id, func.count().over().label("total_count"))
