@@ -21,12 +21,13 @@ _PHRASES: dict[str, str] = {
     r"nicht\s+jetzt|noch\s+nicht|pas\s+maintenant|pas\s+encore|pas\s+tout\s+de\s+suite|no\s+ahora|ahora\s+no|"
     r"todav[íi]a\s+no": "not now",
     # run verbs and "now"
-    r"f(?:ü|ue)hre\s+(?:es|ihn|sie|das)\s+(?P<rest>.*?)\s*aus": r"run it \g<rest>",
-    r"f(?:ü|ue)hre\s+(?:es|ihn|sie|das)\s+aus": "run it",
-    r"starte\s+(?:es|ihn|sie)": "run it",
-    r"lance[sz]?-(?:le|la)|lance[sz]?": "run it",
-    r"ex[ée]cute[sz]?-(?:le|la)|ex[ée]cute[sz]?": "run it",
-    r"ejec[úu]t(?:alo|ala|a)": "run it",
+    # (a verb only where a request starts: "Lance" in the middle of a sentence may be a name)
+    r"^f(?:ü|ue)hre\s+(?:es|ihn|sie|das)\s+(?P<rest>.*?)\s*aus": r"run it \g<rest>",
+    r"^f(?:ü|ue)hre\s+(?:es|ihn|sie|das)\s+aus": "run it",
+    r"^starte\s+(?:es|ihn|sie)": "run it",
+    r"^(?:lance[sz]?-(?:le|la)|lance[sz]?)": "run it",
+    r"^(?:ex[ée]cute[sz]?-(?:le|la)|ex[ée]cute[sz]?)": "run it",
+    r"^ejec[úu]t(?:alo|ala|a)": "run it",
     r"jetzt|sofort|maintenant|tout\s+de\s+suite|ahora(?:\s+mismo)?": "now",
     # repetitions
     r"jeden|jede|jedes|tous\s+les|toutes\s+les|chaque|cada|todos\s+los|todas\s+las": "every",
@@ -71,12 +72,15 @@ _UNITS = {
 }  # fmt: skip
 #: Words that show a request is in one of the three languages (nothing is rewritten without one).
 _TELLS = re.compile(
-    r"\b(?:f(?:ü|ue)hre|starte|lance|ex[ée]cute|ejec[úu]t\w*|jetzt|maintenant|ahora|jeden|jede|jedes|tous|chaque|"
+    r"^(?:f(?:ü|ue)hre|starte|lance|ex[ée]cute|ejec[úu]t\w*)\b|\b(?:jetzt|maintenant|ahora|jeden|jede|jedes|tous|chaque|"
     r"cada|todos|werktags|t[äa]glich|morgen|heute|demain|aujourd'hui|ma[ñn]ana|hoy|um|uhr|à|a\s+las|nicht|noch|"
     r"pas|encore|todav[íi]a|" + "|".join(_DAYS) + r")\b",
     _I,
 )
-_PHRASE_RE = [(re.compile(rf"(?<![\w-]){pattern}(?![\w-])", _I), english) for pattern, english in _PHRASES.items()]
+_PHRASE_RE = [
+    (re.compile(pattern + r"(?![\w-])" if pattern.startswith("^") else rf"(?<![\w-]){pattern}(?![\w-])", _I), english)
+    for pattern, english in _PHRASES.items()
+]
 _WORD_RE = re.compile(
     r"(?<![\w-])(" + "|".join(sorted({**_DAYS, **_UNITS}, key=len, reverse=True)) + r")s?(?![\w-])", _I
 )
