@@ -177,6 +177,11 @@ def app_server(inbox: Inbox) -> Iterator[str]:
         # Agents in these tests call a local OpenAI-compatible server (tests/fakes/openai_server.py);
         # the guard's refusal of loopback and private addresses is tested in tests/net.
         OUTBOUND_ALLOW_LOOPBACK="true",
+        # Search by words only here: every test adds agents named with random tags to one shared database, and
+        # the order of those near-identical agents by meaning would differ from run to run. Search by meaning
+        # is tested on both databases in tests/store, tests/library and tests/chat, and measured by
+        # benchmarks/discovery.py.
+        SEMANTIC_SEARCH="false",
         # E-mail (verification and reset links) goes to the suite's own SMTP server.
         SMTP_HOST="127.0.0.1",
         SMTP_PORT=str(inbox.port),
