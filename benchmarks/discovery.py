@@ -120,12 +120,10 @@ def p(values: list[float], q: float) -> float:
 
 async def _recall(queries: list[tuple[str, str, str]]) -> tuple[float, dict[str, float], list[str]]:
     from autogpt_app.chat import tools
-    from autogpt_app.db import session_scope
 
     hits, by_language, misses = 0, {}, []
     for slug, language, query in queries:
-        async with session_scope() as session:
-            result = await tools._find_agent(session, None, tools._QueryArgs(query=query))
+        result = await tools.run_tool("find_agent", {"query": query}, user=None)  # what the copilot calls
         top = [agent["id"] for agent in result.get("agents", [])][:3]
         found = slug in top
         hits += found
