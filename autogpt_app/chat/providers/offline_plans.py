@@ -236,7 +236,6 @@ def run_step(
     return Step("", RUN_AGENT, arguments)
 
 
-_HAS_NUMBER_RE = re.compile(r"\d")
 _NOT_AN_ANSWER_RE = re.compile(
     r"\?\s*$|^(?:(?:actually|instead|no|wait)[\s,]+)?(?:what|who|when|where|why|how|which|whose|can\s+you|could\s+you|"
     r"would\s+you|show|find|search|list|look\s+for|"
