@@ -284,6 +284,21 @@ async def get_execution(
     return _public(row, nodes)
 
 
+async def node_states(session: AsyncSession, user: User, execution_id: str) -> dict[str, str]:
+    """Each node's latest status in one of the user's runs (node id → status), for pictures of the run.
+
+    Raises:
+        NotFound: no such run, or another user's.
+    """
+    row = await _owned(session, user, execution_id)
+    found = await session.execute(
+        select(NodeExecution.node_id, NodeExecution.status)
+        .where(NodeExecution.graph_exec_id == row.id)
+        .order_by(NodeExecution.seq)
+    )
+    return {node_id: status for node_id, status in found}  # in order: a node's last run wins
+
+
 async def list_executions(
     session: AsyncSession, user: User, *, graph_id: str | None = None, offset: int = 0, limit: int = 20
 ) -> list[ExecutionPublic]:

@@ -93,8 +93,9 @@ async def published_spec(session: AsyncSession, graph_id: str, version: int) -> 
     """INTERNAL: the spec of a version that the marketplace has published, whoever owns it, as anyone
     but its owner gets it: secrets stripped (:func:`~autogpt_app.graphs.secrets.strip_secrets`).
 
-    Only the marketplace's copies (library add and update) call this, for listings an admin
-    approved; everything user-facing goes through the owner-checked functions.
+    Only the marketplace calls this, for listings an admin approved: its copies (library add and
+    update) and the picture of a listing's steps; everything else goes through the owner-checked
+    functions.
     """
     row = (
         await session.execute(

@@ -104,6 +104,22 @@ def _version_public(row: StoreListingVersion) -> ListingVersionPublic:
     )
 
 
+async def listing_picture(session: AsyncSession, slug_or_id: str) -> dict[str, Any]:
+    """The steps and links of a listing's live version, as anyone may see them before running it.
+
+    Public: secrets are stripped as for every copy that leaves the owner (``graphs.published_spec``).
+
+    Raises:
+        NotFound: unknown, or not approved (yet).
+    """
+    listing = await visible_listing(session, slug_or_id)
+    active = await session.get(StoreListingVersion, listing.active_version_id) if listing.active_version_id else None
+    if active is None:
+        return {"nodes": [], "links": []}
+    dumped = (await graphs.published_spec(session, active.graph_id, active.graph_version)).model_dump(mode="json")
+    return {"nodes": dumped["nodes"], "links": dumped["links"]}
+
+
 async def get_listing(session: AsyncSession, slug_or_id: str) -> ListingDetail:
     """Everything an agent page shows: text, creator, inputs and credentials needed, versions, reviews.
 

@@ -25,6 +25,8 @@ SUBMISSIONS = "/submissions"
 ADMIN = "/admin"
 ADMIN_USERS = "/admin/users"
 ADMIN_SUBMISSIONS = "/admin/submissions"
+BUILD = "/build"
+BUILD_AGENT = "/build/[graph_id]"
 
 
 def marketplace_agent(slug: str) -> str:
@@ -40,6 +42,11 @@ def marketplace_creator(username: str) -> str:
 def library_agent(agent_id: str) -> str:
     """Path of one library agent's page (run form and history)."""
     return f"/library/agent/{agent_id}"
+
+
+def builder(graph_id: str) -> str:
+    """Path of the builder open on one of the person's agents (``graph_id`` may be a Var)."""
+    return f"/build/{graph_id}"
 
 
 def run(execution_id: str) -> str:

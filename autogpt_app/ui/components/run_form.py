@@ -8,6 +8,7 @@ for the executions service, which validates them and gives the messages shown ne
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 import reflex as rx
@@ -224,10 +225,15 @@ def _label(field: RunField, id_prefix: str) -> rx.Component:
     )
 
 
-def _control(field: RunField, default: rx.Var, id_prefix: str) -> rx.Component:
+def _control(field: RunField, default: rx.Var, id_prefix: str, on_value: Callable | None = None) -> rx.Component:
     name = INPUT_PREFIX + field.name
     control_id = id_prefix + field.name
-    common = {"id": control_id, "name": name, "width": "100%", "aria_required": field.required}
+    common: dict[str, Any] = {"id": control_id, "name": name, "width": "100%", "aria_required": field.required}
+    # A form outside a <form> (the builder's side panel) hears each value when it is finished.
+    changed: dict[str, Any] = {}
+    if on_value is not None:
+        common["on_blur"] = lambda value: on_value(field.name, value)
+        changed = {"on_change": lambda value: on_value(field.name, value)}
     return rx.match(
         field.kind,
         ("long_text", rx.text_area(default_value=default, rows="5", resize="vertical", **common)),
@@ -245,11 +251,19 @@ def _control(field: RunField, default: rx.Var, id_prefix: str) -> rx.Component:
                 name=name,
                 default_value=default,
                 size="3",
+                **changed,
             ),
         ),
         (
             "boolean",
-            rx.switch(id=control_id, name=name, default_checked=default == "true", size="3", aria_label=field.title),
+            rx.switch(
+                id=control_id,
+                name=name,
+                default_checked=default == "true",
+                size="3",
+                aria_label=field.title,
+                **changed,
+            ),
         ),
         ("date", rx.input(type="date", default_value=default, size="3", **common)),
         (
@@ -273,7 +287,13 @@ def _control(field: RunField, default: rx.Var, id_prefix: str) -> rx.Component:
     )
 
 
-def run_field(field: RunField, default: rx.Var, error: rx.Var, id_prefix: str = RUN_ID_PREFIX) -> rx.Component:
+def run_field(
+    field: RunField,
+    default: rx.Var,
+    error: rx.Var,
+    id_prefix: str = RUN_ID_PREFIX,
+    on_value: Callable | None = None,
+) -> rx.Component:
     """One labelled input with its help text and the message about it, if any.
 
     Args:
@@ -282,10 +302,12 @@ def run_field(field: RunField, default: rx.Var, error: rx.Var, id_prefix: str = 
         error: The message about it ("" for none).
         id_prefix: Prefix of the control's element id (``<prefix><input name>``), which the label
             points at; each form shown on a page at the same time needs its own.
+        on_value: Called as ``on_value(name, value)`` when a value is finished (a text field loses
+            focus, a choice or switch changes), for fields that are not submitted as a form.
     """
     return rx.vstack(
         _label(field, id_prefix),
-        _control(field, default, id_prefix),
+        _control(field, default, id_prefix, on_value),
         rx.cond(field.description != "", rx.text(field.description, size="1", color_scheme="gray"), rx.fragment()),
         rx.cond(
             error,

@@ -32,6 +32,7 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("Chat", routes.HOME, "message-circle", public=True),
     NavItem("Marketplace", routes.MARKETPLACE, "store", public=True),
     NavItem("Library", routes.LIBRARY, "library"),
+    NavItem("Build", routes.BUILD, "workflow"),
     NavItem("Runs", routes.RUNS, "activity"),
     NavItem("Schedules", routes.SCHEDULES, "calendar-clock"),
     NavItem("Credentials", routes.CREDENTIALS, "key-round"),
@@ -200,8 +201,11 @@ def _top_bar(title: str, guests: bool = False) -> rx.Component:
     )
 
 
-def shell(content: rx.Component, title: str, *, guests: bool = False, notice: bool = True) -> rx.Component:
-    """Wrap ``content`` in the navigation shell (``guests``: offer Log in / Sign up to visitors)."""
+def shell(
+    content: rx.Component, title: str, *, guests: bool = False, notice: bool = True, wide: bool = False
+) -> rx.Component:
+    """Wrap ``content`` in the navigation shell (``guests``: offer Log in / Sign up to visitors;
+    ``wide``: the content takes the whole width, as the builder's canvas needs)."""
     return rx.hstack(
         _sidebar(),
         rx.vstack(
@@ -211,7 +215,7 @@ def shell(content: rx.Component, title: str, *, guests: bool = False, notice: bo
                 content,
                 padding=["1rem", "1.5rem"],
                 width="100%",
-                max_width="72rem",
+                max_width="none" if wide else "72rem",
             ),
             spacing="0",
             width="100%",
@@ -237,6 +241,7 @@ def template(
     guests: bool = False,
     on_load: Callable | list | None = None,
     notice: bool = True,
+    wide: bool = False,
 ) -> Callable[[Callable[[], rx.Component]], rx.Component]:
     """Register a page wrapped in the shell.
 
@@ -266,7 +271,7 @@ def template(
             if not (public or guests):
                 # Nothing of a protected page renders before the server has verified the token.
                 body = rx.cond(AuthState.is_authenticated, body, _waiting())
-            return shell(body, title, guests=guests, notice=notice)
+            return shell(body, title, guests=guests, notice=notice, wide=wide)
 
         wrapped.__name__ = page.__name__
         return rx.page(route=route, title=f"{title} · {APP_NAME}", on_load=checks + extra)(wrapped)

@@ -5,6 +5,7 @@ from autogpt_app.ui.pages import (  # noqa: F401
     account_email,
     admin,
     admin_submissions,
+    builder,
     chat,
     credentials,
     library,

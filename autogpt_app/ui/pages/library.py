@@ -85,6 +85,12 @@ def _facts(item: AgentCard) -> rx.Component:
             data_testid="run-count",
         ),
         rx.text("Last run: ", item.last_run, size="1", color_scheme="gray", data_testid="last-run"),
+        rx.link(
+            rx.hstack(rx.icon("workflow", size=12), rx.text("Edit", size="1"), spacing="1", align="center"),
+            href=item.builder_href,
+            title="Open on the builder's canvas",
+            data_testid="edit-in-builder",
+        ),
         spacing="3",
         align="center",
         wrap="wrap",

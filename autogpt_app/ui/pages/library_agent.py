@@ -51,6 +51,11 @@ def _header() -> rx.Component:
             rx.heading(AgentRunState.agent_name, size="6", data_testid="agent-name"),
             rx.badge("v", AgentRunState.agent_version, variant="soft", data_testid="agent-version"),
             rx.spacer(),
+            rx.link(
+                rx.button(rx.icon("workflow", size=16), "Edit in builder", variant="outline"),
+                href=AgentRunState.builder_href,
+                data_testid="edit-in-builder",
+            ),
             rx.button(
                 rx.icon("calendar-plus", size=16),
                 "Schedule",

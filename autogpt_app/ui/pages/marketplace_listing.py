@@ -10,6 +10,7 @@ import reflex as rx
 
 from autogpt_app.store.models import MAX_COMMENT
 from autogpt_app.ui import routes
+from autogpt_app.ui.components.agent_canvas import agent_picture
 from autogpt_app.ui.components.forms import error_callout, success_callout
 from autogpt_app.ui.components.listing_cards import (
     category_chips,
@@ -65,6 +66,15 @@ def _library_actions() -> rx.Component:
             ),
         ),
         rx.button(rx.icon("play", size=16), "Run", size="3", on_click=S.run_agent, data_testid="run-agent"),
+        rx.button(
+            rx.icon("workflow", size=16),
+            "Edit in builder",
+            variant="outline",
+            size="3",
+            on_click=S.open_in_builder,
+            title="Your library copy opens on the canvas, where you can change it",
+            data_testid="edit-in-builder",
+        ),
         rx.cond(
             S.is_authenticated,
             rx.fragment(),
@@ -392,6 +402,12 @@ def _listing() -> rx.Component:
             columns=rx.breakpoints(initial="1", md="2"),
             spacing="4",
             width="100%",
+        ),
+        _section(
+            "How it works",
+            rx.text("Its steps and how data flows between them.", size="2", color_scheme="gray"),
+            agent_picture(S.picture, S.listing_id, height="380px"),
+            icon="workflow",
         ),
         spacing="4",
         width="100%",

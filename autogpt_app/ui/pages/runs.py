@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from autogpt_app.ui import routes
+from autogpt_app.ui.components.agent_canvas import agent_picture
 from autogpt_app.ui.components.forms import error_callout
 from autogpt_app.ui.components.outputs import outputs_view, status_badge
 from autogpt_app.ui.components.pager import numbered_pager
@@ -345,6 +346,24 @@ def _inputs() -> rx.Component:
     )
 
 
+def _picture() -> rx.Component:
+    return rx.card(
+        rx.vstack(
+            rx.hstack(
+                rx.heading("Steps on the canvas", size="4"),
+                rx.spacer(),
+                rx.link("Open in builder", href=RunState.builder_href, size="2", data_testid="run-open-builder"),
+                width="100%",
+                align="center",
+            ),
+            agent_picture(RunState.picture, RunState.picture_key, node_states=RunState.node_states, height="360px"),
+            spacing="3",
+            width="100%",
+        ),
+        width="100%",
+    )
+
+
 @template(routes.RUN, "Run", on_load=RunState.load)
 def run_page() -> rx.Component:
     return rx.match(
@@ -352,7 +371,7 @@ def run_page() -> rx.Component:
         ("not_found", _not_found()),
         (
             "ready",
-            rx.vstack(_header(), _results(), _steps(), _inputs(), spacing="4", width="100%", data_testid="run-page"),
+            rx.vstack(_header(), _results(), _picture(), _steps(), _inputs(), spacing="4", width="100%", data_testid="run-page"),
         ),
         rx.center(rx.spinner(size="3"), height="40vh", width="100%"),
     )

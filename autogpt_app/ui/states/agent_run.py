@@ -82,6 +82,7 @@ class AgentRunState(AuthState):
     agent_name: str = ""
     agent_description: str = ""
     agent_version: int = 0
+    builder_href: str = ""
     run_count: int = 0
     fields: list[RunField] = []
     values: dict[str, str] = {}
@@ -150,6 +151,7 @@ class AgentRunState(AuthState):
                 self.page_status = "not_found"
                 return
             self._graph_id = agent.graph_id
+            self.builder_href = routes.builder(agent.graph_id)
             self.agent_name = agent.name
             self.agent_description = agent.description
             self.agent_version = agent.version

@@ -59,6 +59,7 @@ class AgentCard(BaseModel):
     update_available: bool
     update_label: str
     href: str
+    builder_href: str
 
 
 def ago(moment: datetime | None, now: datetime | None = None, zone: str = "UTC") -> str:
@@ -86,6 +87,7 @@ def card(item: LibraryAgentSummary, zone: str = "UTC") -> AgentCard:
         update_available=item.update_available,
         update_label=update,
         href=routes.library_agent(item.id),
+        builder_href=routes.builder(item.graph_id),
     )
 
 

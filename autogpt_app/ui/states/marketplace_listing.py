@@ -142,6 +142,8 @@ class ListingState(AuthState):
     """An agent's page: what it does and needs, its reviews and versions, and the user's actions."""
 
     listing_loaded: bool = False
+    #: The live version's steps and links (secrets stripped), drawn read-only.
+    picture: dict[str, Any] = {}
     not_found: bool = False
     listing_error: str = ""
     listing_id: str = ""
@@ -166,6 +168,7 @@ class ListingState(AuthState):
     version_count: int = 0
     reviews: list[ReviewRow] = []
     library_agent_id: str = ""
+    _library_graph_id: str = ""
     action_error: str = ""
     review_refusal: str = ""
     has_review: bool = False
@@ -223,12 +226,14 @@ class ListingState(AuthState):
             self.not_found = True
             return
         self._show(detail)
+        self.picture = await store.listing_picture(session, detail.id)
         if user is None:  # a visitor: the page is read-only, its actions ask them to log in
             self.library_agent_id, self.review_refusal, self.has_review = "", "", False
             self.review_score, self.review_comment, self.review_form_key = 0, "", ""
             return
         mine = await library.find_by_listing(session, user, detail.id)
         self.library_agent_id = mine.id if mine else ""
+        self._library_graph_id = mine.graph_id if mine else ""
         await self._reviewer(session, user)
 
     @rx.event
@@ -237,7 +242,7 @@ class ListingState(AuthState):
         slug = path_arg(self.router.url.path, "/marketplace/agent/")
         self.listing_loaded = self.not_found = False
         self.listing_error = self.action_error = self.review_error = self.review_message = ""
-        self.listing_id = self.library_agent_id = ""
+        self.listing_id = self.library_agent_id = self._library_graph_id = ""
         await self._browse(lambda s, u: self._load(s, u, slug), error_field="listing_error")
         self.listing_loaded = True
 
@@ -245,14 +250,15 @@ class ListingState(AuthState):
         """The user's library entry for this listing, created when missing."""
         self.action_error = ""
 
-        async def add(session: AsyncSession, user: User) -> str:
-            return (await library.add_from_listing(session, user, self.listing_id)).id
+        async def add(session: AsyncSession, user: User) -> tuple[str, str]:
+            added = await library.add_from_listing(session, user, self.listing_id)
+            return added.id, added.graph_id
 
-        agent_id = await self._attempt(add, error_field="action_error")
-        if agent_id is FAILED:
+        added = await self._attempt(add, error_field="action_error")
+        if added is FAILED:
             return None
-        self.library_agent_id = agent_id
-        return agent_id
+        self.library_agent_id, self._library_graph_id = added
+        return self.library_agent_id
 
     @rx.event
     async def add_to_library(self):
@@ -268,6 +274,15 @@ class ListingState(AuthState):
         if not agent_id:
             return self._after_failure()
         return rx.redirect(routes.library_agent(agent_id))
+
+    @rx.event
+    async def open_in_builder(self):
+        """Add the agent if needed, then open the person's copy on the builder's canvas."""
+        if not self.is_authenticated:
+            return self._login_redirect()
+        if not self._library_graph_id and not await self._add():
+            return self._after_failure()
+        return rx.redirect(routes.builder(self._library_graph_id))
 
     @rx.event
     def log_in_to_act(self):

@@ -24,7 +24,9 @@ from autogpt_app.bus import execution_channel
 from autogpt_app.db import session_scope
 from autogpt_app.errors import NotFound, ServiceError
 from autogpt_app.executions import service as executions
+from autogpt_app.graphs import service as graphs
 from autogpt_app.settings import get_settings
+from autogpt_app.wording import status_label
 from autogpt_app.ui import routes
 from autogpt_app.ui.components.outputs import (
     FINAL_STATUSES,
@@ -83,6 +85,10 @@ class RunView(BaseModel):
     nodes: list[NodeRow]
     node_total: int
     node_page: int
+    graph_id: str
+    graph_version: int
+    #: Each node's latest state (node id → status and its label), for the picture of the run.
+    node_states: dict[str, dict[str, str]]
 
 
 def _short(value: Any, limit: int = 300) -> str:
@@ -136,6 +142,12 @@ async def read_run(session: AsyncSession, user: User, execution_id: str, node_pa
         nodes=[_node_row(n) for n in nodes.items],
         node_total=nodes.total,
         node_page=node_page,
+        graph_id=run.graph_id,
+        graph_version=run.graph_version,
+        node_states={
+            node_id: {"status": status, "label": status_label(status)}
+            for node_id, status in (await executions.node_states(session, user, execution_id)).items()
+        },
     )
 
 
@@ -173,6 +185,11 @@ class RunState(AuthState):
     live: bool = False
     action_error: str = ""
     busy: bool = False
+    #: The run's agent version, drawn read-only with each node's state.
+    picture: dict[str, Any] = {}
+    picture_key: str = ""
+    node_states: dict[str, dict[str, str]] = {}
+    builder_href: str = ""
 
     _follow_id: str = ""
 
@@ -203,13 +220,21 @@ class RunState(AuthState):
             ("nodes", view.nodes),
             ("node_total", view.node_total),
             ("node_page", view.node_page),
+            ("node_states", view.node_states),
         ):
             if getattr(self, name) != value:
                 setattr(self, name, value)
         self.page_status = "ready"
 
     async def _read(self, session: AsyncSession, user: User) -> None:
-        self._apply(await read_run(session, user, self.run_id, self.node_page, self._zone()))
+        view = await read_run(session, user, self.run_id, self.node_page, self._zone())
+        self._apply(view)
+        key = f"{view.graph_id}:{view.graph_version}"
+        if key != self.picture_key:
+            graph = await graphs.get_graph(session, user, view.graph_id, view.graph_version)
+            self.picture = {"nodes": graph.nodes, "links": graph.links}
+            self.picture_key = key
+            self.builder_href = routes.builder(view.graph_id)
 
     @rx.event
     async def load(self):
