@@ -70,6 +70,7 @@ def test_upgrade_downgrade_upgrade(scratch_url):
         "library_agents",
         "schedules",
         "scheduler_leases",
+        "graph_drafts",
     }
     run_migrations(scratch_url)
     assert expected <= _tables(scratch_url)

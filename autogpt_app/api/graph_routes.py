@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Body, Query, Request, Response, status
+from fastapi import APIRouter, Body, Path, Query, Request, Response, status
 
 from autogpt_app.api.deps import CurrentUser, ReadUser, SessionDep
 from autogpt_app.blocks.registry import get_block, list_blocks
@@ -18,7 +18,19 @@ from autogpt_app.library import service as library
 blocks_router = APIRouter(prefix="/blocks", tags=["blocks"])
 router = APIRouter(prefix="/graphs", tags=["graphs"])
 
-GraphBody = Annotated[dict[str, Any], Body(description="An agent: name, description, nodes, links")]
+GraphBody = Annotated[
+    dict[str, Any], Body(description="An agent: name, description, nodes, links; and an optional version `note`")
+]
+
+
+def _split_note(body: dict[str, Any]) -> tuple[dict[str, Any], str]:
+    """The agent and the version note sent beside it (a top-level ``note``, at most 500 characters)."""
+    note = body.get("note", "") if isinstance(body, dict) else ""
+    if note is None:
+        note = ""
+    if not isinstance(note, str):
+        raise InvalidInput("A version note must be text.", code="invalid_note")
+    return {k: v for k, v in body.items() if k != "note"}, note
 
 
 @blocks_router.get("")
@@ -47,9 +59,8 @@ async def graphs(
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=GraphPublic)
 async def create(body: GraphBody, user: CurrentUser, session: SessionDep) -> GraphPublic:
     """Create an agent from a JSON body (and add it to the library); invalid graphs answer 422 with every problem."""
-    graph = await service.create_graph(session, user, service.parse_spec(body))
-    await library.add_graph(session, user, graph.id, source="created")
-    return graph
+    graph, note = _split_note(body)
+    return await library.create_agent(session, user, graph, note=note)
 
 
 @router.post("/validate")
@@ -98,14 +109,23 @@ async def get(
 
 @router.get("/{graph_id}/versions", response_model=list[GraphVersionSummary])
 async def versions(graph_id: str, user: ReadUser, session: SessionDep) -> list[GraphVersionSummary]:
-    """The agent's version history, newest first."""
+    """The agent's version history, newest first, with each version's note and who saved it."""
     return await service.list_versions(session, user, graph_id)
 
 
 @router.post("/{graph_id}/versions", status_code=status.HTTP_201_CREATED, response_model=GraphPublic)
 async def new_version(graph_id: str, body: GraphBody, user: CurrentUser, session: SessionDep) -> GraphPublic:
-    """Save a new version of the agent and make it active."""
-    return await service.add_version(session, user, graph_id, service.parse_spec(body))
+    """Save a new version of the agent (with an optional ``note`` about it) and make it active."""
+    graph, note = _split_note(body)
+    return await service.add_version(session, user, graph_id, service.parse_spec(graph), note=note)
+
+
+@router.post("/{graph_id}/versions/{version}/restore", status_code=status.HTTP_201_CREATED, response_model=GraphPublic)
+async def restore(
+    graph_id: str, version: Annotated[int, Path(ge=1)], user: CurrentUser, session: SessionDep
+) -> GraphPublic:
+    """Save an old version's content as a new active version, noted "Restored from version N"."""
+    return await service.restore_version(session, user, graph_id, version)
 
 
 @router.put("/{graph_id}/active-version", response_model=GraphPublic)

@@ -1,4 +1,4 @@
-"""Tables of the graphs domain: an agent and its immutable versions."""
+"""Tables of the graphs domain: an agent, its immutable versions and the builder's drafts."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import JSON, Column, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from autogpt_app.auth.models import new_id
@@ -45,6 +45,35 @@ class GraphVersion(SQLModel, table=True):
     credentials_input_schema: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     created_by: str = Field(foreign_key="users.id", ondelete="CASCADE", max_length=36)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    #: What the person who saved it wrote about this version ("Restored from version 2"); None: nothing.
+    note: str | None = Field(default=None, max_length=500)
+
+
+class GraphDraft(SQLModel, table=True):
+    """The builder's unsaved work on an agent: it may not be valid, so it cannot run or be a version.
+
+    One per person and agent; ``graph_id`` NULL is the person's one draft of a new agent (a partial
+    unique index, since a unique constraint lets NULLs repeat on both engines).
+    """
+
+    __tablename__ = "graph_drafts"
+    __table_args__ = (
+        UniqueConstraint("user_id", "graph_id", name="uq_graph_drafts_user_graph"),
+        Index(
+            "uq_graph_drafts_user_new",
+            "user_id",
+            unique=True,
+            postgresql_where=text("graph_id IS NULL"),
+            sqlite_where=text("graph_id IS NULL"),
+        ),
+    )
+
+    id: str = Field(default_factory=new_id, primary_key=True, max_length=36)
+    user_id: str = Field(foreign_key="users.id", ondelete="CASCADE", max_length=36)
+    graph_id: str | None = Field(default=None, foreign_key="graphs.id", index=True, ondelete="CASCADE", max_length=36)
+    #: The working copy in GraphSpec JSON form: name, description, nodes, links.
+    spec: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
 class GraphPublic(BaseModel):
@@ -73,3 +102,7 @@ class GraphVersionSummary(BaseModel):
     name: str
     is_active: bool
     created_at: datetime
+    #: What the person who saved it wrote about it ("" when nothing).
+    note: str = ""
+    #: Who saved it: their display name, or their e-mail when they have none.
+    created_by_name: str = ""

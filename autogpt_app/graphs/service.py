@@ -7,15 +7,22 @@ reveal what exists.
 from __future__ import annotations
 
 import functools
+import json
+from datetime import datetime
+from typing import Any
 
+from pydantic import ValidationError
 from sqlalchemy import Integer, and_, bindparam, func, select
+from sqlalchemy import delete as sql_delete
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from autogpt_app.auth.models import User
+from autogpt_app.auth.models import User, new_id
 from autogpt_app.auth.permissions import Permission, require_permission
 from autogpt_app.errors import InvalidInput, NotFound
 from autogpt_app.graphs import portable
-from autogpt_app.graphs.models import Graph, GraphPublic, GraphVersion, GraphVersionSummary
+from autogpt_app.graphs.models import Graph, GraphDraft, GraphPublic, GraphVersion, GraphVersionSummary
 from autogpt_app.graphs.schemas import credentials_input_schema, input_schema, output_schema
 from autogpt_app.graphs.secrets import strip_secrets
 from autogpt_app.graphs.spec import GraphSpec
@@ -55,7 +62,19 @@ def spec_of(row: GraphVersion) -> GraphSpec:
     )
 
 
-def _version_row(graph_id: str, version: int, spec: GraphSpec, user: User) -> GraphVersion:
+MAX_NOTE = 500
+
+
+def _note(note: str) -> str | None:
+    if not isinstance(note, str):
+        raise InvalidInput("A version note must be text.", code="invalid_note")
+    note = note.strip()
+    if len(note) > MAX_NOTE:
+        raise InvalidInput(f"A version note can be at most {MAX_NOTE} characters long.", code="invalid_note")
+    return note or None
+
+
+def _version_row(graph_id: str, version: int, spec: GraphSpec, user: User, note: str | None = None) -> GraphVersion:
     dumped = spec.model_dump(mode="json")
     return GraphVersion(
         graph_id=graph_id,
@@ -69,21 +88,23 @@ def _version_row(graph_id: str, version: int, spec: GraphSpec, user: User) -> Gr
         output_schema=output_schema(spec),
         credentials_input_schema=credentials_input_schema(spec),
         created_by=user.id,
+        note=note,
     )
 
 
-async def create_graph(session: AsyncSession, user: User, spec: GraphSpec) -> GraphPublic:
-    """Validate and save a new agent as version 1.
+async def create_graph(session: AsyncSession, user: User, spec: GraphSpec, note: str = "") -> GraphPublic:
+    """Validate and save a new agent as version 1, with ``note`` (at most 500 characters) about it.
 
     Raises:
-        InvalidInput: the graph is not valid (``details`` lists every problem).
+        InvalidInput: the graph is not valid (``details`` lists every problem), or the note is too long.
     """
     require_permission(user, Permission.USE_PLATFORM)
+    clean_note = _note(note)
     validate_graph(spec)
     graph = Graph(owner_id=user.id)
     session.add(graph)
     await session.flush()
-    row = _version_row(graph.id, 1, spec, user)
+    row = _version_row(graph.id, 1, spec, user, clean_note)
     session.add(row)
     await session.flush()
     return _public(graph, row)
@@ -131,14 +152,23 @@ async def _version(session: AsyncSession, graph: Graph, version: int | None) -> 
     return row
 
 
-async def add_version(session: AsyncSession, user: User, graph_id: str, spec: GraphSpec) -> GraphPublic:
-    """Save ``spec`` as the next version of the user's agent and make it active."""
+async def add_version(session: AsyncSession, user: User, graph_id: str, spec: GraphSpec, note: str = "") -> GraphPublic:
+    """Save ``spec`` as the next version of the user's agent, with ``note`` about it, and make it active.
+
+    The person's draft of the agent stays: the builder discards it (:func:`discard_draft`) once its
+    save succeeded, and other callers (API, imports) leave the builder's unsaved work alone.
+
+    Raises:
+        NotFound: not the user's agent.
+        InvalidInput: the graph is not valid, or the note is too long.
+    """
     graph = await _owned_graph(session, user, graph_id)
+    clean_note = _note(note)
     validate_graph(spec)
     graph.latest_version += 1
     graph.active_version = graph.latest_version
     graph.updated_at = utcnow()
-    row = _version_row(graph.id, graph.latest_version, spec, user)
+    row = _version_row(graph.id, graph.latest_version, spec, user, clean_note)
     session.add_all([graph, row])
     await session.flush()
     return _public(graph, row)
@@ -175,18 +205,49 @@ async def get_graph_spec(
 
 
 async def list_versions(session: AsyncSession, user: User, graph_id: str) -> list[GraphVersionSummary]:
-    """The version history of the user's agent, newest first."""
+    """The version history of the user's agent, newest first, each with its note and who saved it."""
     graph = await _owned_graph(session, user, graph_id)
     rows = (
         await session.execute(
-            select(GraphVersion.version, GraphVersion.name, GraphVersion.created_at)
+            select(
+                GraphVersion.version,
+                GraphVersion.name,
+                GraphVersion.created_at,
+                GraphVersion.note,
+                User.display_name,
+                User.email,
+            )
+            .outerjoin(User, User.id == GraphVersion.created_by)
             .where(GraphVersion.graph_id == graph.id)
             .order_by(GraphVersion.version.desc())
         )
     ).all()
     return [
-        GraphVersionSummary(version=v, name=n, is_active=v == graph.active_version, created_at=c) for v, n, c in rows
+        GraphVersionSummary(
+            version=v,
+            name=n,
+            is_active=v == graph.active_version,
+            created_at=c,
+            note=note or "",
+            created_by_name=(display_name or "").strip() or email or "",
+        )
+        for v, n, c, note, display_name, email in rows
     ]
+
+
+async def restore_version(session: AsyncSession, user: User, graph_id: str, version: int) -> GraphPublic:
+    """Save an old version's content as a new, active version noted "Restored from version N".
+
+    History stays as it was: restoring adds a version rather than moving back to the old one, and
+    the copy is validated like any save (a block disabled since then is refused).
+
+    Raises:
+        NotFound: not the user's agent, or it has no such version.
+        InvalidInput: the old version is no longer valid.
+    """
+    graph = await _owned_graph(session, user, graph_id)
+    row = await _version(session, graph, version)
+    return await add_version(session, user, graph.id, spec_of(row), note=f"Restored from version {row.version}")
 
 
 async def set_active_version(session: AsyncSession, user: User, graph_id: str, version: int) -> GraphPublic:
@@ -353,3 +414,91 @@ def parse_spec(payload: dict) -> GraphSpec:
     if not isinstance(payload, dict):
         raise InvalidInput("Send the agent as a JSON object.")
     return portable.spec_from_document(payload)
+
+
+# --- drafts: the builder's unsaved work, which may not be valid -----------------------------------
+
+#: A draft's size, serialized: an import's limit.
+MAX_DRAFT_BYTES = 5_000_000
+
+
+def _draft_spec(graph: dict[str, Any]) -> dict[str, Any]:
+    """The draft as stored: checked for structure and size only (its content may be invalid)."""
+    if not isinstance(graph, dict):
+        raise InvalidInput("Send the draft as a JSON object.", code="invalid_draft")
+    try:
+        size = len(json.dumps(graph, ensure_ascii=False, allow_nan=False).encode())
+    except (TypeError, ValueError, RecursionError):
+        raise InvalidInput("The draft could not be read.", code="invalid_draft") from None
+    if size > MAX_DRAFT_BYTES:
+        raise InvalidInput(
+            f"The draft is too large to keep (at most {MAX_DRAFT_BYTES // 1_000_000} MB).", code="draft_too_large"
+        )
+    try:
+        spec = GraphSpec.model_validate(graph)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise InvalidInput(f"The draft could not be read at '{where}': {first['msg']}.", code="invalid_draft") from None
+    keep = {"name", "description", "nodes", "links"} | ({"sub_graphs"} if spec.sub_graphs else set())
+    return spec.model_dump(mode="json", include=keep)
+
+
+def _draft_where(user: User, graph_id: str | None) -> list:
+    same_graph = GraphDraft.graph_id.is_(None) if graph_id is None else GraphDraft.graph_id == graph_id
+    return [GraphDraft.user_id == user.id, same_graph]
+
+
+async def save_draft(session: AsyncSession, user: User, graph_id: str | None, graph: dict[str, Any]) -> datetime:
+    """Keep the builder's working copy of the user's agent (``graph_id``; None: a new agent) and
+    return when it was saved. Replaces the previous draft of that agent.
+
+    Raises:
+        NotFound: not the user's agent.
+        InvalidInput: not an agent's structure, or over 5 MB.
+    """
+    require_permission(user, Permission.USE_PLATFORM)
+    if graph_id is not None:
+        await _owned_graph(session, user, graph_id)
+    spec = _draft_spec(graph)
+    now = utcnow()
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    statement = insert(GraphDraft).values(
+        id=new_id(),
+        user_id=user.id,
+        graph_id=graph_id,
+        spec=spec,
+        updated_at=now,
+    )
+    # One statement: two tabs saving the same draft at once never meet a unique violation.
+    if graph_id is None:
+        target = {"index_elements": ["user_id"], "index_where": GraphDraft.graph_id.is_(None)}
+    else:
+        target = {"index_elements": ["user_id", "graph_id"]}
+    await session.execute(statement.on_conflict_do_update(**target, set_={"spec": spec, "updated_at": now}))
+    return now
+
+
+async def get_draft(session: AsyncSession, user: User, graph_id: str | None) -> dict[str, Any] | None:
+    """The user's draft of an agent (None: of a new agent) as ``{"graph": working copy, "updated_at"}``,
+    or None when there is none.
+
+    Raises:
+        NotFound: not the user's agent.
+    """
+    if graph_id is not None:
+        await _owned_graph(session, user, graph_id)
+    row = (await session.execute(select(GraphDraft).where(*_draft_where(user, graph_id)))).scalar_one_or_none()
+    return None if row is None else {"graph": row.spec, "updated_at": row.updated_at}
+
+
+async def discard_draft(session: AsyncSession, user: User, graph_id: str | None) -> bool:
+    """Drop the user's draft of an agent (None: of a new agent); whether there was one.
+
+    Raises:
+        NotFound: not the user's agent.
+    """
+    if graph_id is not None:
+        await _owned_graph(session, user, graph_id)
+    result = await session.execute(sql_delete(GraphDraft).where(*_draft_where(user, graph_id)))
+    return bool(result.rowcount)

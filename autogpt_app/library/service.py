@@ -27,7 +27,7 @@ from autogpt_app.auth.models import User
 from autogpt_app.auth.permissions import Permission, require_permission
 from autogpt_app.errors import InvalidInput, NotFound
 from autogpt_app.graphs import service as graphs
-from autogpt_app.graphs.models import Graph, GraphVersion
+from autogpt_app.graphs.models import Graph, GraphPublic, GraphVersion
 from autogpt_app.library import uploads
 from autogpt_app.library.models import (
     MAX_NAME,
@@ -241,6 +241,20 @@ async def add_graph(
         session.add(existing)
         await session.flush()
     return (await _summaries(session, [existing]))[0]
+
+
+async def create_agent(session: AsyncSession, user: User, graph: dict, note: str = "") -> GraphPublic:
+    """Save a new agent from the builder or the API (a dict in GraphSpec JSON form) as version 1, with
+    ``note`` about it, and put it in the user's library as "created".
+
+    Lives here, not in ``graphs``: the library depends on graphs, never the other way round.
+
+    Raises:
+        InvalidInput: not an agent, unsupported blocks, an invalid graph, or a note over 500 characters.
+    """
+    created = await graphs.create_graph(session, user, graphs.parse_spec(graph), note=note)
+    await add_graph(session, user, created.id, source="created")
+    return created
 
 
 async def _by_graph(session: AsyncSession, user_id: str, graph_id: str) -> LibraryAgent | None:

@@ -53,7 +53,9 @@ def test_incompatible_pin_types():
     }
     [(node_id, pin, message)] = problems(doc)
     assert (node_id, pin) == ("d", "placeholder_values")
-    assert "(boolean) cannot feed 'Dropdown input' input 'placeholder_values' (array)" in message
+    assert message == (
+        "'Toggle input' output 'result' is true or false; 'Dropdown input' input 'placeholder_values' takes a list."
+    )
     assert pins_compatible({"type": "boolean"}, {"type": "array"}) is False
     assert pins_compatible({"type": "integer"}, {"type": "number"}) is True
     assert pins_compatible({"type": "number"}, {"type": "string"}) is True
