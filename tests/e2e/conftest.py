@@ -12,15 +12,10 @@ or the run stops with an error when ``CI=true``.
 
 from __future__ import annotations
 
-import http.client
 import os
 import secrets
 import shutil
-import signal
-import socket
-import subprocess
 import tempfile
-import time
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -29,12 +24,12 @@ import pytest
 from aiosmtpd.controller import Controller
 from playwright.sync_api import BrowserContext, Page, expect
 
+from tests.e2e.app_process import AppStartError, app_environment, free_tcp_port, running_app
 from tests.e2e.chromium import CHROMIUM, CHROMIUM_ARGS
 from tests.fakes.smtp_inbox import Inbox, free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 PG_HOST, PG_PORT, PG_USER = "127.0.0.1", 5432, "postgres"
-STARTUP_TIMEOUT = 240.0
 TIMEOUT_MS = 15_000
 #: Seconds between the offline copilot's streamed words in the app under test (CHAT_OFFLINE_WORD_DELAY).
 CHAT_WORD_DELAY = 0.03
@@ -67,29 +62,6 @@ def _unavailable(message: str) -> None:
 # --- the app under test -------------------------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _http_status(port: int, path: str) -> tuple[int, str]:
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=3)
-    try:
-        conn.request("GET", path)
-        response = conn.getresponse()
-        return response.status, response.read(200).decode("utf-8", "replace")
-    finally:
-        conn.close()
-
-
-def _log_tail(log_path: Path, lines: int = 60) -> str:
-    try:
-        return "\n".join(log_path.read_text("utf-8", "replace").splitlines()[-lines:])
-    except OSError:
-        return "(no log)"
-
-
 def _admin_pg():
     import psycopg
 
@@ -115,24 +87,6 @@ def _drop_pg_database(name: str) -> None:
         conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
 
 
-def _stop(proc: subprocess.Popen) -> None:
-    """End the app's whole process group: SIGTERM, then SIGKILL after 10 s."""
-    if proc.poll() is not None:
-        return
-    try:
-        os.killpg(proc.pid, signal.SIGTERM)
-    except ProcessLookupError:
-        return
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        try:
-            os.killpg(proc.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            return
-        proc.wait(timeout=10)
-
-
 @pytest.fixture(scope="session")
 def inbox() -> Iterator[Inbox]:
     """A real SMTP server (aiosmtpd) on 127.0.0.1 that the app under test sends its e-mail to."""
@@ -156,21 +110,14 @@ def app_server(inbox: Inbox) -> Iterator[str]:
     else:
         database_url = f"sqlite+aiosqlite:///{tmp / 'e2e.db'}"
 
-    port = _free_port()
-    env = os.environ.copy()
-    for var in ("REDIS_URL", "BROKER_URL", "OPENAI_API_KEY"):  # embedded mode, nothing external
-        env.pop(var, None)
-    env.update(
-        DATA_DIR=str(tmp / "data"),
-        DATABASE_URL=database_url,
+    port = free_tcp_port()
+    env = app_environment(
+        port,
+        tmp / "data",
+        database_url,
         SECRET_KEY=secrets.token_urlsafe(48),
-        APP_MODE="embedded",
-        # The address the browser opens: its origin is the only one CORS and the socket accept.
-        APP_URL=f"http://localhost:{port}",
         ADMIN_EMAIL=ADMIN_EMAIL,
         ADMIN_PASSWORD=ADMIN_PASSWORD,
-        PATH=os.pathsep.join([str(ROOT / ".tools/node_modules/.bin"), str(ROOT / ".venv/bin"), env.get("PATH", "")]),
-        REFLEX_USE_SYSTEM_BUN="1",
         # The offline copilot's words come this far apart, as a model's would: its longest reply ("help")
         # streams for ~4 s, long enough to press Stop, while short replies stay well under a second.
         CHAT_OFFLINE_WORD_DELAY=str(CHAT_WORD_DELAY),
@@ -191,60 +138,12 @@ def app_server(inbox: Inbox) -> Iterator[str]:
         LOGIN_MAX_FAILURES_PER_ADDRESS="100000",
         ACCOUNT_EMAIL_MAX_PER_ADDRESS="100000",
     )
-    python = str(ROOT / ".venv/bin/python")
-    log_path = tmp / "reflex.log"
-    proc: subprocess.Popen | None = None
     try:
-        prestart = subprocess.run(
-            [python, "-m", "autogpt_app.cli", "prestart"],
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
-        if prestart.returncode != 0:
-            pytest.fail(f"prestart failed ({prestart.returncode}):\n{prestart.stdout}\n{prestart.stderr}")
-
-        with open(log_path, "wb") as log:
-            proc = subprocess.Popen(
-                [
-                    str(ROOT / ".venv/bin/reflex"),
-                    "run",
-                    "--env",
-                    "prod",
-                    "--frontend-port",
-                    str(port),
-                    "--backend-port",
-                    str(port),
-                ],
-                cwd=ROOT,
-                env=env,
-                stdin=subprocess.DEVNULL,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
-        deadline = time.monotonic() + STARTUP_TIMEOUT
-        ready = False
-        while time.monotonic() < deadline:
-            if proc.poll() is not None:
-                pytest.fail(f"reflex exited with {proc.returncode} before answering:\n{_log_tail(log_path)}")
-            try:
-                # /ping answers once the backend runs; / once the compiled pages are served.
-                ready = _http_status(port, "/ping")[0] == 200 and _http_status(port, "/")[0] == 200
-            except OSError:
-                ready = False
-            if ready:
-                break
-            time.sleep(0.5)
-        if not ready:
-            pytest.fail(f"the app did not answer on port {port} within {STARTUP_TIMEOUT:.0f} s:\n{_log_tail(log_path)}")
-
-        yield f"http://localhost:{port}"
+        with running_app(port, env, tmp / "reflex.log") as url:
+            yield url
+    except AppStartError as exc:
+        pytest.fail(str(exc))
     finally:
-        if proc is not None:
-            _stop(proc)
         if pg_name:
             _drop_pg_database(pg_name)
         shutil.rmtree(tmp, ignore_errors=True)

@@ -115,7 +115,13 @@ def _top_bar() -> rx.Component:
                     S.draft_saved != "",
                     rx.hstack(
                         rx.text("Draft from ", S.draft_saved, size="1", color_scheme="gray"),
-                        rx.link("Discard draft", size="1", on_click=S.discard_draft, href="#", data_testid="builder-discard-draft"),
+                        rx.link(
+                            "Discard draft",
+                            size="1",
+                            on_click=S.discard_draft,
+                            href="#",
+                            data_testid="builder-discard-draft",
+                        ),
                         spacing="1",
                     ),
                     rx.fragment(),
@@ -128,7 +134,14 @@ def _top_bar() -> rx.Component:
         rx.spacer(),
         rx.cond(
             S.run_active,
-            rx.button(rx.icon("square", size=16), "Stop", color_scheme="red", variant="soft", on_click=S.stop_run, data_testid="builder-stop"),
+            rx.button(
+                rx.icon("square", size=16),
+                "Stop",
+                color_scheme="red",
+                variant="soft",
+                on_click=S.stop_run,
+                data_testid="builder-stop",
+            ),
             rx.button(rx.icon("play", size=16), "Run", variant="soft", on_click=S.open_run, data_testid="builder-run"),
         ),
         rx.cond(
@@ -172,7 +185,9 @@ def _node_credential(need) -> rx.Component:
         rx.cond(
             need.choices.length() > 0,
             rx.select.root(
-                rx.select.trigger(width="100%", placeholder="Choose a credential", aria_label="Credential: " + need.title),
+                rx.select.trigger(
+                    width="100%", placeholder="Choose a credential", aria_label="Credential: " + need.title
+                ),
                 rx.select.content(rx.foreach(need.choices, lambda c: rx.select.item(c.label, value=c.id))),
                 default_value=need.selected,
                 on_change=lambda value: S.set_node_credential(need.key, value),
@@ -190,7 +205,9 @@ def _node_panel() -> rx.Component:
         rx.hstack(
             rx.heading(p.block_name, size="3"),
             rx.spacer(),
-            rx.icon_button(rx.icon("x", size=14), size="1", variant="ghost", on_click=S.close_panel, aria_label="Close"),
+            rx.icon_button(
+                rx.icon("x", size=14), size="1", variant="ghost", on_click=S.close_panel, aria_label="Close"
+            ),
             width="100%",
         ),
         rx.text(p.block_description, size="1", color_scheme="gray"),
@@ -205,7 +222,13 @@ def _node_panel() -> rx.Component:
                     data_testid="builder-node-rename",
                 ),
                 rx.text("Note", size="2", weight="medium"),
-                rx.text_area(default_value=p.note, on_blur=S.set_node_note, rows="2", width="100%", data_testid="builder-node-note"),
+                rx.text_area(
+                    default_value=p.note,
+                    on_blur=S.set_node_note,
+                    rows="2",
+                    width="100%",
+                    data_testid="builder-node-note",
+                ),
                 rx.divider(),
                 rx.foreach(p.credentials, _node_credential),
                 rx.foreach(p.fields, _node_field),
@@ -215,14 +238,33 @@ def _node_panel() -> rx.Component:
             key=S.panel_key,
             width="100%",
         ),
-        rx.cond(S.panel_error != "", rx.callout(S.panel_error, color_scheme="red", size="1", role="alert"), rx.fragment()),
         rx.cond(
-            p.run_status != "",
+            S.panel_error != "", rx.callout(S.panel_error, color_scheme="red", size="1", role="alert"), rx.fragment()
+        ),
+        rx.foreach(
+            S.panel_problems, lambda m: rx.text(m, size="1", color_scheme="red", data_testid="builder-panel-problem")
+        ),
+        rx.cond(
+            S.panel_run["status"] != "",
             rx.vstack(
                 rx.divider(),
-                rx.text("Last run: ", p.run_status, size="2", weight="medium", data_testid="builder-node-run-status"),
-                rx.cond(p.run_outputs != "", rx.code_block(p.run_outputs, width="100%", data_testid="builder-node-outputs"), rx.fragment()),
-                rx.cond(p.run_error != "", rx.text(p.run_error, color_scheme="red", size="2"), rx.fragment()),
+                rx.text(
+                    "Last run: ",
+                    S.panel_run["status"],
+                    size="2",
+                    weight="medium",
+                    data_testid="builder-node-run-status",
+                ),
+                rx.cond(
+                    S.panel_run["outputs"] != "",
+                    rx.code_block(S.panel_run["outputs"], width="100%", data_testid="builder-node-outputs"),
+                    rx.fragment(),
+                ),
+                rx.cond(
+                    S.panel_run["error"] != "",
+                    rx.text(S.panel_run["error"], color_scheme="red", size="2"),
+                    rx.fragment(),
+                ),
                 spacing="1",
                 width="100%",
             ),
@@ -286,7 +328,12 @@ def _side() -> rx.Component:
         rx.divider(),
         rx.cond(
             S.is_valid,
-            rx.text("No problems: the agent can be saved and run.", size="1", color_scheme="green", data_testid="builder-valid"),
+            rx.text(
+                "No problems: the agent can be saved and run.",
+                size="1",
+                color_scheme="green",
+                data_testid="builder-valid",
+            ),
             rx.vstack(
                 rx.text("Problems", size="2", weight="bold", color_scheme="red"),
                 rx.foreach(S.problem_rows, _problem),
@@ -315,7 +362,9 @@ def _run_dialog() -> rx.Component:
                         lambda f: run_field(f, S.run_values[f.name], S.run_errors[f.name], id_prefix=RUN_ID_PREFIX),
                     ),
                     rx.foreach(S.run_needs, credential_picker),
-                    rx.cond(S.run_error != "", rx.callout(S.run_error, color_scheme="red", role="alert"), rx.fragment()),
+                    rx.cond(
+                        S.run_error != "", rx.callout(S.run_error, color_scheme="red", role="alert"), rx.fragment()
+                    ),
                     rx.hstack(
                         rx.dialog.close(rx.button("Cancel", variant="soft", color_scheme="gray", type="button")),
                         rx.button("Start run", type="submit", data_testid="builder-start-run"),
@@ -339,7 +388,9 @@ def _editor() -> rx.Component:
         _top_bar(),
         rx.cond(
             S.notice != "",
-            rx.callout(S.notice, icon="info", color_scheme="amber", role="alert", width="100%", data_testid="builder-notice"),
+            rx.callout(
+                S.notice, icon="info", color_scheme="amber", role="alert", width="100%", data_testid="builder-notice"
+            ),
             rx.fragment(),
         ),
         rx.hstack(
@@ -374,7 +425,9 @@ def _not_found() -> rx.Component:
     return rx.vstack(
         rx.heading("Agent not found", size="5"),
         rx.text("It may have been deleted, or it belongs to someone else."),
-        rx.hstack(rx.link("Your library", href=routes.LIBRARY), rx.link("Build a new agent", href=routes.BUILD), spacing="4"),
+        rx.hstack(
+            rx.link("Your library", href=routes.LIBRARY), rx.link("Build a new agent", href=routes.BUILD), spacing="4"
+        ),
         spacing="3",
     )
 

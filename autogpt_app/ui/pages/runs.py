@@ -371,7 +371,16 @@ def run_page() -> rx.Component:
         ("not_found", _not_found()),
         (
             "ready",
-            rx.vstack(_header(), _results(), _picture(), _steps(), _inputs(), spacing="4", width="100%", data_testid="run-page"),
+            rx.vstack(
+                _header(),
+                _results(),
+                _picture(),
+                _steps(),
+                _inputs(),
+                spacing="4",
+                width="100%",
+                data_testid="run-page",
+            ),
         ),
         rx.center(rx.spinner(size="3"), height="40vh", width="100%"),
     )

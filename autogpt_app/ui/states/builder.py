@@ -68,10 +68,6 @@ class NodePanel(BaseModel):
     texts: dict[str, str] = {}
     connected: list[str] = []
     credentials: list[CredentialNeed] = []
-    problems: list[str] = []
-    run_status: str = ""
-    run_outputs: str = ""
-    run_error: str = ""
 
 
 class VersionRow(BaseModel):
@@ -121,6 +117,10 @@ class BuilderState(AuthState):
     saving: bool = False
     panel: NodePanel = NodePanel()
     panel_key: str = ""
+    #: Kept apart from ``panel``, so that an edit in the panel sends only what changed.
+    panel_problems: list[str] = []
+    #: The selected node's last run in a run started here: status label, outputs and error.
+    panel_run: dict[str, str] = {}
     panel_error: str = ""
     versions: list[VersionRow] = []
     draft_saved: str = ""
@@ -148,7 +148,8 @@ class BuilderState(AuthState):
     @rx.var
     def problem_rows(self) -> list[ProblemRow]:
         """The graph's problems as the list beside the canvas shows them."""
-        titles = {n["id"]: self._node_title(n) for n in self._graph.get("nodes", [])} if self._graph else {}
+        graph = self._working()
+        titles = {n["id"]: self._node_title(n) for n in graph.get("nodes", [])} if graph else {}
         rows = []
         for p in self.problems:
             node_id = p.get("node_id") or ""
@@ -169,6 +170,12 @@ class BuilderState(AuthState):
         return bool(self.run_id) and self.run_status not in FINAL_STATUSES
 
     # --- helpers ----------------------------------------------------------------------------------
+
+    def _working(self) -> dict[str, Any]:
+        """The working copy itself, not Reflex's change-tracking proxy around it: editing walks a
+        graph of hundreds of nodes, and the services serialise it."""
+        graph = self._graph
+        return getattr(graph, "__wrapped__", graph)
 
     @staticmethod
     def _node_title(node: dict[str, Any]) -> str:
@@ -195,12 +202,12 @@ class BuilderState(AuthState):
         self.panel = NodePanel()
 
     def _revalidate(self) -> None:
-        problems = editing.problems(self._graph)
+        problems = editing.problems(self._working())
         if problems != self.problems:
             self.problems = problems
 
     def _node(self, node_id: str) -> dict[str, Any] | None:
-        return next((n for n in self._graph.get("nodes", []) if n.get("id") == node_id), None)
+        return next((n for n in self._working().get("nodes", []) if n.get("id") == node_id), None)
 
     async def _panel_for(self, node_id: str, session: AsyncSession | None = None, user: User | None = None) -> None:
         node = self._node(node_id) if node_id else None
@@ -214,7 +221,8 @@ class BuilderState(AuthState):
         schema = block.input_schema() if block else {}
         props = {k: v for k, v in (schema.get("properties") or {}).items() if k not in creds}
         fields = fields_from_schema({"properties": props, "required": schema.get("required", [])})
-        connected = sorted({link["sink_name"] for link in self._graph.get("links", []) if link.get("sink_id") == node_id})
+        links = self._working().get("links", [])
+        connected = sorted({link["sink_name"] for link in links if link.get("sink_id") == node_id})
         needs: list[CredentialNeed] = []
         if creds and session is not None and user is not None:
             mine = await credentials_service.list_credentials(session, user)
@@ -235,7 +243,6 @@ class BuilderState(AuthState):
                         selected=str(chosen.get("id", "")),
                     )
                 )
-        result = self._results.get(node_id, {})
         self.panel = NodePanel(
             node_id=node_id,
             block_name=block.name if block else f"Unknown block {node.get('block_id')}",
@@ -246,20 +253,35 @@ class BuilderState(AuthState):
             texts=values_from_inputs(fields, defaults),
             connected=connected,
             credentials=needs,
-            problems=[str(p.get("message")) for p in self.problems if p.get("node_id") == node_id],
-            run_status=result.get("status", ""),
-            run_outputs=result.get("outputs", ""),
-            run_error=result.get("error", ""),
         )
+        self._show_panel_state()
         self.panel_key = f"{node_id}-{uuid.uuid4().hex[:8]}"
 
+    def _show_panel_state(self) -> None:
+        """The selected node's problems and last run result (each var set only when it changed)."""
+        node_id = self.panel.node_id
+        problems = [str(p.get("message")) for p in self.problems if node_id and p.get("node_id") == node_id]
+        if problems != self.panel_problems:
+            self.panel_problems = problems
+        result = self._results.get(node_id, {}) if node_id else {}
+        run = {
+            "status": result.get("label", ""),
+            "outputs": result.get("outputs", ""),
+            "error": result.get("error", ""),
+        }
+        if run != self.panel_run:
+            self.panel_run = run
+
     def _apply(self, op: dict[str, Any]) -> editing.EditResult:
-        result = editing.apply(self._graph, op)
-        if result.refusal:
-            self.notice = result.refusal
-        else:
-            self.notice = ""
-        if result.changed and not op.get("layout"):
+        graph = self._working()
+        result = editing.apply(graph, op)
+        if result.changed:
+            self._graph = graph  # kept with the state (a state kept in Redis is saved when a var is set)
+        # Each var set is sent to the browser: set only what changes (a drag must cost a few bytes).
+        notice = result.refusal or ""
+        if notice != self.notice:
+            self.notice = notice
+        if result.changed and not op.get("layout") and not self.dirty:
             self.dirty = True
         return result
 
@@ -274,8 +296,8 @@ class BuilderState(AuthState):
         self.versions = [
             VersionRow(
                 version=r.version,
-                note=getattr(r, "note", "") or "",
-                who=getattr(r, "created_by_name", "") or "",
+                note=r.note,
+                who=r.created_by_name,
                 when=format_time(r.created_at, zone),
                 is_active=r.is_active,
             )
@@ -315,9 +337,9 @@ class BuilderState(AuthState):
                 graph = editing.empty_graph()
             draft = await graphs.get_draft(session, user, self.graph_id or None)
             if draft:
-                saved = draft.pop("updated_at", None)
-                graph = {**graph, **{k: v for k, v in draft.items() if k in ("name", "description", "nodes", "links")}}
-                self.draft_saved = format_time(saved, self._zone()) if saved else "earlier"
+                kept = draft["graph"]
+                graph = {**graph, **{k: v for k, v in kept.items() if k in ("name", "description", "nodes", "links")}}
+                self.draft_saved = format_time(draft["updated_at"], self._zone())
                 self.dirty = True
             self._show(graph)
             await self._load_versions(session, user)
@@ -349,7 +371,7 @@ class BuilderState(AuthState):
         result = self._apply(op)
         if result.refusal and kind in ("add_nodes", "delete", "replace", "move"):
             # The canvas already drew it: show it the server's copy again.
-            self._show(self._graph)
+            self._show(self._working())
             return None
         self._send(result.echo)
         if result.changed and kind != "move":
@@ -361,10 +383,11 @@ class BuilderState(AuthState):
 
     async def _panel_op(self, op: dict[str, Any]):
         try:
-            user = await self._require_user()
+            await self._require_user()
         except PermissionError:
             return self._after_failure()
-        self.panel_error = ""
+        if self.panel_error:
+            self.panel_error = ""
         result = self._apply(op)
         if result.refusal:
             self.panel_error = result.refusal
@@ -372,8 +395,8 @@ class BuilderState(AuthState):
         self._send(result.echo)
         if result.changed:
             self._revalidate()
-        async with session_scope() as session:
-            await self._panel_for(self.panel.node_id, session, await session.merge(user))
+        # The panel already shows what the person typed or chose: only its problems may change.
+        self._show_panel_state()
         return None
 
     @rx.event
@@ -415,12 +438,19 @@ class BuilderState(AuthState):
             cred = await credentials_service.get_credential(session, user, credential_id)
             if not fits(cred, {"provider": need.provider, "types": list(need.types)}):
                 raise InvalidInput("That credential does not fit this step.")
-            return {"id": cred.id, "provider": cred.provider, "type": str(getattr(cred.type, "value", cred.type)), "title": cred.title}
+            return {
+                "id": cred.id,
+                "provider": cred.provider,
+                "type": str(getattr(cred.type, "value", cred.type)),
+                "title": cred.title,
+            }
 
         ref = await self._attempt(pick, error_field="panel_error")
         if ref is FAILED:
             return self._after_failure()
-        return await self._panel_op({"op": "set_credential", "node": self.panel.node_id, "field": field, "credential": ref})
+        return await self._panel_op(
+            {"op": "set_credential", "node": self.panel.node_id, "field": field, "credential": ref}
+        )
 
     @rx.event
     async def set_node_title(self, text: str):
@@ -482,9 +512,9 @@ class BuilderState(AuthState):
         new_agent = not self.graph_id
 
         async def save(session: AsyncSession, user: User) -> Any:
-            spec = graphs.parse_spec(self._graph)
+            spec = graphs.parse_spec(self._working())
             if new_agent:
-                saved = await library.create_agent(session, user, self._graph, note=note)
+                saved = await library.create_agent(session, user, self._working(), note=note)
             else:
                 saved = await graphs.add_version(session, user, self.graph_id, spec, note=note)
             await graphs.discard_draft(session, user, self.graph_id or None)
@@ -511,7 +541,7 @@ class BuilderState(AuthState):
         """Keep the working copy as a draft (it cannot run); it opens again next time."""
 
         async def keep(session: AsyncSession, user: User) -> Any:
-            return await graphs.save_draft(session, user, self.graph_id or None, self._graph)
+            return await graphs.save_draft(session, user, self.graph_id or None, self._working())
 
         saved = await self._attempt(keep, error_field="notice")
         if saved is FAILED:
@@ -522,9 +552,12 @@ class BuilderState(AuthState):
     @rx.event
     async def discard_draft(self):
         """Drop the draft and open the saved version again."""
-        if await self._attempt(
-            lambda session, user: graphs.discard_draft(session, user, self.graph_id or None), error_field="notice"
-        ) is FAILED:
+        if (
+            await self._attempt(
+                lambda session, user: graphs.discard_draft(session, user, self.graph_id or None), error_field="notice"
+            )
+            is FAILED
+        ):
             return self._after_failure()
         return BuilderState.load
 
@@ -632,11 +665,7 @@ class BuilderState(AuthState):
             states = {k: {"status": v["status"], "label": v["label"]} for k, v in latest.items()}
             if states != self.node_states:
                 self.node_states = states
-            if self.panel.node_id in latest:
-                result = latest[self.panel.node_id]
-                self.panel.run_status = result["label"]
-                self.panel.run_outputs = result["outputs"]
-                self.panel.run_error = result["error"]
+            self._show_panel_state()
             return status not in FINAL_STATUSES
 
         await follow_into_state(
@@ -657,9 +686,11 @@ class BuilderState(AuthState):
         """Stop the run started here."""
         if not self.run_id:
             return None
-        if await self._attempt(
-            lambda session, user: executions.stop_execution(session, user, self.run_id), error_field="notice"
-        ) is FAILED:
+        if (
+            await self._attempt(
+                lambda session, user: executions.stop_execution(session, user, self.run_id), error_field="notice"
+            )
+            is FAILED
+        ):
             return self._after_failure()
         return None
-

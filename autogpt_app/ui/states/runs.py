@@ -26,7 +26,6 @@ from autogpt_app.errors import NotFound, ServiceError
 from autogpt_app.executions import service as executions
 from autogpt_app.graphs import service as graphs
 from autogpt_app.settings import get_settings
-from autogpt_app.wording import status_label
 from autogpt_app.ui import routes
 from autogpt_app.ui.components.outputs import (
     FINAL_STATUSES,
@@ -39,6 +38,7 @@ from autogpt_app.ui.components.outputs import (
 from autogpt_app.ui.live import follow_into_state, new_follow_id
 from autogpt_app.ui.states.agent_run import path_arg
 from autogpt_app.ui.states.auth import FAILED, AuthState
+from autogpt_app.wording import status_label
 
 NODES_PAGE_SIZE = 50
 #: Shortest gap between two reads of a run while events stream in (coalesces bursts).
