@@ -178,13 +178,11 @@ def _first_error(exc: ValidationError) -> str:
     return f"{first['msg']} at '{where}'." if where else f"{first['msg']}."
 
 
-def _text(value: Any, what: str, limit: int, *, empty: bool = True) -> str:
+def _text(value: Any, what: str, limit: int) -> str:
     if not isinstance(value, str):
         raise _Refused(f"The {what} must be text.")
     if len(value) > limit:
         raise _Refused(f"The {what} can be at most {limit:,} characters long.")
-    if not empty and not value:
-        raise _Refused(f"The {what} cannot be empty.")
     return value
 
 
