@@ -178,13 +178,11 @@ def _first_error(exc: ValidationError) -> str:
     return f"{first['msg']} at '{where}'." if where else f"{first['msg']}."
 
 
-def _text(value: Any, what: str, limit: int, *, empty: bool = True) -> str:
+def _text(value: Any, what: str, limit: int) -> str:
     if not isinstance(value, str):
         raise _Refused(f"The {what} must be text.")
     if len(value) > limit:
         raise _Refused(f"The {what} can be at most {limit:,} characters long.")
-    if not empty and not value:
-        raise _Refused(f"The {what} cannot be empty.")
     return value
 
 
@@ -220,14 +218,15 @@ def _items(value: Any, what: str) -> list[Any]:
     return value
 
 
-def json_value_problem(value: Any, limit: int = MAX_VALUE_BYTES) -> str | None:
-    """Why ``value`` cannot be stored as a typed input (not JSON-like, too deep, over ``limit`` bytes
-    serialized), or None."""
+def json_value_problem(value: Any, limit: int = MAX_VALUE_BYTES, *, outer_levels: int = 0) -> str | None:
+    """Why ``value`` cannot be stored as a typed input (not JSON-like, nested over 64 levels, over
+    ``limit`` bytes serialized), or None. ``outer_levels``: how deep typed values sit in ``value``
+    (a node's values, a whole agent), so what one edit accepted is accepted again as part of more."""
     stack: list[tuple[Any, int]] = [(value, 0)]
     budget = limit
     while stack:
         item, depth = stack.pop()
-        if depth > MAX_NESTING:
+        if depth > MAX_NESTING + outer_levels:
             return f"The value is nested more than {MAX_NESTING} levels deep."
         budget -= 1
         if isinstance(item, str):
@@ -256,7 +255,8 @@ def json_value_problem(value: Any, limit: int = MAX_VALUE_BYTES) -> str | None:
             return "The value could not be read."
         if size <= limit:
             return None
-    return f"The value is too large (at most {limit // 1000:,} KB)."
+    size = f"{limit // 1_000_000:,} MB" if limit >= 1_000_000 else f"{limit // 1000:,} KB"
+    return f"The value is too large (at most {size})."
 
 
 def _link(raw: Any) -> dict[str, Any]:
@@ -374,7 +374,7 @@ def _clean_node(raw: Any) -> dict[str, Any]:
         raise _Refused(f"The values of '{block.name}' could not be read.")
     if any(not isinstance(k, str) or len(k) > MAX_PIN_NAME for k in values):
         raise _Refused(f"The values of '{block.name}' could not be read.")
-    problem = json_value_problem(values, MAX_NODE_VALUES_BYTES)
+    problem = json_value_problem(values, MAX_NODE_VALUES_BYTES, outer_levels=1)
     if problem:
         raise _Refused(f"'{block.name}': {problem}")
     values = dict(values)
@@ -502,7 +502,7 @@ def _set_input(graph: dict[str, Any], op: dict[str, Any]) -> EditResult:
         if name in values and values[name] == value:
             return EditResult(False)
         values[name] = value
-        if json_value_problem(values, MAX_NODE_VALUES_BYTES):
+        if json_value_problem(values, MAX_NODE_VALUES_BYTES, outer_levels=1):
             raise _Refused(f"The values of '{_label(node)}' would take more than 1 MB.")
     return EditResult(True, [_set_inputs(node, values)])
 
@@ -602,8 +602,12 @@ def _replace(graph: dict[str, Any], op: dict[str, Any]) -> EditResult:
         raise _Refused("The agent could not be read.")
     document = {k: raw[k] for k in ("name", "description", "nodes", "links") if k in raw}
     document.setdefault("name", graph.get("name") or "Untitled agent")
-    if json_value_problem(document, MAX_GRAPH_BYTES):
-        raise _Refused(f"The agent is too large (at most {MAX_GRAPH_BYTES // 1_000_000} MB).")
+    problem = json_value_problem(document, MAX_GRAPH_BYTES, outer_levels=4)  # nodes → node → values → value
+    if problem:
+        raise _Refused(f"The agent could not be kept: {problem[0].lower()}{problem[1:]}")
+    nodes = document.get("nodes")
+    if isinstance(nodes, list) and any(not isinstance(n, dict) or not n.get("id") for n in nodes):
+        raise _Refused("The agent could not be read: every node needs its id.")
     try:
         spec = GraphSpec.model_validate(document)
     except ValidationError as exc:

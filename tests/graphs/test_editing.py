@@ -348,7 +348,20 @@ def test_replace_takes_the_whole_graph_from_undo():
     assert g["name"] == "Echo" and editing.problems(g)[0]["message"] == "Unknown block 'no-such-block'."
     assert "could not be read" in refused(g, {"op": "replace", "graph": {"nodes": [{"id": "x"}]}})
     assert refused(g, {"op": "replace", "graph": [1]}) == "The agent could not be read."
-    assert "too large" in refused(g, {"op": "replace", "graph": {"nodes": [], "description": "x" * 5_000_001}})
+    assert "too large (at most 5 MB)" in refused(g, {"op": "replace", "graph": {"description": "x" * 5_000_001}})
+    assert "needs its id" in refused(g, {"op": "replace", "graph": {"nodes": [{"block_id": SHORT_TEXT}]}})
+
+
+def test_a_value_one_edit_accepted_is_accepted_again_by_paste_and_undo():
+    g = graph()
+    deep: list = []
+    for _ in range(63):
+        deep = [deep]
+    ok(apply(g, {"op": "set_input", "node": "calc", "name": "a", "value": deep}))
+    copied = copy.deepcopy(by_id(g, "calc"))
+    ok(apply(g, {"op": "add_nodes", "nodes": [{**copied, "id": "calc2"}]}))
+    ok(apply(g, {"op": "replace", "graph": copy.deepcopy(g)}))
+    assert by_id(g, "calc2")["input_default"]["a"] == deep
 
 
 def test_replace_refuses_more_nodes_than_allowed(monkeypatch):
