@@ -111,6 +111,9 @@ class BuilderState(AuthState):
     canvas_key: str = ""
     command: dict[str, Any] = {"seq": 0, "batches": []}
     problems: list[dict[str, Any]] = []
+    #: The problems as the list beside the canvas shows them (a plain var, set with ``problems``: a
+    #: computed one would be recomputed and sent after every drag).
+    problem_rows: list[ProblemRow] = []
     dirty: bool = False
     notice: str = ""
     page_error: str = ""
@@ -144,20 +147,6 @@ class BuilderState(AuthState):
     _follow_id: str = ""
 
     # --- computed ---------------------------------------------------------------------------------
-
-    @rx.var
-    def problem_rows(self) -> list[ProblemRow]:
-        """The graph's problems as the list beside the canvas shows them."""
-        graph = self._working()
-        titles = {n["id"]: self._node_title(n) for n in graph.get("nodes", [])} if graph else {}
-        rows = []
-        for p in self.problems:
-            node_id = p.get("node_id") or ""
-            where = titles.get(node_id, "Agent")
-            if p.get("pin"):
-                where += f" · {p['pin']}"
-            rows.append(ProblemRow(node_id=node_id, where=where, message=str(p.get("message", ""))))
-        return rows
 
     @rx.var
     def is_valid(self) -> bool:
@@ -202,9 +191,18 @@ class BuilderState(AuthState):
         self.panel = NodePanel()
 
     def _revalidate(self) -> None:
-        problems = editing.problems(self._working())
+        graph = self._working()
+        problems = editing.problems(graph)
+        titles = {n["id"]: self._node_title(n) for n in graph.get("nodes", [])}
+        rows = []
+        for p in problems:
+            node_id = p.get("node_id") or ""
+            where = titles.get(node_id, "Agent") + (f" · {p['pin']}" if p.get("pin") else "")
+            rows.append(ProblemRow(node_id=node_id, where=where, message=str(p.get("message", ""))))
         if problems != self.problems:
             self.problems = problems
+        if rows != self.problem_rows:
+            self.problem_rows = rows
 
     def _node(self, node_id: str) -> dict[str, Any] | None:
         return next((n for n in self._working().get("nodes", []) if n.get("id") == node_id), None)
