@@ -41,10 +41,12 @@ async def test_building_an_agent_from_scratch_saves_it_as_a_new_agent_in_the_lib
     link = {"source_id": "in", "source_name": "result", "sink_id": "tpl", "sink_name": "values_#_name"}
     await call(state, "act", {"op": "connect", "link": link})
     assert _ops(state)[0]["op"] == "add_link"
-    await call(state, "act", {"op": "connect", "link": {**link, "source_id": "tpl", "source_name": "output", "sink_id": "out", "sink_name": "value"}})
+    second = {"source_id": "tpl", "source_name": "output", "sink_id": "out", "sink_name": "value"}
+    await call(state, "act", {"op": "connect", "link": second})
 
     # Select each node and fill its inputs in the side panel, as a person does.
-    for node_id, name, text in (("in", "name", "name"), ("tpl", "format", "Hello {{ name }}!"), ("out", "name", "greeting")):
+    typed = (("in", "name", "name"), ("tpl", "format", "Hello {{ name }}!"), ("out", "name", "greeting"))
+    for node_id, name, text in typed:
         await call(state, "act", {"op": "select", "node": node_id})
         assert state.panel.node_id == node_id
         assert name in [f.name for f in state.panel.fields]
@@ -78,7 +80,8 @@ async def test_an_incompatible_connection_is_refused_with_the_reason_and_nothing
     state = await _open(ada)
     await call(state, "act", {"op": "add_nodes", "nodes": [_node("tpl", FILL), _node("step", STEP)], "links": []})
     seq = state.command["seq"]
-    await call(state, "act", {"op": "connect", "link": {"source_id": "tpl", "source_name": "output", "sink_id": "step", "sink_name": "items"}})
+    wrong = {"source_id": "tpl", "source_name": "output", "sink_id": "step", "sink_name": "items"}
+    await call(state, "act", {"op": "connect", "link": wrong})
     assert "is text; 'Step through items' input 'items' takes a dictionary or a list" in state.notice
     assert state.command["seq"] == seq  # nothing for the canvas to draw
     assert state._working()["links"] == []
@@ -139,4 +142,18 @@ async def test_restoring_an_old_version_makes_a_new_version_with_its_content():
     await call(state, "restore", 1)
     state = await _open(ada, f"/build/{graph.id}")
     assert state.version == 3 and state.agent_name == "Greeter"
-    assert [(v.version, v.note) for v in state.versions][0] == (3, "Restored from version 1")
+    newest = state.versions[0]
+    assert (newest.version, newest.note) == (3, "Restored from version 1")
+
+
+async def test_a_library_agent_id_opens_its_graph_as_the_copilot_links_it():
+    ada, bob = await make_user(), await make_user("bob@example.com")
+    async with session_scope() as s:
+        graph = await graphs.create_graph(s, ada, GraphSpec.model_validate(greeting_graph()))
+        entry = await library.add_graph(s, ada, graph.id, source="created")
+    state = state_for(BuilderState, ada, f"/build/{entry.id}")
+    event = await call(state, "load")
+    assert f"/build/{graph.id}" in str(event)
+    # Someone else's library entry is not found, and goes nowhere.
+    state = state_for(BuilderState, bob, f"/build/{entry.id}")
+    assert await call(state, "load") is None and state.page_status == "not_found"

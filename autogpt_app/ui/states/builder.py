@@ -32,6 +32,7 @@ from autogpt_app.graphs import editing
 from autogpt_app.graphs import service as graphs
 from autogpt_app.library import service as library
 from autogpt_app.settings import get_settings
+from autogpt_app.store.ratings import visible_listing
 from autogpt_app.ui import routes
 from autogpt_app.ui.components.outputs import FINAL_STATUSES, format_time, preview_pins
 from autogpt_app.ui.components.run_form import (
@@ -98,6 +99,21 @@ def _short_json(value: Any, limit: int = 2000) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+async def _agent_address(session: AsyncSession, user: User, agent_id: str) -> str:
+    """Where ``/build/<agent_id>`` should go when ``agent_id`` is not one of the person's graphs: the
+    builder of their library entry's graph, or a marketplace listing's page (whose "Edit in builder"
+    adds it to the library first: nothing is added without the person asking); "" for neither."""
+    try:
+        return routes.builder((await library.get_agent(session, user, agent_id)).graph_id)
+    except NotFound:
+        pass
+    try:
+        listing = await visible_listing(session, agent_id)
+    except NotFound:
+        return ""
+    return routes.marketplace_agent(listing.slug)
+
+
 class BuilderState(AuthState):
     """One agent on the canvas: its working copy, the selected node, versions, and a run's live state."""
 
@@ -145,6 +161,7 @@ class BuilderState(AuthState):
     _batches: list[list[Any]] = []
     _results: dict[str, dict[str, str]] = {}
     _follow_id: str = ""
+    _elsewhere: str = ""
 
     # --- computed ---------------------------------------------------------------------------------
 
@@ -320,6 +337,8 @@ class BuilderState(AuthState):
                 try:
                     found = await graphs.get_graph(session, user, self.graph_id)
                 except NotFound:
+                    # The copilot's links name an agent as it knows it: a library entry or a listing.
+                    self._elsewhere = await _agent_address(session, user, self.graph_id)
                     self.page_status = "not_found"
                     return
                 self.version = found.version
@@ -343,10 +362,13 @@ class BuilderState(AuthState):
             await self._load_versions(session, user)
             self.page_status = "ready"
 
+        self._elsewhere = ""
         if await self._attempt(load, error_field="page_error") is FAILED:
             if self.page_status == "loading":
                 self.page_status = "ready" if self.page_error else "loading"
             return self._after_failure()
+        if self._elsewhere:
+            return rx.redirect(self._elsewhere, replace=True)
         return None
 
     # --- canvas actions ---------------------------------------------------------------------------
