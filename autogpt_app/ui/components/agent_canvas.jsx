@@ -66,8 +66,11 @@ const STYLE = `
 .agpt-pins.out { align-items: flex-end; }
 .agpt-pin { position: relative; padding: 2px 10px; display: flex; gap: 4px; align-items: baseline; max-width: 100%; }
 .agpt-pin span { overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
+.agpt-pin > span:first-of-type { flex-shrink: 0; max-width: 65%; }
 .agpt-pin .t { color: var(--gray-10); font-size: 10px; }
-.agpt-pin .v { color: var(--accent-11); font-size: 10px; max-width: 90px; }
+.agpt-pin .v { color: var(--accent-11); font-size: 10px; min-width: 0; flex: 1; }
+.agpt-canvas .react-flow__edge-path { stroke: var(--accent-8); stroke-width: 1.6; }
+.agpt-canvas .react-flow__edge.selected .react-flow__edge-path { stroke: var(--accent-11); stroke-width: 2.4; }
 .agpt-pin.bad > span:first-of-type { color: var(--red-11); font-weight: 600; }
 .agpt-pin .react-flow__handle { width: 9px; height: 9px; background: var(--gray-9); }
 .agpt-pin.in .react-flow__handle { left: 0; }
@@ -200,16 +203,22 @@ function nextGrownName(pin, existing) {
 
 const BlockNode = memo(function BlockNode({ id, data, selected }) {
   const ctx = useContext(CanvasContext);
+  const [showAll, setShowAll] = useState(false);
   const block = ctx.blocks[data.block_id];
   const problems = ctx.problems[id] || [];
   const state = ctx.states[id];
-  const inputs = pinsOf(block, id, data, ctx.edges, "in");
+  const allInputs = pinsOf(block, id, data, ctx.edges, "in");
+  // Advanced inputs (a label, "secret"…) show once used, or on request.
+  const used = (pin) =>
+    ctx.linked.has(`${id}|${pin.name}`) || (data.input_default || {})[pin.name] !== undefined || problems.some((p) => p.pin === pin.name);
+  const hidden = allInputs.filter((pin) => pin.advanced && !used(pin));
+  const inputs = showAll ? allInputs : allInputs.filter((pin) => !hidden.includes(pin));
   const outputs = pinsOf(block, id, data, ctx.edges, "out");
   const pinProblem = {};
   for (const p of problems) if (p.pin) pinProblem[baseOf(p.pin)] = pinProblem[p.pin] = p.message;
   const nodeProblems = problems.filter((p) => !p.pin || !inputs.some((i) => i.name === p.pin || i.name === baseOf(p.pin)));
   const title = (data.metadata && data.metadata.title) || (block ? block.name : "Unknown block");
-  const existing = new Set(inputs.map((p) => p.name));
+  const existing = new Set(allInputs.map((p) => p.name));
   const cls = ["agpt-node", selected ? "selected" : "", problems.length ? "invalid" : ""].join(" ");
   return (
     <div
@@ -271,6 +280,11 @@ const BlockNode = memo(function BlockNode({ id, data, selected }) {
               </React.Fragment>
             );
           })}
+          {hidden.length ? (
+            <button type="button" className="agpt-grow nodrag" data-testid="builder-more-pins" onClick={() => setShowAll(!showAll)}>
+              {showAll ? "fewer inputs" : `+ ${hidden.length} more input${hidden.length > 1 ? "s" : ""}`}
+            </button>
+          ) : null}
         </div>
         <div className="agpt-pins out">
           {outputs.map((pin) => (
@@ -715,7 +729,7 @@ function Canvas(props) {
           >
             <Background gap={20} size={1} />
             <Controls showInteractive={false} />
-            <MiniMap pannable zoomable ariaLabel="Overview of the agent" />
+            {readOnly ? null : <MiniMap pannable zoomable ariaLabel="Overview of the agent" />}
             {readOnly ? null : (
               <Panel position="top-right">
                 <div className="agpt-tools">
