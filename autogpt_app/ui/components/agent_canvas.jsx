@@ -23,6 +23,7 @@ import {
   useReactFlow,
 } from "@xyflow/react";
 import "@xyflow/react/dist/style.css";
+import { useBlocker } from "react-router";
 import * as dagreModule from "@dagrejs/dagre";
 
 const dagre = dagreModule.default || dagreModule;
@@ -637,25 +638,30 @@ function Canvas(props) {
     return () => document.removeEventListener("keydown", onKey);
   }, [readOnly, undo, redo, copy, paste]);
 
-  // Leaving with unsaved changes asks first: closing the tab, and links inside the app.
+  // Leaving with unsaved changes asks first: closing or reloading the tab (the browser's own
+  // question), and any navigation inside the app — a link, the Back button — through the router.
+  const guard = !readOnly && !!dirty;
   useEffect(() => {
-    if (readOnly || !dirty) return undefined;
+    if (!guard) return undefined;
     const onUnload = (e) => { e.preventDefault(); e.returnValue = ""; };
-    const onClick = (e) => {
-      const a = e.target && e.target.closest ? e.target.closest("a[href]") : null;
-      if (!a || a.target === "_blank" || e.defaultPrevented) return;
-      if (!window.confirm("You have unsaved changes. Leave without saving them?")) {
-        e.preventDefault();
-        e.stopPropagation();
-      }
-    };
     window.addEventListener("beforeunload", onUnload);
-    document.addEventListener("click", onClick, true);
-    return () => {
-      window.removeEventListener("beforeunload", onUnload);
-      document.removeEventListener("click", onClick, true);
-    };
-  }, [readOnly, dirty]);
+    return () => window.removeEventListener("beforeunload", onUnload);
+  }, [guard]);
+  const blocker = useBlocker(
+    useCallback(
+      ({ currentLocation, nextLocation }) =>
+        guard &&
+        currentLocation.pathname !== nextLocation.pathname &&
+        // The first save of a new agent moves to its own address: nothing is left unsaved there.
+        !(currentLocation.pathname.replace(/\/$/, "") === "/build" && nextLocation.pathname.startsWith("/build/")),
+      [guard],
+    ),
+  );
+  useEffect(() => {
+    if (blocker.state !== "blocked") return;
+    if (window.confirm("You have unsaved changes. Leave without saving them?")) blocker.proceed();
+    else blocker.reset();
+  }, [blocker]);
 
   const problemsByNode = useMemo(() => {
     const out = {};
