@@ -418,8 +418,41 @@ function usePhone() {
   return phone;
 }
 
+// The block catalogue, read once per page load (the pictures and the builder share it).
+let paletteRequest = null;
+function loadPalette() {
+  if (!paletteRequest) {
+    paletteRequest = fetch("/api/v1/blocks/palette", { credentials: "same-origin" })
+      .then((r) => (r.ok ? r.json() : Promise.reject(new Error(`palette: ${r.status}`))))
+      .catch((e) => {
+        paletteRequest = null; // the next canvas asks again
+        throw e;
+      });
+  }
+  return paletteRequest;
+}
+
+// Asked for as soon as this module loads (in parallel with the page's state), not when a canvas mounts.
+if (typeof window !== "undefined") loadPalette().catch(() => {});
+
+function usePalette(given) {
+  const [blocks, setBlocks] = useState(given && given.length ? given : null);
+  const [failed, setFailed] = useState(false);
+  useEffect(() => {
+    if (blocks) return undefined;
+    let live = true;
+    loadPalette().then(
+      (b) => live && setBlocks(b),
+      () => live && setFailed(true),
+    );
+    return () => { live = false; };
+  }, [blocks]);
+  return [blocks, failed];
+}
+
 function Canvas(props) {
-  const { graph, graphKey, blocks, problems, nodeStates, command, dirty } = props;
+  const { graph, graphKey, problems, nodeStates, command, dirty } = props;
+  const [blocks, paletteFailed] = usePalette(props.blocks);
   const phone = usePhone();
   // On a phone the builder shows the agent read-only: dragging pins needs a pointer and room.
   const readOnly = !!props.readOnly || phone;
@@ -441,10 +474,16 @@ function Canvas(props) {
   const pendingFit = useRef(false);
   const initialized = useNodesInitialized();
 
-  const blockMap = useMemo(() => Object.fromEntries((blocks || []).map((b) => [b.id, b])), [blocks]);
+  // The catalogue is a literal of the compiled page, a new array at each render: key it by its size.
+  const blockCount = (blocks || []).length;
+  const blockMap = useMemo(() => Object.fromEntries((blocks || []).map((b) => [b.id, b])), [blockCount]);
+  // Reflex hands a new handler function on every render: keep the latest in a ref, so that `send`
+  // (and the context the nodes read) stays the same and a state change re-renders no node.
+  const actionRef = useRef(onAction);
+  actionRef.current = onAction;
   const send = useCallback((op) => {
-    if (!readOnly && onAction) onAction(op);
-  }, [readOnly, onAction]);
+    if (actionRef.current) actionRef.current(op);
+  }, []);
 
   const snapshot = () => ({
     nodes: nodesRef.current.map((n) => ({ ...n, selected: false })),
@@ -470,8 +509,9 @@ function Canvas(props) {
   const undo = useCallback(() => restore(past, future), [restore]);
   const redo = useCallback(() => restore(future, past), [restore]);
 
-  // A new graph to show (page load, a restored version): start over from it.
+  // A new graph to show (page load, a restored version): start over from it, once the blocks are known.
   useEffect(() => {
+    if (!blocks) return;
     const g = graph || { nodes: [], links: [] };
     let ns = (g.nodes || []).map(toFlowNode);
     const es = (g.links || []).map(toFlowEdge);
@@ -490,7 +530,7 @@ function Canvas(props) {
     pendingFit.current = ns.length > 0;
     setReady(ns.length === 0);
     if (ns.length === 0) performance.mark("agpt-canvas-ready");
-  }, [graphKey]);
+  }, [graphKey, blockCount]);
 
   useEffect(() => {
     if (initialized && pendingFit.current) {
@@ -678,15 +718,18 @@ function Canvas(props) {
     const one = chosen.length === 1 ? chosen[0].id : null;
     if (one !== selectedRef.current) {
       selectedRef.current = one;
-      if (onAction) onAction({ op: "select", node: one });
+      send({ op: "select", node: one });
     }
-  }, [onAction]);
+  }, [send]);
 
   return (
     <CanvasContext.Provider value={ctx}>
       <style>{STYLE}</style>
       <div className="agpt-canvas" data-testid="builder-canvas" data-ready={ready ? "true" : "false"} data-read-only={readOnly ? "true" : "false"}>
         {readOnly ? null : <Palette blocks={blocks || []} onAdd={addBlock} />}
+        {paletteFailed ? (
+          <div className="agpt-phone-note" role="alert">The blocks could not be loaded: reload the page to try again.</div>
+        ) : null}
         {phone && !props.readOnly ? (
           <div className="agpt-phone-note" role="note" data-testid="builder-phone-note">
             Building needs a larger screen: here the agent is read-only.
