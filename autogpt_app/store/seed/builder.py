@@ -21,11 +21,15 @@ from autogpt_app.blocks.builtin.io import (
     AgentToggleInputBlock,
 )
 from autogpt_app.blocks.sdk import Block
-from autogpt_app.graphs.spec import GraphSpec, Link, Node
+from autogpt_app.graphs.palette import block_entry
+from autogpt_app.graphs.spec import GraphSpec, Link, Node, split_dynamic_pin
 
 _LINK = re.compile(r"^\s*(?P<src>[\w-]+)\.(?P<out>\S+)\s*(?P<arrow>->|=>)\s*(?P<dst>[\w-]+)\.(?P<in>\S+)\s*$")
 _COLUMN_WIDTH = 360
-_ROW_HEIGHT = 300
+#: Vertical room of a step on the canvas (agent_canvas.jsx: a 12 px font, one pin a line), and the gap below it.
+_HEADER_HEIGHT = 44
+_LINE_HEIGHT = 22
+_ROW_GAP = 60
 
 
 def node(node_id: str, block: type[Block], **defaults: Any) -> Node:
@@ -98,11 +102,23 @@ def _layout(nodes: list[Node], links: list[Link]) -> None:
             depth[node_id] = 1 + max((depth_of(p, seen | {node_id}) for p in parents), default=-1)
         return depth[node_id]
 
-    rows: dict[int, int] = defaultdict(int)
+    tops: dict[int, int] = defaultdict(int)
     for item in nodes:
         column = depth_of(item.id)
-        item.metadata = {"position": {"x": column * _COLUMN_WIDTH, "y": rows[column] * _ROW_HEIGHT}}
-        rows[column] += 1
+        item.metadata = {"position": {"x": column * _COLUMN_WIDTH, "y": tops[column]}}
+        tops[column] += _height(item, links) + _ROW_GAP
+
+
+def _height(item: Node, links: list[Link]) -> int:
+    """About how tall the builder draws a step: a header and one line per pin it shows (its inputs that
+    are not advanced, the keys links add to them, a "+ key" line per growing input, its outputs)."""
+    entry = block_entry(item.block_id) or {"inputs": [], "outputs": []}
+    used = item.input_default
+    shown = [p for p in entry["inputs"] if not p["credential"] and (not p["advanced"] or p["name"] in used)]
+    grown = {link.sink_name for link in links if link.sink_id == item.id and split_dynamic_pin(link.sink_name)}
+    extra = sum(1 for p in shown if p["grows"]) + (1 if len(shown) < len(entry["inputs"]) else 0)
+    lines = max(len(shown) + len(grown) + extra, len(entry["outputs"]))
+    return _HEADER_HEIGHT + lines * _LINE_HEIGHT
 
 
 def graph(name: str, description: str, nodes: list[Node], links: list[str]) -> GraphSpec:
