@@ -394,6 +394,14 @@ CORPUS: list[tuple[str, str, tuple]] = [
     ("details", "the colour is blue",
      ("text", "Loan Calculator has no input called “colour”. Its inputs are: Amount borrowed, Interest rate")),
     ("empty", "run Loan Calculator at 8am every day", ("call", "find_agent", {"query": "Loan Calculator"})),
+    # The builder: a link for the agent in focus, never an action.
+    ("details", "edit it", ("text", "[Open Loan Calculator in the builder](/build/loan-calculator)")),
+    ("details", "open this agent in the builder", ("text", "(/build/loan-calculator)")),
+    ("inputs", "can I edit this agent?", ("text", "[Open Blog Post Writer in the builder](/build/lib-blog)")),
+    ("empty", "edit it", ("text", "Which agent should I open in the builder?")),
+    ("carousel", "open it in the builder", ("text", "Which agent should I open in the builder?")),
+    ("empty", "I want to build my own agent", ("text", "[open the builder](/build)")),
+    ("empty", "how do I create a new agent?", ("text", "[open the builder](/build)")),
 ]
 # fmt: on
 

@@ -52,6 +52,7 @@ def user_pages(page: Page) -> list[MainPage]:
         MainPage("agent page", f"/marketplace/agent/{SEED_SLUG}"),
         MainPage("library", "/library"),
         MainPage("library agent", f"/library/agent/{agent_id}", "agent-name"),
+        MainPage("builder", f"/build/{graph_id}", "builder-canvas"),
         MainPage("runs", "/runs", "run-row"),
         MainPage("run page", f"/runs/{run['id']}", "run-status"),
         MainPage("schedules", "/schedules", "schedule-row"),

@@ -20,7 +20,7 @@ from tests.e2e.conftest import (
     unique_email,
 )
 
-USER_NAV = ("Chat", "Marketplace", "Library", "Runs", "Schedules", "Credentials")
+USER_NAV = ("Chat", "Marketplace", "Library", "Build", "Runs", "Schedules", "Credentials")
 LOGIN_URL = re.compile(r"/login/?(\?.*)?$")
 
 

@@ -101,6 +101,8 @@ async def test_the_public_listing_has_no_secret_default_credential_or_header(cli
     page = state_for(agent_page.ListingState, bob, f"/marketplace/agent/{slug}")
     await call(page, "load")
     assert page.listing_name == "Secret keeper" and "api_token" in [row.name for row in page.inputs]
+    # The picture of its steps shows every step and link, with the secrets stripped like the rest.
+    assert {n["id"] for n in page.picture["nodes"]} >= {"key", "call", "raw"} and page.picture["links"]
     assert_no_secret(json.dumps(page.dict(), default=str), credential_id)
 
 

@@ -45,6 +45,8 @@ async def test_a_finished_run_reads_with_results_steps_and_inputs():
     assert view.status == "COMPLETED" and view.agent_name == "Greeter"
     assert view.agent_href == f"/library/agent/{agent.id}"
     assert [(o.title, o.kind, o.text) for o in view.outputs] == [("greeting", "text", "Hello Ada!")]
+    # The picture of the run shows each step's state.
+    assert {k: v["status"] for k, v in view.node_states.items()} == {n: "COMPLETED" for n in ("in", "tpl", "out")}
     assert [(n.node_id, n.block_name, n.status) for n in view.nodes] == [
         ("in", "Short text input", "COMPLETED"),
         ("tpl", "Fill text template", "COMPLETED"),

@@ -83,6 +83,7 @@ from autogpt_app.chat.providers.offline_replies import CANNOT, GREETING, HELP, q
 from autogpt_app.chat.providers.offline_schedule_phrases import parse_schedule
 from autogpt_app.chat.providers.offline_targets import agent_label, pick_match
 from autogpt_app.chat.when import find_time
+from autogpt_app.ui import routes
 
 __all__ = ["OfflineCopilot", "Step", "plan"]
 
@@ -132,6 +133,21 @@ _HELP_RE = re.compile(
     r"how\s+does\s+(?:this|it)\s+work|how\s+do\s+i\s+(?:use\s+(?:this|you)|start|begin)|who\s+are\s+you|"
     r"what\s+are\s+you|what\s+is\s+this|what\s+(?:is|are)\s+(?:an?\s+)?agents?|(?:show\s+)?(?:commands|examples|capabilities)|"
     r"how\s+(?:do|can)\s+i\s+(?:run|schedule|find)\b.*)[\s!.?]*$",
+    _I,
+)
+#: "edit it", "open it in the builder", "change this agent in the canvas": the builder, for the agent in focus.
+_EDIT_RE = re.compile(
+    r"^(?:(?:can|could)\s+(?:you|i)\s+|let\s+me\s+|i\s+(?:want|would\s+like)\s+to\s+)?"
+    r"(?:(?:edit|modify)\s+(?:it|this|that|(?:this|that|the)\s+agent)(?:\s+(?:in|on)\s+the\s+(?:builder|canvas|editor))?"
+    r"|(?:open|show|change|see)\s+(?:it|this|that|(?:this|that|the)\s+agent)\s+(?:in|on)\s+the\s+(?:builder|canvas|editor))"
+    r"[\s!.?]*$",
+    _I,
+)
+#: "build a new agent", "how do I create my own agent?": the empty canvas.
+_NEW_AGENT_RE = re.compile(
+    r"^(?:(?:can|could)\s+i\s+|let\s+me\s+|i\s+(?:want|would\s+like)\s+to\s+|how\s+(?:do|can)\s+i\s+)?"
+    r"(?:build|create|make|draw|design)\s+(?:a|an|my\s+own|my)?\s*(?:new\s+)?agent(?:\s+(?:myself|from\s+scratch))?"
+    r"[\s!.?]*$",
     _I,
 )
 _THANKS_RE = re.compile(
@@ -280,6 +296,21 @@ def _fix_typos(text: str) -> str:
     return _TYPO_RE.sub(lambda m: _TYPO_FIX[int(m.lastgroup[1:])], text)
 
 
+def _edit_plan(memory: Memory) -> Plan:
+    """A link to the builder for the agent the conversation is about (nothing is opened or changed here)."""
+    focus, _several = memory.focus()
+    if focus is None:
+        return text_plan(
+            "Which agent should I open in the builder? Name it (“edit the Loan Calculator”) after finding it, "
+            f"or [build a new one]({routes.BUILD})."
+        )
+    name = focus.name or "the agent"
+    return text_plan(
+        f"[Open {name} in the builder]({routes.builder(focus.id)}). A marketplace agent opens on its page first: "
+        "press “Edit in builder” there to add your own copy. Saving makes a new version; runs use the saved one."
+    )
+
+
 def understand(message: str, memory: Memory, last_reply: str = "") -> Plan:
     """Decide what one user message asks for, given what the conversation already showed (and the
     copilot's ``last_reply``, which a bare "yes" answers)."""
@@ -302,6 +333,13 @@ def understand(message: str, memory: Memory, last_reply: str = "") -> Plan:
         return text_plan(GREETING)
     if _HELP_RE.match(core):
         return text_plan(HELP)
+    if _EDIT_RE.match(core):
+        return _edit_plan(memory)
+    if _NEW_AGENT_RE.match(core):
+        return text_plan(
+            f"You can draw a new agent on the canvas: [open the builder]({routes.BUILD}). Drag blocks from the "
+            "palette, connect their pins, then save it: it joins your library and I can run it for you."
+        )
     if _YES_RE.match(core):
         return plan_run("it", "run", memory)
     if _NEGATIVE_RE.match(core):

@@ -32,6 +32,7 @@ from autogpt_app.graphs import editing
 from autogpt_app.graphs import service as graphs
 from autogpt_app.library import service as library
 from autogpt_app.settings import get_settings
+from autogpt_app.store.ratings import visible_listing
 from autogpt_app.ui import routes
 from autogpt_app.ui.components.outputs import FINAL_STATUSES, format_time, preview_pins
 from autogpt_app.ui.components.run_form import (
@@ -98,6 +99,21 @@ def _short_json(value: Any, limit: int = 2000) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+async def _agent_address(session: AsyncSession, user: User, agent_id: str) -> str:
+    """Where ``/build/<agent_id>`` should go when ``agent_id`` is not one of the person's graphs: the
+    builder of their library entry's graph, or a marketplace listing's page (whose "Edit in builder"
+    adds it to the library first: nothing is added without the person asking); "" for neither."""
+    try:
+        return routes.builder((await library.get_agent(session, user, agent_id)).graph_id)
+    except NotFound:
+        pass
+    try:
+        listing = await visible_listing(session, agent_id)
+    except NotFound:
+        return ""
+    return routes.marketplace_agent(listing.slug)
+
+
 class BuilderState(AuthState):
     """One agent on the canvas: its working copy, the selected node, versions, and a run's live state."""
 
@@ -111,6 +127,9 @@ class BuilderState(AuthState):
     canvas_key: str = ""
     command: dict[str, Any] = {"seq": 0, "batches": []}
     problems: list[dict[str, Any]] = []
+    #: The problems as the list beside the canvas shows them (a plain var, set with ``problems``: a
+    #: computed one would be recomputed and sent after every drag).
+    problem_rows: list[ProblemRow] = []
     dirty: bool = False
     notice: str = ""
     page_error: str = ""
@@ -142,22 +161,9 @@ class BuilderState(AuthState):
     _batches: list[list[Any]] = []
     _results: dict[str, dict[str, str]] = {}
     _follow_id: str = ""
+    _elsewhere: str = ""
 
     # --- computed ---------------------------------------------------------------------------------
-
-    @rx.var
-    def problem_rows(self) -> list[ProblemRow]:
-        """The graph's problems as the list beside the canvas shows them."""
-        graph = self._working()
-        titles = {n["id"]: self._node_title(n) for n in graph.get("nodes", [])} if graph else {}
-        rows = []
-        for p in self.problems:
-            node_id = p.get("node_id") or ""
-            where = titles.get(node_id, "Agent")
-            if p.get("pin"):
-                where += f" · {p['pin']}"
-            rows.append(ProblemRow(node_id=node_id, where=where, message=str(p.get("message", ""))))
-        return rows
 
     @rx.var
     def is_valid(self) -> bool:
@@ -202,9 +208,18 @@ class BuilderState(AuthState):
         self.panel = NodePanel()
 
     def _revalidate(self) -> None:
-        problems = editing.problems(self._working())
+        graph = self._working()
+        problems = editing.problems(graph)
+        titles = {n["id"]: self._node_title(n) for n in graph.get("nodes", [])}
+        rows = []
+        for p in problems:
+            node_id = p.get("node_id") or ""
+            where = titles.get(node_id, "Agent") + (f" · {p['pin']}" if p.get("pin") else "")
+            rows.append(ProblemRow(node_id=node_id, where=where, message=str(p.get("message", ""))))
         if problems != self.problems:
             self.problems = problems
+        if rows != self.problem_rows:
+            self.problem_rows = rows
 
     def _node(self, node_id: str) -> dict[str, Any] | None:
         return next((n for n in self._working().get("nodes", []) if n.get("id") == node_id), None)
@@ -322,6 +337,8 @@ class BuilderState(AuthState):
                 try:
                     found = await graphs.get_graph(session, user, self.graph_id)
                 except NotFound:
+                    # The copilot's links name an agent as it knows it: a library entry or a listing.
+                    self._elsewhere = await _agent_address(session, user, self.graph_id)
                     self.page_status = "not_found"
                     return
                 self.version = found.version
@@ -345,10 +362,13 @@ class BuilderState(AuthState):
             await self._load_versions(session, user)
             self.page_status = "ready"
 
+        self._elsewhere = ""
         if await self._attempt(load, error_field="page_error") is FAILED:
             if self.page_status == "loading":
                 self.page_status = "ready" if self.page_error else "loading"
             return self._after_failure()
+        if self._elsewhere:
+            return rx.redirect(self._elsewhere, replace=True)
         return None
 
     # --- canvas actions ---------------------------------------------------------------------------
