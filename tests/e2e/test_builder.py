@@ -349,18 +349,20 @@ def test_open_a_marketplace_agent_and_an_imported_autogpt_export(page: Page) -> 
     expect(page.get_by_test_id("builder-valid")).to_be_visible()
 
     # An AutoGPT export without positions: every node shows, laid out by the canvas (none on another).
-    imported = api(
-        page,
-        "POST",
-        "/graphs/import",
-        token,
-        multipart={
-            "file": {"name": AUTOGPT_EXPORT.name, "mimeType": "application/json", "buffer": AUTOGPT_EXPORT.read_bytes()}
-        },
-    )
     expected = json.loads(AUTOGPT_EXPORT.read_text())
     assert not any(n["metadata"] for n in expected["nodes"])  # no positions in the file
-    open_builder(page, f"/build/{imported['id']}")
+    page.goto("/library")
+    page.get_by_test_id("upload-agent").click()
+    dialog = page.get_by_role("dialog")
+    page.get_by_test_id("upload-dropzone").locator("input[type=file]").set_input_files(str(AUTOGPT_EXPORT))
+    expect(dialog.get_by_test_id("preview-name")).to_have_text("Headline counter")
+    dialog.get_by_test_id("upload-import").click()
+    expect(page.get_by_role("dialog")).to_have_count(0)
+    card = page.get_by_test_id("library-card").filter(has_text="Headline counter")
+    card.get_by_test_id("edit-in-builder").click()
+    page.wait_for_url(re.compile(r"/build/[0-9a-f-]{36}$"))
+    imported_id = page.url.rsplit("/", 1)[1]
+    expect(canvas(page)).to_have_attribute("data-ready", "true")
     expect(nodes(page)).to_have_count(len(expected["nodes"]))
     expect(edges(page)).to_have_count(len(expected["links"]))
     expect(page.get_by_test_id("builder-valid")).to_be_visible()
@@ -374,6 +376,12 @@ def test_open_a_marketplace_agent_and_an_imported_autogpt_export(page: Page) -> 
     assert x_of[ids[0]] < x_of[ids[1]] < x_of[ids[2]] < x_of[ids[4]]
     # Laying out is not a change of the person's: nothing is marked unsaved.
     expect(page.get_by_test_id("builder-dirty")).to_have_count(0)
+    # The positions are kept with the next version.
+    save(page, "Laid out")
+    expect(page.get_by_text("Saved version 2.")).to_be_visible()
+    saved = api(page, "GET", f"/graphs/{imported_id}", token)
+    positions = {(n["metadata"]["position"]["x"], n["metadata"]["position"]["y"]) for n in saved["nodes"]}
+    assert len(positions) == len(expected["nodes"]), saved["nodes"]
 
 
 def test_restore_an_older_version(page: Page) -> None:
@@ -543,8 +551,8 @@ def test_restore_shows_the_restored_version_even_with_a_draft(page: Page) -> Non
     page.locator('[data-testid=builder-version][data-version="1"]').get_by_test_id("builder-restore").click()
     expect(page.get_by_text("Version 1 restored as version 3.")).to_be_visible()
     assert api(page, "GET", f"/graphs/{graph['id']}", token)["version"] == 3
-    # What the server made current is what the canvas shows.
-    expect(output.locator('[data-pin="name"][data-side="in"] .v')).to_have_text("echo")
+    # What the server made current is what the canvas shows (the load after a restore takes well under 5 s).
+    expect(output.locator('[data-pin="name"][data-side="in"] .v')).to_have_text("echo", timeout=5_000)
     expect(page.get_by_test_id("builder-dirty")).to_have_count(0)
 
 
@@ -577,3 +585,34 @@ def test_back_button_with_unsaved_changes_asks_first(page: Page) -> None:
     assert asked, f"left for {page.url} without asking"
     assert page.url.endswith(f"/build/{graph['id']}")
     expect(page.get_by_test_id("builder-dirty")).to_be_visible()
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="'Discard draft' (autogpt_app/ui/pages/builder.py, an rx.link with href='#') is caught by the canvas's "
+    "leave guard (agent_canvas.jsx, clicks on a[href]): it asks 'Leave without saving them?' and, if the person "
+    "stays, the draft is not discarded.",
+)
+def test_discard_draft_does_not_ask_about_leaving(page: Page) -> None:
+    email = start(page, "discard", "Dora Discard")
+    token = token_of(page, email)
+    graph = api(page, "POST", "/graphs", token, data=placed_echo("Echo discard"))
+    open_builder(page, f"/build/{graph['id']}")
+    output = node(page, "Agent output")
+    select(output)
+    fill_field(page, "name", "drafted")
+    page.get_by_test_id("builder-save-draft").click()
+    expect(page.get_by_text("Draft from")).to_be_visible()
+
+    asked: list[str] = []
+
+    def answer(dialog) -> None:
+        asked.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", answer)
+    page.get_by_test_id("builder-discard-draft").click()
+    page.wait_for_timeout(500)
+    assert asked == []
+    expect(output.locator('[data-pin="name"][data-side="in"] .v')).to_have_text("echo")
+    expect(page.get_by_text("Draft from")).to_have_count(0)
