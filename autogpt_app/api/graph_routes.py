@@ -11,6 +11,7 @@ from autogpt_app.blocks.registry import get_block, list_blocks
 from autogpt_app.errors import InvalidInput
 from autogpt_app.graphs import service
 from autogpt_app.graphs.models import GraphPublic, GraphVersionSummary
+from autogpt_app.graphs.palette import palette
 from autogpt_app.graphs.portable import MAX_IMPORT_BYTES
 from autogpt_app.graphs.validation import validate_graph
 from autogpt_app.library import service as library
@@ -31,6 +32,14 @@ def _split_note(body: dict[str, Any]) -> tuple[dict[str, Any], str]:
     if not isinstance(note, str):
         raise InvalidInput("A version note must be text.", code="invalid_note")
     return {k: v for k, v in body.items() if k != "note"}, note
+
+
+@blocks_router.get("/palette")
+async def block_palette(response: Response) -> list[dict[str, Any]]:
+    """The block catalogue as the builder's canvas draws it (pins and their types), for anyone: the
+    pictures of agents on marketplace pages need it too, and it holds nothing but the blocks' own text."""
+    response.headers["Cache-Control"] = "public, max-age=300"
+    return palette()
 
 
 @blocks_router.get("")

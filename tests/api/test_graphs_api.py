@@ -27,6 +27,13 @@ async def test_blocks_catalogue(client):
     assert_error(await client.get("/api/v1/blocks"), 401)
 
 
+async def test_the_palette_is_public_and_cacheable_for_pictures_of_agents(client):
+    response = await client.get("/api/v1/blocks/palette")  # a visitor on a marketplace page
+    assert response.status_code == 200 and "public" in response.headers["cache-control"]
+    output = next(b for b in response.json() if b["id"] == OUTPUT)
+    assert output["name"] == "Agent output" and "value" in [p["name"] for p in output["inputs"]]
+
+
 async def test_create_get_versions_and_activate(client):
     token = await token_for(client)
     graph = await make_graph(client, token)

@@ -157,3 +157,22 @@ async def test_a_library_agent_id_opens_its_graph_as_the_copilot_links_it():
     # Someone else's library entry is not found, and goes nowhere.
     state = state_for(BuilderState, bob, f"/build/{entry.id}")
     assert await call(state, "load") is None and state.page_status == "not_found"
+
+
+async def test_restoring_over_unsaved_changes_asks_first_then_drops_the_draft():
+    ada = await make_user()
+    async with session_scope() as s:
+        graph = await graphs.create_graph(s, ada, GraphSpec.model_validate(greeting_graph()))
+    state = await _open(ada, f"/build/{graph.id}")
+    await call(state, "set_name", "Greeter, louder")
+    [_ async for _ in _drain(state, "save", {"note": ""})]
+    await call(state, "act", {"op": "delete", "nodes": ["out"], "links": []})
+    await call(state, "save_draft")
+
+    asked = await call(state, "restore", 1)
+    assert "window.confirm" in str(asked) and state.version == 2  # nothing restored yet
+    assert await call(state, "restore_confirmed", False) is None
+    await call(state, "restore_confirmed", True)
+    state = await _open(ada, f"/build/{graph.id}")
+    assert state.version == 3 and not state.dirty and not state.draft_saved
+    assert sorted(n["id"] for n in state.canvas_graph["nodes"]) == ["in", "out", "tpl"]

@@ -13,6 +13,9 @@ from pydantic import Field
 from autogpt_app.blocks.sdk import Block, BlockCategory, BlockExample, BlockInput, BlockOutput, RunContext
 from autogpt_app.blocks.templates import TemplateError, render_template
 
+#: Marks a field the builder shows on a step only once it is used (AutoGPT's "advanced" fields).
+ADVANCED = {"advanced": True}
+
 
 class AgentInputBlock(Block):
     """A named input of the agent; its value comes from the run form (or its default)."""
@@ -26,10 +29,14 @@ class AgentInputBlock(Block):
     class Input(BlockInput):
         name: str = Field(description="Name of the input, as the run form and the API call it")
         value: Any = Field(default=None, description="The value (the default when the run gives none)")
-        title: str | None = Field(default=None, description="Label shown on the run form")
-        description: str | None = Field(default=None, description="Help text shown on the run form")
-        advanced: bool = Field(default=False, description="Show under 'advanced' on the run form")
-        secret: bool = Field(default=False, description="Hide the value as it is typed")
+        title: str | None = Field(default=None, description="Label shown on the run form", json_schema_extra=ADVANCED)
+        description: str | None = Field(
+            default=None, description="Help text shown on the run form", json_schema_extra=ADVANCED
+        )
+        advanced: bool = Field(
+            default=False, description="Show under 'advanced' on the run form", json_schema_extra=ADVANCED
+        )
+        secret: bool = Field(default=False, description="Hide the value as it is typed", json_schema_extra=ADVANCED)
 
     class Output(BlockOutput):
         result: Any = Field(description="The value given")
@@ -190,12 +197,16 @@ class AgentOutputBlock(Block):
     class Input(BlockInput):
         value: Any = Field(default=None, description="The value to record")
         name: str = Field(description="Name of the output")
-        title: str | None = Field(default=None, description="Label shown with the result")
-        description: str | None = Field(default=None, description="What the result means")
-        format: str = Field(default="", description="Optional template, e.g. 'Summary: {{ summary }}'")
-        escape_html: bool = Field(default=False, description="Escape HTML in inserted values")
-        advanced: bool = Field(default=False, description="Show under 'advanced'")
-        secret: bool = Field(default=False, description="Hide the value on the run page")
+        title: str | None = Field(default=None, description="Label shown with the result", json_schema_extra=ADVANCED)
+        description: str | None = Field(default=None, description="What the result means", json_schema_extra=ADVANCED)
+        format: str = Field(
+            default="", description="Optional template, e.g. 'Summary: {{ summary }}'", json_schema_extra=ADVANCED
+        )
+        escape_html: bool = Field(
+            default=False, description="Escape HTML in inserted values", json_schema_extra=ADVANCED
+        )
+        advanced: bool = Field(default=False, description="Show under 'advanced'", json_schema_extra=ADVANCED)
+        secret: bool = Field(default=False, description="Hide the value on the run page", json_schema_extra=ADVANCED)
 
     class Output(BlockOutput):
         output: Any = Field(description="The recorded value")

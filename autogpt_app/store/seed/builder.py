@@ -25,7 +25,7 @@ from autogpt_app.graphs.spec import GraphSpec, Link, Node
 
 _LINK = re.compile(r"^\s*(?P<src>[\w-]+)\.(?P<out>\S+)\s*(?P<arrow>->|=>)\s*(?P<dst>[\w-]+)\.(?P<in>\S+)\s*$")
 _COLUMN_WIDTH = 360
-_ROW_HEIGHT = 220
+_ROW_HEIGHT = 300
 
 
 def node(node_id: str, block: type[Block], **defaults: Any) -> Node:

@@ -23,6 +23,7 @@ import {
   useReactFlow,
 } from "@xyflow/react";
 import "@xyflow/react/dist/style.css";
+import { useBlocker } from "react-router";
 import * as dagreModule from "@dagrejs/dagre";
 
 const dagre = dagreModule.default || dagreModule;
@@ -66,8 +67,11 @@ const STYLE = `
 .agpt-pins.out { align-items: flex-end; }
 .agpt-pin { position: relative; padding: 2px 10px; display: flex; gap: 4px; align-items: baseline; max-width: 100%; }
 .agpt-pin span { overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
+.agpt-pin > span:first-of-type { flex-shrink: 0; max-width: 65%; }
 .agpt-pin .t { color: var(--gray-10); font-size: 10px; }
-.agpt-pin .v { color: var(--accent-11); font-size: 10px; max-width: 90px; }
+.agpt-pin .v { color: var(--accent-11); font-size: 10px; min-width: 0; flex: 1; }
+.agpt-canvas .react-flow__edge-path { stroke: var(--accent-8); stroke-width: 1.6; }
+.agpt-canvas .react-flow__edge.selected .react-flow__edge-path { stroke: var(--accent-11); stroke-width: 2.4; }
 .agpt-pin.bad > span:first-of-type { color: var(--red-11); font-weight: 600; }
 .agpt-pin .react-flow__handle { width: 9px; height: 9px; background: var(--gray-9); }
 .agpt-pin.in .react-flow__handle { left: 0; }
@@ -200,16 +204,22 @@ function nextGrownName(pin, existing) {
 
 const BlockNode = memo(function BlockNode({ id, data, selected }) {
   const ctx = useContext(CanvasContext);
+  const [showAll, setShowAll] = useState(false);
   const block = ctx.blocks[data.block_id];
   const problems = ctx.problems[id] || [];
   const state = ctx.states[id];
-  const inputs = pinsOf(block, id, data, ctx.edges, "in");
+  const allInputs = pinsOf(block, id, data, ctx.edges, "in");
+  // Advanced inputs (a label, "secret"…) show once used, or on request.
+  const used = (pin) =>
+    ctx.linked.has(`${id}|${pin.name}`) || (data.input_default || {})[pin.name] !== undefined || problems.some((p) => p.pin === pin.name);
+  const hidden = allInputs.filter((pin) => pin.advanced && !used(pin));
+  const inputs = showAll ? allInputs : allInputs.filter((pin) => !hidden.includes(pin));
   const outputs = pinsOf(block, id, data, ctx.edges, "out");
   const pinProblem = {};
   for (const p of problems) if (p.pin) pinProblem[baseOf(p.pin)] = pinProblem[p.pin] = p.message;
   const nodeProblems = problems.filter((p) => !p.pin || !inputs.some((i) => i.name === p.pin || i.name === baseOf(p.pin)));
   const title = (data.metadata && data.metadata.title) || (block ? block.name : "Unknown block");
-  const existing = new Set(inputs.map((p) => p.name));
+  const existing = new Set(allInputs.map((p) => p.name));
   const cls = ["agpt-node", selected ? "selected" : "", problems.length ? "invalid" : ""].join(" ");
   return (
     <div
@@ -271,6 +281,11 @@ const BlockNode = memo(function BlockNode({ id, data, selected }) {
               </React.Fragment>
             );
           })}
+          {hidden.length ? (
+            <button type="button" className="agpt-grow nodrag" data-testid="builder-more-pins" onClick={() => setShowAll(!showAll)}>
+              {showAll ? "fewer inputs" : `+ ${hidden.length} more input${hidden.length > 1 ? "s" : ""}`}
+            </button>
+          ) : null}
         </div>
         <div className="agpt-pins out">
           {outputs.map((pin) => (
@@ -403,8 +418,41 @@ function usePhone() {
   return phone;
 }
 
+// The block catalogue, read once per page load (the pictures and the builder share it).
+let paletteRequest = null;
+function loadPalette() {
+  if (!paletteRequest) {
+    paletteRequest = fetch("/api/v1/blocks/palette", { credentials: "same-origin" })
+      .then((r) => (r.ok ? r.json() : Promise.reject(new Error(`palette: ${r.status}`))))
+      .catch((e) => {
+        paletteRequest = null; // the next canvas asks again
+        throw e;
+      });
+  }
+  return paletteRequest;
+}
+
+// Asked for as soon as this module loads (in parallel with the page's state), not when a canvas mounts.
+if (typeof window !== "undefined") loadPalette().catch(() => {});
+
+function usePalette(given) {
+  const [blocks, setBlocks] = useState(given && given.length ? given : null);
+  const [failed, setFailed] = useState(false);
+  useEffect(() => {
+    if (blocks) return undefined;
+    let live = true;
+    loadPalette().then(
+      (b) => live && setBlocks(b),
+      () => live && setFailed(true),
+    );
+    return () => { live = false; };
+  }, [blocks]);
+  return [blocks, failed];
+}
+
 function Canvas(props) {
-  const { graph, graphKey, blocks, problems, nodeStates, command, dirty } = props;
+  const { graph, graphKey, problems, nodeStates, command, dirty } = props;
+  const [blocks, paletteFailed] = usePalette(props.blocks);
   const phone = usePhone();
   // On a phone the builder shows the agent read-only: dragging pins needs a pointer and room.
   const readOnly = !!props.readOnly || phone;
@@ -426,10 +474,16 @@ function Canvas(props) {
   const pendingFit = useRef(false);
   const initialized = useNodesInitialized();
 
-  const blockMap = useMemo(() => Object.fromEntries((blocks || []).map((b) => [b.id, b])), [blocks]);
+  // The catalogue is a literal of the compiled page, a new array at each render: key it by its size.
+  const blockCount = (blocks || []).length;
+  const blockMap = useMemo(() => Object.fromEntries((blocks || []).map((b) => [b.id, b])), [blockCount]);
+  // Reflex hands a new handler function on every render: keep the latest in a ref, so that `send`
+  // (and the context the nodes read) stays the same and a state change re-renders no node.
+  const actionRef = useRef(onAction);
+  actionRef.current = onAction;
   const send = useCallback((op) => {
-    if (!readOnly && onAction) onAction(op);
-  }, [readOnly, onAction]);
+    if (actionRef.current) actionRef.current(op);
+  }, []);
 
   const snapshot = () => ({
     nodes: nodesRef.current.map((n) => ({ ...n, selected: false })),
@@ -455,8 +509,9 @@ function Canvas(props) {
   const undo = useCallback(() => restore(past, future), [restore]);
   const redo = useCallback(() => restore(future, past), [restore]);
 
-  // A new graph to show (page load, a restored version): start over from it.
+  // A new graph to show (page load, a restored version): start over from it, once the blocks are known.
   useEffect(() => {
+    if (!blocks) return;
     const g = graph || { nodes: [], links: [] };
     let ns = (g.nodes || []).map(toFlowNode);
     const es = (g.links || []).map(toFlowEdge);
@@ -475,7 +530,7 @@ function Canvas(props) {
     pendingFit.current = ns.length > 0;
     setReady(ns.length === 0);
     if (ns.length === 0) performance.mark("agpt-canvas-ready");
-  }, [graphKey]);
+  }, [graphKey, blockCount]);
 
   useEffect(() => {
     if (initialized && pendingFit.current) {
@@ -623,25 +678,30 @@ function Canvas(props) {
     return () => document.removeEventListener("keydown", onKey);
   }, [readOnly, undo, redo, copy, paste]);
 
-  // Leaving with unsaved changes asks first: closing the tab, and links inside the app.
+  // Leaving with unsaved changes asks first: closing or reloading the tab (the browser's own
+  // question), and any navigation inside the app — a link, the Back button — through the router.
+  const guard = !readOnly && !!dirty;
   useEffect(() => {
-    if (readOnly || !dirty) return undefined;
+    if (!guard) return undefined;
     const onUnload = (e) => { e.preventDefault(); e.returnValue = ""; };
-    const onClick = (e) => {
-      const a = e.target && e.target.closest ? e.target.closest("a[href]") : null;
-      if (!a || a.target === "_blank" || e.defaultPrevented) return;
-      if (!window.confirm("You have unsaved changes. Leave without saving them?")) {
-        e.preventDefault();
-        e.stopPropagation();
-      }
-    };
     window.addEventListener("beforeunload", onUnload);
-    document.addEventListener("click", onClick, true);
-    return () => {
-      window.removeEventListener("beforeunload", onUnload);
-      document.removeEventListener("click", onClick, true);
-    };
-  }, [readOnly, dirty]);
+    return () => window.removeEventListener("beforeunload", onUnload);
+  }, [guard]);
+  const blocker = useBlocker(
+    useCallback(
+      ({ currentLocation, nextLocation }) =>
+        guard &&
+        currentLocation.pathname !== nextLocation.pathname &&
+        // The first save of a new agent moves to its own address: nothing is left unsaved there.
+        !(currentLocation.pathname.replace(/\/$/, "") === "/build" && nextLocation.pathname.startsWith("/build/")),
+      [guard],
+    ),
+  );
+  useEffect(() => {
+    if (blocker.state !== "blocked") return;
+    if (window.confirm("You have unsaved changes. Leave without saving them?")) blocker.proceed();
+    else blocker.reset();
+  }, [blocker]);
 
   const problemsByNode = useMemo(() => {
     const out = {};
@@ -658,15 +718,18 @@ function Canvas(props) {
     const one = chosen.length === 1 ? chosen[0].id : null;
     if (one !== selectedRef.current) {
       selectedRef.current = one;
-      if (onAction) onAction({ op: "select", node: one });
+      send({ op: "select", node: one });
     }
-  }, [onAction]);
+  }, [send]);
 
   return (
     <CanvasContext.Provider value={ctx}>
       <style>{STYLE}</style>
       <div className="agpt-canvas" data-testid="builder-canvas" data-ready={ready ? "true" : "false"} data-read-only={readOnly ? "true" : "false"}>
         {readOnly ? null : <Palette blocks={blocks || []} onAdd={addBlock} />}
+        {paletteFailed ? (
+          <div className="agpt-phone-note" role="alert">The blocks could not be loaded: reload the page to try again.</div>
+        ) : null}
         {phone && !props.readOnly ? (
           <div className="agpt-phone-note" role="note" data-testid="builder-phone-note">
             Building needs a larger screen: here the agent is read-only.
@@ -715,7 +778,7 @@ function Canvas(props) {
           >
             <Background gap={20} size={1} />
             <Controls showInteractive={false} />
-            <MiniMap pannable zoomable ariaLabel="Overview of the agent" />
+            {readOnly ? null : <MiniMap pannable zoomable ariaLabel="Overview of the agent" />}
             {readOnly ? null : (
               <Panel position="top-right">
                 <div className="agpt-tools">

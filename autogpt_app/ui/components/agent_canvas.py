@@ -12,8 +12,6 @@ from typing import Any
 
 import reflex as rx
 
-from autogpt_app.graphs.palette import palette
-
 #: npm packages, pinned (installed by Reflex's bun at build time).
 XYFLOW = "@xyflow/react@12.12.1"
 DAGRE = "@dagrejs/dagre@1.1.4"
@@ -33,7 +31,8 @@ class AgentCanvas(rx.NoSSRComponent):
     #: The graph to show (GraphSpec JSON: nodes and links); read again only when ``graph_key`` changes.
     graph: rx.Var[dict[str, Any]]
     graph_key: rx.Var[str]
-    #: The block catalogue (``graphs.palette.palette()``).
+    #: The block catalogue (``graphs.palette.palette()``); without it the canvas reads
+    #: ``/api/v1/blocks/palette`` once per page load (a literal here would be compiled into every page).
     blocks: rx.Var[list[dict[str, Any]]]
     #: ``[{node_id, pin, message}]`` from the validation service.
     problems: rx.Var[list[dict[str, Any]]]
@@ -49,8 +48,7 @@ class AgentCanvas(rx.NoSSRComponent):
 
 
 def agent_canvas(**props: Any) -> rx.Component:
-    """The editable canvas (pass ``read_only=True`` for a picture); the palette comes from the blocks."""
-    props.setdefault("blocks", palette())
+    """The editable canvas (pass ``read_only=True`` for a picture)."""
     return AgentCanvas.create(**props)
 
 

@@ -149,15 +149,20 @@ def _top_bar() -> rx.Component:
             rx.link("Open run", href=routes.run(S.run_id), size="2", data_testid="builder-run-link"),
             rx.fragment(),
         ),
-        _versions_menu(),
-        rx.button(
-            "Save draft",
-            variant="outline",
-            on_click=S.save_draft,
-            data_testid="builder-save-draft",
-            title="Keep these changes without making a version (a draft cannot run)",
+        # Editing needs a larger screen: on a phone the canvas is read-only (see agent_canvas.jsx).
+        rx.hstack(
+            _versions_menu(),
+            rx.button(
+                "Save draft",
+                variant="outline",
+                on_click=S.save_draft,
+                data_testid="builder-save-draft",
+                title="Keep these changes without making a version (a draft cannot run)",
+            ),
+            _save_menu(),
+            spacing="2",
+            display=rx.breakpoints(initial="none", md="flex"),
         ),
-        _save_menu(),
         width="100%",
         align="center",
         spacing="2",

@@ -162,6 +162,7 @@ class BuilderState(AuthState):
     _results: dict[str, dict[str, str]] = {}
     _follow_id: str = ""
     _elsewhere: str = ""
+    _restoring: int = 0
 
     # --- computed ---------------------------------------------------------------------------------
 
@@ -206,6 +207,7 @@ class BuilderState(AuthState):
         self.agent_description = str(graph.get("description", ""))
         self._revalidate()
         self.panel = NodePanel()
+        self._show_panel_state()
 
     def _revalidate(self) -> None:
         graph = self._working()
@@ -583,10 +585,30 @@ class BuilderState(AuthState):
 
     @rx.event
     async def restore(self, version: int):
-        """Make an older version current again (as a new version) and show it."""
+        """Make an older version current again (as a new version) and show it; unsaved changes (and
+        the draft that keeps them) are dropped only once the person has said so."""
+        self._restoring = int(version)
+        if self.dirty:
+            return rx.call_script(
+                "window.confirm('Restoring drops your unsaved changes. Restore version " + str(int(version)) + "?')",
+                callback=BuilderState.restore_confirmed,
+            )
+        return await self._restore()
+
+    @rx.event
+    async def restore_confirmed(self, confirmed: Any):
+        """The answer to "Restoring drops your unsaved changes"."""
+        if confirmed is True:
+            return await self._restore()
+        return None
+
+    async def _restore(self):
+        version = self._restoring
 
         async def restore(session: AsyncSession, user: User) -> Any:
-            return await graphs.restore_version(session, user, self.graph_id, int(version))
+            restored = await graphs.restore_version(session, user, self.graph_id, version)
+            await graphs.discard_draft(session, user, self.graph_id)
+            return restored
 
         restored = await self._attempt(restore, error_field="notice")
         if restored is FAILED:
