@@ -162,6 +162,14 @@ def overlapping(shown: Locator) -> list[tuple[str, str]]:
 # --- tests ---------------------------------------------------------------------------------
 
 
+def wait_for_question(page: Page, asked: list[str], seconds: float = 5.0) -> None:
+    """Wait until the page has asked something (the router asks once React has rendered the attempt)."""
+    for _ in range(int(seconds / 0.05)):
+        if asked:
+            return
+        page.wait_for_timeout(50)
+
+
 def test_build_from_the_palette_save_and_run(page: Page) -> None:
     start(page, "builder", "Bea Builder")
     open_builder(page)
@@ -496,6 +504,7 @@ def test_copy_paste_and_leaving_with_unsaved_changes(page: Page) -> None:
 
     page.on("dialog", answer)
     page.get_by_test_id("nav-library").click()
+    wait_for_question(page, asked)
     expect(page.get_by_test_id("builder-dirty")).to_be_visible()
     assert len(asked) == 1 and "unsaved changes" in asked[0], asked
     assert page.url.endswith(f"/build/{graph['id']}")
@@ -516,20 +525,11 @@ def test_copy_paste_and_leaving_with_unsaved_changes(page: Page) -> None:
 
 @pytest.mark.parametrize(
     "slug",
-    [
-        "slug-generator",
-        pytest.param(
-            "csv-column-statistics",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="Seed layout still uses one fixed row height (autogpt_app/store/seed/builder.py _ROW_HEIGHT = "
-                "300): the 'report' template with ten grown pins is ~330 px tall and covers 'out_mean' below it.",
-            ),
-        ),
-    ],
+    ["slug-generator", "csv-column-statistics"],
 )
 def test_seed_agent_nodes_do_not_overlap(page: Page, slug: str) -> None:
-    """Seed agents' steps were 220 px apart (store/seed/builder.py), less than a tall step: they overlapped."""
+    """Seed agents' steps were 220 px apart (store/seed/builder.py), less than a tall step: they overlapped.
+    Now each step is placed below the previous one by its drawn height (a template with ten keys too)."""
     page.set_viewport_size(VIEWPORT)
     page.goto(f"/marketplace/agent/{slug}")
     picture = page.get_by_test_id("agent-picture")
@@ -592,7 +592,7 @@ def test_back_button_with_unsaved_changes_asks_first(page: Page) -> None:
 
     page.on("dialog", answer)
     page.evaluate("() => history.back()")
-    page.wait_for_timeout(1500)
+    wait_for_question(page, asked)
     assert asked, f"left for {page.url} without asking"
     assert page.url.endswith(f"/build/{graph['id']}")
     expect(page.get_by_test_id("builder-dirty")).to_be_visible()
