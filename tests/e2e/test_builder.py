@@ -162,6 +162,18 @@ def overlapping(shown: Locator) -> list[tuple[str, str]]:
 # --- tests ---------------------------------------------------------------------------------
 
 
+def answer_questions(page: Page, *, accept: bool) -> list[str]:
+    """Answer every question the page asks (``confirm``) with OK or Cancel; the questions, as they come."""
+    asked: list[str] = []
+
+    def answer(dialog) -> None:
+        asked.append(dialog.message)
+        dialog.accept() if accept else dialog.dismiss()
+
+    page.on("dialog", answer)
+    return asked
+
+
 def wait_for_question(page: Page, asked: list[str], seconds: float = 5.0) -> None:
     """Wait until the page has asked something (the router asks once React has rendered the attempt)."""
     for _ in range(int(seconds / 0.05)):
@@ -496,13 +508,7 @@ def test_copy_paste_and_leaving_with_unsaved_changes(page: Page) -> None:
     expect(edges(page)).to_have_count(2)
 
     # Leaving asks first; staying keeps the page and the work.
-    asked: list[str] = []
-
-    def answer(dialog) -> None:
-        asked.append(dialog.message)
-        dialog.dismiss()
-
-    page.on("dialog", answer)
+    asked = answer_questions(page, accept=False)
     page.get_by_test_id("nav-library").click()
     wait_for_question(page, asked)
     expect(page.get_by_test_id("builder-dirty")).to_be_visible()
@@ -554,13 +560,7 @@ def test_restore_shows_the_restored_version_even_with_a_draft(page: Page) -> Non
     expect(page.get_by_text("Draft from")).to_be_visible()
 
     # Restoring over unsaved changes asks first.
-    asked: list[str] = []
-
-    def answer(dialog) -> None:
-        asked.append(dialog.message)
-        dialog.accept()
-
-    page.on("dialog", answer)
+    asked = answer_questions(page, accept=True)
     page.get_by_test_id("builder-versions").click()
     page.locator('[data-testid=builder-version][data-version="1"]').get_by_test_id("builder-restore").click()
     expect(page.get_by_text("Version 1 restored as version 3.")).to_be_visible()
@@ -584,13 +584,7 @@ def test_back_button_with_unsaved_changes_asks_first(page: Page) -> None:
     fill_field(page, "name", "unsaved")
     expect(page.get_by_test_id("builder-dirty")).to_be_visible()
 
-    asked: list[str] = []
-
-    def answer(dialog) -> None:
-        asked.append(dialog.message)
-        dialog.dismiss()
-
-    page.on("dialog", answer)
+    asked = answer_questions(page, accept=False)
     page.evaluate("() => history.back()")
     wait_for_question(page, asked)
     assert asked, f"left for {page.url} without asking"
@@ -610,13 +604,7 @@ def test_discard_draft_does_not_ask_about_leaving(page: Page) -> None:
     page.get_by_test_id("builder-save-draft").click()
     expect(page.get_by_text("Draft from")).to_be_visible()
 
-    asked: list[str] = []
-
-    def answer(dialog) -> None:
-        asked.append(dialog.message)
-        dialog.dismiss()
-
-    page.on("dialog", answer)
+    asked = answer_questions(page, accept=False)
     page.get_by_test_id("builder-discard-draft").click()
     page.wait_for_timeout(500)
     assert asked == []

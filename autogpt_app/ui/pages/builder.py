@@ -33,7 +33,14 @@ def _save_menu() -> rx.Component:
             rx.form(
                 rx.vstack(
                     rx.text("Note for this version (optional)", size="2", weight="medium"),
-                    rx.input(name="note", placeholder="What changed?", max_length=500, width="100%", auto_focus=True),
+                    rx.input(
+                        name="note",
+                        placeholder="What changed?",
+                        max_length=500,
+                        width="100%",
+                        auto_focus=True,
+                        aria_label="Note for this version",
+                    ),
                     rx.popover.close(
                         rx.button("Save", type="submit", loading=S.saving, data_testid="builder-save-confirm")
                     ),
@@ -52,7 +59,11 @@ def _version_row(row: VersionRow) -> rx.Component:
         rx.vstack(
             rx.hstack(
                 rx.text("Version ", row.version, weight="bold", size="2"),
-                rx.cond(row.is_active, rx.badge("current", color_scheme="green", size="1"), rx.fragment()),
+                rx.cond(
+                    row.is_active,
+                    rx.badge("current", color_scheme="green", size="1", high_contrast=True),
+                    rx.fragment(),
+                ),
                 spacing="2",
             ),
             rx.text(row.when, " · ", row.who, size="1", color_scheme="gray"),
@@ -108,8 +119,8 @@ def _top_bar() -> rx.Component:
                 rx.cond(S.version > 0, rx.text("Version ", S.version, size="1", color_scheme="gray"), rx.fragment()),
                 rx.cond(
                     S.dirty,
-                    rx.badge("Unsaved changes", color_scheme="amber", data_testid="builder-dirty"),
-                    rx.cond(S.version > 0, rx.badge("Saved", color_scheme="green"), rx.fragment()),
+                    rx.badge("Unsaved changes", color_scheme="amber", high_contrast=True, data_testid="builder-dirty"),
+                    rx.cond(S.version > 0, rx.badge("Saved", color_scheme="green", high_contrast=True), rx.fragment()),
                 ),
                 rx.cond(
                     S.draft_saved != "",
@@ -224,6 +235,7 @@ def _node_panel() -> rx.Component:
                     placeholder=p.block_name,
                     on_blur=S.set_node_title,
                     width="100%",
+                    aria_label="Name of this step",
                     data_testid="builder-node-rename",
                 ),
                 rx.text("Note", size="2", weight="medium"),
@@ -232,6 +244,7 @@ def _node_panel() -> rx.Component:
                     on_blur=S.set_node_note,
                     rows="2",
                     width="100%",
+                    aria_label="Note",
                     data_testid="builder-node-note",
                 ),
                 rx.divider(),
@@ -291,6 +304,7 @@ def _agent_panel() -> rx.Component:
             width="100%",
             max_length=200,
             key=S.canvas_key,
+            aria_label="Agent name",
             data_testid="builder-agent-name",
         ),
         rx.text("Description", size="2", weight="medium"),
@@ -300,6 +314,7 @@ def _agent_panel() -> rx.Component:
             rows="4",
             width="100%",
             key=S.canvas_key,
+            aria_label="Agent description",
             data_testid="builder-agent-description",
         ),
         rx.text(

@@ -695,7 +695,8 @@ class BuilderState(AuthState):
                 latest[node.node_id] = {
                     "status": node.status,
                     "label": wording.status_label(node.status),
-                    "outputs": preview_pins(node.outputs),
+                    # A failed step's "error" pin says what ``error`` says: shown once.
+                    "outputs": preview_pins([o for o in node.outputs if not (node.error and o and o[0] == "error")]),
                     "error": node.error or "",
                 }
             return run.status, latest
