@@ -179,6 +179,7 @@ def measure(page, frames: Frames, base: str, graph_id: str, steps: int) -> dict[
     field.blur()
     page.wait_for_timeout(SETTLE_S * 1000)
     edit = frames.since(start)
+    print(f"  {steps} steps: loads until interactive (s): {', '.join(f'{t:.3f}' for t in loads)}", flush=True)
     return {
         "interactive_s": statistics.median(loads),
         "drag_bytes": _size(drag),
