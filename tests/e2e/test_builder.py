@@ -18,7 +18,7 @@ import pytest
 from playwright.sync_api import Locator, Page, expect
 
 from tests.e2e.conftest import USER_PASSWORD, signup, unique_email
-from tests.graphs.helpers import OUTPUT, SHORT_TEXT
+from tests.graphs.helpers import DELAY, OUTPUT, SHORT_TEXT
 
 AUTOGPT_EXPORT = Path(__file__).resolve().parents[1] / "fixtures" / "autogpt" / "headline_counter.json"
 CHANGE_CASE = "b223af6b-8fcc-4476-98cd-f1f45b5e81c4"
@@ -254,6 +254,40 @@ def test_build_from_the_palette_save_and_run(page: Page) -> None:
     expect(row).to_contain_text("Completed")
     row.get_by_test_id("open-run").click()
     expect(page).to_have_url(re.compile(re.escape(run_href) + "$"))
+
+
+def test_a_run_started_in_the_builder_stops_from_the_builder(page: Page) -> None:
+    email = start(page, "stopper", "Stan Stop")
+    token = token_of(page, email)
+    slow = placed_echo("Slow echo")
+    slow["nodes"].insert(
+        1,
+        {
+            "id": "wait",
+            "block_id": DELAY,
+            "input_default": {"seconds": 60},
+            "metadata": {"position": {"x": 210, "y": 0}},
+        },
+    )
+    slow["nodes"][2]["metadata"]["position"]["x"] = 630
+    slow["links"] = [
+        {"source_id": "in", "sink_id": "wait", "source_name": "result", "sink_name": "data"},
+        {"source_id": "wait", "sink_id": "out", "source_name": "data", "sink_name": "value"},
+    ]
+    graph = api(page, "POST", "/graphs", token, data=slow)
+    open_builder(page, f"/build/{graph['id']}")
+
+    page.get_by_test_id("builder-run").click()
+    page.locator("#run-topic").fill("patience")
+    page.get_by_test_id("builder-start-run").click()
+    expect(node(page, "Delay")).to_have_attribute("data-status", "RUNNING", timeout=RUN_TIMEOUT_MS)
+    page.get_by_test_id("builder-stop").click()
+    # The run ends as stopped, on the canvas and for the API; the builder offers Run again.
+    expect(node(page, "Delay")).not_to_have_attribute("data-status", "RUNNING", timeout=RUN_TIMEOUT_MS)
+    expect(page.get_by_test_id("builder-run")).to_be_visible(timeout=RUN_TIMEOUT_MS)
+    expect(node(page, "Agent output")).to_have_attribute("data-status", "")
+    runs = api(page, "GET", f"/executions?graph_id={graph['id']}", token)
+    assert [r["status"] for r in runs] == ["TERMINATED"], runs
 
 
 def test_undo_and_redo_with_buttons_and_keys(page: Page) -> None:

@@ -3,12 +3,13 @@ drafts and restores do, and what is sent back to the canvas."""
 
 from __future__ import annotations
 
+from autogpt_app.credentials import service as credentials
 from autogpt_app.db import session_scope
 from autogpt_app.graphs import service as graphs
 from autogpt_app.graphs.spec import GraphSpec
 from autogpt_app.library import service as library
 from autogpt_app.ui.states.builder import BuilderState
-from tests.graphs.helpers import FILL, OUTPUT, SHORT_TEXT, STEP, greeting_graph
+from tests.graphs.helpers import FILL, LLM, OUTPUT, SHORT_TEXT, STEP, greeting_graph
 from tests.ui.test_marketplace_state import call, make_user, state_for
 
 
@@ -176,3 +177,29 @@ async def test_restoring_over_unsaved_changes_asks_first_then_drops_the_draft():
     state = await _open(ada, f"/build/{graph.id}")
     assert state.version == 3 and not state.dirty and not state.draft_saved
     assert sorted(n["id"] for n in state.canvas_graph["nodes"]) == ["in", "out", "tpl"]
+
+
+async def test_a_step_takes_only_the_persons_own_fitting_credential_from_the_picker():
+    ada, bob = await make_user(), await make_user("bob@example.com")
+    async with session_scope() as s:
+        mine = await credentials.create_credential(
+            s, ada, provider="openai", type="api_key", title="Ada's key", api_key="sk-ada-" + "q" * 30
+        )
+        theirs = await credentials.create_credential(
+            s, bob, provider="openai", type="api_key", title="Bob's key", api_key="sk-bob-" + "q" * 30
+        )
+    state = await _open(ada)
+    await call(state, "act", {"op": "add_nodes", "nodes": [_node("llm", LLM)], "links": []})
+    await call(state, "act", {"op": "select", "node": "llm"})
+    # The credential is a picker of her own fitting credentials, never a text field.
+    assert "credentials" not in [f.name for f in state.panel.fields]
+    [need] = state.panel.credentials
+    assert [c.id for c in need.choices] == [mine.id]
+
+    await call(state, "set_node_credential", "credentials", theirs.id)  # a forged choice
+    assert state.panel_error and "credentials" not in state._working()["nodes"][0]["input_default"]
+    await call(state, "set_node_credential", "credentials", mine.id)
+    assert state._working()["nodes"][0]["input_default"]["credentials"]["id"] == mine.id
+    assert _ops(state) == [
+        {"op": "set_inputs", "node": "llm", "input_default": state._working()["nodes"][0]["input_default"]}
+    ]

@@ -10,7 +10,6 @@ Saving makes a new immutable version; a graph that is not valid can only be kept
 
 from __future__ import annotations
 
-import json
 import uuid
 from typing import Any
 
@@ -92,11 +91,6 @@ class ProblemRow(BaseModel):
 def _credential_fields(block_id: str) -> dict[str, Any]:
     block = find_block(block_id)
     return {r.field: r for r in block.credentials} if block else {}
-
-
-def _short_json(value: Any, limit: int = 2000) -> str:
-    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 async def _agent_address(session: AsyncSession, user: User, agent_id: str) -> str:
