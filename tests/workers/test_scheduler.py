@@ -65,7 +65,8 @@ def _read_lines(stream, lines: queue.Queue[str]) -> None:
 
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
 def test_signal_stops_a_running_scheduler_with_exit_zero(sig: signal.Signals) -> None:
-    env = {k: v for k, v in os.environ.items() if k != "SCHEDULER_EXIT_AFTER"}
+    # With faulthandler on, a process that does not stop can be made to print where each thread is.
+    env = {k: v for k, v in os.environ.items() if k != "SCHEDULER_EXIT_AFTER"} | {"PYTHONFAULTHANDLER": "1"}
     proc = subprocess.Popen(
         [sys.executable, "-m", "workers.scheduler"],
         cwd=PROJECT_ROOT,
@@ -92,7 +93,16 @@ def test_signal_stops_a_running_scheduler_with_exit_zero(sig: signal.Signals) ->
         time.sleep(0.3)
         assert proc.poll() is None, "the scheduler did not keep running"
         proc.send_signal(sig)
-        assert proc.wait(timeout=10) == 0
+        try:
+            code = proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.send_signal(signal.SIGABRT)  # faulthandler prints every thread's stack, then it dies
+            proc.wait(timeout=10)
+            reader.join(timeout=5)
+            while not lines.empty():
+                output.append(lines.get())
+            pytest.fail("the scheduler did not stop within 10 s of the signal:\n" + "".join(output)[-20_000:])
+        assert code == 0, "".join(output)
     finally:
         if proc.poll() is None:
             proc.kill()
