@@ -128,6 +128,11 @@ class SubgraphResult(BaseModel):
     error: str | None = None
 
 
+#: At most this many notes are kept per node run, each at most this many characters.
+MAX_NOTES = 20
+MAX_NOTE_CHARS = 500
+
+
 class BlockError(Exception):
     """A block failure with a message fit for the run page (no secrets, no tracebacks)."""
 
@@ -146,6 +151,8 @@ class RunContext:
         run_subgraph: runs another graph the user owns with inputs and returns its outputs.
         depth: how deep in sub-agent calls this run is (the engine caps it).
         started_at: when this node run began.
+        notes: what the block or the engine wants the person to know about this node run (a model
+            that was replaced, a retry); kept with the node run and shown on the run page.
     """
 
     user_id: str = ""
@@ -157,6 +164,13 @@ class RunContext:
     run_subgraph: Callable[[str, int | None, dict[str, Any]], Awaitable[SubgraphResult]] | None = None
     depth: int = 0
     started_at: datetime = field(default_factory=utcnow)
+    notes: list[str] = field(default_factory=list)
+
+    def note(self, text: str) -> None:
+        """Add a sentence for the person to this node run's notes (at most ``MAX_NOTES``, each cut short)."""
+        text = " ".join(str(text).split())
+        if text and len(self.notes) < MAX_NOTES:
+            self.notes.append(text if len(text) <= MAX_NOTE_CHARS else text[: MAX_NOTE_CHARS - 1] + "…")
 
     def secret(self, field_name: str) -> CredentialSecret:
         """Return the credential supplied for ``field_name`` or fail with a readable message."""

@@ -106,6 +106,8 @@ class NodeExecution(SQLModel, table=True):
     inputs: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     outputs: list[list[Any]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     error: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    #: Sentences for the person about this node run (a replaced model, a retry), see ``RunContext.note``.
+    notes: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False, server_default="[]"))
     started_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     ended_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
@@ -121,6 +123,7 @@ class NodeExecutionPublic(BaseModel):
     inputs: dict[str, Any]
     outputs: list[list[Any]]
     error: str | None
+    notes: list[str] = []
     started_at: datetime
     ended_at: datetime | None
 

@@ -58,6 +58,7 @@ _NODE_FINISH = (
         status=bindparam("status"),
         outputs=bindparam("outputs"),
         error=bindparam("error"),
+        notes=bindparam("notes"),
         ended_at=bindparam("ended_at"),
     )
     .returning(_STOP_FLAG)
@@ -574,11 +575,12 @@ class GraphRunner:
                             "status": ExecutionStatus.RUNNING.value,
                             "outputs": [],
                             "error": None,
+                            "notes": [],
                             "ended_at": None,
                         },
                     ),
                 )
-            outputs, error = await work
+            outputs, error, notes = await work
         except asyncio.CancelledError:
             work.cancel()
             with contextlib.suppress(asyncio.CancelledError, Exception):
@@ -587,7 +589,7 @@ class GraphRunner:
             raise
         status = ExecutionStatus.FAILED if error else ExecutionStatus.COMPLETED
         stored = [list(o) for o in outputs]
-        await self._record(record, inserted, status, stored, error)
+        await self._record(record, inserted, status, stored, error, notes)
         self._collect(item, outputs)
         await self._publish(
             "node_status",
@@ -597,6 +599,7 @@ class GraphRunner:
                 "status": status.value,
                 "outputs": stored,
                 "error": error,
+                "notes": notes,
             },
         )
         return outputs, error
@@ -611,8 +614,9 @@ class GraphRunner:
         status: ExecutionStatus,
         outputs: list[list[Any]],
         error: str | None,
+        notes: list[str] | None = None,
     ) -> None:
-        final = {"status": status.value, "outputs": outputs, "error": error, "ended_at": utcnow()}
+        final = {"status": status.value, "outputs": outputs, "error": error, "notes": notes or [], "ended_at": utcnow()}
         if not inserted:
             # Written by _drive before the next nodes start (several at once when parallel nodes end
             # together), or by _finish in the run's last statement: one round trip fewer per node, and
@@ -642,9 +646,11 @@ class GraphRunner:
         elif checking > self.checked_at:
             self.checked_at = checking
 
-    async def _execute_block(self, item: ReadyRun) -> tuple[list[tuple[str, Any]], str | None]:
+    async def _execute_block(self, item: ReadyRun) -> tuple[list[tuple[str, Any]], str | None, list[str]]:
+        """Run the node's block; return its outputs, its error (if any) and its notes for the person."""
         outputs: list[tuple[str, Any]] = []
         error: str | None = None
+        context: RunContext | None = None
         block = find_block(item.block_id)
         try:
             if block is None:
@@ -677,7 +683,8 @@ class GraphRunner:
             error = self.scrubber.scrub(_readable(exc))
             outputs.append(("error", error))
             log.info("node %s of execution %s failed: %s", item.node_id, self.execution_id, type(exc).__name__)
-        return outputs, error
+        notes = [self.scrubber.scrub(n) for n in context.notes] if context is not None else []
+        return outputs, error, notes
 
     async def _run_subgraph(self, graph_id: str, version: int | None, inputs: dict[str, Any]) -> SubgraphResult:
         """Run one of the owner's agents as a child of this run, in this worker, and wait for it."""

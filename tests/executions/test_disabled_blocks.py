@@ -111,5 +111,5 @@ async def test_the_runner_refuses_a_disabled_node_that_slips_through(disable_fil
     runner.user_id, runner.depth, runner.credentials = "nobody", 0, {}
     disable_fill()
     item = ReadyRun(node_id="tpl", block_id=FILL, inputs={"format": "x", "values": {}}, order=(0,))
-    outputs, error = await runner._execute_block(item)
+    outputs, error, _notes = await runner._execute_block(item)
     assert error == f"The block '{FILL_NAME}' is disabled on this platform." and outputs == [("error", error)]

@@ -164,3 +164,26 @@ async def test_other_users_runs_are_not_found():
         graph_id = (await service.get_execution(s, owner, execution_id)).graph_id
         with pytest.raises(NotFound):
             await service.add_graph_execution(s, other, graph_id, inputs={"name": "x"})
+
+
+@pytest.mark.parametrize("seconds", [0, 0.5], ids=["quick node", "node recorded while running"])
+async def test_a_blocks_notes_are_kept_with_its_node_run(monkeypatch, seconds):
+    """What a block tells the person (a replaced model, a retry) is on the node run, secrets scrubbed."""
+    from autogpt_app.blocks.registry import find_block
+    from tests.graphs.helpers import DELAY
+
+    delay = type(find_block(DELAY))
+
+    async def noting_run(self, input, context):
+        context.note("The model 'claude-3' is not served here;   used 'gpt-4o-mini'.")
+        context.note("x" * 800)
+        await asyncio.sleep(input.seconds)
+        yield "data", input.data
+
+    monkeypatch.setattr(delay, "run", noting_run)
+    user = await make_user()
+    execution_id = await start(user, slow_graph(seconds))
+    assert await GraphRunner(execution_id).run() == "COMPLETED"
+    wait = next(n for n in (await finished(user, execution_id)).nodes if n.node_id == "wait")
+    assert wait.notes[0] == "The model 'claude-3' is not served here; used 'gpt-4o-mini'."
+    assert len(wait.notes[1]) == 500 and wait.notes[1].endswith("…")

@@ -283,6 +283,11 @@ def _node_panel() -> rx.Component:
                     rx.text(S.panel_run["error"], color_scheme="red", size="2"),
                     rx.fragment(),
                 ),
+                rx.cond(
+                    S.panel_run["notes"] != "",
+                    rx.text(S.panel_run["notes"], color_scheme="amber", size="2", data_testid="builder-node-notes"),
+                    rx.fragment(),
+                ),
                 spacing="1",
                 width="100%",
             ),

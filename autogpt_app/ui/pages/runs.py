@@ -275,6 +275,10 @@ def _node_row(row: NodeRow) -> rx.Component:
                     rx.text(row.error, size="1", color_scheme="red", data_testid="node-error"),
                     rx.fragment(),
                 ),
+                rx.foreach(
+                    row.notes,
+                    lambda note: rx.text(note, size="1", color_scheme="amber", data_testid="node-note"),
+                ),
                 spacing="1",
                 max_width="32rem",
             )

@@ -279,6 +279,7 @@ class BuilderState(AuthState):
             "status": result.get("label", ""),
             "outputs": result.get("outputs", ""),
             "error": result.get("error", ""),
+            "notes": result.get("notes", ""),
         }
         if run != self.panel_run:
             self.panel_run = run
@@ -692,6 +693,7 @@ class BuilderState(AuthState):
                     # A failed step's "error" pin says what ``error`` says: shown once.
                     "outputs": preview_pins([o for o in node.outputs if not (node.error and o and o[0] == "error")]),
                     "error": node.error or "",
+                    "notes": " ".join(node.notes),
                 }
             return run.status, latest
 

@@ -66,6 +66,7 @@ class NodeRow(BaseModel):
     duration: str
     outputs: str
     error: str
+    notes: list[str] = []
 
 
 class RunView(BaseModel):
@@ -107,6 +108,7 @@ def _node_row(node: executions.NodeExecutionPublic) -> NodeRow:
         duration=format_duration(node.started_at, node.ended_at if final else None) + ("" if final else " so far"),
         outputs=preview_pins(node.outputs),
         error=node.error or "",
+        notes=node.notes,
     )
 
 
