@@ -30,6 +30,7 @@ import os
 import signal
 import sys
 import threading
+import time
 from collections.abc import Awaitable, Callable, Iterable
 from datetime import UTC, datetime, timedelta
 from types import FrameType
@@ -177,15 +178,16 @@ class ScheduleKeeper:
         self._listener.start()
         return self
 
-    def stop(self) -> None:
-        """Stop listening, drop every job, and release the lead."""
+    def stop(self, timeout: float = 10.0) -> None:
+        """Stop listening, drop every job, and release the lead, within about ``timeout`` seconds."""
+        deadline = time.monotonic() + timeout
         self._stopping.set()
         loop, task = self._listen_loop, self._listen_task
         if loop is not None and task is not None:
             with contextlib.suppress(RuntimeError):
                 loop.call_soon_threadsafe(task.cancel)
-        self._listener.join(timeout=10)
-        self.elector.stop()
+        self._listener.join(timeout=max(0.0, min(2.0, deadline - time.monotonic())))
+        self.elector.stop(timeout=max(0.0, deadline - time.monotonic()))
 
     # Leadership -------------------------------------------------------------------------------
 
@@ -470,9 +472,34 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return runner.run()
     finally:
-        keeper.stop()
+        keeper.stop(timeout=STOP_SECONDS / 2)
         logger.info("scheduler released its lease and exits")
 
 
+#: A stopping scheduler process exits within about this many seconds of the signal.
+STOP_SECONDS = 6.0
+
+
+def _exit_leaving_unfinished_jobs(code: int, grace: float = STOP_SECONDS / 2) -> None:
+    """Exit the scheduler process with ``code``, giving jobs still running (a firing, a mail batch)
+    ``grace`` seconds, then leaving them behind.
+
+    Their threads are not daemons, so the interpreter would otherwise wait for them without end (a
+    statement waiting on a lock, a slow SMTP server). Leaving is safe: each job's database work is
+    one transaction the server rolls back, and a firing not committed is fired again by the next
+    leader. Only for ``python -m workers.scheduler``: it ends the whole process.
+    """
+    deadline = time.monotonic() + grace
+    others = [t for t in threading.enumerate() if t is not threading.current_thread() and not t.daemon]
+    for thread in others:
+        thread.join(timeout=max(0.0, deadline - time.monotonic()))
+    left = [t.name for t in others if t.is_alive()]
+    if left:
+        logger.warning("leaving %d unfinished job thread(s) behind: %s", len(left), ", ".join(left))
+        logging.shutdown()
+        os._exit(code)
+    sys.exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    _exit_leaving_unfinished_jobs(main())

@@ -122,10 +122,14 @@ class LeaderElector:
         self._thread.start()
         return self
 
-    def stop(self) -> None:
-        """Stop the thread, step down and release the lease so a standby takes over at once."""
+    def stop(self, timeout: float | None = None) -> None:
+        """Stop the thread, step down and release the lease so a standby takes over at once.
+
+        Waits at most ``timeout`` seconds (default: two heartbeats, at least 10 s); a thread still
+        held by the database after that is left behind (it is a daemon) and the lease expires by itself.
+        """
         self._stop.set()
-        self._thread.join(timeout=max(10.0, self.heartbeat_seconds * 2))
+        self._thread.join(timeout=max(10.0, self.heartbeat_seconds * 2) if timeout is None else max(0.0, timeout))
 
     def _run(self, coro_fn: Callable[[AsyncSession], object]) -> object:
         from autogpt_app.db import session_scope

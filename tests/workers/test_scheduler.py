@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import queue
 import signal
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -63,9 +65,12 @@ def _read_lines(stream, lines: queue.Queue[str]) -> None:
         lines.put(line)
 
 
-@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
-def test_signal_stops_a_running_scheduler_with_exit_zero(sig: signal.Signals) -> None:
-    # With faulthandler on, a process that does not stop can be made to print where each thread is.
+def _signal_a_running_scheduler(sig: signal.Signals) -> str:
+    """Start ``python -m workers.scheduler``, send ``sig`` once it runs; return what it printed.
+
+    Fails when it does not exit with code 0 within 10 s of the signal, printing where each of its
+    threads was (faulthandler, on SIGABRT).
+    """
     env = {k: v for k, v in os.environ.items() if k != "SCHEDULER_EXIT_AFTER"} | {"PYTHONFAULTHANDLER": "1"}
     proc = subprocess.Popen(
         [sys.executable, "-m", "workers.scheduler"],
@@ -79,6 +84,13 @@ def test_signal_stops_a_running_scheduler_with_exit_zero(sig: signal.Signals) ->
     reader = threading.Thread(target=_read_lines, args=(proc.stderr, lines), daemon=True)
     reader.start()
     output: list[str] = []
+
+    def drain() -> str:
+        reader.join(timeout=5)
+        while not lines.empty():
+            output.append(lines.get())
+        return "".join(output)
+
     try:
         deadline = time.monotonic() + START_TIMEOUT
         while not any(RUNNING in line for line in output):
@@ -96,20 +108,49 @@ def test_signal_stops_a_running_scheduler_with_exit_zero(sig: signal.Signals) ->
         try:
             code = proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
-            proc.send_signal(signal.SIGABRT)  # faulthandler prints every thread's stack, then it dies
+            proc.send_signal(signal.SIGABRT)
             proc.wait(timeout=10)
-            reader.join(timeout=5)
-            while not lines.empty():
-                output.append(lines.get())
-            pytest.fail("the scheduler did not stop within 10 s of the signal:\n" + "".join(output)[-20_000:])
-        assert code == 0, "".join(output)
+            pytest.fail("the scheduler did not stop within 10 s of the signal:\n" + drain()[-20_000:])
+        assert code == 0, drain()
     finally:
         if proc.poll() is None:
             proc.kill()
             proc.wait()
-    reader.join(timeout=5)
-    while not lines.empty():
-        output.append(lines.get())
-    text = "".join(output)
+    return drain()
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
+def test_signal_stops_a_running_scheduler_with_exit_zero(sig: signal.Signals) -> None:
+    text = _signal_a_running_scheduler(sig)
     assert f"scheduler stopping ({sig.name})" in text
     assert "scheduler stopped" in text
+
+
+@contextlib.contextmanager
+def _database_write_locked():
+    """Hold a lock that makes every write to the scheduler's lease wait (as a stuck transaction would)."""
+    url = os.environ["DATABASE_URL"]
+    if url.startswith("sqlite"):
+        conn = sqlite3.connect(url.split(":///", 1)[1], isolation_level=None)
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        finally:
+            conn.execute("ROLLBACK")
+            conn.close()
+    else:
+        import psycopg
+
+        with psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://")) as conn:
+            conn.execute("LOCK TABLE scheduler_leases IN EXCLUSIVE MODE")
+            yield
+            conn.rollback()
+
+
+def test_a_scheduler_stuck_on_the_database_still_stops_on_a_signal() -> None:
+    """An operator's SIGTERM ends the process in seconds even while a lease write waits on a lock."""
+    with _database_write_locked():
+        started = time.monotonic()
+        text = _signal_a_running_scheduler(signal.SIGTERM)
+    assert "scheduler stopped" in text
+    assert time.monotonic() - started < 30
