@@ -19,7 +19,8 @@ from autogpt_app.executions import service as executions
 from autogpt_app.executions.runner import GraphRunner
 from autogpt_app.library import service as library
 from autogpt_app.notifications.models import Notification
-from autogpt_app.store.seed.model import Sample, SeedAgent, Served
+from autogpt_app.settings import get_settings
+from autogpt_app.store.seed.model import SERVER, Sample, SeedAgent, Served
 from tests.fakes import FakeOpenAIServer, RecordedRequest, Reply
 
 
@@ -29,12 +30,17 @@ class LocalSite:
     def __init__(self, routes: Mapping[str, Served]) -> None:
         self.routes = dict(routes)
         self.paths: list[str] = []
+        #: Path → bodies of the requests sent there with one (what an agent posted).
+        self.bodies: dict[str, list[str]] = {}
         site = self
 
         class Handler(BaseHTTPRequestHandler):
             def _answer(self, with_body: bool) -> None:
                 path = urlsplit(self.path).path
                 site.paths.append(path)
+                length = int(self.headers.get("Content-Length") or 0)
+                if length:
+                    site.bodies.setdefault(path, []).append(self.rfile.read(length).decode("utf-8", "replace"))
                 served = site.routes.get(path)
                 body, status, kind = (
                     (served.render(), served.status, served.content_type)
@@ -53,6 +59,9 @@ class LocalSite:
 
             def do_HEAD(self) -> None:
                 self._answer(False)
+
+            def do_POST(self) -> None:
+                self._answer(True)
 
             def log_message(self, *args: Any) -> None:
                 pass
@@ -85,6 +94,7 @@ class SampleRun:
     notifications: list[Notification] = field(default_factory=list)
     prompts: list[RecordedRequest] = field(default_factory=list)
     node_errors: list[str] = field(default_factory=list)
+    posted: dict[str, list[str]] = field(default_factory=dict)
 
 
 @contextmanager
@@ -98,12 +108,35 @@ def fake_model(sample: Sample) -> Iterator[FakeOpenAIServer | None]:
         yield server
 
 
+def _with_server(value: Any, server: str) -> Any:
+    """``value`` with ``{server}`` in its texts replaced by the local site's address."""
+    if isinstance(value, str):
+        return value.replace(SERVER, server)
+    if isinstance(value, Mapping):
+        return {k: _with_server(v, server) for k, v in value.items()}
+    return value
+
+
+@contextmanager
+def sample_settings(sample: Sample, server: str) -> Iterator[None]:
+    """The platform settings the sample asks for (a service's base URL on the local site), then the old ones."""
+    settings = get_settings()
+    old = {name: getattr(settings, name) for name in sample.settings}
+    try:
+        for name, value in sample.settings.items():
+            setattr(settings, name, _with_server(value, server))
+        yield
+    finally:
+        for name, value in old.items():
+            setattr(settings, name, value)
+
+
 async def run_sample(agent: SeedAgent, sample: Sample, user: User) -> SampleRun:
     """Add the seeded listing to ``user``'s library and run it with the sample's inputs, as a person would.
 
     The listing must already be seeded. Loopback must be allowed (the local site and model live on 127.0.0.1).
     """
-    with LocalSite(sample.serve) as site, fake_model(sample) as model:
+    with LocalSite(sample.serve) as site, fake_model(sample) as model, sample_settings(sample, site.url):
         async with session_scope() as s:
             entry = await library.add_from_listing(s, user, agent.slug)
             chosen: dict[str, str] = {}
@@ -118,6 +151,11 @@ async def run_sample(agent: SeedAgent, sample: Sample, user: User) -> SampleRun:
                     meta={"base_url": model.base_url, "model": "seed-test-model"},
                 )
                 chosen["openai_api_key"] = key.id
+            for name, fields in sample.credentials.items():
+                made = await credentials.create_credential(
+                    s, user, title=f"Sample {name}", **_with_server(dict(fields), site.url)
+                )
+                chosen[name] = made.id
             run = await executions.add_graph_execution(
                 s, user, entry.graph_id, inputs=sample.resolved_inputs(site.url), credentials=chosen
             )
@@ -134,6 +172,7 @@ async def run_sample(agent: SeedAgent, sample: Sample, user: User) -> SampleRun:
             notifications=notes,
             prompts=model.completions if model is not None else [],
             node_errors=[f"{n.node_id}: {n.error}" for n in result.nodes if n.error],
+            posted=dict(site.bodies),
         )
 
 
@@ -167,6 +206,11 @@ def problems(agent: SeedAgent, sample: Sample, run: SampleRun) -> list[str]:
         missing = [p for p in sample.prompt_contains if p not in sent]
         if missing:
             found.append(f"the prompt did not contain {missing!r}: {sent[:500]!r}")
+    for path, parts in sample.posted.items():
+        sent = "\n".join(run.posted.get(path, []))
+        missing = [p for p in parts if p not in sent]
+        if missing:
+            found.append(f"nothing posted to {path} contained {missing!r}; posted {sent[:500]!r}")
     if found and run.node_errors:
         found.append("node errors: " + "; ".join(run.node_errors))
     return found

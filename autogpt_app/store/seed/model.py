@@ -103,6 +103,10 @@ class Sample:
         llm_reply: What the OpenAI-compatible model answers (agents that need a key).
         prompt_contains: Texts the prompt sent to the model must contain (the inputs reached it).
         notification: Text the notification the run records must contain (title or body).
+        credentials: Credentials input name → the credential a person would add for it (``provider``,
+            ``type``, ``api_key``…, ``meta``); ``{server}`` in a text stands for the local server.
+        settings: Platform settings for the run (a service's base URL pointed at the local server).
+        posted: Path → texts the request the run sent there must contain (messages an agent posts).
         note: What this sample shows, for people reading the catalogue.
     """
 
@@ -114,6 +118,9 @@ class Sample:
     llm_reply: str | None = None
     prompt_contains: tuple[str, ...] = ()
     notification: str | None = None
+    credentials: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    settings: Mapping[str, str] = field(default_factory=dict)
+    posted: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     note: str = ""
 
     def resolved_inputs(self, server: str = "") -> dict[str, Any]:
