@@ -1,0 +1,187 @@
+"""Search the web and Extract website content against local fakes of SearXNG, Tavily, Brave and Jina."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from autogpt_app.blocks.builtin._search_engines import SEARXNG_NO_JSON
+from autogpt_app.blocks.builtin.search import NO_SEARCH_SERVICE, NO_TEXT, ExtractWebsiteContentBlock, SearchTheWebBlock
+from autogpt_app.blocks.sdk import CredentialSecret, RunContext, run_block
+from autogpt_app.settings import get_settings
+from tests.fakes.web_services import KEYS, FakeWebServices, serving
+
+ARTICLE = """<html><head><title>Birds</title></head><body>
+<nav><a href="/">Home</a> | <a href="/shop">Shop</a></nav>
+<article><h1>Why birds sing</h1>
+<p>Birds sing to mark their territory and to attract a mate. Each species has its own song, and
+young birds learn it by listening to adults during their first months of life.</p>
+<p>Some birds, such as starlings and mockingbirds, copy the songs of other species and even
+mechanical sounds they hear around them, like car alarms.</p></article>
+<footer>Copyright Birds Inc. Cookie settings.</footer></body></html>"""
+
+
+@pytest.fixture
+def fake(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeWebServices]:
+    with serving(monkeypatch) as services:
+        yield services
+
+
+def key(field: str, provider: str, value: str | None = None, **meta: str) -> RunContext:
+    """A run context holding one API-key credential for ``field``."""
+    secret = CredentialSecret(id="c1", provider=provider, type="api_key", api_key=value or KEYS[provider], meta=meta)
+    return RunContext(user_id="u1", credentials={field: secret})
+
+
+async def test_searxng_is_used_without_a_key(fake: FakeWebServices) -> None:
+    out = dict(await run_block(SearchTheWebBlock(), {"query": "bird song", "max_results": 3}, RunContext()))
+
+    assert "error" not in out
+    assert [item.url for item in out["items"]] == [f"https://site{n}.example.org/bird-song" for n in (1, 2, 3)]
+    assert out["results"].startswith(
+        "[1] Title: bird song result 1\n[1] URL Source: https://site1.example.org/bird-song"
+    )
+    assert "[3] Description: About bird song, part 3." in out["results"]
+    assert fake.requests[-1].query == {"q": "bird song", "format": "json"}
+
+
+async def test_searxng_without_json_output_explains_the_refusal(fake: FakeWebServices) -> None:
+    fake.fail("/searxng", 403, b"<h1>403 Forbidden</h1>")
+    out = dict(await run_block(SearchTheWebBlock(), {"query": "x"}, RunContext()))
+    assert out == {"error": SEARXNG_NO_JSON}
+
+
+async def test_no_service_at_all(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(get_settings(), "searxng_url", "")
+    assert await run_block(SearchTheWebBlock(), {"query": "x"}, RunContext()) == [("error", NO_SEARCH_SERVICE)]
+
+
+async def test_tavily(fake: FakeWebServices) -> None:
+    context = key("tavily_credentials", "tavily")
+    out = dict(await run_block(SearchTheWebBlock(), {"query": "rust", "max_results": 2}, context))
+
+    assert [hit.title for hit in out["items"]] == ["rust page 1", "rust page 2"]
+    sent = fake.requests[-1]
+    assert sent.path == "/tavily/search"
+    assert sent.headers["authorization"] == f"Bearer {KEYS['tavily']}"
+    assert sent.json()["query"] == "rust" and sent.json()["max_results"] == 2
+
+
+async def test_brave(fake: FakeWebServices) -> None:
+    context = key("brave_credentials", "brave")
+    out = dict(await run_block(SearchTheWebBlock(), {"query": "go", "max_results": 4}, context))
+
+    assert [hit.url for hit in out["items"]] == [f"https://brave{n}.example.net/" for n in range(1, 5)]
+    assert out["items"][0].snippet == "Brave found 1."
+    assert fake.requests[-1].headers["x-subscription-token"] == KEYS["brave"]
+    assert fake.requests[-1].query["count"] == "4"
+
+
+async def test_jina_results_carry_the_page_text(fake: FakeWebServices) -> None:
+    out = dict(await run_block(SearchTheWebBlock(), {"query": "llm"}, key("credentials", "jina")))
+
+    assert len(out["items"]) == 5
+    assert "[1] Content:\n# Page 1\n\nFull text of page 1 about llm." in out["results"]
+    assert fake.requests[-1].headers["accept"] == "application/json"
+
+
+async def test_the_jina_key_wins_when_several_are_given(fake: FakeWebServices) -> None:
+    context = key("credentials", "jina")
+    context.credentials["brave_credentials"] = key("brave_credentials", "brave").credentials["brave_credentials"]
+
+    await run_block(SearchTheWebBlock(), {"query": "q"}, context)
+
+    assert [r.path for r in fake.requests] == ["/jina-search/"]
+
+
+@pytest.mark.parametrize(
+    ("field", "provider", "prefix", "name"),
+    [
+        ("tavily_credentials", "tavily", "/tavily", "Tavily"),
+        ("brave_credentials", "brave", "/brave", "Brave Search"),
+        ("credentials", "jina", "/jina-search", "Jina Search"),
+    ],
+)
+async def test_provider_errors_are_readable_and_never_show_the_key(
+    fake: FakeWebServices, field: str, provider: str, prefix: str, name: str
+) -> None:
+    wrong = "wrong-key-canary-9f8e7d6c"
+    out = dict(await run_block(SearchTheWebBlock(), {"query": "q"}, key(field, provider, wrong)))
+    assert out["error"].startswith(f"{name} refused the request (HTTP 401): check the API key in the credential.")
+    assert wrong not in out["error"]
+
+    fake.fail(prefix, 429, {"message": f"slow down {KEYS[provider]}"})
+    out = dict(await run_block(SearchTheWebBlock(), {"query": "q"}, key(field, provider)))
+    assert out["error"].startswith(f"{name} says there were too many requests (HTTP 429)")
+    assert KEYS[provider] not in out["error"]
+
+    fake.fail(prefix, 503, b"upstream down")
+    out = dict(await run_block(SearchTheWebBlock(), {"query": "q"}, key(field, provider)))
+    assert out == {"error": f"{name} had a problem on its side (HTTP 503); try again later."}
+
+
+async def test_an_answer_that_is_not_json(fake: FakeWebServices) -> None:
+    fake.fail("/searxng", 200, b"<html>captcha</html>")
+    out = dict(await run_block(SearchTheWebBlock(), {"query": "q"}, RunContext()))
+    assert out == {"error": "SearXNG answered with something that is not JSON."}
+
+
+# --- Extract website content ---------------------------------------------------------------------
+
+
+async def test_main_text_is_extracted_locally(fake: FakeWebServices) -> None:
+    url = fake.page("birds", ARTICLE)
+
+    out = dict(await run_block(ExtractWebsiteContentBlock(), {"url": url}, RunContext()))
+
+    assert "Birds sing to mark their territory" in out["content"]
+    assert "starlings and mockingbirds" in out["content"]
+    assert "Cookie settings" not in out["content"] and "Shop" not in out["content"]
+    assert [r.path for r in fake.requests] == ["/pages/birds"]
+
+
+async def test_raw_content_is_the_page_as_sent(fake: FakeWebServices) -> None:
+    url = fake.page("birds", ARTICLE)
+    out = dict(await run_block(ExtractWebsiteContentBlock(), {"url": url, "raw_content": True}, RunContext()))
+    assert out == {"content": ARTICLE}
+
+
+async def test_plain_text_passes_through_and_files_are_refused(fake: FakeWebServices) -> None:
+    text = fake.page("notes.txt", "just some notes", "text/plain")
+    assert dict(await run_block(ExtractWebsiteContentBlock(), {"url": text}, RunContext())) == {
+        "content": "just some notes"
+    }
+
+    pdf = fake.page("file.pdf", b"%PDF-1.7", "application/pdf")
+    out = dict(await run_block(ExtractWebsiteContentBlock(), {"url": pdf}, RunContext()))
+    assert out == {"error": "The page is not a web page (application/pdf); use 'raw content' to get it as sent."}
+
+
+async def test_a_page_without_text_and_a_missing_page(fake: FakeWebServices) -> None:
+    empty = fake.page("empty", "<html><body><script>app()</script></body></html>")
+    assert dict(await run_block(ExtractWebsiteContentBlock(), {"url": empty}, RunContext())) == {"error": NO_TEXT}
+
+    out = dict(await run_block(ExtractWebsiteContentBlock(), {"url": fake.url("/pages/nope")}, RunContext()))
+    assert out == {"error": "The page at 127.0.0.1 answered with HTTP 404."}
+
+
+async def test_with_a_jina_key_jina_reader_reads_the_page(fake: FakeWebServices) -> None:
+    url = "https://example.com/article?id=7"
+
+    out = dict(await run_block(ExtractWebsiteContentBlock(), {"url": url}, key("credentials", "jina")))
+
+    assert out["content"].startswith("Title: Read by Jina")
+    sent = fake.requests[-1]
+    assert sent.target == f"/jina-reader/{url}"
+    assert sent.headers["authorization"] == f"Bearer {KEYS['jina']}"
+
+
+async def test_jina_reader_refusing_the_key(fake: FakeWebServices) -> None:
+    out = dict(
+        await run_block(
+            ExtractWebsiteContentBlock(), {"url": "https://example.com/"}, key("credentials", "jina", "bad-key-0000000")
+        )
+    )
+    assert out["error"].startswith("Jina Reader refused the request (HTTP 401)")
+    assert "bad-key-0000000" not in out["error"]
