@@ -8,9 +8,9 @@ import pytest
 
 from autogpt_app.blocks.builtin._search_engines import SEARXNG_NO_JSON
 from autogpt_app.blocks.builtin.search import NO_SEARCH_SERVICE, NO_TEXT, ExtractWebsiteContentBlock, SearchTheWebBlock
-from autogpt_app.blocks.sdk import CredentialSecret, RunContext, run_block
+from autogpt_app.blocks.sdk import RunContext, run_block
 from autogpt_app.settings import get_settings
-from tests.fakes.web_services import KEYS, FakeWebServices, serving
+from tests.fakes.web_services import KEYS, FakeWebServices, api_key_context, serving
 
 ARTICLE = """<html><head><title>Birds</title></head><body>
 <nav><a href="/">Home</a> | <a href="/shop">Shop</a></nav>
@@ -26,12 +26,6 @@ mechanical sounds they hear around them, like car alarms.</p></article>
 def fake(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeWebServices]:
     with serving(monkeypatch) as services:
         yield services
-
-
-def key(field: str, provider: str, value: str | None = None, **meta: str) -> RunContext:
-    """A run context holding one API-key credential for ``field``."""
-    secret = CredentialSecret(id="c1", provider=provider, type="api_key", api_key=value or KEYS[provider], meta=meta)
-    return RunContext(user_id="u1", credentials={field: secret})
 
 
 async def test_searxng_is_used_without_a_key(fake: FakeWebServices) -> None:
@@ -58,7 +52,7 @@ async def test_no_service_at_all(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 async def test_tavily(fake: FakeWebServices) -> None:
-    context = key("tavily_credentials", "tavily")
+    context = api_key_context("tavily_credentials", "tavily")
     out = dict(await run_block(SearchTheWebBlock(), {"query": "rust", "max_results": 2}, context))
 
     assert [hit.title for hit in out["items"]] == ["rust page 1", "rust page 2"]
@@ -69,7 +63,7 @@ async def test_tavily(fake: FakeWebServices) -> None:
 
 
 async def test_brave(fake: FakeWebServices) -> None:
-    context = key("brave_credentials", "brave")
+    context = api_key_context("brave_credentials", "brave")
     out = dict(await run_block(SearchTheWebBlock(), {"query": "go", "max_results": 4}, context))
 
     assert [hit.url for hit in out["items"]] == [f"https://brave{n}.example.net/" for n in range(1, 5)]
@@ -79,7 +73,7 @@ async def test_brave(fake: FakeWebServices) -> None:
 
 
 async def test_jina_results_carry_the_page_text(fake: FakeWebServices) -> None:
-    out = dict(await run_block(SearchTheWebBlock(), {"query": "llm"}, key("credentials", "jina")))
+    out = dict(await run_block(SearchTheWebBlock(), {"query": "llm"}, api_key_context("credentials", "jina")))
 
     assert len(out["items"]) == 5
     assert "[1] Content:\n# Page 1\n\nFull text of page 1 about llm." in out["results"]
@@ -87,8 +81,10 @@ async def test_jina_results_carry_the_page_text(fake: FakeWebServices) -> None:
 
 
 async def test_the_jina_key_wins_when_several_are_given(fake: FakeWebServices) -> None:
-    context = key("credentials", "jina")
-    context.credentials["brave_credentials"] = key("brave_credentials", "brave").credentials["brave_credentials"]
+    context = api_key_context("credentials", "jina")
+    context.credentials["brave_credentials"] = api_key_context("brave_credentials", "brave").credentials[
+        "brave_credentials"
+    ]
 
     await run_block(SearchTheWebBlock(), {"query": "q"}, context)
 
@@ -103,21 +99,21 @@ async def test_the_jina_key_wins_when_several_are_given(fake: FakeWebServices) -
         ("credentials", "jina", "/jina-search", "Jina Search"),
     ],
 )
-async def test_provider_errors_are_readable_and_never_show_the_key(
+async def test_provider_errors_are_readable_and_never_show_the_api_key_context(
     fake: FakeWebServices, field: str, provider: str, prefix: str, name: str
 ) -> None:
     wrong = "wrong-key-canary-9f8e7d6c"
-    out = dict(await run_block(SearchTheWebBlock(), {"query": "q"}, key(field, provider, wrong)))
+    out = dict(await run_block(SearchTheWebBlock(), {"query": "q"}, api_key_context(field, provider, wrong)))
     assert out["error"].startswith(f"{name} refused the request (HTTP 401): check the API key in the credential.")
     assert wrong not in out["error"]
 
     fake.fail(prefix, 429, {"message": f"slow down {KEYS[provider]}"})
-    out = dict(await run_block(SearchTheWebBlock(), {"query": "q"}, key(field, provider)))
+    out = dict(await run_block(SearchTheWebBlock(), {"query": "q"}, api_key_context(field, provider)))
     assert out["error"].startswith(f"{name} says there were too many requests (HTTP 429)")
     assert KEYS[provider] not in out["error"]
 
     fake.fail(prefix, 503, b"upstream down")
-    out = dict(await run_block(SearchTheWebBlock(), {"query": "q"}, key(field, provider)))
+    out = dict(await run_block(SearchTheWebBlock(), {"query": "q"}, api_key_context(field, provider)))
     assert out == {"error": f"{name} had a problem on its side (HTTP 503); try again later."}
 
 
@@ -169,7 +165,7 @@ async def test_a_page_without_text_and_a_missing_page(fake: FakeWebServices) -> 
 async def test_with_a_jina_key_jina_reader_reads_the_page(fake: FakeWebServices) -> None:
     url = "https://example.com/article?id=7"
 
-    out = dict(await run_block(ExtractWebsiteContentBlock(), {"url": url}, key("credentials", "jina")))
+    out = dict(await run_block(ExtractWebsiteContentBlock(), {"url": url}, api_key_context("credentials", "jina")))
 
     assert out["content"].startswith("Title: Read by Jina")
     sent = fake.requests[-1]
@@ -177,10 +173,12 @@ async def test_with_a_jina_key_jina_reader_reads_the_page(fake: FakeWebServices)
     assert sent.headers["authorization"] == f"Bearer {KEYS['jina']}"
 
 
-async def test_jina_reader_refusing_the_key(fake: FakeWebServices) -> None:
+async def test_jina_reader_refusing_the_api_key_context(fake: FakeWebServices) -> None:
     out = dict(
         await run_block(
-            ExtractWebsiteContentBlock(), {"url": "https://example.com/"}, key("credentials", "jina", "bad-key-0000000")
+            ExtractWebsiteContentBlock(),
+            {"url": "https://example.com/"},
+            api_key_context("credentials", "jina", "bad-key-0000000"),
         )
     )
     assert out["error"].startswith("Jina Reader refused the request (HTTP 401)")

@@ -40,6 +40,8 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
 
+from autogpt_app.blocks.sdk import CredentialSecret, RunContext
+
 KEYS = {
     "tavily": "tvly-good-key-123456",
     "brave": "brave-good-key-123456",
@@ -392,3 +394,9 @@ def serving(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeWebServices]:
         for name, prefix in SETTINGS.items():
             monkeypatch.setattr(settings, name, fake.url(prefix))
         yield fake
+
+
+def api_key_context(field: str, provider: str, value: str | None = None, **meta: str) -> RunContext:
+    """A run context holding one API-key credential for the input ``field`` (the fake's good key by default)."""
+    secret = CredentialSecret(id="c1", provider=provider, type="api_key", api_key=value or KEYS[provider], meta=meta)
+    return RunContext(user_id="u1", credentials={field: secret})

@@ -56,6 +56,42 @@ def _error_detail(response: SafeResponse) -> str:
     return ""
 
 
+async def send(
+    context: RunContext,
+    service: str,
+    method: str,
+    url: str | httpx.URL,
+    *,
+    secrets: tuple[str, ...] = (),
+    **request: Any,
+) -> SafeResponse:
+    """Send one request to ``service`` and return its answer, whatever its status.
+
+    Raises:
+        BlockError: the request could not be sent (address refused, timeout, connection failed).
+    """
+    try:
+        async with open_http(context) as http:
+            return await http.request(method, url, **request)
+    except OutboundRequestError as exc:
+        raise BlockError(_scrub(f"{service} could not be reached: {exc.message}", secrets)) from None
+
+
+def check_answer(
+    service: str, response: SafeResponse, *, secrets: tuple[str, ...] = (), hints: dict[int, str] | None = None
+) -> SafeResponse:
+    """Return ``response`` when it is a success (2xx), else raise its readable failure.
+
+    Raises:
+        BlockError: the service answered with an error status.
+    """
+    if response.is_success:
+        return response
+    if hints and response.status_code in hints:
+        raise BlockError(hints[response.status_code])
+    raise BlockError(_scrub(status_message(service, response.status_code, _error_detail(response)), secrets))
+
+
 async def call_service(
     context: RunContext,
     service: str,
@@ -80,16 +116,8 @@ async def call_service(
     Raises:
         BlockError: the request could not be sent or the service answered with an error.
     """
-    try:
-        async with open_http(context) as http:
-            response = await http.request(method, url, **request)
-    except OutboundRequestError as exc:
-        raise BlockError(_scrub(f"{service} could not be reached: {exc.message}", secrets)) from None
-    if not response.is_success:
-        if hints and response.status_code in hints:
-            raise BlockError(hints[response.status_code])
-        raise BlockError(_scrub(status_message(service, response.status_code, _error_detail(response)), secrets))
-    return response
+    response = await send(context, service, method, url, secrets=secrets, **request)
+    return check_answer(service, response, secrets=secrets, hints=hints)
 
 
 def json_answer(service: str, response: SafeResponse) -> Any:
