@@ -121,6 +121,7 @@ class Settings(BaseSettings):
     wikipedia_api_url: str = "https://en.wikipedia.org/api/rest_v1"
     openweathermap_api_url: str = "https://api.openweathermap.org"
     google_places_api_url: str = "https://places.googleapis.com"
+    youtube_url: str = "https://www.youtube.com"
 
     max_graph_nodes: int = Field(default=500, ge=1)
     # Runaway protection and durability of runs (autogpt_app/executions).

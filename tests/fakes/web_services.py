@@ -21,6 +21,9 @@ Services and what they check, as the real ones do:
   404 ``city not found``.
 * ``POST /places/v1/places:searchText`` (Google Places API (New)): ``X-Goog-Api-Key`` and
   ``X-Goog-FieldMask``; pages of ``pageSize`` with ``nextPageToken``; Google's error shape.
+* ``/youtube/watch?v=…`` (a video page holding ``INNERTUBE_API_KEY``), ``POST /youtube/youtubei/v1/player``
+  (playability and caption tracks; 400 without that key) and ``/youtube/api/timedtext`` (captions XML;
+  the ``srv3`` format when ``fmt=srv3`` is asked), as YouTube's own players use them; see :data:`VIDEOS`.
 * ``/pages/<name>``: pages set with :meth:`FakeWebServices.page`.
 
 Every request is recorded (:attr:`FakeWebServices.requests`).
@@ -76,6 +79,23 @@ def _place(number: int) -> dict[str, Any]:
 
 
 PLACES = [_place(n) for n in range(1, 26)]
+
+YOUTUBE_API_KEY = "AIzaFakeInnertubeKey123"
+#: Videos by id: playability status (and reason) and caption tracks (language, kind, lines).
+VIDEOS: dict[str, dict[str, Any]] = {
+    "dQw4w9WgXcQ": {
+        "status": "OK",
+        "tracks": [
+            ("fr", "asr", ["Jamais je ne t'abandonnerai"]),
+            ("en", "asr", ["never gonna give you up automatic"]),
+            ("en", "", ["Never gonna give you up", "It&amp;#39;s &lt;i&gt;fine&lt;/i&gt; &amp; true"]),
+        ],
+    },
+    "frOnlyVid01": {"status": "OK", "tracks": [("de", "", ["Hallo Welt"]), ("fr", "", ["Bonjour le monde"])]},
+    "ageLimited1": {"status": "LOGIN_REQUIRED", "reason": "Sign in to confirm your age"},
+    "goneVideo01": {"status": "ERROR", "reason": "This video is unavailable"},
+    "noCaptions1": {"status": "OK", "tracks": []},
+}
 
 
 @dataclass
@@ -351,6 +371,47 @@ def _places(fake: FakeWebServices, seen: Seen) -> tuple[int, Any]:
     return 200, answer
 
 
+def _youtube_watch(fake: FakeWebServices, seen: Seen) -> tuple[int, Any]:
+    page = f'<html><script>ytcfg.set({{"INNERTUBE_API_KEY":"{YOUTUBE_API_KEY}"}});</script></html>'
+    return 200, ("text/html", page.encode())
+
+
+def _youtube_player(fake: FakeWebServices, seen: Seen) -> tuple[int, Any]:
+    if seen.query.get("key") != YOUTUBE_API_KEY:
+        return 400, {"error": {"code": 400, "message": "API key not valid.", "status": "INVALID_ARGUMENT"}}
+    body = seen.json()
+    video_id = body["videoId"]
+    video = VIDEOS.get(video_id, {"status": "ERROR", "reason": "Video unavailable"})
+    answer: dict[str, Any] = {"playabilityStatus": {"status": video["status"], "reason": video.get("reason", "")}}
+    if video.get("tracks"):
+        answer["captions"] = {
+            "playerCaptionsTracklistRenderer": {
+                "captionTracks": [
+                    {
+                        "baseUrl": fake.url(f"/youtube/api/timedtext?v={video_id}&lang={lang}&kind={kind}&fmt=srv3"),
+                        "languageCode": lang,
+                        **({"kind": kind} if kind else {}),
+                    }
+                    for lang, kind, _ in video["tracks"]
+                ]
+            }
+        }
+    return 200, answer
+
+
+def _youtube_captions(fake: FakeWebServices, seen: Seen) -> tuple[int, Any]:
+    query = seen.query
+    video = VIDEOS[query["v"]]
+    lines = next(
+        lines for lang, kind, lines in video["tracks"] if (lang, kind) == (query["lang"], query.get("kind", ""))
+    )
+    if query.get("fmt") == "srv3":
+        body = "".join(f'<p t="{n * 1000}" d="1000">{line}</p>' for n, line in enumerate(lines))
+        return 200, ("text/xml", f'<timedtext format="3"><body>{body}</body></timedtext>'.encode())
+    body = "".join(f'<text start="{n}.0" dur="1.0">{line}</text>' for n, line in enumerate(lines))
+    return 200, ("text/xml", f'<?xml version="1.0" encoding="utf-8" ?><transcript>{body}</transcript>'.encode())
+
+
 def _pages(fake: FakeWebServices, seen: Seen) -> tuple[int, Any]:
     if seen.path not in fake.pages:
         return 404, ("text/html", b"<h1>Not found</h1>")
@@ -366,6 +427,9 @@ _ROUTES = (
     ("/wikipedia/page/summary/", _wikipedia),
     ("/owm/data/2.5/weather", _weather),
     ("/places/v1/places:searchText", _places),
+    ("/youtube/watch", _youtube_watch),
+    ("/youtube/youtubei/v1/player", _youtube_player),
+    ("/youtube/api/timedtext", _youtube_captions),
     ("/pages/", _pages),
 )
 
@@ -380,6 +444,7 @@ SETTINGS = {
     "wikipedia_api_url": "/wikipedia",
     "openweathermap_api_url": "/owm",
     "google_places_api_url": "/places",
+    "youtube_url": "/youtube",
 }
 
 
