@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 
 import pytest
@@ -28,16 +29,28 @@ def fake(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeWebServices]:
         yield services
 
 
-async def test_searxng_is_used_without_a_key(fake: FakeWebServices) -> None:
+async def test_searxng_is_used_without_a_key_and_the_pages_are_read(fake: FakeWebServices) -> None:
+    fake.page("searx-1", ARTICLE)  # searx-2 answers 404, searx-3 is not a web page: both keep their snippet
+    fake.page("searx-3", b"%PDF-1.7", "application/pdf")
+
     out = dict(await run_block(SearchTheWebBlock(), {"query": "bird song", "max_results": 3}, RunContext()))
 
     assert "error" not in out
-    assert [item.url for item in out["items"]] == [f"https://site{n}.example.org/bird-song" for n in (1, 2, 3)]
-    assert out["results"].startswith(
-        "[1] Title: bird song result 1\n[1] URL Source: https://site1.example.org/bird-song"
-    )
-    assert "[3] Description: About bird song, part 3." in out["results"]
-    assert fake.requests[-1].query == {"q": "bird song", "format": "json"}
+    json.dumps(out)  # run records keep outputs as JSON
+    assert [item["url"] for item in out["items"]] == [fake.url(f"/pages/searx-{n}") for n in (1, 2, 3)]
+    assert "Birds sing to mark their territory" in out["items"][0]["content"]
+    assert out["items"][1]["content"] == "" and out["items"][1]["snippet"] == "About bird song, part 2."
+    assert out["results"].startswith(f"[1] Title: bird song result 1\n[1] URL Source: {fake.url('/pages/searx-1')}")
+    assert "[1] Content:\n" in out["results"] and "[3] Description: About bird song, part 3." in out["results"]
+    assert fake.requests[0].query == {"q": "bird song", "format": "json"}
+    assert sorted(r.path for r in fake.requests[1:]) == ["/pages/searx-1", "/pages/searx-2", "/pages/searx-3"]
+
+
+async def test_without_page_text_only_the_search_is_asked(fake: FakeWebServices) -> None:
+    out = dict(await run_block(SearchTheWebBlock(), {"query": "q", "with_page_text": False}, RunContext()))
+
+    assert len(out["items"]) == 5 and all(item["content"] == "" for item in out["items"])
+    assert [r.path for r in fake.requests] == ["/searxng/search"]
 
 
 async def test_searxng_without_json_output_explains_the_refusal(fake: FakeWebServices) -> None:
@@ -55,21 +68,23 @@ async def test_tavily(fake: FakeWebServices) -> None:
     context = api_key_context("tavily_credentials", "tavily")
     out = dict(await run_block(SearchTheWebBlock(), {"query": "rust", "max_results": 2}, context))
 
-    assert [hit.title for hit in out["items"]] == ["rust page 1", "rust page 2"]
-    sent = fake.requests[-1]
-    assert sent.path == "/tavily/search"
+    assert [hit["title"] for hit in out["items"]] == ["rust page 1", "rust page 2"]
+    assert out["items"][0]["content"] == "Raw text of Tavily page 1."  # Tavily gave the text: no page read
+    assert [r.path for r in fake.requests] == ["/tavily/search"]
+    sent = fake.requests[0]
     assert sent.headers["authorization"] == f"Bearer {KEYS['tavily']}"
     assert sent.json()["query"] == "rust" and sent.json()["max_results"] == 2
+    assert sent.json()["include_raw_content"] is True
 
 
 async def test_brave(fake: FakeWebServices) -> None:
     context = api_key_context("brave_credentials", "brave")
     out = dict(await run_block(SearchTheWebBlock(), {"query": "go", "max_results": 4}, context))
 
-    assert [hit.url for hit in out["items"]] == [f"https://brave{n}.example.net/" for n in range(1, 5)]
-    assert out["items"][0].snippet == "Brave found 1."
-    assert fake.requests[-1].headers["x-subscription-token"] == KEYS["brave"]
-    assert fake.requests[-1].query["count"] == "4"
+    assert [hit["url"] for hit in out["items"]] == [fake.url(f"/pages/brave-{n}") for n in range(1, 5)]
+    assert out["items"][0]["snippet"] == "Brave found 1."
+    assert fake.requests[0].headers["x-subscription-token"] == KEYS["brave"]
+    assert fake.requests[0].query["count"] == "4"
 
 
 async def test_jina_results_carry_the_page_text(fake: FakeWebServices) -> None:
@@ -77,7 +92,13 @@ async def test_jina_results_carry_the_page_text(fake: FakeWebServices) -> None:
 
     assert len(out["items"]) == 5
     assert "[1] Content:\n# Page 1\n\nFull text of page 1 about llm." in out["results"]
-    assert fake.requests[-1].headers["accept"] == "application/json"
+    assert [r.path for r in fake.requests] == ["/jina-search/"]  # Jina gave the text: no page read
+    assert fake.requests[0].headers["accept"] == "application/json"
+
+    await run_block(
+        SearchTheWebBlock(), {"query": "llm", "with_page_text": False}, api_key_context("credentials", "jina")
+    )
+    assert fake.requests[-1].headers["x-respond-with"] == "no-content"
 
 
 async def test_the_jina_key_wins_when_several_are_given(fake: FakeWebServices) -> None:
@@ -99,7 +120,7 @@ async def test_the_jina_key_wins_when_several_are_given(fake: FakeWebServices) -
         ("credentials", "jina", "/jina-search", "Jina Search"),
     ],
 )
-async def test_provider_errors_are_readable_and_never_show_the_api_key_context(
+async def test_provider_errors_are_readable_and_never_show_the_key(
     fake: FakeWebServices, field: str, provider: str, prefix: str, name: str
 ) -> None:
     wrong = "wrong-key-canary-9f8e7d6c"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 
 import pytest
@@ -89,12 +90,20 @@ async def test_maps_places_one_output_each_across_pages(fake: FakeWebServices) -
     out = await run_block(GoogleMapsSearchBlock(), {"query": "cafes in Springfield", "max_results": 23}, maps_key())
 
     assert [pin for pin, _ in out] == ["place"] * 23
-    first = out[0][1]
-    assert first.name == "Cafe 1" and first.address == "1 Main St, Springfield"
-    assert first.phone == "(555) 000-0001" and first.rating == 4.5 and first.reviews == 101
-    assert first.website == "https://cafe1.example.com/" and first.place_id == "ChIJplace001"
-    assert first.latitude == pytest.approx(40.001) and first.google_maps_url == "https://maps.google.com/?cid=1"
-    assert out[-1][1].name == "Cafe 23"
+    json.dumps(out)  # run records keep outputs as JSON
+    assert out[0][1] == {
+        "name": "Cafe 1",
+        "address": "1 Main St, Springfield",
+        "phone": "(555) 000-0001",
+        "rating": 4.5,
+        "reviews": 101,
+        "website": "https://cafe1.example.com/",
+        "place_id": "ChIJplace001",
+        "latitude": 40.001,
+        "longitude": -73.001,
+        "google_maps_url": "https://maps.google.com/?cid=1",
+    }
+    assert out[-1][1]["name"] == "Cafe 23"
     bodies = [r.json() for r in fake.requests]
     assert bodies == [
         {"textQuery": "cafes in Springfield", "pageSize": 20},

@@ -24,7 +24,8 @@ Services and what they check, as the real ones do:
 * ``/youtube/watch?v=…`` (a video page holding ``INNERTUBE_API_KEY``), ``POST /youtube/youtubei/v1/player``
   (playability and caption tracks; 400 without that key) and ``/youtube/api/timedtext`` (captions XML;
   the ``srv3`` format when ``fmt=srv3`` is asked), as YouTube's own players use them; see :data:`VIDEOS`.
-* ``/pages/<name>``: pages set with :meth:`FakeWebServices.page`.
+* ``/pages/<name>``: pages set with :meth:`FakeWebServices.page` (404 otherwise). The search fakes'
+  results point there (``/pages/searx-1``, ``/pages/brave-2``...), so a test can serve their pages.
 
 Every request is recorded (:attr:`FakeWebServices.requests`).
 """
@@ -227,7 +228,7 @@ def _searxng(fake: FakeWebServices, seen: Seen) -> tuple[int, Any]:
     query = seen.query.get("q", "")
     results = [
         {
-            "url": f"https://site{n}.example.org/{query.replace(' ', '-')}",
+            "url": fake.url(f"/pages/searx-{n}"),
             "title": f"{query} result {n}",
             "content": f"About {query}, part {n}.",
             "engine": "duckduckgo",
@@ -245,10 +246,10 @@ def _tavily(fake: FakeWebServices, seen: Seen) -> tuple[int, Any]:
     results = [
         {
             "title": f"{query} page {n}",
-            "url": f"https://tavily{n}.example.com/",
+            "url": fake.url(f"/pages/tavily-{n}"),
             "content": f"Tavily says {n}.",
             "score": 0.9 - n / 100,
-            "raw_content": None,
+            "raw_content": f"Raw text of Tavily page {n}." if body.get("include_raw_content") else None,
         }
         for n in range(1, 11)
     ][:limit]
@@ -267,7 +268,7 @@ def _brave(fake: FakeWebServices, seen: Seen) -> tuple[int, Any]:
         }
     query, count = seen.query["q"], int(seen.query.get("count", 20))
     results = [
-        {"title": f"Brave {query} {n}", "url": f"https://brave{n}.example.net/", "description": f"Brave found {n}."}
+        {"title": f"Brave {query} {n}", "url": fake.url(f"/pages/brave-{n}"), "description": f"Brave found {n}."}
         for n in range(1, 21)
     ][:count]
     return 200, {"type": "search", "query": {"original": query}, "web": {"type": "search", "results": results}}
@@ -282,12 +283,13 @@ def _jina_search(fake: FakeWebServices, seen: Seen) -> tuple[int, Any]:
             "readableMessage": "AuthenticationRequiredError: Invalid API key",
         }
     query = seen.query.get("q", "")
+    no_content = seen.headers.get("x-respond-with") == "no-content"
     data = [
         {
             "title": f"Jina {query} {n}",
-            "url": f"https://jina{n}.example.com/",
+            "url": fake.url(f"/pages/jina-{n}"),
             "description": f"Jina found {n}.",
-            "content": f"# Page {n}\n\nFull text of page {n} about {query}.",
+            **({} if no_content else {"content": f"# Page {n}\n\nFull text of page {n} about {query}."}),
         }
         for n in range(1, 6)
     ]

@@ -75,8 +75,10 @@ async def searxng(context: RunContext, base_url: str, query: str, limit: int) ->
     ]
 
 
-async def tavily(context: RunContext, credential: CredentialSecret, query: str, limit: int) -> list[SearchHit]:
-    """Search with Tavily's API."""
+async def tavily(
+    context: RunContext, credential: CredentialSecret, query: str, limit: int, *, with_text: bool = False
+) -> list[SearchHit]:
+    """Search with Tavily's API (``with_text``: Tavily includes each page's text)."""
     key = _api_key(credential, "Tavily")
     response = await call_service(
         context,
@@ -84,7 +86,12 @@ async def tavily(context: RunContext, credential: CredentialSecret, query: str, 
         "POST",
         join_url(_base(credential, get_settings().tavily_api_url), "search"),
         headers={"Authorization": f"Bearer {key}"},
-        json={"query": query, "max_results": min(limit, 20), "search_depth": "basic"},
+        json={
+            "query": query,
+            "max_results": min(limit, 20),
+            "search_depth": "basic",
+            "include_raw_content": with_text,
+        },
         secrets=(key,),
     )
     body = json_answer("Tavily", response)
@@ -127,15 +134,20 @@ async def brave(context: RunContext, credential: CredentialSecret, query: str, l
     ]
 
 
-async def jina(context: RunContext, credential: CredentialSecret, query: str, limit: int) -> list[SearchHit]:
-    """Search with Jina's search API (results include each page's text)."""
+async def jina(
+    context: RunContext, credential: CredentialSecret, query: str, limit: int, *, with_text: bool = True
+) -> list[SearchHit]:
+    """Search with Jina's search API (``with_text``: its results include each page's text)."""
     key = _api_key(credential, "Jina")
+    headers = {"Authorization": f"Bearer {key}", "Accept": "application/json"}
+    if not with_text:
+        headers["X-Respond-With"] = "no-content"
     response = await call_service(
         context,
         "Jina Search",
         "GET",
         join_url(_base(credential, get_settings().jina_search_url), ""),
-        headers={"Authorization": f"Bearer {key}", "Accept": "application/json"},
+        headers=headers,
         params={"q": query},
         secrets=(key,),
     )

@@ -153,7 +153,7 @@ class GoogleMapsSearchBlock(Block):
             yield "error", str(exc)
             return
         for place in places:
-            yield "place", place
+            yield "place", place.model_dump()  # plain JSON: run records store outputs as JSON
 
 
 async def _search(context: RunContext, key: str, query: str, limit: int) -> list[Place]:

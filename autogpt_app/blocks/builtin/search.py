@@ -46,6 +46,8 @@ NO_SEARCH_SERVICE = (
 EMPTY_QUERY = "Enter what to search for."
 NO_TEXT = "The page has no readable text (it may need JavaScript, or be an image or a file)."
 MAX_PAGE_TEXT_CHARS = 1_000_000
+PAGES_READ = 5  # search results whose page text is read, as AutoGPT's Jina search gives the top 5
+PAGE_TEXT_TIMEOUT = 10.0  # seconds for each of those pages; a slow page keeps its snippet only
 _TEXT_TYPES = ("text/plain", "text/markdown", "text/csv", "application/json")
 
 JINA_NEED = CredentialRequirement(
@@ -91,6 +93,11 @@ class SearchTheWebBlock(Block):
         max_results: int = Field(
             default=5, ge=1, le=20, description="How many pages to return at most", json_schema_extra=ADVANCED
         )
+        with_page_text: bool = Field(
+            default=True,
+            description="Also read each page found and include its main text (the first 5 pages)",
+            json_schema_extra=ADVANCED,
+        )
         credentials: CredentialsRef | None = Field(default=None, description="Jina API key (optional)")
         tavily_credentials: CredentialsRef | None = Field(default=None, description="Tavily API key (optional)")
         brave_credentials: CredentialsRef | None = Field(default=None, description="Brave Search API key (optional)")
@@ -131,27 +138,45 @@ class SearchTheWebBlock(Block):
         try:
             if not query:
                 raise BlockError(EMPTY_QUERY)
-            hits = await _search(context, query, input.max_results)
+            hits = await _search(context, query, input.max_results, input.with_page_text)
         except BlockError as exc:
             yield "error", str(exc)
             return
+        if input.with_page_text:
+            hits = await _add_page_text(context, hits)
         yield "results", engines.format_hits(hits)
-        yield "items", hits
+        yield "items", [hit.model_dump() for hit in hits]  # plain JSON: run records store outputs as JSON
 
 
-async def _search(context: RunContext, query: str, limit: int) -> list[SearchHit]:
+async def _search(context: RunContext, query: str, limit: int, with_text: bool) -> list[SearchHit]:
     """Search with the first service the person gave a key for, else the operator's SearXNG."""
     given = context.credentials
     if credential := given.get("credentials"):
-        return await engines.jina(context, credential, query, limit)
+        return await engines.jina(context, credential, query, limit, with_text=with_text)
     if credential := given.get("tavily_credentials"):
-        return await engines.tavily(context, credential, query, limit)
+        return await engines.tavily(context, credential, query, limit, with_text=with_text)
     if credential := given.get("brave_credentials"):
         return await engines.brave(context, credential, query, limit)
     searxng = get_settings().searxng_url.strip()
     if not searxng:
         raise BlockError(NO_SEARCH_SERVICE)
     return await engines.searxng(context, searxng, query, limit)
+
+
+async def _add_page_text(context: RunContext, hits: list[SearchHit]) -> list[SearchHit]:
+    """Read the first pages found that came without text, side by side; a page that fails keeps its snippet."""
+
+    async def read(hit: SearchHit) -> SearchHit:
+        if hit.content:
+            return hit
+        try:
+            text = await _fetch(context, hit.url, raw=False, seconds=PAGE_TEXT_TIMEOUT)
+        except (BlockError, OutboundRequestError):
+            return hit
+        return hit.model_copy(update={"content": text[: engines.MAX_CONTENT_CHARS]})
+
+    read_first = await asyncio.gather(*(read(hit) for hit in hits[:PAGES_READ]))
+    return [*read_first, *hits[PAGES_READ:]]
 
 
 class ExtractWebsiteContentBlock(Block):
@@ -232,10 +257,10 @@ async def _read_with_jina(context: RunContext, credential: CredentialSecret, url
     return response.text()
 
 
-async def _fetch(context: RunContext, url: str, *, raw: bool) -> str:
+async def _fetch(context: RunContext, url: str, *, raw: bool, seconds: float | None = None) -> str:
     """The page at ``url``: as sent (``raw``), or its main text."""
     async with open_http(context) as http:
-        response = await http.get(url)
+        response = await http.get(url, timeout=seconds)
     if not response.is_success:
         raise BlockError(f"The page at {checked_url(url).host} answered with HTTP {response.status_code}.")
     text = response.text()
