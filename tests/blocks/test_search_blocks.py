@@ -10,6 +10,7 @@ import pytest
 from autogpt_app.blocks.builtin._search_engines import SEARXNG_NO_JSON
 from autogpt_app.blocks.builtin.search import NO_SEARCH_SERVICE, NO_TEXT, ExtractWebsiteContentBlock, SearchTheWebBlock
 from autogpt_app.blocks.sdk import RunContext, run_block
+from autogpt_app.credentials.models import provider_label
 from autogpt_app.settings import get_settings
 from tests.fakes.web_services import KEYS, FakeWebServices, api_key_context, serving
 
@@ -204,3 +205,23 @@ async def test_jina_reader_refusing_the_api_key_context(fake: FakeWebServices) -
     )
     assert out["error"].startswith("Jina Reader refused the request (HTTP 401)")
     assert "bad-key-0000000" not in out["error"]
+
+
+async def test_a_self_hosted_reader_named_by_the_credential(fake: FakeWebServices, monkeypatch) -> None:
+    monkeypatch.setattr(get_settings(), "jina_reader_url", "http://10.0.0.9")  # not used
+    context = api_key_context("credentials", "jina", base_url=fake.url("/jina-reader"))
+
+    out = dict(await run_block(ExtractWebsiteContentBlock(), {"url": "https://example.com/a"}, context))
+
+    assert out["content"].startswith("Title: Read by Jina")
+    assert fake.requests[-1].target == "/jina-reader/https://example.com/a"
+
+
+def test_the_new_providers_read_as_people_write_them() -> None:
+    assert [provider_label(p) for p in ("jina", "tavily", "brave", "openweathermap", "google_maps")] == [
+        "Jina",
+        "Tavily",
+        "Brave Search",
+        "OpenWeatherMap",
+        "Google Maps",
+    ]

@@ -5,7 +5,10 @@
 * **Tavily**: ``POST {TAVILY_API_URL}/search`` with ``Authorization: Bearer <key>``.
 * **Brave Search**: ``GET {BRAVE_SEARCH_URL}/res/v1/web/search?q=…`` with ``X-Subscription-Token``.
 * **Jina Search**: ``GET {JINA_SEARCH_URL}/?q=…`` with ``Authorization: Bearer <key>`` and
-  ``Accept: application/json``; its results carry the text of each page found.
+  ``Accept: application/json``; its results carry the text of each page found (``X-Respond-With:
+  no-content`` leaves it out). A Jina credential's ``base_url`` names a Reader, not a search service.
+
+A Tavily or Brave credential's ``base_url`` setting replaces the service's address (a proxy).
 
 Every function returns :class:`SearchHit` items; :func:`format_hits` turns them into the text the
 block's ``results`` pin carries.
@@ -146,7 +149,7 @@ async def jina(
         context,
         "Jina Search",
         "GET",
-        join_url(_base(credential, get_settings().jina_search_url), ""),
+        join_url(get_settings().jina_search_url, ""),  # the credential's base_url is for its Reader
         headers=headers,
         params={"q": query},
         secrets=(key,),
