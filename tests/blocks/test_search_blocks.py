@@ -225,3 +225,18 @@ def test_the_new_providers_read_as_people_write_them() -> None:
         "OpenWeatherMap",
         "Google Maps",
     ]
+
+
+@pytest.mark.parametrize(
+    ("field", "provider", "said"),
+    [
+        ("tavily_credentials", "tavily", "Unauthorized: missing or invalid API key."),
+        ("brave_credentials", "brave", "The provided subscription token is invalid."),
+        ("credentials", "jina", "AuthenticationRequiredError: Invalid API key"),
+    ],
+)
+async def test_the_services_own_reason_is_passed_on(
+    fake: FakeWebServices, field: str, provider: str, said: str
+) -> None:
+    out = dict(await run_block(SearchTheWebBlock(), {"query": "q"}, api_key_context(field, provider, "bad-key-1234")))
+    assert out["error"].endswith(f"It said: {said}")

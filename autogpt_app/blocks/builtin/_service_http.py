@@ -40,19 +40,26 @@ def status_message(service: str, status: int, detail: str = "") -> str:
     return text
 
 
+_DETAIL_KEYS = ("message", "detail", "error", "readableMessage")
+
+
 def _error_detail(response: SafeResponse) -> str:
     """The reason a service gave in its error body, when it gave one in a usual place."""
     try:
         body = json.loads(response.text())
     except ValueError:
         return ""
-    if isinstance(body, dict):
-        error = body.get("error")
-        if isinstance(error, dict):
-            error = error.get("message") or error.get("status")
-        for value in (error, body.get("message"), body.get("detail"), body.get("readableMessage")):
-            if isinstance(value, str) and value.strip():
-                return " ".join(value.split())
+    return _first_text(body, depth=3)
+
+
+def _first_text(value: Any, *, depth: int) -> str:
+    """The first non-empty text under the usual keys (``{"error": {"message": …}}``, ``{"detail": …}``)."""
+    if isinstance(value, str):
+        return " ".join(value.split())
+    if isinstance(value, dict) and depth > 0:
+        for key in _DETAIL_KEYS:
+            if text := _first_text(value.get(key), depth=depth - 1):
+                return text
     return ""
 
 

@@ -16,6 +16,10 @@ from autogpt_app.settings import get_settings
 
 EMPTY_TOPIC = "Enter the topic to look up on Wikipedia."
 MAX_TOPIC = 255  # Wikipedia's longest title, in bytes
+REFUSED = (
+    "Wikipedia refused the request (HTTP 403): it turns away clients it cannot identify or that ask too often; "
+    "try again later."
+)
 
 
 def not_found(topic: str) -> str:
@@ -55,7 +59,12 @@ class GetWikipediaSummaryBlock(Block):
                 raise BlockError(f"A Wikipedia title has at most {MAX_TOPIC} characters.")
             url = join_url(get_settings().wikipedia_api_url, f"page/summary/{quote(topic.replace(' ', '_'), safe='')}")
             response = await call_service(
-                context, "Wikipedia", "GET", url, headers={"Accept": "application/json"}, hints={404: not_found(topic)}
+                context,
+                "Wikipedia",
+                "GET",
+                url,
+                headers={"Accept": "application/json"},
+                hints={404: not_found(topic), 403: REFUSED},
             )
             body = json_answer("Wikipedia", response)
             summary = body.get("extract") if isinstance(body, dict) else None
