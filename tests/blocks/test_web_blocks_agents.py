@@ -1,10 +1,23 @@
-"""An AutoGPT agent export using the web blocks imports as is: same block ids, pins and providers."""
+"""Agents using the web blocks: an AutoGPT export imports as is (same block ids, pins and providers),
+and a saved agent runs on the engine with the person's own key, its results stored and the key nowhere."""
 
 from __future__ import annotations
 
+import json
+
+import pytest
+
+from autogpt_app.credentials import service as credentials
+from autogpt_app.db import session_scope
+from autogpt_app.executions import service
+from autogpt_app.executions.runner import GraphRunner
 from autogpt_app.graphs import portable
+from autogpt_app.graphs import service as graphs
 from autogpt_app.graphs.schemas import credentials_input_schema
+from autogpt_app.graphs.spec import GraphSpec
 from autogpt_app.graphs.validation import validate_graph
+from tests.executions.test_runner import finished, make_user
+from tests.fakes.web_services import KEYS, serving
 
 INPUT = "c0a8e994-ebf1-4a9c-a4d8-89d09c86741b"
 OUTPUT = "363ae599-353e-4804-937e-b2ee3cef3da4"
@@ -61,3 +74,31 @@ def test_an_autogpt_research_agent_imports_and_asks_for_the_same_keys() -> None:
         ("openweathermap", True),
         ("google_maps", True),
     }
+
+
+async def test_a_research_agent_runs_with_the_persons_brave_key(monkeypatch: pytest.MonkeyPatch) -> None:
+    user = await make_user()
+    doc = {
+        "name": "Researcher",
+        "nodes": [
+            node("in", INPUT, name="topic"),
+            node("search", SEARCH, max_results=2, with_page_text=False),
+            node("out", OUTPUT, name="found"),
+        ],
+        "links": [link("in", "result", "search", "query"), link("search", "items", "out", "value")],
+    }
+    with serving(monkeypatch) as fake:
+        async with session_scope() as s:
+            await credentials.create_credential(
+                s, user, provider="brave", type="api_key", title="My Brave key", api_key=KEYS["brave"]
+            )
+            graph = await graphs.create_graph(s, user, GraphSpec.model_validate(doc))
+            run = await service.add_graph_execution(s, user, graph.id, inputs={"topic": "tide pools"})
+
+        assert await GraphRunner(run.id).run() == "COMPLETED"
+
+    result = await finished(user, run.id)
+    [found] = result.outputs["found"]
+    assert [item["title"] for item in found] == ["Brave tide pools 1", "Brave tide pools 2"]
+    assert fake.requests[0].headers["x-subscription-token"] == KEYS["brave"]
+    assert KEYS["brave"] not in json.dumps(result.model_dump(mode="json"))
