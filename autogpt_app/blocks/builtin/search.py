@@ -107,11 +107,6 @@ class SearchTheWebBlock(Block):
         items: list[SearchHit] = Field(description="The pages found, one item each (title, url, snippet, content)")
 
     examples = (
-        BlockExample(
-            input={"query": "self-hosted agents"},
-            output=[("error", NO_SEARCH_SERVICE)],
-            description="no key picked and no SearXNG configured",
-        ),
         BlockExample(input={"query": "  "}, output=[("error", EMPTY_QUERY)]),
         BlockExample(
             input={"query": "weather"},
