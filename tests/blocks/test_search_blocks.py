@@ -159,6 +159,15 @@ async def test_main_text_is_extracted_locally(fake: FakeWebServices) -> None:
     assert [r.path for r in fake.requests] == ["/pages/birds"]
 
 
+async def test_a_page_in_its_own_charset(fake: FakeWebServices) -> None:
+    body = "<html><head><meta charset='iso-8859-1'></head><body><article><p>" + "Crème brûlée, très bon. " * 8
+    url = fake.page("latin", (body + "</p></article></body></html>").encode("latin-1"), "text/html")
+
+    out = dict(await run_block(ExtractWebsiteContentBlock(), {"url": url}, RunContext()))
+
+    assert out["content"].startswith("Crème brûlée, très bon.")
+
+
 async def test_raw_content_is_the_page_as_sent(fake: FakeWebServices) -> None:
     url = fake.page("birds", ARTICLE)
     out = dict(await run_block(ExtractWebsiteContentBlock(), {"url": url, "raw_content": True}, RunContext()))

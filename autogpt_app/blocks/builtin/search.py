@@ -266,13 +266,15 @@ async def _fetch(context: RunContext, url: str, *, raw: bool, seconds: float | N
         return text
     if kind and "html" not in kind and "xml" not in kind:
         raise BlockError(f"The page is not a web page ({kind}); use 'raw content' to get it as sent.")
-    extracted = await asyncio.to_thread(_main_text, text, response.url)
+    # Without a charset in the header, trafilatura reads the page's own <meta charset> from the bytes.
+    declared = "charset=" in response.headers.get("content-type", "").lower()
+    extracted = await asyncio.to_thread(_main_text, text if declared else response.content, response.url)
     if not extracted:
         raise BlockError(NO_TEXT)
     return extracted
 
 
-def _main_text(html: str, url: str) -> str:
+def _main_text(html: str | bytes, url: str) -> str:
     """The main text of ``html`` as Markdown (trafilatura), or "" when it finds none."""
     import trafilatura  # imported on first use: it loads lxml and language data
 
