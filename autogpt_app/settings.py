@@ -109,6 +109,20 @@ class Settings(BaseSettings):
     outbound_max_redirects: int = Field(default=5, ge=0)
     outbound_allow_loopback: bool = False
 
+    # Web services the web blocks call (autogpt_app/blocks/builtin/search.py, wikipedia.py, weather.py,
+    # maps.py). Each is the service's public address; tests point them at local fakes.
+    #: A SearXNG instance the operator runs (e.g. https://search.example.org); "Search the web" uses it
+    #: when the person picked no search API key. Its JSON output must be enabled (search.formats: json).
+    searxng_url: str = ""
+    jina_search_url: str = "https://s.jina.ai"
+    jina_reader_url: str = "https://r.jina.ai"
+    tavily_api_url: str = "https://api.tavily.com"
+    brave_search_url: str = "https://api.search.brave.com"
+    wikipedia_api_url: str = "https://en.wikipedia.org/api/rest_v1"
+    openweathermap_api_url: str = "https://api.openweathermap.org"
+    google_places_api_url: str = "https://places.googleapis.com"
+    youtube_url: str = "https://www.youtube.com"
+
     max_graph_nodes: int = Field(default=500, ge=1)
     # Runaway protection and durability of runs (autogpt_app/executions).
     node_timeout_seconds: float = Field(default=300.0, gt=0)

@@ -11,7 +11,7 @@ from playwright.sync_api import Page, expect
 from tests.e2e.conftest import ADMIN_EMAIL, ADMIN_PASSWORD, USER_PASSWORD, signup, unique_email
 from tests.graphs.helpers import echo_graph
 
-UNKNOWN_BLOCK = "87840993-2053-44b7-8da4-187ad4ee518c"
+UNKNOWN_BLOCK = "00000000-7e57-4000-8000-0000000000aa"  # no block has this id
 
 
 def agent_file(tmp_path: Path, filename: str, name: str, description: str, *, unknown_block: bool = False) -> Path:

@@ -19,7 +19,7 @@ from autogpt_app.library import service, uploads
 from autogpt_app.library.models import LibraryAgent
 from tests.graphs.helpers import OUTPUT, SHORT_TEXT, echo_graph
 
-UNKNOWN_BLOCK = "87840993-2053-44b7-8da4-187ad4ee518c"
+UNKNOWN_BLOCK = "00000000-7e57-4000-8000-0000000000aa"  # no block has this id
 
 
 def billion_laughs(levels: int = 9, width: int = 9) -> bytes:

@@ -32,6 +32,8 @@ DEFAULT_PROVIDER = {
     CredentialType.HOST_SCOPED.value: "http",
 }
 PROVIDER_SUGGESTIONS = ("openai", "anthropic", "groq", "ollama", "smtp", "http", "github", "slack")
+# The web blocks' services (autogpt_app/blocks/builtin/search.py, weather.py, maps.py).
+PROVIDER_SUGGESTIONS += ("jina", "tavily", "brave", "openweathermap", "google_maps")
 
 
 class CredentialRow(BaseModel):
