@@ -43,7 +43,7 @@ class LocalSite:
                     site.bodies.setdefault(path, []).append(self.rfile.read(length).decode("utf-8", "replace"))
                 served = site.routes.get(path)
                 body, status, kind = (
-                    (served.render(), served.status, served.content_type)
+                    (served.render().replace(SERVER.encode(), site.url.encode()), served.status, served.content_type)
                     if served
                     else (b"not found", 404, "text/plain")
                 )

@@ -76,7 +76,8 @@ def all_of(*checks: Expect) -> Expect:
 
 @dataclass(frozen=True)
 class Served:
-    """What the local test server answers at one path (``body`` may be built at request time)."""
+    """What the local test server answers at one path (``body`` may be built at request time;
+    ``{server}`` in it stands for the server's own address)."""
 
     body: str | Callable[[], str]
     content_type: str = "text/html; charset=utf-8"
