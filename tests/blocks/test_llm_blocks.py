@@ -75,6 +75,7 @@ async def test_text_generation_sends_model_messages_and_key(server: FakeOpenAISe
 
 
 async def test_model_input_wins_then_credential_then_settings(server: FakeOpenAIServer) -> None:
+    server.models = ["chosen", "meta"]
     server.reply_text("a")
     server.reply_text("b")
     await run_block(AITextGeneratorBlock(), {"prompt": "x", "model": "chosen"}, context(server.base_url, model="meta"))

@@ -5,6 +5,15 @@ LM Studio, ...). The credential (provider ``openai``, an API key) may carry ``me
 ``meta.model``; a block's ``model`` input wins over the credential's, and the platform's
 ``OPENAI_MODEL`` is the last default. The base URL defaults to ``OPENAI_BASE_URL``, then OpenAI.
 
+Model names of other providers (AutoGPT exports carry ``claude-3-5-sonnet-latest``,
+``google/gemini-2.5-pro``, ``llama3.3``, ...) are asked of the person's endpoint as they are when it
+serves them: its ``GET /models`` list is read once per credential and kept for
+``MODEL_LIST_TTL_SECONDS``, and a name matches an entry exactly or, failing that, without a
+``provider/`` prefix and case (``llama3.3-70b`` also finds Ollama's ``llama3.3:70b``). A name the
+endpoint does not serve is replaced by the credential's ``meta.model`` or the platform's default,
+with a note on the node run; an endpoint without a models list is asked for the name, and if it
+answers "model not found" the call is made once more with that replacement (again with a note).
+
 Connections go through the SSRF-guarded client (:func:`~autogpt_app.net.safe_client`), so a base URL
 on a private or local address is refused. Rate limits, 5xx answers, time-outs and dropped
 connections are retried with exponential back-off by the ``openai`` client (``MAX_RETRIES``).
@@ -15,8 +24,11 @@ or logs.
 from __future__ import annotations
 
 import logging
+import re
+import time
 from dataclasses import dataclass, field
 from types import TracebackType
+from typing import Any
 
 import httpx
 import openai
@@ -48,6 +60,11 @@ class Endpoint:
     api_key: str = field(repr=False)
     base_url: str
     model: str
+    #: The model to use when the endpoint does not serve ``model`` ("" when ``model`` is already
+    #: the person's configured one and needs no check).
+    fallback: str = ""
+    #: Which credential this is (the cache of served models is kept per credential and address).
+    credential_id: str = ""
 
     @property
     def host(self) -> str:
@@ -74,8 +91,77 @@ def endpoint_for(context: RunContext, model: str = "") -> Endpoint:
         base_url = str(checked_url(base_url))
     except OutboundRequestError as exc:
         raise LLMError(f"The language model address is refused: {exc.message}") from None
-    chosen = model.strip() or str(credential.meta.get("model") or "").strip() or settings.openai_model
-    return Endpoint(api_key=key, base_url=base_url, model=chosen)
+    configured = str(credential.meta.get("model") or "").strip() or settings.openai_model
+    chosen = model.strip()
+    if not chosen or chosen == configured:
+        return Endpoint(api_key=key, base_url=base_url, model=configured, credential_id=credential.id)
+    return Endpoint(api_key=key, base_url=base_url, model=chosen, fallback=configured, credential_id=credential.id)
+
+
+# ---------------------------------------------------------------------------------------------
+# Which models the endpoint serves
+# ---------------------------------------------------------------------------------------------
+
+#: Seconds a credential's list of served models is trusted before it is read again.
+MODEL_LIST_TTL_SECONDS = 300.0
+_MODEL_LIST_TIMEOUT_SECONDS = 10.0
+_MODEL_LIST_CACHE_SIZE = 256
+#: (credential id, base URL) → (read at, served model ids; None when the endpoint has no list).
+_served_cache: dict[tuple[str, str], tuple[float, frozenset[str] | None]] = {}
+_NOT_FOUND = re.compile(
+    r"model.{0,40}(not found|not exist|does not exist|not available|not supported|unknown|invalid)"
+    r"|(no such|unknown|invalid) model",
+    re.IGNORECASE,
+)
+
+
+def _plain(name: str) -> str:
+    """A model name without provider prefix, case, and with ``:``/``_`` read as ``-``."""
+    return re.sub(r"[:_]", "-", name.rsplit("/", 1)[-1].strip().lower())
+
+
+def match_model(wanted: str, served: frozenset[str]) -> str | None:
+    """The id in ``served`` that names ``wanted`` (exactly, else without prefix and case), or None."""
+    if wanted in served:
+        return wanted
+    plain = _plain(wanted)
+    matches = sorted(m for m in served if _plain(m) == plain)
+    return matches[0] if matches else None
+
+
+def forget_served_models() -> None:
+    """Drop every cached list of served models (tests; a person who changed their endpoint)."""
+    _served_cache.clear()
+
+
+async def served_models(client: openai.AsyncOpenAI, endpoint: Endpoint) -> frozenset[str] | None:
+    """The model ids the endpoint lists (cached per credential), or None when it has no usable list."""
+    key = (endpoint.credential_id, endpoint.base_url)
+    cached = _served_cache.get(key)
+    if cached is not None and time.monotonic() - cached[0] < MODEL_LIST_TTL_SECONDS:
+        return cached[1]
+    served: frozenset[str] | None
+    try:
+        quick = client.with_options(max_retries=0, timeout=_MODEL_LIST_TIMEOUT_SECONDS)
+        served = frozenset([model.id async for model in quick.models.list() if getattr(model, "id", None)]) or None
+    except (openai.OpenAIError, OutboundRequestError, httpx.HTTPError, ValueError, TypeError):
+        served = None  # no list (or not one we can read): the name is tried as it is
+    if len(_served_cache) >= _MODEL_LIST_CACHE_SIZE:
+        _served_cache.pop(next(iter(_served_cache)))
+    _served_cache[key] = (time.monotonic(), served)
+    return served
+
+
+def replaced_note(wanted: str, used: str) -> str:
+    """The note a node run gets when ``wanted`` was replaced by ``used``."""
+    return f"The model '{wanted}' is not served by your endpoint; used '{used}' instead."
+
+
+def is_model_not_found(exc: BaseException) -> bool:
+    """Whether a provider error says the requested model does not exist there."""
+    if not isinstance(exc, openai.APIStatusError) or exc.status_code not in (400, 404):
+        return False
+    return bool(_NOT_FOUND.search(_provider_message(exc) or str(exc)))
 
 
 def _provider_message(exc: openai.APIStatusError) -> str:
@@ -116,11 +202,34 @@ def readable_failure(exc: BaseException, endpoint: Endpoint) -> str:
     return endpoint.scrub(message)
 
 
-class ChatModel:
-    """One OpenAI-compatible client for a block run (use as an async context manager)."""
+@dataclass
+class Answer:
+    """An assistant message: its text and the tool calls it asks for (OpenAI's message shape)."""
 
-    def __init__(self, endpoint: Endpoint) -> None:
+    content: str
+    tool_calls: list[dict[str, Any]] = field(default_factory=list)
+
+    def as_message(self) -> dict[str, Any]:
+        """The message as it goes back into the conversation."""
+        message: dict[str, Any] = {"role": "assistant", "content": self.content}
+        if self.tool_calls:
+            message["tool_calls"] = self.tool_calls
+        return message
+
+
+class ChatModel:
+    """One OpenAI-compatible client for a block run (use as an async context manager).
+
+    Args:
+        endpoint: where and which model (see :func:`endpoint_for`).
+        context: the node run, to note a replaced model on (optional outside the engine).
+    """
+
+    def __init__(self, endpoint: Endpoint, context: RunContext | None = None) -> None:
         self.endpoint = endpoint
+        self.context = context
+        self._model: str | None = None if endpoint.fallback else endpoint.model
+        self._verified = not endpoint.fallback
         self._client = openai.AsyncOpenAI(
             api_key=endpoint.api_key,
             base_url=endpoint.base_url,
@@ -137,22 +246,90 @@ class ChatModel:
     ) -> None:
         await self._client.close()
 
-    async def complete(self, messages: list[dict[str, str]], *, max_tokens: int | None = None) -> str:
-        """The assistant's answer to ``messages``.
+    def _note(self, text: str) -> None:
+        if self.context is not None:
+            self.context.note(text)
+
+    async def model(self) -> str:
+        """The model to ask: the one chosen when the endpoint serves it, else the replacement (noted)."""
+        if self._model is None:
+            wanted, fallback = self.endpoint.model, self.endpoint.fallback
+            served = await served_models(self._client, self.endpoint)
+            found = match_model(wanted, served) if served is not None else wanted
+            self._verified = served is not None
+            if found is None:
+                self._note(replaced_note(wanted, fallback))
+                found = fallback
+            elif found != wanted:
+                self._note(f"The model '{wanted}' is called '{found}' on your endpoint; used that.")
+            self._model = found
+        return self._model
+
+    def _failure(self, exc: BaseException) -> LLMError:
+        log.info("model call to %s failed: %s", self.endpoint.host, type(exc).__name__)
+        return LLMError(readable_failure(exc, self.endpoint))
+
+    async def _create(self, **request: Any) -> Any:
+        """One chat completion with the resolved model; an unlisted model the endpoint does not know
+        is replaced once by the fallback."""
+        model = await self.model()
+        try:
+            return await self._client.chat.completions.create(model=model, **request)
+        except (openai.OpenAIError, OutboundRequestError, httpx.HTTPError) as exc:
+            if self._verified or not self.endpoint.fallback or not is_model_not_found(exc):
+                raise self._failure(exc) from None
+        self._note(replaced_note(model, self.endpoint.fallback))
+        self._model, self._verified = self.endpoint.fallback, True
+        try:
+            return await self._client.chat.completions.create(model=self._model, **request)
+        except (openai.OpenAIError, OutboundRequestError, httpx.HTTPError) as exc:
+            raise self._failure(exc) from None
+
+    async def complete(
+        self, messages: list[dict[str, Any]], *, max_tokens: int | None = None, json_object: bool = False
+    ) -> str:
+        """The assistant's answer to ``messages`` (``json_object``: ask the endpoint for JSON only).
 
         Raises:
             LLMError: the provider failed after the retries, or answered nothing.
         """
-        try:
-            completion = await self._client.chat.completions.create(
-                model=self.endpoint.model,
-                messages=messages,  # type: ignore[arg-type]
-                max_tokens=max_tokens if max_tokens else openai.NOT_GIVEN,
-            )
-        except (openai.OpenAIError, OutboundRequestError, httpx.HTTPError) as exc:
-            message = readable_failure(exc, self.endpoint)
-            log.info("model call to %s failed: %s", self.endpoint.host, type(exc).__name__)
-            raise LLMError(message) from None
+        return (await self.answer(messages, max_tokens=max_tokens, json_object=json_object)).content
+
+    async def answer(
+        self,
+        messages: list[dict[str, Any]],
+        *,
+        max_tokens: int | None = None,
+        tools: list[dict[str, Any]] | None = None,
+        parallel_tool_calls: bool | None = None,
+        json_object: bool = False,
+    ) -> Answer:
+        """The assistant's message in answer to ``messages``, offering it ``tools`` (function definitions).
+
+        Raises:
+            LLMError: the provider failed after the retries, or answered nothing.
+        """
+        request: dict[str, Any] = {
+            "messages": messages,
+            "max_tokens": max_tokens if max_tokens else openai.NOT_GIVEN,
+        }
+        if json_object:
+            request["response_format"] = {"type": "json_object"}
+        if tools:
+            request["tools"] = tools
+            if parallel_tool_calls is not None:
+                request["parallel_tool_calls"] = parallel_tool_calls
+        completion = await self._create(**request)
         if not completion.choices:
             raise LLMError(f"The language model at {self.endpoint.host} returned no answer.")
-        return completion.choices[0].message.content or ""
+        message = completion.choices[0].message
+        calls = [
+            {
+                "id": call.id,
+                "type": "function",
+                "function": {"name": call.function.name, "arguments": call.function.arguments or ""},
+            }
+            for call in message.tool_calls or []
+            if getattr(call, "function", None) is not None
+        ]
+        return Answer(content=message.content or "", tool_calls=calls)
