@@ -65,6 +65,10 @@ class Endpoint:
     fallback: str = ""
     #: Which credential this is (the cache of served models is kept per credential and address).
     credential_id: str = ""
+    #: Other names the endpoint may serve ``model`` under (image models: ``flux-schnell``, ...).
+    aliases: tuple[str, ...] = ()
+    #: The name the person chose, for notes ("" : ``model``).
+    label: str = ""
 
     @property
     def host(self) -> str:
@@ -254,14 +258,18 @@ class ChatModel:
         """The model to ask: the one chosen when the endpoint serves it, else the replacement (noted)."""
         if self._model is None:
             wanted, fallback = self.endpoint.model, self.endpoint.fallback
+            label = self.endpoint.label or wanted
             served = await served_models(self._client, self.endpoint)
-            found = match_model(wanted, served) if served is not None else wanted
+            found: str | None = wanted
+            if served is not None:
+                names = (wanted, *self.endpoint.aliases)
+                found = next((m for m in (match_model(n, served) for n in names) if m is not None), None)
             self._verified = served is not None
             if found is None:
-                self._note(replaced_note(wanted, fallback))
+                self._note(replaced_note(label, fallback))
                 found = fallback
-            elif found != wanted:
-                self._note(f"The model '{wanted}' is called '{found}' on your endpoint; used that.")
+            elif found not in (wanted, label):
+                self._note(f"The model '{label}' is called '{found}' on your endpoint; used that.")
             self._model = found
         return self._model
 
@@ -269,21 +277,36 @@ class ChatModel:
         log.info("model call to %s failed: %s", self.endpoint.host, type(exc).__name__)
         return LLMError(readable_failure(exc, self.endpoint))
 
-    async def _create(self, **request: Any) -> Any:
-        """One chat completion with the resolved model; an unlisted model the endpoint does not know
-        is replaced once by the fallback."""
+    async def _create(self, call: Any, **request: Any) -> Any:
+        """``call`` (an SDK method) with the resolved model; an unlisted model the endpoint does not
+        know is replaced once by the fallback."""
         model = await self.model()
         try:
-            return await self._client.chat.completions.create(model=model, **request)
+            return await call(model=model, **request)
         except (openai.OpenAIError, OutboundRequestError, httpx.HTTPError) as exc:
             if self._verified or not self.endpoint.fallback or not is_model_not_found(exc):
                 raise self._failure(exc) from None
-        self._note(replaced_note(model, self.endpoint.fallback))
+        self._note(replaced_note(self.endpoint.label or model, self.endpoint.fallback))
         self._model, self._verified = self.endpoint.fallback, True
         try:
-            return await self._client.chat.completions.create(model=self._model, **request)
+            return await call(model=self._model, **request)
         except (openai.OpenAIError, OutboundRequestError, httpx.HTTPError) as exc:
             raise self._failure(exc) from None
+
+    async def image(self, prompt: str, *, size: str | None = None) -> str:
+        """One image drawn for ``prompt`` by the endpoint's ``POST /images/generations``: its URL, or a
+        ``data:`` URL when the endpoint answers with the image itself.
+
+        Raises:
+            LLMError: the provider failed after the retries, or answered no image.
+        """
+        result = await self._create(self._client.images.generate, prompt=prompt, n=1, size=size or openai.NOT_GIVEN)
+        image = result.data[0] if getattr(result, "data", None) else None
+        if image is not None and getattr(image, "url", None):
+            return str(image.url)
+        if image is not None and getattr(image, "b64_json", None):
+            return f"data:image/png;base64,{image.b64_json}"
+        raise LLMError(f"The image model at {self.endpoint.host} returned no image.")
 
     async def complete(
         self, messages: list[dict[str, Any]], *, max_tokens: int | None = None, json_object: bool = False
@@ -319,7 +342,7 @@ class ChatModel:
             request["tools"] = tools
             if parallel_tool_calls is not None:
                 request["parallel_tool_calls"] = parallel_tool_calls
-        completion = await self._create(**request)
+        completion = await self._create(self._client.chat.completions.create, **request)
         if not completion.choices:
             raise LLMError(f"The language model at {self.endpoint.host} returned no answer.")
         message = completion.choices[0].message
