@@ -30,6 +30,14 @@ def loopback(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(get_settings(), "outbound_allow_loopback", True)
 
 
+@pytest.fixture(autouse=True)
+def fresh_model_lists() -> Iterator[None]:
+    """Each test reads its endpoint's models list anew (the client keeps them per credential)."""
+    llm_client.forget_served_models()
+    yield
+    llm_client.forget_served_models()
+
+
 @pytest.fixture
 def server(loopback: None) -> Iterator[FakeOpenAIServer]:
     with FakeOpenAIServer() as srv:
