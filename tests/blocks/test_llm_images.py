@@ -94,16 +94,16 @@ async def test_image_provider_failures_are_readable_and_never_show_the_key(
     server.models = ["gpt-image-1"]
     server.reply_image_error(429, "Too many images", times=4)
     message = only_error(await run_block(AIImageGeneratorBlock(), {"prompt": "x"}, image_context(server.base_url)))
-    assert message == "The language model at 127.0.0.1 is rate limiting requests (HTTP 429); try again later."
+    assert message == "The image model at 127.0.0.1 is rate limiting requests (HTTP 429); try again later."
     server.reply_image_error(503, f"overloaded ({KEY})", times=4)
     message = only_error(await run_block(IdeogramModelBlock(), {"prompt": "x"}, image_context(server.base_url)))
-    assert message.startswith("The language model at 127.0.0.1 answered with an error (HTTP 503)")
+    assert message.startswith("The image model at 127.0.0.1 answered with an error (HTTP 503)")
     assert KEY not in message
     with FakeOpenAIServer(api_key="sk-other") as guarded:
         message = only_error(
             await run_block(ReplicateFluxAdvancedModelBlock(), {"prompt": "x"}, image_context(guarded.base_url))
         )
-    assert message == "The language model at 127.0.0.1 refused the API key (HTTP 401)."
+    assert message == "The image model at 127.0.0.1 refused the API key (HTTP 401)."
 
 
 def test_aspect_ratios_become_the_endpoints_sizes() -> None:

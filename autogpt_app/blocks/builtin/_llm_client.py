@@ -69,6 +69,8 @@ class Endpoint:
     aliases: tuple[str, ...] = ()
     #: The name the person chose, for notes ("" : ``model``).
     label: str = ""
+    #: What is called, in failure messages ("language model", "image model").
+    kind: str = "language model"
 
     @property
     def host(self) -> str:
@@ -180,19 +182,19 @@ def _provider_message(exc: openai.APIStatusError) -> str:
 
 def readable_failure(exc: BaseException, endpoint: Endpoint) -> str:
     """A short, key-free description of a failed model call."""
-    host = endpoint.host
+    host, kind = endpoint.host, endpoint.kind
     if isinstance(exc, openai.APIStatusError):
         status = exc.status_code
         if status in (401, 403):
-            message = f"The language model at {host} refused the API key (HTTP {status})."
+            message = f"The {kind} at {host} refused the API key (HTTP {status})."
         elif status == 429:
-            message = f"The language model at {host} is rate limiting requests (HTTP 429); try again later."
+            message = f"The {kind} at {host} is rate limiting requests (HTTP 429); try again later."
         else:
             detail = " ".join(_provider_message(exc).split())[:300]
-            message = f"The language model at {host} answered with an error (HTTP {status})"
+            message = f"The {kind} at {host} answered with an error (HTTP {status})"
             message += f": {detail}" if detail else "."
     elif isinstance(exc, openai.APITimeoutError):
-        message = f"The language model at {host} did not answer in time."
+        message = f"The {kind} at {host} did not answer in time."
     elif isinstance(exc, OutboundRequestError):
         message = f"The language model address is refused: {exc.message}"
     elif isinstance(exc, openai.APIConnectionError):
@@ -200,9 +202,9 @@ def readable_failure(exc: BaseException, endpoint: Endpoint) -> str:
         if isinstance(cause, OutboundRequestError):
             message = f"The language model address is refused: {cause.message}"
         else:
-            message = f"Could not connect to the language model at {host}."
+            message = f"Could not connect to the {kind} at {host}."
     else:
-        message = f"The call to the language model at {host} failed ({type(exc).__name__})."
+        message = f"The call to the {kind} at {host} failed ({type(exc).__name__})."
     return endpoint.scrub(message)
 
 
@@ -306,7 +308,7 @@ class ChatModel:
             return str(image.url)
         if image is not None and getattr(image, "b64_json", None):
             return f"data:image/png;base64,{image.b64_json}"
-        raise LLMError(f"The image model at {self.endpoint.host} returned no image.")
+        raise LLMError(f"The {self.endpoint.kind} at {self.endpoint.host} returned no image.")
 
     async def complete(
         self, messages: list[dict[str, Any]], *, max_tokens: int | None = None, json_object: bool = False
@@ -344,7 +346,7 @@ class ChatModel:
                 request["parallel_tool_calls"] = parallel_tool_calls
         completion = await self._create(self._client.chat.completions.create, **request)
         if not completion.choices:
-            raise LLMError(f"The language model at {self.endpoint.host} returned no answer.")
+            raise LLMError(f"The {self.endpoint.kind} at {self.endpoint.host} returned no answer.")
         message = completion.choices[0].message
         calls = [
             {

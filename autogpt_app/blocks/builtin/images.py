@@ -72,8 +72,10 @@ def image_endpoint(context: RunContext, label: str, names: tuple[str, ...]) -> E
     configured = str((credential.meta if credential else {}).get("image_model") or "").strip() or DEFAULT_IMAGE_MODEL
     names = names or (label,)
     if configured in names or configured == label:
-        return dataclasses.replace(endpoint, model=configured, fallback="")
-    return dataclasses.replace(endpoint, model=names[0], aliases=names[1:], label=label, fallback=configured)
+        return dataclasses.replace(endpoint, model=configured, fallback="", kind="image model")
+    return dataclasses.replace(
+        endpoint, model=names[0], aliases=names[1:], label=label, fallback=configured, kind="image model"
+    )
 
 
 async def draw(context: RunContext, label: str, names: tuple[str, ...], prompt: str, size: str) -> str:
