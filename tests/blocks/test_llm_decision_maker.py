@@ -27,7 +27,8 @@ DECIDER = SmartDecisionMakerBlock.id
 
 
 def decider_graph(**decider_inputs) -> dict:
-    """A decision maker with two tools (a calculator and a greeting template) and an output."""
+    """A decision maker with two tools (a calculator and a greeting template) and an output; one tool
+    linked from the plain ``tools`` pin (the builder), the other the way AutoGPT exports name it."""
     return {
         "name": "Helper",
         "nodes": [
@@ -37,8 +38,8 @@ def decider_graph(**decider_inputs) -> dict:
             node("out", OUTPUT, name="answer"),
         ],
         "links": [
-            link("brain", "tools_^_calc_~_a", "calc", "a"),
-            link("brain", "tools_^_calc_~_b", "calc", "b"),
+            link("brain", "tools", "calc", "a"),  # as the builder links it
+            link("brain", "tools", "calc", "b"),
             link("brain", "tools_^_greet_~_values_#_name", "greet", "values_#_name"),
             link("brain", "finished", "out", "value"),
         ],

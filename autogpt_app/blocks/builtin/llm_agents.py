@@ -1,7 +1,8 @@
 """The *Smart decision maker*: a language model that calls the steps wired to it as tools.
 
 AutoGPT's ``SmartDecisionMakerBlock`` (same id and pins). Its output pins
-``tools_^_<node id>_~_<input>`` are linked to the inputs of the steps it may call. Each wired step
+``tools_^_<node id>_~_<input>`` (AutoGPT exports) or its ``tools`` pin (the builder) are linked to
+the inputs of the steps it may call. Each wired step
 becomes one function for the model: its name (the step's title or its block's name), its block's
 description, and one parameter per wired input with that input's schema. The model's calls run
 those steps through the engine (``RunContext.run_tool``): each is a recorded node run of this
@@ -152,6 +153,9 @@ class SmartDecisionMakerBlock(Block):
         )
 
     class Output(BlockOutput):
+        tools: Any = Field(
+            default=None, description="Link to the inputs of each step the model may call (carries no value itself)"
+        )
         finished: str = Field(description="The model's final answer")
         conversations: list[dict[str, Any]] = Field(description="The whole conversation, tool calls and results")
 
