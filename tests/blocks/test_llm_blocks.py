@@ -362,3 +362,19 @@ async def test_fake_server_streams_text_and_tool_calls() -> None:
                 await client.chat.completions.create(model="m", messages=[{"role": "user", "content": "hi"}])
         assert [r.stream for r in server.completions] == [True, True, False]
         assert server.pending == 0
+
+
+async def test_text_generation_asks_again_after_an_empty_answer(server: FakeOpenAIServer) -> None:
+    server.reply_text("")
+    server.reply_text("Now with words.")
+    out = await run_block(AITextGeneratorBlock(), {"prompt": "Hi", "retry": 2}, context(server.base_url))
+    assert out[0] == ("response", "Now with words.")
+    assert len(server.completions) == 2
+
+
+async def test_structured_output_can_ask_for_json_only(server: FakeOpenAIServer) -> None:
+    server.reply_text('{"city": "Paris"}')
+    inputs = {"prompt": "Capital of France?", "expected_format": {"city": "the capital"}, "force_json_output": True}
+    out = await run_block(AIStructuredResponseGeneratorBlock(), inputs, context(server.base_url))
+    assert out[0] == ("response", {"city": "Paris"})
+    assert server.completions[0].json["response_format"] == {"type": "json_object"}
