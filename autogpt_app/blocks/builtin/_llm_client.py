@@ -150,8 +150,14 @@ async def served_models(client: openai.AsyncOpenAI, endpoint: Endpoint) -> froze
     try:
         quick = client.with_options(max_retries=0, timeout=_MODEL_LIST_TIMEOUT_SECONDS)
         served = frozenset([model.id async for model in quick.models.list() if getattr(model, "id", None)]) or None
-    except (openai.OpenAIError, OutboundRequestError, httpx.HTTPError, ValueError, TypeError):
-        served = None  # no list (or not one we can read): the name is tried as it is
+    except openai.APIStatusError as exc:
+        if exc.status_code not in (404, 405, 501):  # a refused key or a hiccup: ask again next time
+            return None
+        served = None  # the endpoint has no list: the name is tried as it is
+    except (openai.OpenAIError, OutboundRequestError, httpx.HTTPError):
+        return None
+    except (ValueError, TypeError):
+        served = None  # a list we cannot read
     if len(_served_cache) >= _MODEL_LIST_CACHE_SIZE:
         _served_cache.pop(next(iter(_served_cache)))
     _served_cache[key] = (time.monotonic(), served)
