@@ -143,6 +143,12 @@ def autogpt_export() -> dict:
                     "multiple_tool_calls": False,
                     "agent_mode_max_iterations": 0,
                     "conversation_compaction": True,
+                    "credentials": {  # the exporter's Anthropic key: never theirs to use here
+                        "id": "769f6af7-820b-4d5d-9b7a-ab82bbc165f0",
+                        "provider": "anthropic",
+                        "type": "api_key",
+                        "title": "Anthropic",
+                    },
                 },
                 "metadata": {"position": {"x": 0, "y": 0}},
             },
