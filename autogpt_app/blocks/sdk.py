@@ -128,6 +128,32 @@ class SubgraphResult(BaseModel):
     error: str | None = None
 
 
+@dataclass(frozen=True)
+class ToolNode:
+    """A step wired to a decision maker's tool pins: the decision maker may run it, filling ``pins``.
+
+    Attributes:
+        node_id: the step's node.
+        block_id: its block.
+        pins: the inputs the decision maker fills (the others keep ``input_default``).
+        input_default: the step's fixed inputs.
+        title: the name the person gave the step in the builder ("" if none).
+    """
+
+    node_id: str
+    block_id: str
+    pins: tuple[str, ...]
+    input_default: dict[str, Any] = field(default_factory=dict)
+    title: str = ""
+
+
+class ToolRun(BaseModel):
+    """What one run of a tool step produced: its ``(pin, value)`` outputs and its error, if any."""
+
+    outputs: list[tuple[str, Any]] = Field(default_factory=list)
+    error: str | None = None
+
+
 #: At most this many notes are kept per node run, each at most this many characters.
 MAX_NOTES = 20
 MAX_NOTE_CHARS = 500
@@ -153,6 +179,8 @@ class RunContext:
         started_at: when this node run began.
         notes: what the block or the engine wants the person to know about this node run (a model
             that was replaced, a retry); kept with the node run and shown on the run page.
+        tools: the steps wired to this node's tool pins (a decision maker's; empty for others).
+        run_tool: runs one of ``tools`` with values for its pins, as a node run of this execution.
     """
 
     user_id: str = ""
@@ -165,6 +193,8 @@ class RunContext:
     depth: int = 0
     started_at: datetime = field(default_factory=utcnow)
     notes: list[str] = field(default_factory=list)
+    tools: tuple[ToolNode, ...] = ()
+    run_tool: Callable[[str, dict[str, Any]], Awaitable[ToolRun]] | None = None
 
     def note(self, text: str) -> None:
         """Add a sentence for the person to this node run's notes (at most ``MAX_NOTES``, each cut short)."""

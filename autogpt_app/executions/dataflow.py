@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from autogpt_app.graphs.spec import GraphSpec, Link, split_dynamic_pin
+from autogpt_app.graphs.tool_links import flow_links
 
 INPUT_BLOCK_IDS = frozenset(
     {
@@ -90,7 +91,7 @@ class DataFlow:
         self.links_from: dict[tuple[str, str], list[Link]] = defaultdict(list)
         self.linked_pins: dict[str, set[str]] = defaultdict(set)
         self.static_pins: dict[str, set[str]] = defaultdict(set)
-        for link in spec.links:
+        for link in flow_links(spec):  # a decision maker's feedback links loop inside its own step
             self.links_from[(link.source_id, link.source_name)].append(link)
             self.linked_pins[link.sink_id].add(link.sink_name)
             if link.is_static:

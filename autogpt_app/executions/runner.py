@@ -21,17 +21,18 @@ from pydantic import ValidationError
 from sqlalchemy import Boolean, bindparam, func, literal_column, select, true, update
 
 from autogpt_app.blocks.registry import find_block
-from autogpt_app.blocks.sdk import BlockError, CredentialSecret, RunContext, SubgraphResult
+from autogpt_app.blocks.sdk import BlockError, CredentialSecret, RunContext, SubgraphResult, ToolNode, ToolRun
 from autogpt_app.bus import execution_channel, get_bus, user_channel
 from autogpt_app.db import get_recorder_engine, session_scope
 from autogpt_app.errors import ServiceError
 from autogpt_app.executions import fairness, leases
-from autogpt_app.executions.dataflow import OUTPUT_BLOCK_ID, DataFlow, ReadyRun
+from autogpt_app.executions.dataflow import OUTPUT_BLOCK_ID, DataFlow, ReadyRun, apply_dynamic_pins
 from autogpt_app.executions.models import TERMINAL, ExecutionStatus, GraphExecution, NodeExecution
 from autogpt_app.executions.secrets import Scrubber
 from autogpt_app.graphs.models import GraphVersion
 from autogpt_app.graphs.service import spec_of
 from autogpt_app.graphs.spec import GraphSpec
+from autogpt_app.graphs.tool_links import deciders, tool_pins
 from autogpt_app.settings import get_settings
 from autogpt_app.timeutil import utcnow
 from autogpt_app.wording import step_failed
@@ -252,6 +253,20 @@ def _disabled_refusal(spec: GraphSpec) -> str | None:
     return None
 
 
+def _tools_by_decider(spec: GraphSpec) -> dict[str, tuple[ToolNode, ...]]:
+    """For each decision-maker node: the steps wired to its tool pins (none in most graphs)."""
+    found: dict[str, tuple[ToolNode, ...]] = {}
+    for decider_id in deciders(spec):
+        tools = []
+        for node_id, pins in tool_pins(spec.links, decider_id).items():
+            node = spec.node(node_id)
+            if node is not None:
+                title = str((node.metadata or {}).get("customized_name") or "")
+                tools.append(ToolNode(node.id, node.block_id, pins, dict(node.input_default), title))
+        found[decider_id] = tuple(tools)
+    return found
+
+
 class GraphRunner:
     """Executes one graph execution from its id."""
 
@@ -281,6 +296,8 @@ class GraphRunner:
         # Agent outputs by name, as (causal order, value): sorted at the end so results keep the
         # order of the data that produced them, however the parallel runs finish.
         self.outputs: dict[str, list[tuple[tuple[int, ...], Any]]] = defaultdict(list)
+        #: The steps each decision-maker node may call as tools (set when the run starts).
+        self.tools: dict[str, tuple[ToolNode, ...]] = {}
 
     async def _publish(self, event_type: str, data: dict[str, Any]) -> None:
         """Publish on the execution's channel; run-level changes also on the owner's channel."""
@@ -332,6 +349,7 @@ class GraphRunner:
 
         flow = DataFlow(spec, dict(claimed.inputs))
         self.credentials = credentials
+        self.tools = _tools_by_decider(spec)
         status, error = ExecutionStatus.COMPLETED, None
         heartbeat = asyncio.create_task(self._heartbeat())
         flow_task = asyncio.create_task(self._flow(flow))
@@ -668,6 +686,8 @@ class GraphRunner:
                     if (need := f"{req.provider}_{'_'.join(sorted(req.types))}") in self.credentials
                 },
                 depth=self.depth,
+                tools=self.tools.get(item.node_id, ()),
+                run_tool=functools.partial(self._run_tool, item) if item.node_id in self.tools else None,
                 run_subgraph=self._run_subgraph,
                 notify=lambda title, body, link, node=item.node_id: self._notify(title, body, link, node_id=node),
             )
@@ -685,6 +705,22 @@ class GraphRunner:
             log.info("node %s of execution %s failed: %s", item.node_id, self.execution_id, type(exc).__name__)
         notes = [self.scrubber.scrub(n) for n in context.notes] if context is not None else []
         return outputs, error, notes
+
+    async def _run_tool(self, caller: ReadyRun, node_id: str, values: dict[str, Any]) -> ToolRun:
+        """Run a step wired to ``caller``'s tool pins (a decision maker's tool call) as a node run of this
+        execution: recorded, published, time-limited and counted like any other, with the run's credentials."""
+        tool = next((t for t in self.tools.get(caller.node_id, ()) if t.node_id == node_id), None)
+        if tool is None:
+            raise BlockError("That step is not wired to this decision maker's tools.")
+        if self.stopping.is_set():
+            raise BlockError(self.STOPPED)
+        if self.node_runs >= self.settings.max_node_runs:
+            raise BlockError(f"The run reached the limit of {self.settings.max_node_runs} node runs.")
+        self.node_runs += 1
+        inputs = {**tool.input_default, **{pin: value for pin, value in values.items() if pin in tool.pins}}
+        item = ReadyRun(node_id, tool.block_id, apply_dynamic_pins(inputs), (*caller.order, self.node_runs))
+        outputs, error = await self._run_node(item, self.checked_at)
+        return ToolRun(outputs=outputs, error=error)
 
     async def _run_subgraph(self, graph_id: str, version: int | None, inputs: dict[str, Any]) -> SubgraphResult:
         """Run one of the owner's agents as a child of this run, in this worker, and wait for it."""

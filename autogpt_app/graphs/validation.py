@@ -11,6 +11,7 @@ from autogpt_app.blocks.registry import find_block
 from autogpt_app.blocks.sdk import Block
 from autogpt_app.errors import InvalidInput
 from autogpt_app.graphs.spec import GraphSpec, base_pin
+from autogpt_app.graphs.tool_links import loop_check_links
 from autogpt_app.settings import get_settings
 
 #: Cycles are allowed only through this block (it emits one item at a time).
@@ -253,7 +254,8 @@ def find_problems(spec: GraphSpec) -> list[Problem]:
                 )
             )
 
-    for component in _cycles_without_iteration(spec):
+    # A decision maker runs its tools inside its own step: its tool and feedback links form no loop.
+    for component in _cycles_without_iteration(spec.model_copy(update={"links": loop_check_links(spec)})):
         problems.append(
             Problem(
                 "These nodes form a loop that does not pass through 'Step through items': " + ", ".join(component),

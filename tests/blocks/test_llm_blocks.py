@@ -30,6 +30,14 @@ def loopback(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(get_settings(), "outbound_allow_loopback", True)
 
 
+@pytest.fixture(autouse=True)
+def fresh_model_lists() -> Iterator[None]:
+    """Each test reads its endpoint's models list anew (the client keeps them per credential)."""
+    llm_client.forget_served_models()
+    yield
+    llm_client.forget_served_models()
+
+
 @pytest.fixture
 def server(loopback: None) -> Iterator[FakeOpenAIServer]:
     with FakeOpenAIServer() as srv:
@@ -75,6 +83,7 @@ async def test_text_generation_sends_model_messages_and_key(server: FakeOpenAISe
 
 
 async def test_model_input_wins_then_credential_then_settings(server: FakeOpenAIServer) -> None:
+    server.models = ["chosen", "meta"]
     server.reply_text("a")
     server.reply_text("b")
     await run_block(AITextGeneratorBlock(), {"prompt": "x", "model": "chosen"}, context(server.base_url, model="meta"))
@@ -353,3 +362,19 @@ async def test_fake_server_streams_text_and_tool_calls() -> None:
                 await client.chat.completions.create(model="m", messages=[{"role": "user", "content": "hi"}])
         assert [r.stream for r in server.completions] == [True, True, False]
         assert server.pending == 0
+
+
+async def test_text_generation_asks_again_after_an_empty_answer(server: FakeOpenAIServer) -> None:
+    server.reply_text("")
+    server.reply_text("Now with words.")
+    out = await run_block(AITextGeneratorBlock(), {"prompt": "Hi", "retry": 2}, context(server.base_url))
+    assert out[0] == ("response", "Now with words.")
+    assert len(server.completions) == 2
+
+
+async def test_structured_output_can_ask_for_json_only(server: FakeOpenAIServer) -> None:
+    server.reply_text('{"city": "Paris"}')
+    inputs = {"prompt": "Capital of France?", "expected_format": {"city": "the capital"}, "force_json_output": True}
+    out = await run_block(AIStructuredResponseGeneratorBlock(), inputs, context(server.base_url))
+    assert out[0] == ("response", {"city": "Paris"})
+    assert server.completions[0].json["response_format"] == {"type": "json_object"}

@@ -14,8 +14,10 @@ async tests and other processes alike::
         assert server.completions[0].authorization == "Bearer sk-test"
 
 Endpoints: ``POST /v1/chat/completions`` (plain JSON, or server-sent events when the request has
-``"stream": true``: ``data:`` chunks with content and tool-call deltas, then ``data: [DONE]``) and
-``GET /v1/models``. Replies are taken from a queue in order; when it is empty, ``responder`` (a
+``"stream": true``: ``data:`` chunks with content and tool-call deltas, then ``data: [DONE]``),
+``GET /v1/models`` (the ids in ``server.models``; ``None`` answers 404, as servers without a list do)
+and ``POST /v1/images/generations`` (answers queued with ``reply_image``/``reply_image_error``, in
+order; none left answers 500). Replies are taken from a queue in order; when it is empty, ``responder`` (a
 function of the request) answers, and without one the server answers 500 so a test that asked for
 more than it scripted fails loudly. Error replies carry ``retry-after-ms`` (``retry_after_ms``) so
 the client's back-off stays short in tests. A streamed reply can also fail part-way:
@@ -165,6 +167,9 @@ class FakeOpenAIServer:
         self.retry_after_ms = retry_after_ms
         self.requests: list[RecordedRequest] = []
         self._queue: deque[Reply] = deque()
+        #: Model ids ``GET /models`` lists; None makes it answer 404.
+        self.models: list[str] | None = ["gpt-4o-mini"]
+        self._image_queue: deque[Reply] = deque()
         self._lock = threading.Lock()
         self._host = host
         self._httpd: ThreadingHTTPServer | None = None
@@ -249,6 +254,23 @@ class FakeOpenAIServer:
         """Queue ``times`` error answers with ``status``."""
         self.enqueue(*(Reply(status=status, error_message=message, **options) for _ in range(times)))
 
+    def reply_image(self, *, url: str | None = None, b64_json: str | None = None) -> None:
+        """Queue an answer of the images endpoint with one image (a URL or base64 data)."""
+        image = {"url": url} if url is not None else {"b64_json": b64_json or ""}
+        with self._lock:
+            self._image_queue.append(Reply(raw_body=json.dumps({"created": 0, "data": [image]}).encode()))
+
+    def reply_image_error(self, status: int, message: str = "", *, times: int = 1) -> None:
+        """Queue ``times`` error answers of the images endpoint."""
+        with self._lock:
+            self._image_queue.extend(Reply(status=status, error_message=message) for _ in range(times))
+
+    @property
+    def image_requests(self) -> list[RecordedRequest]:
+        """The image-generation requests received, in order."""
+        with self._lock:
+            return [r for r in self.requests if r.path.rstrip("/").endswith("/images/generations")]
+
     @property
     def pending(self) -> int:
         """Scripted replies not used yet."""
@@ -266,6 +288,7 @@ class FakeOpenAIServer:
         with self._lock:
             self.requests.clear()
             self._queue.clear()
+            self._image_queue.clear()
 
     # ---- used by the handler ----------------------------------------------------------------
 
@@ -309,14 +332,20 @@ class _Handler(BaseHTTPRequestHandler):
         if not self._authorized(request):
             return
         if request.path.rstrip("/").endswith("/models"):
-            data = {"object": "list", "data": [{"id": "gpt-4o-mini", "object": "model", "owned_by": "fake"}]}
-            self._send_json(200, data)
+            if self.fake.models is None:
+                self._send_error(404, "There is no models list here.", "invalid_request_error")
+                return
+            models = [{"id": name, "object": "model", "owned_by": "fake"} for name in self.fake.models]
+            self._send_json(200, {"object": "list", "data": models})
         else:
             self._send_error(404, f"Unknown path {request.path}", "invalid_request_error")
 
     def do_POST(self) -> None:
         request = self._read()
         if not self._authorized(request):
+            return
+        if request.path.rstrip("/").endswith("/images/generations"):
+            self._images(request)
             return
         if not request.path.rstrip("/").endswith("/chat/completions"):
             self._send_error(404, f"Unknown path {request.path}", "invalid_request_error")
@@ -335,6 +364,16 @@ class _Handler(BaseHTTPRequestHandler):
             self._stream(request, reply)
         else:
             self._send_json(200, _completion(request, reply), reply.headers)
+
+    def _images(self, request: RecordedRequest) -> None:
+        with self.fake._lock:
+            reply = self.fake._image_queue.popleft() if self.fake._image_queue else None
+        if reply is None:
+            self._send_error(500, "fake OpenAI server: no scripted image reply left", None)
+        elif reply.raw_body is not None:
+            self._send(200, reply.raw_body, "application/json")
+        else:
+            self._send_error(reply.status, reply.error_message or f"Error {reply.status}", None)
 
     # ---- replies ----------------------------------------------------------------------------
 

@@ -6,7 +6,10 @@ compatible server works (OpenAI, Ollama, vLLM, LM Studio, ...). Failures come ou
 plain words; the API key never appears in outputs, errors or logs.
 
 Ids and pin names follow AutoGPT's ``AITextGeneratorBlock``, ``AIStructuredResponseGeneratorBlock``
-and ``AITextSummarizerBlock`` so its agent exports import.
+and ``AITextSummarizerBlock`` so its agent exports import. ``model`` takes any name (AutoGPT's exports
+name models of many providers); the client asks the person's endpoint for it or replaces it, with a
+note. AutoGPT's ``ollama_host`` and ``compress_prompt_to_fit`` are accepted and have no effect: the
+credential's base URL decides where the model runs.
 """
 
 from __future__ import annotations
@@ -90,9 +93,21 @@ def _messages(sys_prompt: str, prompt: str) -> list[dict[str, str]]:
     return messages
 
 
+ADVANCED = {"advanced": True}
+
+
 class _LLMInput(BlockInput):
-    model: str = Field(default="", description="Model name (empty: the credential's model, then the platform's)")
+    model: str = Field(
+        default="",
+        description="Model name, of any provider (empty: the credential's model, then the platform's); "
+        "a model your endpoint does not serve is replaced by the credential's, with a note on the run",
+    )
     credentials: CredentialsRef | None = Field(default=None, description="API key of the model provider")
+    ollama_host: str = Field(
+        default="localhost:11434",
+        description="Kept for AutoGPT agents; unused: the credential's base URL says where the model runs",
+        json_schema_extra=ADVANCED,
+    )
 
 
 class AITextGeneratorBlock(Block):
@@ -110,6 +125,9 @@ class AITextGeneratorBlock(Block):
         sys_prompt: str = Field(default="", max_length=MAX_PROMPT_CHARS, description="Instructions for the model")
         max_tokens: int | None = Field(default=None, ge=1, description="Longest answer, in tokens (empty: no limit)")
         prompt_values: dict[str, Any] = Field(default_factory=dict, description="Values for {{ name }} in the prompt")
+        retry: int = Field(
+            default=3, ge=1, le=10, description="How often to ask when the answer is empty", json_schema_extra=ADVANCED
+        )
 
     class Output(BlockOutput):
         response: str = Field(description="The model's answer")
@@ -126,8 +144,12 @@ class AITextGeneratorBlock(Block):
     async def run(self, input: Input, context: RunContext):
         messages = _messages(input.sys_prompt, fill_prompt(input.prompt, input.prompt_values))
         try:
-            async with ChatModel(endpoint_for(context, input.model)) as model:
-                answer = await model.complete(messages, max_tokens=input.max_tokens)
+            async with ChatModel(endpoint_for(context, input.model), context) as model:
+                answer = ""
+                for _attempt in range(input.retry):
+                    answer = await model.complete(messages, max_tokens=input.max_tokens)
+                    if answer.strip():
+                        break
         except LLMError as exc:
             yield "error", str(exc)
             return
@@ -140,13 +162,38 @@ class AITextGeneratorBlock(Block):
 # ---------------------------------------------------------------------------------------------
 
 
-def format_instructions(expected: dict[str, str]) -> str:
+def format_instructions(expected: dict[str, str], *, as_list: bool = False) -> str:
+    """What the model is told about the shape of its answer."""
     fields = "\n".join(f'- "{key}": {description}' for key, description in expected.items())
-    return (
-        "Answer with one JSON object and nothing else (no code fences, no text around it). "
-        f"It must have exactly these keys:\n{fields}\n"
-        'If you cannot give a value, use an empty string "".'
+    shape = (
+        "one JSON array of objects and nothing else (no code fences, no text around it). Each object"
+        if as_list
+        else "one JSON object and nothing else (no code fences, no text around it). It"
     )
+    blank = 'If you cannot give a value, use an empty string "".'
+    return f"Answer with {shape} must have exactly these keys:\n{fields}\n{blank}"
+
+
+def _json_in(text: str, opener: str, closer: str) -> Any:
+    candidate = text.strip()
+    fenced = re.search(r"```(?:json)?\s*(.*?)```", candidate, re.DOTALL)
+    if fenced:
+        candidate = fenced.group(1).strip()
+    try:
+        return json.loads(candidate)
+    except ValueError:
+        start, end = candidate.find(opener), candidate.rfind(closer)
+        try:
+            return json.loads(candidate[start : end + 1]) if 0 <= start < end else None
+        except ValueError:
+            return None
+
+
+def _with_keys(data: dict[str, Any], expected: dict[str, str]) -> dict[str, Any]:
+    missing = [key for key in expected if key not in data]
+    if missing:
+        raise ValueError(f"Your answer is missing the keys: {', '.join(missing)}.")
+    return {key: data[key] for key in expected}
 
 
 def parse_structured(text: str, expected: dict[str, str]) -> dict[str, Any]:
@@ -155,24 +202,24 @@ def parse_structured(text: str, expected: dict[str, str]) -> dict[str, Any]:
     Raises:
         ValueError: no JSON object, or keys missing (the message tells the model what to fix).
     """
-    candidate = text.strip()
-    fenced = re.search(r"```(?:json)?\s*(.*?)```", candidate, re.DOTALL)
-    if fenced:
-        candidate = fenced.group(1).strip()
-    try:
-        data = json.loads(candidate)
-    except ValueError:
-        start, end = candidate.find("{"), candidate.rfind("}")
-        try:
-            data = json.loads(candidate[start : end + 1]) if 0 <= start < end else None
-        except ValueError:
-            data = None
+    data = _json_in(text, "{", "}")
     if not isinstance(data, dict):
         raise ValueError("Your answer did not contain a valid JSON object.")
-    missing = [key for key in expected if key not in data]
-    if missing:
-        raise ValueError(f"Your answer is missing the keys: {', '.join(missing)}.")
-    return {key: data[key] for key in expected}
+    return _with_keys(data, expected)
+
+
+def parse_structured_list(text: str, expected: dict[str, str]) -> list[dict[str, Any]]:
+    """The JSON array of objects in a model's answer, each reduced to the expected keys.
+
+    Raises:
+        ValueError: no JSON array of objects, or keys missing (the message tells the model what to fix).
+    """
+    data = _json_in(text, "[", "]")
+    if isinstance(data, dict) and len(data) == 1 and isinstance(next(iter(data.values())), list):
+        data = next(iter(data.values()))  # {"items": [...]}: the array inside
+    if not isinstance(data, list) or not all(isinstance(item, dict) for item in data):
+        raise ValueError("Your answer did not contain a valid JSON array of objects.")
+    return [_with_keys(item, expected) for item in data]
 
 
 class AIStructuredResponseGeneratorBlock(Block):
@@ -197,10 +244,24 @@ class AIStructuredResponseGeneratorBlock(Block):
         retry: int = Field(default=3, ge=1, le=10, description="How many times to ask before giving up")
         max_tokens: int | None = Field(default=None, ge=1, description="Longest answer, in tokens (empty: no limit)")
         prompt_values: dict[str, Any] = Field(default_factory=dict, description="Values for {{ name }} in the prompt")
+        list_result: bool = Field(default=False, description="Ask for a list of answers, each with those fields")
+        conversation_history: list[dict[str, Any]] | None = Field(
+            default_factory=list, description="Earlier messages of the conversation, sent before the prompt"
+        )
+        force_json_output: bool = Field(
+            default=False,
+            description="Ask the endpoint for JSON only (its json_object mode; not every server has it)",
+            json_schema_extra=ADVANCED,
+        )
+        compress_prompt_to_fit: bool = Field(
+            default=True, description="Kept for AutoGPT agents; unused here", json_schema_extra=ADVANCED
+        )
 
     class Output(BlockOutput):
-        response: dict[str, Any] = Field(description="The answer, with exactly the fields asked for")
-        prompt: list[dict[str, str]] = Field(description="The messages sent to the model")
+        response: dict[str, Any] | list[dict[str, Any]] = Field(
+            description="The answer, with exactly the fields asked for (a list of them with list_result)"
+        )
+        prompt: list[dict[str, Any]] = Field(description="The messages sent to the model")
 
     examples = (
         BlockExample(
@@ -223,21 +284,26 @@ class AIStructuredResponseGeneratorBlock(Block):
         if not input.expected_format:
             yield "error", "Name at least one field in expected_format."
             return
-        system = "\n\n".join(p for p in (input.sys_prompt.strip(), format_instructions(input.expected_format)) if p)
+        shape = format_instructions(input.expected_format, as_list=input.list_result)
+        system = "\n\n".join(p for p in (input.sys_prompt.strip(), shape) if p)
         messages = _messages(system, fill_prompt(input.prompt, input.prompt_values))
+        history = [m for m in input.conversation_history or [] if isinstance(m, dict) and m.get("role") != "system"]
+        messages[-1:-1] = history
+        parse = parse_structured_list if input.list_result else parse_structured
+        json_only = input.force_json_output and not input.list_result  # json_object mode answers objects only
         problem = ""
         try:
-            async with ChatModel(endpoint_for(context, input.model)) as model:
+            async with ChatModel(endpoint_for(context, input.model), context) as model:
                 for _attempt in range(input.retry):
-                    answer = await model.complete(messages, max_tokens=input.max_tokens)
+                    answer = await model.complete(messages, max_tokens=input.max_tokens, json_object=json_only)
                     try:
-                        result = parse_structured(answer, input.expected_format)
+                        result = parse(answer, input.expected_format)
                     except ValueError as exc:
                         problem = str(exc)
                         messages = [
                             *messages,
                             {"role": "assistant", "content": answer},
-                            {"role": "user", "content": f"{problem} {format_instructions(input.expected_format)}"},
+                            {"role": "user", "content": f"{problem} {shape}"},
                         ]
                         continue
                     yield "response", result
@@ -358,7 +424,7 @@ class AITextSummarizerBlock(Block):
             yield "error", problem
             return
         try:
-            async with ChatModel(endpoint_for(context, input.model)) as model:
+            async with ChatModel(endpoint_for(context, input.model), context) as model:
                 gate = asyncio.Semaphore(SUMMARY_PARALLEL_CALLS)
 
                 async def summarise(text: str, combine: bool) -> tuple[str, list[dict[str, str]]]:
