@@ -76,7 +76,14 @@ def _note(note: str) -> str | None:
     return note or None
 
 
-def _version_row(graph_id: str, version: int, spec: GraphSpec, user: User, note: str | None = None) -> GraphVersion:
+def _version_row(
+    graph_id: str,
+    version: int,
+    spec: GraphSpec,
+    user: User,
+    note: str | None = None,
+    credentials: dict[str, Any] | None = None,
+) -> GraphVersion:
     dumped = spec.model_dump(mode="json")
     return GraphVersion(
         graph_id=graph_id,
@@ -88,7 +95,7 @@ def _version_row(graph_id: str, version: int, spec: GraphSpec, user: User, note:
         sub_graphs=dumped["sub_graphs"],
         input_schema=input_schema(spec),
         output_schema=output_schema(spec),
-        credentials_input_schema=credentials_input_schema(spec),
+        credentials_input_schema=credentials_input_schema(spec) if credentials is None else credentials,
         created_by=user.id,
         note=note,
     )
@@ -103,10 +110,11 @@ async def create_graph(session: AsyncSession, user: User, spec: GraphSpec, note:
     require_permission(user, Permission.USE_PLATFORM)
     clean_note = _note(note)
     validate_graph(spec)
+    credentials = await _credentials_with_subagents(session, user, spec)
     graph = Graph(owner_id=user.id)
     session.add(graph)
     await session.flush()
-    row = _version_row(graph.id, 1, spec, user, clean_note)
+    row = _version_row(graph.id, 1, spec, user, clean_note, credentials)
     session.add(row)
     await session.flush()
     return _public(graph, row)
@@ -167,10 +175,11 @@ async def add_version(session: AsyncSession, user: User, graph_id: str, spec: Gr
     graph = await _owned_graph(session, user, graph_id)
     clean_note = _note(note)
     validate_graph(spec)
+    credentials = await _credentials_with_subagents(session, user, spec)
     graph.latest_version += 1
     graph.active_version = graph.latest_version
     graph.updated_at = utcnow()
-    row = _version_row(graph.id, graph.latest_version, spec, user, clean_note)
+    row = _version_row(graph.id, graph.latest_version, spec, user, clean_note, credentials)
     session.add_all([graph, row])
     await session.flush()
     return _public(graph, row)
@@ -452,6 +461,14 @@ async def _with_subgraphs(session: AsyncSession, user: User, spec: GraphSpec, de
 
     await collect(spec, depth)
     return spec.model_copy(update={"sub_graphs": list(seen.values())}) if seen else spec
+
+
+async def _credentials_with_subagents(session: AsyncSession, user: User, spec: GraphSpec) -> dict[str, Any]:
+    """What credentials a run of ``spec`` needs, those of the user's agents its sub-agent steps run
+    included (a run form then asks for them before the run, not a sub-agent failing midway)."""
+    if not any(n.block_id == SUBAGENT_BLOCK_ID for n in spec.nodes):
+        return credentials_input_schema(spec)
+    return credentials_input_schema(await _with_subgraphs(session, user, spec))
 
 
 def parse_spec(payload: dict) -> GraphSpec:

@@ -252,3 +252,13 @@ def test_preview_credentials_include_the_subagents():
     doc = {**_parent("child-id"), "sub_graphs": [child]}
     preview = graphs.preview_import(_bytes(doc))
     assert preview["credentials_input_schema"]["properties"]
+
+
+async def test_an_imported_agent_asks_for_its_subagents_credentials():
+    child = copy.deepcopy(_child())
+    child["nodes"].append(node("llm", LLM, prompt="Say hi", model="gpt-4o-mini"))
+    user = await make_user()
+    async with session_scope() as s:
+        saved = await graphs.import_graph(s, user, _bytes({**_parent("child-id"), "sub_graphs": [child]}))
+    [need] = saved.credentials_input_schema["properties"].values()
+    assert need["nodes"] == [{"node_id": "Greeter/llm", "block": "AI text generator", "field": "credentials"}]
