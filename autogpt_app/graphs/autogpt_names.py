@@ -100,6 +100,7 @@ AUTOGPT_BLOCK_NAMES: dict[str, str] = {
     "806fb15e-830f-4796-8692-557d300ff43c": "JinaChunkingBlock",
     "7c56b3ab-62e7-43a2-a2dc-4ec4245660b6": "JinaEmbeddingBlock",
     # web and search
+    "87840993-2053-44b7-8da4-187ad4ee518c": "SearchTheWebBlock",
     "6595ae1f-b924-42cb-9a41-551a0611c4b4": "SendWebRequestBlock",
     "fff86bcd-e001-4bad-a7f6-2eae4720c8dc": "SendAuthenticatedWebRequestBlock",
     "b79ca4cc-9d5e-47d1-9d4f-e3a2d7f28df5": "ExaAnswerBlock",
