@@ -162,7 +162,15 @@ def _child(graph_id: str = "child-id", version: int = 1) -> dict[str, Any]:
 
 
 def _parent(ref: str, *, version: int = 1, agent_name: str | None = "Greeter", **extra: Any) -> dict[str, Any]:
-    values: dict[str, Any] = {"graph_id": ref, "graph_version": version, "user_id": "author", **extra}
+    # ``data`` and ``retry``: fields AutoGPT's copies of sub-agent steps carry, never sub-agent inputs.
+    values: dict[str, Any] = {
+        "graph_id": ref,
+        "graph_version": version,
+        "user_id": "author",
+        "data": {},
+        "retry": 1,
+        **extra,
+    }
     if agent_name:
         values["agent_name"] = agent_name
     return {

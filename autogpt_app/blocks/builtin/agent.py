@@ -22,7 +22,7 @@ class AgentExecutorBlock(Block):
 
     As in AutoGPT, a link may feed one of the sub-agent's inputs by its name (``topic``) as well as
     through ``inputs_#_topic``: values under names that are none of this block's pins are passed on
-    as the sub-agent's inputs (only those its carried ``input_schema`` lists, when it lists any).
+    as the sub-agent's inputs (see :func:`subagent_inputs`).
     """
 
     id = "e189baac-8c20-45a1-94a7-55177ea42565"
@@ -68,16 +68,19 @@ class AgentExecutorBlock(Block):
             yield "error", f"The sub-agent {result.status.lower()}: {result.error or 'no reason given'}"
 
 
-#: Values an AutoGPT export may carry on this node that are no input of the sub-agent.
-_NOT_INPUTS = frozenset({"retry"})
+#: Values AutoGPT exports carry on this node that are no inputs of the sub-agent (``data`` is
+#: added by AutoGPT's copy of an agent, ``retry`` is the node retry policy).
+_NOT_INPUTS = frozenset({"retry", "data", "nodes_input_masks"})
 
 
 def subagent_inputs(input: AgentExecutorBlock.Input) -> dict[str, Any]:
-    """The inputs to run the sub-agent with: ``inputs`` plus the values linked in by input name."""
-    listed = input.input_schema.get("properties") if isinstance(input.input_schema, dict) else None
+    """The inputs to run the sub-agent with: ``inputs`` plus the values linked in by input name —
+    those its carried ``input_schema`` lists when it lists them, else all but AutoGPT's own fields."""
+    schema = input.input_schema if isinstance(input.input_schema, dict) else {}
+    listed = schema.get("properties")
     extra = {
         name: value
         for name, value in (input.model_extra or {}).items()
-        if name not in _NOT_INPUTS and (not isinstance(listed, dict) or not listed or name in listed)
+        if (name in listed if isinstance(listed, dict) else name not in _NOT_INPUTS)
     }
     return {**input.inputs, **extra}
