@@ -25,11 +25,10 @@ from autogpt_app.graphs.autogpt_names import autogpt_block_name, refusal_reason
 from autogpt_app.graphs.schemas import input_schema, output_schema
 from autogpt_app.graphs.secrets import strip_secrets
 from autogpt_app.graphs.spec import GraphSpec, Node, base_pin
+from autogpt_app.graphs.validation import SUBAGENT_BLOCK_ID
 from autogpt_app.library.uploads import MAX_UPLOAD_BYTES, safe_yaml_load
 
 FORMAT = "agpt-graph/1"
-#: AutoGPT's AgentExecutorBlock: runs another agent, named by ``graph_id``.
-SUBAGENT_BLOCK_ID = "e189baac-8c20-45a1-94a7-55177ea42565"
 MAX_IMPORT_BYTES = MAX_UPLOAD_BYTES
 
 

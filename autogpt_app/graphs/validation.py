@@ -183,12 +183,14 @@ def find_problems(spec: GraphSpec, subagent_inputs: dict[str, set[str]] | None =
         sink_base = base_pin(link.sink_name)
         if sink.id == SUBAGENT_BLOCK_ID and sink_base not in sink.input_pins():
             # AutoGPT links straight into a sub-agent's input by its name (the engine passes it on).
-            accepted = subagent_inputs.get(str(nodes[link.sink_id].input_default.get("graph_id") or ""))
+            values = nodes[link.sink_id].input_default
+            accepted = subagent_inputs.get(str(values.get("graph_id") or ""))
             if accepted is None:
-                accepted = _carried_inputs(nodes[link.sink_id].input_default.get("input_schema"))
+                accepted = _carried_inputs(values.get("input_schema"))
             if accepted is not None and link.sink_name not in accepted:
+                agent = f" '{values['agent_name']}'" if values.get("agent_name") else ""
                 problems.append(
-                    Problem(f"The sub-agent has no input '{link.sink_name}'.", link.sink_id, link.sink_name)
+                    Problem(f"The sub-agent{agent} has no input '{link.sink_name}'.", link.sink_id, link.sink_name)
                 )
             linked_inputs[link.sink_id].add(link.sink_name)
             continue

@@ -251,7 +251,7 @@ def test_a_link_to_an_input_the_subagent_lacks_is_a_problem():
     with pytest.raises(InvalidInput) as refused:
         graphs.preview_import(_bytes(doc))
     assert refused.value.code == "invalid_graph"
-    assert "The sub-agent has no input 'colour'." in refused.value.message
+    assert "The sub-agent 'Greeter' has no input 'colour'." in refused.value.message
 
 
 def test_preview_credentials_include_the_subagents():
