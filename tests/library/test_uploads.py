@@ -19,7 +19,8 @@ from autogpt_app.library import service, uploads
 from autogpt_app.library.models import LibraryAgent
 from tests.graphs.helpers import OUTPUT, SHORT_TEXT, echo_graph
 
-UNKNOWN_BLOCK = "87840993-2053-44b7-8da4-187ad4ee518c"
+#: An id no block here or in AutoGPT has, so its name comes from the file.
+UNKNOWN_BLOCK = "0f0e0d0c-0000-4000-8000-00000000beef"
 
 
 def billion_laughs(levels: int = 9, width: int = 9) -> bytes:
