@@ -68,7 +68,7 @@ def parse_document(data: bytes | str, *, filename: str = "") -> dict[str, Any]:
 HONOURED_EXTRA_FIELDS = frozenset({"retry"})
 
 #: Keys under which some exports wrap the graph itself.
-_WRAPPER_KEYS = ("graph", "agent", "agent_graph")
+_WRAPPER_KEYS = ("graph",)
 
 #: What a refusal for missing blocks asks the person to do.
 MISSING_BLOCKS_ADVICE = "Remove these steps or replace them with blocks of this platform, then import again."
