@@ -93,10 +93,10 @@ async def _upload_bytes(request: Request) -> tuple[bytes, str]:
 
 
 @router.post("/import/preview")
-async def import_preview(request: Request, _user: CurrentUser) -> dict[str, Any]:
+async def import_preview(request: Request, user: CurrentUser, session: SessionDep) -> dict[str, Any]:
     """Validate an agent file (JSON/YAML, ours or an AutoGPT export) and describe it, saving nothing."""
     data, filename = await _upload_bytes(request)
-    return service.preview_import(data, filename=filename)
+    return await service.preview_import_for(session, user, data, filename=filename)
 
 
 @router.post("/import", status_code=status.HTTP_201_CREATED, response_model=GraphPublic)

@@ -6,8 +6,10 @@ reveal what exists.
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import json
+from collections.abc import Collection
 from datetime import datetime
 from typing import Any
 
@@ -74,7 +76,14 @@ def _note(note: str) -> str | None:
     return note or None
 
 
-def _version_row(graph_id: str, version: int, spec: GraphSpec, user: User, note: str | None = None) -> GraphVersion:
+def _version_row(
+    graph_id: str,
+    version: int,
+    spec: GraphSpec,
+    user: User,
+    note: str | None = None,
+    credentials: dict[str, Any] | None = None,
+) -> GraphVersion:
     dumped = spec.model_dump(mode="json")
     return GraphVersion(
         graph_id=graph_id,
@@ -86,7 +95,7 @@ def _version_row(graph_id: str, version: int, spec: GraphSpec, user: User, note:
         sub_graphs=dumped["sub_graphs"],
         input_schema=input_schema(spec),
         output_schema=output_schema(spec),
-        credentials_input_schema=credentials_input_schema(spec),
+        credentials_input_schema=credentials_input_schema(spec) if credentials is None else credentials,
         created_by=user.id,
         note=note,
     )
@@ -101,10 +110,11 @@ async def create_graph(session: AsyncSession, user: User, spec: GraphSpec, note:
     require_permission(user, Permission.USE_PLATFORM)
     clean_note = _note(note)
     validate_graph(spec)
+    credentials = await _credentials_with_subagents(session, user, spec)
     graph = Graph(owner_id=user.id)
     session.add(graph)
     await session.flush()
-    row = _version_row(graph.id, 1, spec, user, clean_note)
+    row = _version_row(graph.id, 1, spec, user, clean_note, credentials)
     session.add(row)
     await session.flush()
     return _public(graph, row)
@@ -165,10 +175,11 @@ async def add_version(session: AsyncSession, user: User, graph_id: str, spec: Gr
     graph = await _owned_graph(session, user, graph_id)
     clean_note = _note(note)
     validate_graph(spec)
+    credentials = await _credentials_with_subagents(session, user, spec)
     graph.latest_version += 1
     graph.active_version = graph.latest_version
     graph.updated_at = utcnow()
-    row = _version_row(graph.id, graph.latest_version, spec, user, clean_note)
+    row = _version_row(graph.id, graph.latest_version, spec, user, clean_note, credentials)
     session.add_all([graph, row])
     await session.flush()
     return _public(graph, row)
@@ -284,10 +295,25 @@ async def import_graph(session: AsyncSession, user: User, data: bytes, *, filena
         InvalidInput: malformed file, unsupported blocks, or an invalid graph; nothing is written.
     """
     spec = portable.spec_from_document(portable.parse_document(data, filename=filename))
+    spec = portable.resolve_subagents(spec, await owned_subagent_ids(session, user, spec))
     return await create_with_subgraphs(session, user, spec)
 
 
-SUBAGENT_BLOCK_ID = "e189baac-8c20-45a1-94a7-55177ea42565"
+SUBAGENT_BLOCK_ID = portable.SUBAGENT_BLOCK_ID
+
+
+async def owned_subagent_ids(session: AsyncSession, user: User, spec: GraphSpec) -> set[str]:
+    """The ids that ``spec``'s "run sub-agent" nodes name and that are agents of ``user``."""
+    refs = {
+        str(ref)
+        for graph in [spec, *spec.sub_graphs]
+        for node in graph.nodes
+        if node.block_id == SUBAGENT_BLOCK_ID and (ref := node.input_default.get("graph_id"))
+    }
+    if not refs:
+        return set()
+    rows = await session.execute(select(Graph.id).where(Graph.id.in_(refs), Graph.owner_id == user.id))
+    return set(rows.scalars().all())
 
 
 def _point_subagents(spec: GraphSpec, new_ids: dict[str, str]) -> GraphSpec:
@@ -354,15 +380,42 @@ async def add_version_with_subgraphs(session: AsyncSession, user: User, graph_id
     return await add_version(session, user, graph_id, await _save_subgraphs(session, user, spec))
 
 
-def preview_import(data: bytes, *, filename: str = "") -> dict:
-    """Check an upload without saving: name, description, inputs, credentials and blocks used.
+def preview_import(data: bytes, *, filename: str = "", owned_graph_ids: Collection[str] = ()) -> dict:
+    """Check an upload without saving and describe it (see :func:`describe_import`).
+
+    ``owned_graph_ids``: the importer's agents the file's sub-agent steps may name (see
+    :func:`owned_subagent_ids`); a sub-agent found neither there nor in the file is refused.
 
     Raises:
         InvalidInput: as :func:`import_graph` would.
     """
+    spec = portable.spec_from_document(portable.parse_document(data, filename=filename))
+    return describe_import(spec, owned_graph_ids)
+
+
+async def preview_import_for(session: AsyncSession, user: User, data: bytes, *, filename: str = "") -> dict:
+    """:func:`preview_import` for ``user``: sub-agent steps may name the user's own agents. The
+    parsing runs in a worker thread (a 5 MB file is CPU work)."""
+
+    def parse() -> GraphSpec:
+        return portable.spec_from_document(portable.parse_document(data, filename=filename))
+
+    spec = await asyncio.to_thread(parse)
+    owned = await owned_subagent_ids(session, user, spec)
+    return await asyncio.to_thread(describe_import, spec, owned)
+
+
+def describe_import(spec: GraphSpec, owned_graph_ids: Collection[str] = ()) -> dict:
+    """What an import of ``spec`` would create: name, description, inputs, outputs, credentials (its
+    sub-agents' included), blocks used, node count and ``ignored_fields`` (``[{node_id, block,
+    field}]``: values the file gives that no block here uses; kept, but without effect).
+
+    Raises:
+        InvalidInput: unresolved sub-agents or an invalid graph, as :func:`import_graph` would.
+    """
     from autogpt_app.blocks.registry import find_block
 
-    spec = portable.spec_from_document(portable.parse_document(data, filename=filename))
+    spec = portable.resolve_subagents(spec, owned_graph_ids)
     validate_graph(spec)
     blocks = sorted({b.name for n in spec.nodes if (b := find_block(n.block_id)) is not None})
     return {
@@ -373,6 +426,7 @@ def preview_import(data: bytes, *, filename: str = "") -> dict:
         "credentials_input_schema": credentials_input_schema(spec),
         "blocks": blocks,
         "node_count": len(spec.nodes),
+        "ignored_fields": portable.ignored_fields(spec),
     }
 
 
@@ -407,6 +461,14 @@ async def _with_subgraphs(session: AsyncSession, user: User, spec: GraphSpec, de
 
     await collect(spec, depth)
     return spec.model_copy(update={"sub_graphs": list(seen.values())}) if seen else spec
+
+
+async def _credentials_with_subagents(session: AsyncSession, user: User, spec: GraphSpec) -> dict[str, Any]:
+    """What credentials a run of ``spec`` needs, those of the user's agents its sub-agent steps run
+    included (a run form then asks for them before the run, not a sub-agent failing midway)."""
+    if not any(n.block_id == SUBAGENT_BLOCK_ID for n in spec.nodes):
+        return credentials_input_schema(spec)
+    return credentials_input_schema(await _with_subgraphs(session, user, spec))
 
 
 def parse_spec(payload: dict) -> GraphSpec:

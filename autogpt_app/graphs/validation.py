@@ -10,12 +10,12 @@ from typing import Any
 from autogpt_app.blocks.registry import find_block
 from autogpt_app.blocks.sdk import Block
 from autogpt_app.errors import InvalidInput
+from autogpt_app.graphs.schemas import input_schema
 from autogpt_app.graphs.spec import GraphSpec, base_pin
-from autogpt_app.graphs.tool_links import loop_check_links
 from autogpt_app.settings import get_settings
 
-#: Cycles are allowed only through this block (it emits one item at a time).
-ITERATION_BLOCK_IDS = frozenset({"f66a3543-28d3-4ab5-8945-9b336371e2ce"})
+#: AutoGPT's AgentExecutorBlock: links may feed its sub-agent's inputs by name.
+SUBAGENT_BLOCK_ID = "e189baac-8c20-45a1-94a7-55177ea42565"
 
 
 @dataclass(frozen=True)
@@ -126,65 +126,21 @@ def link_fits(source: Block, source_pin: str, sink: Block, sink_pin: str) -> boo
     return pins_compatible(field_schema(source, source_pin, output=True), field_schema(sink, sink_pin, output=False))
 
 
-def _cycles_without_iteration(spec: GraphSpec) -> list[list[str]]:
-    """Strongly connected components (Tarjan) that form a cycle and contain no iteration block."""
-    edges: dict[str, set[str]] = defaultdict(set)
-    for link in spec.links:
-        edges[link.source_id].add(link.sink_id)
-    index: dict[str, int] = {}
-    low: dict[str, int] = {}
-    stack: list[str] = []
-    on_stack: set[str] = set()
-    components: list[list[str]] = []
-    counter = 0
-
-    def visit(start: str) -> None:  # iterative Tarjan, safe for big graphs
-        nonlocal counter
-        work = [(start, iter(sorted(edges[start])))]
-        index[start] = low[start] = counter
-        counter += 1
-        stack.append(start)
-        on_stack.add(start)
-        while work:
-            node, children = work[-1]
-            child = next(children, None)
-            if child is not None:
-                if child not in index:
-                    index[child] = low[child] = counter
-                    counter += 1
-                    stack.append(child)
-                    on_stack.add(child)
-                    work.append((child, iter(sorted(edges[child]))))
-                elif child in on_stack:
-                    low[node] = min(low[node], index[child])
-                continue
-            work.pop()
-            if work:
-                low[work[-1][0]] = min(low[work[-1][0]], low[node])
-            if low[node] == index[node]:
-                component = []
-                while True:
-                    member = stack.pop()
-                    on_stack.discard(member)
-                    component.append(member)
-                    if member == node:
-                        break
-                components.append(component)
-
-    for node in spec.nodes:
-        if node.id not in index:
-            visit(node.id)
-    block_of = {n.id: n.block_id for n in spec.nodes}
-    bad = []
-    for component in components:
-        is_cycle = len(component) > 1 or component[0] in edges[component[0]]
-        if is_cycle and not any(block_of.get(n) in ITERATION_BLOCK_IDS for n in component):
-            bad.append(sorted(component))
-    return bad
+def _carried_inputs(schema: Any) -> set[str] | None:
+    """Input names a "run sub-agent" node's carried ``input_schema`` lists (None: it lists none)."""
+    if isinstance(schema, dict) and isinstance(schema.get("properties"), dict) and schema["properties"]:
+        return set(schema["properties"])
+    return None
 
 
-def find_problems(spec: GraphSpec) -> list[Problem]:
-    """Return every problem of ``spec`` (empty when it can be saved and run)."""
+def find_problems(spec: GraphSpec, subagent_inputs: dict[str, set[str]] | None = None) -> list[Problem]:
+    """Return every problem of ``spec`` (empty when it can be saved and run).
+
+    ``subagent_inputs`` maps the ids of sub-agents known here to their input names, so a link into
+    a "run sub-agent" node by input name is checked against the agent it runs.
+    """
+    subagent_inputs = subagent_inputs or {}
+    nodes = {n.id: n for n in spec.nodes}
     problems: list[Problem] = []
     limit = get_settings().max_graph_nodes
     if len(spec.nodes) > limit:
@@ -206,10 +162,9 @@ def find_problems(spec: GraphSpec) -> list[Problem]:
         if block.disabled:
             problems.append(Problem(f"The block '{block.name}' is disabled on this platform.", node.id))
             continue
+        # Input values no pin takes are kept, not refused: AutoGPT exports carry fields of their
+        # own (``retry``, ``placeholder_values``, ...); an import reports them as ignored.
         blocks[node.id] = block
-        for key in node.input_default:
-            if base_pin(key) not in block.input_pins():
-                problems.append(Problem(f"'{block.name}' has no input '{key}'.", node.id, key))
 
     linked_inputs: dict[str, set[str]] = defaultdict(set)
     for link in spec.links:
@@ -226,6 +181,19 @@ def find_problems(spec: GraphSpec) -> list[Problem]:
             )
             ok = False
         sink_base = base_pin(link.sink_name)
+        if sink.id == SUBAGENT_BLOCK_ID and sink_base not in sink.input_pins():
+            # AutoGPT links straight into a sub-agent's input by its name (the engine passes it on).
+            values = nodes[link.sink_id].input_default
+            accepted = subagent_inputs.get(str(values.get("graph_id") or ""))
+            if accepted is None:
+                accepted = _carried_inputs(values.get("input_schema"))
+            if accepted is not None and link.sink_name not in accepted:
+                agent = f" '{values['agent_name']}'" if values.get("agent_name") else ""
+                problems.append(
+                    Problem(f"The sub-agent{agent} has no input '{link.sink_name}'.", link.sink_id, link.sink_name)
+                )
+            linked_inputs[link.sink_id].add(link.sink_name)
+            continue
         if sink_base not in sink.input_pins():
             problems.append(Problem(f"'{sink.name}' has no input '{link.sink_name}'.", link.sink_id, link.sink_name))
             ok = False
@@ -254,22 +222,19 @@ def find_problems(spec: GraphSpec) -> list[Problem]:
                 )
             )
 
-    # A decision maker runs its tools inside its own step: its tool and feedback links form no loop.
-    for component in _cycles_without_iteration(spec.model_copy(update={"links": loop_check_links(spec)})):
-        problems.append(
-            Problem(
-                "These nodes form a loop that does not pass through 'Step through items': " + ", ".join(component),
-                component[0],
-            )
-        )
+    # Loops are allowed, as in AutoGPT: a run that keeps going round stops at the engine's limit of
+    # node runs (settings.max_node_runs).
     return problems
 
 
 def graph_problems(spec: GraphSpec) -> list[Problem]:
     """Every problem of ``spec`` and of the sub-agents it carries (theirs named after the sub-agent)."""
-    problems = find_problems(spec)
+    known = {sub.id: set(input_schema(sub)["properties"]) for sub in spec.sub_graphs if sub.id}
+    problems = find_problems(spec, known)
     for sub in spec.sub_graphs:
-        problems.extend(Problem(f"Sub-agent '{sub.name}': {p.message}", p.node_id, p.pin) for p in find_problems(sub))
+        problems.extend(
+            Problem(f"Sub-agent '{sub.name}': {p.message}", p.node_id, p.pin) for p in find_problems(sub, known)
+        )
     return problems
 
 

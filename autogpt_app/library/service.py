@@ -8,6 +8,7 @@ updates ("update available", :func:`update_to_latest`) live in :mod:`autogpt_app
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import io
 import logging
@@ -565,6 +566,13 @@ def preview_upload(data: bytes, filename: str) -> dict:
     """Check a file as :func:`upload` would and describe it (name, inputs, credentials, blocks), saving nothing."""
     uploads.check_upload(data, filename)
     return graphs.preview_import(data, filename=filename)
+
+
+async def preview_upload_for(session: AsyncSession, user: User, data: bytes, filename: str) -> dict:
+    """:func:`preview_upload` for ``user``: the file's sub-agent steps may name the user's own agents.
+    The checks run in worker threads (a 5 MB file is CPU work)."""
+    await asyncio.to_thread(uploads.check_upload, data, filename)
+    return await graphs.preview_import_for(session, user, data, filename=filename)
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,8 @@ from playwright.sync_api import Page, expect
 from tests.e2e.conftest import ADMIN_EMAIL, ADMIN_PASSWORD, USER_PASSWORD, signup, unique_email
 from tests.graphs.helpers import echo_graph
 
-UNKNOWN_BLOCK = "00000000-7e57-4000-8000-0000000000aa"  # no block has this id
+#: An id no block here or in AutoGPT has, so its name comes from the file.
+UNKNOWN_BLOCK = "0f0e0d0c-0000-4000-8000-00000000beef"
 
 
 def agent_file(tmp_path: Path, filename: str, name: str, description: str, *, unknown_block: bool = False) -> Path:

@@ -90,7 +90,7 @@ def test_unsupported_blocks_refuse_the_whole_import():
     doc["nodes"].append(
         {
             "id": "x",
-            "block_id": "00000000-7e57-4000-8000-0000000000aa",
+            "block_id": "0f0e0d0c-0000-4000-8000-00000000beef",
             "block_name": "TwitterPost",
             "input_default": {},
         }
@@ -100,7 +100,7 @@ def test_unsupported_blocks_refuse_the_whole_import():
     assert err.value.code == "unsupported_blocks"
     assert "TwitterPost" in err.value.message and "Nothing was imported" in err.value.message
     assert err.value.details == [
-        {"block_id": "00000000-7e57-4000-8000-0000000000aa", "name": "TwitterPost", "node_id": "x"}
+        {"block_id": "0f0e0d0c-0000-4000-8000-00000000beef", "name": "TwitterPost", "node_id": "x"}
     ]
 
 

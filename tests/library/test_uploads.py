@@ -19,7 +19,8 @@ from autogpt_app.library import service, uploads
 from autogpt_app.library.models import LibraryAgent
 from tests.graphs.helpers import OUTPUT, SHORT_TEXT, echo_graph
 
-UNKNOWN_BLOCK = "00000000-7e57-4000-8000-0000000000aa"  # no block has this id
+#: An id no block here or in AutoGPT has, so its name comes from the file.
+UNKNOWN_BLOCK = "0f0e0d0c-0000-4000-8000-00000000beef"
 
 
 def billion_laughs(levels: int = 9, width: int = 9) -> bytes:
@@ -192,3 +193,28 @@ async def test_preview_saves_nothing(user):
     with pytest.raises(InvalidInput):
         service.preview_upload(b"{}", "p.txt")
     assert await counts() == (0, 0)
+
+
+async def test_the_dialogs_preview_lists_ignored_fields_and_knows_the_users_agents(user):
+    doc = echo_graph("Odd")
+    doc["nodes"][0]["input_default"]["placeholder_values"] = []
+    async with session_scope() as s:
+        preview = await service.preview_upload_for(s, user, json.dumps(doc).encode(), "odd.json")
+    assert preview["ignored_fields"] == [{"node_id": "in", "block": "Short text input", "field": "placeholder_values"}]
+    mine = await upload(user, json.dumps(echo_graph("Mine")), "mine.json")
+    parent = {
+        "name": "Runs mine",
+        "nodes": [
+            {
+                "id": "sub",
+                "block_id": "e189baac-8c20-45a1-94a7-55177ea42565",
+                "input_default": {"graph_id": mine.graph_id},
+            }
+        ],
+        "links": [],
+    }
+    async with session_scope() as s:
+        assert (await service.preview_upload_for(s, user, json.dumps(parent).encode(), "p.json"))["name"] == "Runs mine"
+    with pytest.raises(InvalidInput) as refused:
+        service.preview_upload(json.dumps(parent).encode(), "p.json")  # without the user: not found
+    assert refused.value.code == "unresolved_subagent"

@@ -7,13 +7,13 @@ the page state holds only the small description the preview shows.
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 import reflex as rx
 from pydantic import BaseModel
 from reflex.vars import ArrayVar, ObjectVar, Var
 
+from autogpt_app.db import session_scope
 from autogpt_app.errors import ServiceError
 from autogpt_app.library import service
 from autogpt_app.library.uploads import JSON_EXTENSIONS, MAX_UPLOAD_BYTES, YAML_EXTENSIONS
@@ -57,6 +57,8 @@ class UploadPreview(BaseModel):
     credentials: list[str]
     blocks: list[str]
     node_count: int
+    #: One short line naming the file's values no block here uses ("" when there are none).
+    ignored: str = ""
 
 
 def _kind(field: dict[str, Any]) -> str:
@@ -89,7 +91,29 @@ def _preview(filename: str, described: dict[str, Any]) -> UploadPreview:
         ],
         blocks=[str(b) for b in described.get("blocks") or []],
         node_count=int(described.get("node_count") or 0),
+        ignored=ignored_line(described.get("ignored_fields") or []),
     )
+
+
+#: At most this many ignored fields are named; the rest are counted.
+MAX_IGNORED_NAMED = 4
+
+
+def ignored_line(fields: list[dict[str, Any]]) -> str:
+    """The preview's one line about values no block here uses, grouped by field, e.g.
+    "Ignored here: 'placeholder_values' (Short text input, Long text input), 'ollama_host' (AI text generator)."
+    """
+    groups: dict[str, list[str]] = {}
+    for entry in fields:
+        blocks = groups.setdefault(str(entry.get("field", "")), [])
+        if (block := str(entry.get("block", ""))) not in blocks:
+            blocks.append(block)
+    if not groups:
+        return ""
+    named = [f"'{field}' ({', '.join(blocks)})" for field, blocks in list(groups.items())[:MAX_IGNORED_NAMED]]
+    more = len(groups) - MAX_IGNORED_NAMED
+    tail = f" and {more} more" if more > 0 else ""
+    return f"Ignored here: {', '.join(named)}{tail}."
 
 
 def _problems(exc: ServiceError) -> list[str]:
@@ -97,7 +121,10 @@ def _problems(exc: ServiceError) -> list[str]:
     lines = []
     for detail in exc.details[:MAX_PROBLEMS]:
         if exc.code == "unsupported_blocks":
-            lines.append(f"{detail.get('name', 'unknown block')} ({detail.get('block_id', '')})")
+            reason = f" — {detail['reason']}" if detail.get("reason") else ""
+            lines.append(f"{detail.get('name', 'unknown block')} ({detail.get('block_id', '')}){reason}")
+        elif exc.code == "unresolved_subagent":
+            lines.append(f"Step {detail.get('node_id', '')}: sub-agent '{detail.get('agent_name', '')}' not found")
         elif detail.get("message"):
             where = detail.get("node_id") or detail.get("loc") or ""
             lines.append(f"{where}: {detail['message']}" if where else str(detail["message"]))
@@ -157,7 +184,8 @@ class UploadState(AuthState):
         if not files:  # the drop zone refused the file: ``reject_files`` says why
             return
         self._forget()
-        if await self._resolve_user() is None:
+        user = await self._resolve_user()
+        if user is None:
             yield self._login_redirect()
             return
         upload = files[0]
@@ -166,8 +194,9 @@ class UploadState(AuthState):
         yield
         data = await upload.read(MAX_UPLOAD_BYTES + 1)
         try:
-            # Parsing a 5 MB file is CPU work: keep it off the event loop every user shares.
-            described = await asyncio.to_thread(service.preview_upload, data, name)
+            # Parsing a 5 MB file is CPU work: the service keeps it off the event loop every user shares.
+            async with session_scope() as session:
+                described = await service.preview_upload_for(session, user, data, name)
         except ServiceError as exc:
             self._refuse(exc)
             return
@@ -325,6 +354,11 @@ def _preview_card() -> rx.Component:
                     gap="0.4rem",
                 ),
                 rx.text(count_text(preview.node_count, "node"), " in all", size="1", color_scheme="gray"),
+            ),
+            rx.cond(
+                preview.ignored != "",
+                rx.text(preview.ignored, size="1", color_scheme="gray", data_testid="preview-ignored"),
+                rx.fragment(),
             ),
             spacing="3",
             width="100%",
