@@ -21,13 +21,14 @@ from pydantic import ValidationError
 from sqlalchemy import Boolean, bindparam, func, literal_column, select, true, update
 
 from autogpt_app.blocks.registry import find_block
-from autogpt_app.blocks.sdk import BlockError, CredentialSecret, RunContext, SubgraphResult
+from autogpt_app.blocks.sdk import MAX_NOTES, Block, BlockError, CredentialSecret, RunContext, SubgraphResult
 from autogpt_app.bus import execution_channel, get_bus, user_channel
 from autogpt_app.db import get_recorder_engine, session_scope
 from autogpt_app.errors import ServiceError
 from autogpt_app.executions import fairness, leases
 from autogpt_app.executions.dataflow import OUTPUT_BLOCK_ID, DataFlow, ReadyRun
 from autogpt_app.executions.models import TERMINAL, ExecutionStatus, GraphExecution, NodeExecution
+from autogpt_app.executions.retries import backoff_delay, merge_notes, retry_count, retry_note
 from autogpt_app.executions.secrets import Scrubber
 from autogpt_app.graphs.models import GraphVersion
 from autogpt_app.graphs.service import spec_of
@@ -647,11 +648,38 @@ class GraphRunner:
             self.checked_at = checking
 
     async def _execute_block(self, item: ReadyRun) -> tuple[list[tuple[str, Any]], str | None, list[str]]:
-        """Run the node's block; return its outputs, its error (if any) and its notes for the person."""
+        """Run the node's block; return its outputs, its error (if any) and its notes for the person.
+
+        A node whose inputs carry ``retry: N`` is tried up to N more times when it fails (see
+        :mod:`autogpt_app.executions.retries`); only the last attempt's outputs count, and each retry
+        leaves a note. A stop cancels this task, so it also ends a pause between attempts at once.
+        """
+        block = find_block(item.block_id)
+        notes: list[str] = []
+        retries, clamped = retry_count(block, item.inputs) if block is not None else (0, None)
+        if clamped:
+            notes.append(clamped)
+        attempts = retries + 1
+        for attempt in range(1, attempts + 1):
+            outputs, error, attempt_notes, retryable = await self._attempt(block, item)
+            merge_notes(notes, attempt_notes)
+            if error is None or not retryable or attempt == attempts or self.stopping.is_set():
+                break
+            delay = backoff_delay(attempt, self.settings.node_retry_base_seconds)
+            notes.append(retry_note(attempt, attempts, error, delay))
+            await asyncio.sleep(delay)
+            if self.stopping.is_set():  # the stop's cancellation is on its way: start nothing more
+                break
+        return outputs, error, [self.scrubber.scrub(n) for n in notes[:MAX_NOTES]]
+
+    async def _attempt(
+        self, block: Block | None, item: ReadyRun
+    ) -> tuple[list[tuple[str, Any]], str | None, list[str], bool]:
+        """Run the block once: its outputs, its error, its notes, and whether trying again could help."""
         outputs: list[tuple[str, Any]] = []
         error: str | None = None
         context: RunContext | None = None
-        block = find_block(item.block_id)
+        retryable = True
         try:
             if block is None:
                 raise BlockError(f"Unknown block {item.block_id}.")
@@ -680,11 +708,12 @@ class GraphRunner:
                     if pin == "error":
                         error = self.scrubber.scrub(str(value))
         except Exception as exc:
+            # The same inputs fail the same way: an unknown or disabled block, or inputs that do not fit.
+            retryable = context is not None
             error = self.scrubber.scrub(_readable(exc))
             outputs.append(("error", error))
             log.info("node %s of execution %s failed: %s", item.node_id, self.execution_id, type(exc).__name__)
-        notes = [self.scrubber.scrub(n) for n in context.notes] if context is not None else []
-        return outputs, error, notes
+        return outputs, error, list(context.notes) if context is not None else [], retryable
 
     async def _run_subgraph(self, graph_id: str, version: int | None, inputs: dict[str, Any]) -> SubgraphResult:
         """Run one of the owner's agents as a child of this run, in this worker, and wait for it."""

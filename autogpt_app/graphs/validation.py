@@ -10,7 +10,7 @@ from typing import Any
 from autogpt_app.blocks.registry import find_block
 from autogpt_app.blocks.sdk import Block
 from autogpt_app.errors import InvalidInput
-from autogpt_app.graphs.spec import GraphSpec, base_pin
+from autogpt_app.graphs.spec import NODE_RETRY_INPUT, GraphSpec, base_pin
 from autogpt_app.settings import get_settings
 
 #: Cycles are allowed only through this block (it emits one item at a time).
@@ -207,7 +207,7 @@ def find_problems(spec: GraphSpec) -> list[Problem]:
             continue
         blocks[node.id] = block
         for key in node.input_default:
-            if base_pin(key) not in block.input_pins():
+            if base_pin(key) not in block.input_pins() and key != NODE_RETRY_INPUT:
                 problems.append(Problem(f"'{block.name}' has no input '{key}'.", node.id, key))
 
     linked_inputs: dict[str, set[str]] = defaultdict(set)
