@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import difflib
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, tzinfo
 from functools import lru_cache
 from typing import Any, Literal
@@ -76,7 +77,12 @@ def parse_iso(text: str, what: str = "date") -> datetime:
         ) from None
 
 
-def _strftime(moment: datetime, fmt: str) -> str:
+def strftime_checked(moment: datetime, fmt: str) -> str:
+    """Write ``moment`` with strftime codes, refusing an overlong or unusable format readably.
+
+    Raises:
+        TimeInputError: the format is too long or cannot be used.
+    """
     if len(fmt) > MAX_FORMAT_LENGTH:
         raise TimeInputError(f"The format is too long (the limit is {MAX_FORMAT_LENGTH} characters).")
     try:
@@ -85,7 +91,31 @@ def _strftime(moment: datetime, fmt: str) -> str:
         raise TimeInputError(f"The format {fmt!r} cannot be used: {exc}.") from None
 
 
-def _is_recent(text: str, fmt: str = "%Y-%m-%d %H:%M:%S") -> bool:
+@dataclass(frozen=True)
+class TimeFormat:
+    """How a "current time" block writes the moment: ISO 8601 or strftime codes, in which zone."""
+
+    iso: bool
+    pattern: str
+    zone: str
+    microseconds: bool = False
+
+
+def read_time_format(format_type: dict[str, Any] | None, pattern: str, zone: str) -> TimeFormat:
+    """The format a node asks for. AutoGPT's newer ``format_type`` object ({'discriminator': 'strftime' or
+    'iso8601', 'format', 'timezone', 'include_microseconds'}) wins over the older ``format``/``timezone`` pins."""
+    if not format_type:
+        return TimeFormat(iso=False, pattern=pattern, zone=zone)
+    return TimeFormat(
+        iso=format_type.get("discriminator") == "iso8601",
+        pattern=str(format_type.get("format") or pattern),
+        zone=str(format_type.get("timezone") or zone),
+        microseconds=bool(format_type.get("include_microseconds")),
+    )
+
+
+def is_recent(text: str, fmt: str = "%Y-%m-%d %H:%M:%S") -> bool:
+    """Whether ``text`` (written with ``fmt``, read as UTC) is within a minute of now; for examples."""
     try:
         moment = datetime.strptime(text, fmt).replace(tzinfo=UTC)
     except ValueError:
@@ -124,14 +154,14 @@ class GetCurrentDateAndTimeBlock(Block):
         date_time: str = Field(description="The current date and time, formatted")
 
     examples = (
-        BlockExample(input={"trigger": "go"}, output=[("date_time", _is_recent)]),
+        BlockExample(input={"trigger": "go"}, output=[("date_time", is_recent)]),
         BlockExample(
             input={"trigger": "go", "format": "%Y-%m-%dT%H:%M:%S%z", "timezone": "Asia/Kolkata"},
             output=[("date_time", lambda t: t.endswith("+0530") and len(t) == 24)],
         ),
         BlockExample(
             input={"trigger": "go", "format_type": {"discriminator": "iso8601", "timezone": "UTC"}},
-            output=[("date_time", lambda t: t.endswith("+00:00") and _is_recent(t, "%Y-%m-%dT%H:%M:%S+00:00"))],
+            output=[("date_time", lambda t: t.endswith("+00:00") and is_recent(t, "%Y-%m-%dT%H:%M:%S+00:00"))],
             description="AutoGPT's ISO 8601 format object",
         ),
         BlockExample(
@@ -141,16 +171,13 @@ class GetCurrentDateAndTimeBlock(Block):
     )
 
     async def run(self, input: Input, context: RunContext):
-        fmt, zone_name, iso, micro = input.format, input.timezone, False, False
-        if input.format_type:
-            spec = input.format_type
-            iso = spec.get("discriminator") == "iso8601"
-            fmt = str(spec.get("format") or fmt)
-            zone_name = str(spec.get("timezone") or zone_name)
-            micro = bool(spec.get("include_microseconds"))
+        spec = read_time_format(input.format_type, input.format, input.timezone)
         try:
-            now = datetime.now(await resolve_zone(zone_name))
-            text = now.isoformat(timespec="microseconds" if micro else "seconds") if iso else _strftime(now, fmt)
+            now = datetime.now(await resolve_zone(spec.zone))
+            if spec.iso:
+                text = now.isoformat(timespec="microseconds" if spec.microseconds else "seconds")
+            else:
+                text = strftime_checked(now, spec.pattern)
         except TimeInputError as exc:
             yield "error", str(exc)
             return
@@ -209,7 +236,7 @@ class FormatDateBlock(Block):
             if input.timezone.strip():
                 zone = await resolve_zone(input.timezone)
                 moment = moment.astimezone(zone) if moment.tzinfo else moment.replace(tzinfo=zone)
-            text = _strftime(moment, input.format)
+            text = strftime_checked(moment, input.format)
         except TimeInputError as exc:
             yield "error", str(exc)
             return
