@@ -30,6 +30,17 @@ AUTOGPT = {
         {"input", "value", "yes_value", "no_value"},
         {"result", "yes_output", "no_output"},
     ),
+    "RemoveFromDictionaryBlock": (
+        "46afe2ea-c613-43f8-95ff-6692c3ef6876",
+        {"dictionary", "key", "return_value"},
+        {"updated_dictionary", "removed_value"},
+    ),
+    "ReplaceDictionaryValueBlock": (
+        "27e31876-18b6-44f3-ab97-f6226d8b3889",
+        {"dictionary", "key", "value"},
+        {"updated_dictionary", "old_value"},
+    ),
+    "DictionaryIsEmptyBlock": ("a3cf3f64-6bb9-4cc6-9900-608a0b3359b0", {"dictionary"}, {"is_empty"}),
     "DataSamplingBlock": (
         "4a448883-71fa-49cf-91cf-70d793bd7d87",
         {
@@ -121,6 +132,13 @@ async def test_removing_from_a_list_leaves_the_original_alone():
     outputs = await run_block(RemoveFromListBlock(), {"list": original, "index": -1, "value": 1, "return_item": True})
     assert outputs == [("updated_list", [1, 2]), ("removed_item", 3)]  # the position wins over the value
     assert original == [1, 2, 3]
+
+
+async def test_a_number_key_finds_the_entry_json_wrote_as_text():
+    outputs = await run_block(
+        find_block("46afe2ea-c613-43f8-95ff-6692c3ef6876"), {"dictionary": {"1": "one", "2": "two"}, "key": 1}
+    )
+    assert outputs == [("updated_dictionary", {"2": "two"})]
 
 
 @pytest.mark.parametrize(
