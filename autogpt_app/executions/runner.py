@@ -661,12 +661,12 @@ class GraphRunner:
             notes.append(clamped)
         attempts = retries + 1
         for attempt in range(1, attempts + 1):
-            outputs, error, attempt_notes, retryable = await self._attempt(block, item)
+            outputs, error, attempt_notes, retry_reason = await self._attempt(block, item)
             merge_notes(notes, attempt_notes)
-            if error is None or not retryable or attempt == attempts or self.stopping.is_set():
+            if retry_reason is None or attempt == attempts or self.stopping.is_set():
                 break
             delay = backoff_delay(attempt, self.settings.node_retry_base_seconds)
-            notes.append(retry_note(attempt, attempts, error, delay))
+            notes.append(retry_note(attempt, attempts, retry_reason, delay))
             await asyncio.sleep(delay)
             if self.stopping.is_set():  # the stop's cancellation is on its way: start nothing more
                 break
@@ -674,8 +674,8 @@ class GraphRunner:
 
     async def _attempt(
         self, block: Block | None, item: ReadyRun
-    ) -> tuple[list[tuple[str, Any]], str | None, list[str], bool]:
-        """Run the block once: its outputs, its error, its notes, and whether trying again could help."""
+    ) -> tuple[list[tuple[str, Any]], str | None, list[str], str | None]:
+        """Run the block once: its outputs, its error, its notes, and why trying again could help (or None)."""
         outputs: list[tuple[str, Any]] = []
         error: str | None = None
         context: RunContext | None = None
@@ -713,7 +713,11 @@ class GraphRunner:
             error = self.scrubber.scrub(_readable(exc))
             outputs.append(("error", error))
             log.info("node %s of execution %s failed: %s", item.node_id, self.execution_id, type(exc).__name__)
-        return outputs, error, list(context.notes) if context is not None else [], retryable
+        reason = error if retryable else None
+        if error is None and block is not None and block.retry_pins:
+            answered = next((pin for pin, _value in outputs if pin in block.retry_pins), None)
+            reason = f"it answered on '{answered}'" if answered else None
+        return outputs, error, list(context.notes) if context is not None else [], reason
 
     async def _run_subgraph(self, graph_id: str, version: int | None, inputs: dict[str, Any]) -> SubgraphResult:
         """Run one of the owner's agents as a child of this run, in this worker, and wait for it."""

@@ -126,6 +126,25 @@ async def test_a_retry_count_above_the_limit_is_lowered_and_said_so(calls, monke
     assert notes[-1].startswith("Attempt 10 of 11 failed:")
 
 
+async def test_a_pin_the_block_marks_as_worth_retrying_is_retried_and_its_last_answer_passed_on(
+    calls, quick_backoff, monkeypatch
+):
+    """Like an HTTP request's 'server_error': an answer, not a failure, yet worth another try."""
+    calls["succeed_on"] = 1  # every attempt answers on 'data'
+    monkeypatch.setattr(type(find_block(DELAY)), "retry_pins", frozenset({"data"}))
+    user = await make_user()
+    execution_id = await start(user, retrying_graph(2))
+    assert await GraphRunner(execution_id).run() == "COMPLETED"
+    assert calls["count"] == 3
+    assert (await finished(user, execution_id)).outputs == {"result": ["fresh"]}
+    wait = await wait_node(user, execution_id)
+    assert wait.status == "COMPLETED"
+    assert wait.notes[1:] == [
+        "Attempt 1 of 3 failed: it answered on 'data'; tried again after 0.05 s.",
+        "Attempt 2 of 3 failed: it answered on 'data'; tried again after 0.1 s.",
+    ]
+
+
 async def test_inputs_that_do_not_fit_are_not_retried(quick_backoff):
     user = await make_user()
     doc = {
