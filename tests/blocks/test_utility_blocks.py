@@ -212,3 +212,32 @@ async def test_asking_to_accumulate_is_answered_with_a_note():
 async def test_sampling_problems_are_readable(inputs, message):
     outputs = await run_block(DataSamplingBlock(), {"data": PEOPLE, "sample_size": 2, **inputs})
     assert outputs == [("error", message)]
+
+
+# --- E-mail addresses --------------------------------------------------------------------------
+
+
+async def test_addresses_are_checked_by_form_only_never_over_the_network(monkeypatch):
+    import email_validator.deliverability as deliverability
+
+    def no_lookups(*args, **kwargs):
+        raise AssertionError("a DNS lookup was made")
+
+    monkeypatch.setattr(deliverability, "validate_email_deliverability", no_lookups)
+    block = find_block("722ae2a8-1777-4925-a9dc-9c3c87b30d1a")
+    outputs = dict(await run_block(block, {"emails": "josé@exämple.de\nnobody@nowhere.invalid;a..b@x.com"}))
+    assert outputs["valid_emails"] == ["josé@exämple.de"]
+    assert outputs["invalid_emails"] == [
+        {
+            "email": "nobody@nowhere.invalid",
+            "reason": "The part after the @-sign is a special-use or reserved name that cannot be used with email.",
+        },
+        {"email": "a..b@x.com", "reason": "An email address cannot have two periods in a row."},
+    ]
+    assert outputs["all_valid"] is False
+
+
+async def test_too_many_addresses_are_refused_with_the_limit():
+    block = find_block("722ae2a8-1777-4925-a9dc-9c3c87b30d1a")
+    outputs = await run_block(block, {"emails": [f"p{i}@example.com" for i in range(1001)]})
+    assert outputs == [("error", "At most 1000 addresses are checked at once; 1001 were given.")]
