@@ -241,3 +241,38 @@ async def test_too_many_addresses_are_refused_with_the_limit():
     block = find_block("722ae2a8-1777-4925-a9dc-9c3c87b30d1a")
     outputs = await run_block(block, {"emails": [f"p{i}@example.com" for i in range(1001)]})
     assert outputs == [("error", "At most 1000 addresses are checked at once; 1001 were given.")]
+
+
+# --- Combining lists ---------------------------------------------------------------------------
+
+LIST_BLOCKS = {
+    "ConcatenateListsBlock": ("3cf9298b-5817-4141-9d80-7c2cc5199c8e", {"lists", "deduplicate", "remove_none"}),
+    "FlattenListBlock": ("cc45bb0f-d035-4756-96a7-fe3e36254b4d", {"nested_list", "max_depth"}),
+    "InterleaveListsBlock": ("9f616084-1d9f-4f8e-bc00-5b9d2a75cd75", {"lists"}),
+    "ZipListsBlock": ("0d0e684f-5cb9-4c4b-b8d1-47a0860e0c07", {"lists", "pad_to_longest", "fill_value"}),
+    "ListDifferenceBlock": ("05309873-9d61-447e-96b5-b804e2511829", {"list_a", "list_b", "symmetric"}),
+    "ListIntersectionBlock": ("b6eb08b6-dbe3-411b-b9b4-2508cb311a1f", {"list_a", "list_b"}),
+}
+
+
+@pytest.mark.parametrize("name", sorted(LIST_BLOCKS))
+def test_list_combining_blocks_keep_autogpts_ids_and_inputs(name):
+    block_id, inputs = LIST_BLOCKS[name]
+    block = find_block(block_id)
+    assert block is not None and block.autogpt_name == name and inputs <= block.input_pins()
+    assert "length" in block.output_pins()
+
+
+async def test_flattening_a_list_nested_too_deep_is_refused_readably():
+    nested: list = [1]
+    for _ in range(250):
+        nested = [nested]
+    outputs = await run_block(find_block("cc45bb0f-d035-4756-96a7-fe3e36254b4d"), {"nested_list": nested})
+    assert outputs == [("error", "The list nests deeper than 200 levels.")]
+
+
+async def test_deduplicating_keeps_the_first_of_equal_items_and_tells_dictionaries_apart():
+    block = find_block("3cf9298b-5817-4141-9d80-7c2cc5199c8e")
+    lists = [[{"a": 1, "b": 2}, "x"], [{"b": 2, "a": 1}, {"a": 2}, "x"]]
+    outputs = await run_block(block, {"lists": lists, "deduplicate": True})
+    assert outputs == [("concatenated_list", [{"a": 1, "b": 2}, "x", {"a": 2}]), ("length", 3)]
