@@ -276,3 +276,17 @@ async def test_deduplicating_keeps_the_first_of_equal_items_and_tells_dictionari
     lists = [[{"a": 1, "b": 2}, "x"], [{"b": 2, "a": 1}, {"a": 2}, "x"]]
     outputs = await run_block(block, {"lists": lists, "deduplicate": True})
     assert outputs == [("concatenated_list", [{"a": 1, "b": 2}, "x", {"a": 2}]), ("length", 3)]
+
+
+@pytest.mark.parametrize(
+    ("text", "decoded"),
+    [
+        ("\\u00e9abcd", "éabcd"),  # four hex digits only: the letters after are text
+        ("\\uD83D\\uDE00!", "😀!"),
+        ("tab\\there\\\\n", "tab\there\\n"),  # an escaped backslash stays one backslash
+        ("\\x41\\x", "A\\x"),
+    ],
+)
+async def test_escapes_are_decoded_exactly(text, decoded):
+    outputs = await run_block(find_block("2570e8fe-8447-43ed-84c7-70d657923231"), {"text": text})
+    assert outputs == [("decoded_text", decoded)]
