@@ -14,6 +14,7 @@ import logging
 import time
 import uuid
 from collections import defaultdict, deque
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any
 
@@ -62,6 +63,13 @@ _NODE_FINISH = (
         notes=bindparam("notes"),
         ended_at=bindparam("ended_at"),
     )
+    .returning(_STOP_FLAG)
+)
+# A retried node's notes, written while it still runs so a reloaded run page tells why it takes long.
+_NODE_NOTES = (
+    _nodes.update()
+    .where(_nodes.c.id == bindparam("node_exec_id"))
+    .values(notes=bindparam("notes"))
     .returning(_STOP_FLAG)
 )
 
@@ -558,8 +566,19 @@ class GraphRunner:
                 "inputs": inputs,
             },
         )
-        work = asyncio.create_task(self._execute_block(item))
         inserted = False
+
+        async def show_retry(notes: list[str]) -> None:
+            """Tell the run page at once that the node failed and will be tried again (see _execute_block)."""
+            if inserted:  # recorded as RUNNING already: keep the notes with it (read at call time)
+                checking = utcnow()
+                self._note_stop(
+                    checking, await self.recorder.execute(_NODE_NOTES, {"node_exec_id": node_exec_id, "notes": notes})
+                )
+            status = {"node_id": item.node_id, "node_exec_id": node_exec_id, "status": ExecutionStatus.RUNNING.value}
+            await self._publish("node_status", {**status, "notes": notes})
+
+        work = asyncio.create_task(self._execute_block(item, show_retry))
         try:
             finished, _ = await asyncio.wait({work}, timeout=self.RUNNING_RECORD_AFTER)
             if not finished:
@@ -647,12 +666,15 @@ class GraphRunner:
         elif checking > self.checked_at:
             self.checked_at = checking
 
-    async def _execute_block(self, item: ReadyRun) -> tuple[list[tuple[str, Any]], str | None, list[str]]:
+    async def _execute_block(
+        self, item: ReadyRun, on_retry: Callable[[list[str]], Awaitable[None]] | None = None
+    ) -> tuple[list[tuple[str, Any]], str | None, list[str]]:
         """Run the node's block; return its outputs, its error (if any) and its notes for the person.
 
         A node whose inputs carry ``retry: N`` is tried up to N more times when it fails (see
         :mod:`autogpt_app.executions.retries`); only the last attempt's outputs count, and each retry
-        leaves a note. A stop cancels this task, so it also ends a pause between attempts at once.
+        leaves a note (handed to ``on_retry`` before the pause). A stop cancels this task, so it also
+        ends a pause between attempts at once.
         """
         block = find_block(item.block_id)
         notes: list[str] = []
@@ -667,6 +689,8 @@ class GraphRunner:
                 break
             delay = backoff_delay(attempt, self.settings.node_retry_base_seconds)
             notes.append(retry_note(attempt, attempts, retry_reason, delay))
+            if on_retry is not None:
+                await on_retry([self.scrubber.scrub(n) for n in notes[:MAX_NOTES]])
             await asyncio.sleep(delay)
             if self.stopping.is_set():  # the stop's cancellation is on its way: start nothing more
                 break

@@ -74,6 +74,22 @@ async def test_a_node_that_fails_twice_then_works_completes_with_only_its_last_o
     ]
 
 
+async def test_while_a_node_waits_to_be_tried_again_its_run_record_already_says_why(calls, monkeypatch):
+    monkeypatch.setattr(get_settings(), "node_retry_base_seconds", 0.5)
+    user = await make_user()
+    execution_id = await start(user, retrying_graph(2))
+    task = asyncio.create_task(GraphRunner(execution_id).run())
+    seen = None
+    for _ in range(60):  # the second pause lasts from about 0.5 s to 1.5 s
+        await asyncio.sleep(0.05)
+        nodes = (await finished(user, execution_id)).nodes
+        if nodes and nodes[0].status == "RUNNING" and len(nodes[0].notes) == 3:
+            seen = nodes[0].notes
+            break
+    assert await asyncio.wait_for(task, 5) == "COMPLETED"
+    assert seen is not None and seen[-1].startswith("Attempt 2 of 3 failed: The service answered 503 (try 2)")
+
+
 async def test_a_node_failing_every_attempt_fails_the_run_with_its_last_reason(calls, quick_backoff):
     calls["succeed_on"] = 99
     user = await make_user()
@@ -145,7 +161,8 @@ async def test_a_pin_the_block_marks_as_worth_retrying_is_retried_and_its_last_a
     ]
 
 
-async def test_inputs_that_do_not_fit_are_not_retried(quick_backoff):
+async def test_inputs_that_do_not_fit_are_not_retried(monkeypatch):
+    monkeypatch.setattr(get_settings(), "node_retry_base_seconds", 30)
     user = await make_user()
     doc = {
         "name": "Bad sum",
@@ -156,7 +173,7 @@ async def test_inputs_that_do_not_fit_are_not_retried(quick_backoff):
     execution_id = await start(user, doc)
     began = time.perf_counter()
     assert await GraphRunner(execution_id).run() == "FAILED"
-    assert time.perf_counter() - began < 0.05 * 1.5  # no pause: the same inputs would fail the same way
+    assert time.perf_counter() - began < 10  # no 30 s pause: the same inputs would fail the same way
     calc = (await finished(user, execution_id)).nodes[0]
     assert calc.error.startswith("Invalid input") and calc.notes == []
 
