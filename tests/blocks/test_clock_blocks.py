@@ -9,7 +9,7 @@ import pytest
 
 from autogpt_app.blocks.builtin.clock import CountdownTimerBlock, GetCurrentDateBlock, GetCurrentTimeBlock
 from autogpt_app.blocks.registry import find_block
-from autogpt_app.blocks.sdk import BlockError, run_block
+from autogpt_app.blocks.sdk import BlockError, RunContext, run_block
 from autogpt_app.settings import get_settings
 
 AUTOGPT = {
@@ -70,3 +70,11 @@ async def test_a_countdown_really_waits_each_time():
     outputs = await run_block(CountdownTimerBlock(), {"seconds": 0.05, "repeat": 3, "input_message": "tick"})
     assert outputs == [("output_message", "tick")] * 3
     assert asyncio.get_running_loop().time() - began >= 0.15
+
+
+async def test_asking_for_the_persons_own_time_zone_is_answered_with_a_note():
+    context = RunContext()
+    spec = {"discriminator": "strftime", "format": "%Y", "timezone": "Asia/Tokyo", "use_user_timezone": True}
+    outputs = await run_block(GetCurrentDateBlock(), {"format_type": spec}, context)
+    assert outputs[0][0] == "date"
+    assert context.notes == ["Your own time zone is not known to this step; the time is given in Asia/Tokyo."]

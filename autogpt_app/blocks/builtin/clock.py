@@ -14,13 +14,8 @@ from typing import Any
 
 from pydantic import Field
 
-from autogpt_app.blocks.builtin.time import (
-    MAX_DELAY_SECONDS,
-    TimeInputError,
-    read_time_format,
-    resolve_zone,
-    strftime_checked,
-)
+from autogpt_app.blocks.builtin._time_helpers import TimeInputError, read_time_format, resolve_zone, strftime_checked
+from autogpt_app.blocks.builtin.time import MAX_DELAY_SECONDS
 from autogpt_app.blocks.sdk import Block, BlockCategory, BlockError, BlockExample, BlockInput, BlockOutput, RunContext
 from autogpt_app.settings import get_settings
 
@@ -91,6 +86,7 @@ class GetCurrentTimeBlock(Block):
 
     async def run(self, input: Input, context: RunContext):
         spec = read_time_format(input.format_type, input.format, input.timezone)
+        spec.note_zone(context)
         try:
             now = datetime.now(await resolve_zone(spec.zone))
             if spec.iso:
@@ -155,6 +151,7 @@ class GetCurrentDateBlock(Block):
             yield "error", f"The offset {input.offset!r} is not a whole number of days."
             return
         spec = read_time_format(input.format_type, input.format, input.timezone)
+        spec.note_zone(context)
         try:
             day = datetime.now(await resolve_zone(spec.zone)) - timedelta(days=offset)
             text = day.date().isoformat() if spec.iso else strftime_checked(day, spec.pattern)
