@@ -41,6 +41,13 @@ AUTOGPT = {
         {"updated_dictionary", "old_value"},
     ),
     "DictionaryIsEmptyBlock": ("a3cf3f64-6bb9-4cc6-9900-608a0b3359b0", {"dictionary"}, {"is_empty"}),
+    "PrintToConsoleBlock": ("f3b1c1b2-4c4f-4f0d-8d2f-4c4f0d8d2f4c", {"text"}, {"output", "status"}),
+    "TextDecoderBlock": ("2570e8fe-8447-43ed-84c7-70d657923231", {"text"}, {"decoded_text"}),
+    "CodeExtractionBlock": (
+        "d3a7d896-3b78-4f44-8b4b-48fbf4f0bcd8",
+        {"text"},
+        {"python", "html", "json_code", "bash", "typescript", "remaining_text"},
+    ),
     "DataSamplingBlock": (
         "4a448883-71fa-49cf-91cf-70d793bd7d87",
         {
@@ -290,3 +297,14 @@ async def test_deduplicating_keeps_the_first_of_equal_items_and_tells_dictionari
 async def test_escapes_are_decoded_exactly(text, decoded):
     outputs = await run_block(find_block("2570e8fe-8447-43ed-84c7-70d657923231"), {"text": text})
     assert outputs == [("decoded_text", decoded)]
+
+
+async def test_code_fences_with_odd_spacing_and_an_unclosed_fence():
+    block = find_block("d3a7d896-3b78-4f44-8b4b-48fbf4f0bcd8")
+    text = 'Run this:\n```bash  \nls -la\n```\n\n\nThen:\n```json\n{"a": 1}```\nand ```python\nnever closed'
+    outputs = await run_block(block, {"text": text})
+    assert outputs == [
+        ("json_code", '{"a": 1}'),
+        ("bash", "ls -la"),
+        ("remaining_text", "Run this:\nThen:\nand ```python\nnever closed"),
+    ]
