@@ -103,6 +103,18 @@ async def test_a_node_failing_every_attempt_fails_the_run_with_its_last_reason(c
     assert wait.notes[-1] == "Attempt 1 of 2 failed: The service answered 503 (try 1); tried again after 0.05 s."
 
 
+async def test_a_node_that_times_out_is_tried_again(quick_backoff, monkeypatch):
+    monkeypatch.setattr(type(find_block(DELAY)), "timeout_seconds", 0.1)
+    user = await make_user()
+    doc = retrying_graph(1)
+    doc["nodes"][0]["input_default"]["seconds"] = 5
+    execution_id = await start(user, doc)
+    assert await GraphRunner(execution_id).run() == "FAILED"
+    wait = await wait_node(user, execution_id)
+    assert wait.error == "The block took too long and was stopped."
+    assert wait.notes == ["Attempt 1 of 2 failed: The block took too long and was stopped; tried again after 0.05 s."]
+
+
 async def test_without_a_retry_count_a_failing_node_runs_once(calls):
     user = await make_user()
     execution_id = await start(user, retrying_graph(0))
