@@ -216,5 +216,15 @@ def test_a_block_with_its_own_retry_input_keeps_that_meaning():
     assert retry_count(find_block(CALC), {"operation": "Add"}) == (0, None)
 
 
+def test_any_node_may_carry_a_retry_count_but_no_other_unknown_input():
+    from autogpt_app.graphs.spec import GraphSpec
+    from autogpt_app.graphs.validation import find_problems
+
+    doc = retrying_graph(3)
+    assert find_problems(GraphSpec.model_validate(doc)) == []
+    doc["nodes"][0]["input_default"]["retries"] = 3
+    assert [p.message for p in find_problems(GraphSpec.model_validate(doc))] == ["'Delay' has no input 'retries'."]
+
+
 def test_the_backoff_doubles_and_stops_at_thirty_seconds():
     assert [backoff_delay(n, 1) for n in (1, 2, 3, 4, 5, 6)] == [1, 2, 4, 8, 16, 30]
