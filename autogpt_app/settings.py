@@ -134,6 +134,8 @@ class Settings(BaseSettings):
     #: A queued run nobody picked up for this long is sent again (its message may have been lost).
     queued_orphan_seconds: float = Field(default=300.0, ge=0)
     max_subagent_depth: int = Field(default=5, ge=1)
+    #: A node with ``retry: N`` waits this long before its first retry, doubling each time (at most 30 s).
+    node_retry_base_seconds: float = Field(default=1.0, ge=0, le=30)
     #: Fairness: at most this many of one person's runs are RUNNING at once; the rest wait QUEUED,
     #: oldest first (autogpt_app/executions/fairness.py). Keep it below the worker threads.
     max_running_per_user: int = Field(default=3, ge=1)

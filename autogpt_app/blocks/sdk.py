@@ -228,6 +228,9 @@ class Block:
     timeout_seconds: ClassVar[float | None] = None
     #: Whether the block names its output pins at run time (e.g. a sub-agent's outputs).
     dynamic_outputs: ClassVar[bool] = False
+    #: Output pins that are an answer, yet worth another try when the node has a ``retry`` count (e.g. an
+    #: HTTP request's ``server_error``): the engine retries on them, and passes the last attempt's on.
+    retry_pins: ClassVar[frozenset[str]] = frozenset()
 
     async def run(self, input: Any, context: RunContext) -> AsyncIterator[tuple[str, Any]]:
         """Do the work, yielding ``(output pin, value)`` pairs. Must be an async generator."""

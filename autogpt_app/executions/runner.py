@@ -14,6 +14,7 @@ import logging
 import time
 import uuid
 from collections import defaultdict, deque
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any
 
@@ -21,13 +22,23 @@ from pydantic import ValidationError
 from sqlalchemy import Boolean, bindparam, func, literal_column, select, true, update
 
 from autogpt_app.blocks.registry import find_block
-from autogpt_app.blocks.sdk import BlockError, CredentialSecret, RunContext, SubgraphResult, ToolNode, ToolRun
+from autogpt_app.blocks.sdk import (
+    MAX_NOTES,
+    Block,
+    BlockError,
+    CredentialSecret,
+    RunContext,
+    SubgraphResult,
+    ToolNode,
+    ToolRun,
+)
 from autogpt_app.bus import execution_channel, get_bus, user_channel
 from autogpt_app.db import get_recorder_engine, session_scope
 from autogpt_app.errors import ServiceError
 from autogpt_app.executions import fairness, leases
 from autogpt_app.executions.dataflow import OUTPUT_BLOCK_ID, DataFlow, ReadyRun, apply_dynamic_pins
 from autogpt_app.executions.models import TERMINAL, ExecutionStatus, GraphExecution, NodeExecution
+from autogpt_app.executions.retries import backoff_delay, merge_notes, retry_count, retry_note
 from autogpt_app.executions.secrets import Scrubber
 from autogpt_app.graphs.models import GraphVersion
 from autogpt_app.graphs.service import spec_of
@@ -62,6 +73,13 @@ _NODE_FINISH = (
         notes=bindparam("notes"),
         ended_at=bindparam("ended_at"),
     )
+    .returning(_STOP_FLAG)
+)
+# A retried node's notes, written while it still runs so a reloaded run page tells why it takes long.
+_NODE_NOTES = (
+    _nodes.update()
+    .where(_nodes.c.id == bindparam("node_exec_id"))
+    .values(notes=bindparam("notes"))
     .returning(_STOP_FLAG)
 )
 
@@ -575,8 +593,19 @@ class GraphRunner:
                 "inputs": inputs,
             },
         )
-        work = asyncio.create_task(self._execute_block(item))
         inserted = False
+
+        async def show_retry(notes: list[str]) -> None:
+            """Tell the run page at once that the node failed and will be tried again (see _execute_block)."""
+            if inserted:  # recorded as RUNNING already: keep the notes with it (read at call time)
+                checking = utcnow()
+                self._note_stop(
+                    checking, await self.recorder.execute(_NODE_NOTES, {"node_exec_id": node_exec_id, "notes": notes})
+                )
+            status = {"node_id": item.node_id, "node_exec_id": node_exec_id, "status": ExecutionStatus.RUNNING.value}
+            await self._publish("node_status", {**status, "notes": notes})
+
+        work = asyncio.create_task(self._execute_block(item, show_retry))
         try:
             finished, _ = await asyncio.wait({work}, timeout=self.RUNNING_RECORD_AFTER)
             if not finished:
@@ -664,12 +693,44 @@ class GraphRunner:
         elif checking > self.checked_at:
             self.checked_at = checking
 
-    async def _execute_block(self, item: ReadyRun) -> tuple[list[tuple[str, Any]], str | None, list[str]]:
-        """Run the node's block; return its outputs, its error (if any) and its notes for the person."""
+    async def _execute_block(
+        self, item: ReadyRun, on_retry: Callable[[list[str]], Awaitable[None]] | None = None
+    ) -> tuple[list[tuple[str, Any]], str | None, list[str]]:
+        """Run the node's block; return its outputs, its error (if any) and its notes for the person.
+
+        A node whose inputs carry ``retry: N`` is tried up to N more times when it fails (see
+        :mod:`autogpt_app.executions.retries`); only the last attempt's outputs count, and each retry
+        leaves a note (handed to ``on_retry`` before the pause). A stop cancels this task, so it also
+        ends a pause between attempts at once.
+        """
+        block = find_block(item.block_id)
+        notes: list[str] = []
+        retries, clamped = retry_count(block, item.inputs) if block is not None else (0, None)
+        if clamped:
+            notes.append(clamped)
+        attempts = retries + 1
+        for attempt in range(1, attempts + 1):
+            outputs, error, attempt_notes, retry_reason = await self._attempt(block, item)
+            merge_notes(notes, attempt_notes)
+            if retry_reason is None or attempt == attempts or self.stopping.is_set():
+                break
+            delay = backoff_delay(attempt, self.settings.node_retry_base_seconds)
+            notes.append(retry_note(attempt, attempts, retry_reason, delay))
+            if on_retry is not None:
+                await on_retry([self.scrubber.scrub(n) for n in notes[:MAX_NOTES]])
+            await asyncio.sleep(delay)
+            if self.stopping.is_set():  # the stop's cancellation is on its way: start nothing more
+                break
+        return outputs, error, [self.scrubber.scrub(n) for n in notes[:MAX_NOTES]]
+
+    async def _attempt(
+        self, block: Block | None, item: ReadyRun
+    ) -> tuple[list[tuple[str, Any]], str | None, list[str], str | None]:
+        """Run the block once: its outputs, its error, its notes, and why trying again could help (or None)."""
         outputs: list[tuple[str, Any]] = []
         error: str | None = None
         context: RunContext | None = None
-        block = find_block(item.block_id)
+        retryable = True
         try:
             if block is None:
                 raise BlockError(f"Unknown block {item.block_id}.")
@@ -700,11 +761,16 @@ class GraphRunner:
                     if pin == "error":
                         error = self.scrubber.scrub(str(value))
         except Exception as exc:
+            # The same inputs fail the same way: an unknown or disabled block, or inputs that do not fit.
+            retryable = context is not None
             error = self.scrubber.scrub(_readable(exc))
             outputs.append(("error", error))
             log.info("node %s of execution %s failed: %s", item.node_id, self.execution_id, type(exc).__name__)
-        notes = [self.scrubber.scrub(n) for n in context.notes] if context is not None else []
-        return outputs, error, notes
+        reason = error if retryable else None
+        if error is None and block is not None and block.retry_pins:
+            answered = next((pin for pin, _value in outputs if pin in block.retry_pins), None)
+            reason = f"it answered on '{answered}'" if answered else None
+        return outputs, error, list(context.notes) if context is not None else [], reason
 
     async def _run_tool(self, caller: ReadyRun, node_id: str, values: dict[str, Any]) -> ToolRun:
         """Run a step wired to ``caller``'s tool pins (a decision maker's tool call) as a node run of this

@@ -16,6 +16,10 @@ from pydantic import BaseModel, ConfigDict, Field
 MAX_NAME = 200
 MAX_DESCRIPTION = 10_000
 
+#: A fixed input any node may carry (AutoGPT exports have it on some nodes): how many times the engine
+#: tries the node again when it fails (see ``autogpt_app/executions/retries.py``). It is not a pin.
+NODE_RETRY_INPUT = "retry"
+
 _DYNAMIC = re.compile(r"^(?P<base>.+?)_(?P<kind>[#$@])_(?P<key>.+)$")
 
 

@@ -1,4 +1,4 @@
-"""Basic blocks: hold a value for later, and sticky notes on the canvas.
+"""Basic blocks: hold a value for later, sticky notes on the canvas, and showing a value on the run page.
 
 Ids and pin names follow AutoGPT's blocks of the same purpose, so its agent exports import.
 """
@@ -71,3 +71,36 @@ class NoteBlock(Block):
 
     async def run(self, input: Input, context: RunContext):
         yield "output", input.text
+
+
+class PrintToConsoleBlock(Block):
+    """Shows a value on the run page while building an agent, and passes it on unchanged."""
+
+    id = "f3b1c1b2-4c4f-4f0d-8d2f-4c4f0d8d2f4c"
+    name = "Print to console"
+    autogpt_name = "PrintToConsoleBlock"
+    description = (
+        "Shows a value in this step's results on the run page, to check what flows through an agent, "
+        "and passes it on. Nothing is written to the server's logs."
+    )
+    categories = (BlockCategory.BASIC,)
+
+    class Input(BlockInput):
+        text: Any = Field(description="The value to show")
+
+    class Output(BlockOutput):
+        output: Any = Field(description="The same value, passed on")
+        status: str = Field(description="'printed' once the value is shown")
+
+    examples = (
+        BlockExample(input={"text": "Hello, World!"}, output=[("output", "Hello, World!"), ("status", "printed")]),
+        BlockExample(
+            input={"text": {"count": 3}},
+            output=[("output", {"count": 3}), ("status", "printed")],
+            description="any data",
+        ),
+    )
+
+    async def run(self, input: Input, context: RunContext):
+        yield "output", input.text
+        yield "status", "printed"

@@ -1,4 +1,4 @@
-"""Dictionary blocks: create a dictionary, add entries to one, and find a value in one by its key.
+"""Dictionary blocks: create one, add, find, remove and replace entries, and check whether one is empty.
 
 Ids and pin names follow AutoGPT's blocks of the same purpose, so its agent exports import.
 """
@@ -130,3 +130,124 @@ class FindInDictionaryBlock(Block):
             yield "missing", input.input
         else:
             yield "output", found
+
+
+def _key_in(dictionary: AnyDict, key: str | int) -> str | int | None:
+    """The key as the dictionary holds it (a number also finds its text form, as JSON keys are text)."""
+    if key in dictionary:
+        return key
+    if str(key) in dictionary:
+        return str(key)
+    return None
+
+
+def _no_key(key: str | int, dictionary: AnyDict) -> str:
+    names = ", ".join(repr(k) for k in list(dictionary)[:10]) or "none"
+    return f"The dictionary has no key {str(key)!r} (its keys: {names})."
+
+
+class RemoveFromDictionaryBlock(Block):
+    """Removes one entry from a dictionary; the dictionary given is not changed in place."""
+
+    id = "46afe2ea-c613-43f8-95ff-6692c3ef6876"
+    name = "Remove from dictionary"
+    autogpt_name = "RemoveFromDictionaryBlock"
+    description = "Takes a named value out of a dictionary, optionally passing the removed value on."
+    categories = (BlockCategory.DATA, BlockCategory.BASIC)
+
+    class Input(BlockInput):
+        dictionary: AnyDict = Field(description="The dictionary to remove from")
+        key: str | int = Field(description="The name of the entry to remove")
+        return_value: bool = Field(default=False, description="Also send the removed value on 'removed_value'")
+
+    class Output(BlockOutput):
+        updated_dictionary: AnyDict = Field(description="The dictionary without the entry")
+        removed_value: Any = Field(description="The value removed, when asked for")
+
+    examples = (
+        BlockExample(
+            input={"dictionary": {"a": 1, "b": 2, "c": 3}, "key": "b", "return_value": True},
+            output=[("updated_dictionary", {"a": 1, "c": 3}), ("removed_value", 2)],
+        ),
+        BlockExample(
+            input={"dictionary": {"x": 1}, "key": "y"},
+            output=[("error", "The dictionary has no key 'y' (its keys: 'x').")],
+        ),
+    )
+
+    async def run(self, input: Input, context: RunContext):
+        updated = dict(input.dictionary)
+        found = _key_in(updated, input.key)
+        if found is None:
+            yield "error", _no_key(input.key, updated)
+            return
+        removed = updated.pop(found)
+        yield "updated_dictionary", updated
+        if input.return_value:
+            yield "removed_value", removed
+
+
+class ReplaceDictionaryValueBlock(Block):
+    """Gives an existing entry of a dictionary a new value; the dictionary given is not changed in place."""
+
+    id = "27e31876-18b6-44f3-ab97-f6226d8b3889"
+    name = "Replace dictionary value"
+    autogpt_name = "ReplaceDictionaryValueBlock"
+    description = "Changes the value of an existing entry in a dictionary, and gives back the old value."
+    categories = (BlockCategory.DATA, BlockCategory.BASIC)
+
+    class Input(BlockInput):
+        dictionary: AnyDict = Field(description="The dictionary")
+        key: str | int = Field(description="The name of the entry to change (it must exist)")
+        value: Any = Field(description="The new value")
+
+    class Output(BlockOutput):
+        updated_dictionary: AnyDict = Field(description="The dictionary with the new value")
+        old_value: Any = Field(description="The value the entry had before")
+
+    examples = (
+        BlockExample(
+            input={"dictionary": {"a": 1, "b": 2}, "key": "b", "value": 99},
+            output=[("updated_dictionary", {"a": 1, "b": 99}), ("old_value", 2)],
+        ),
+        BlockExample(
+            input={"dictionary": {}, "key": "b", "value": 1},
+            output=[("error", "The dictionary has no key 'b' (its keys: none).")],
+            description="use Add to dictionary for a new entry",
+        ),
+    )
+
+    async def run(self, input: Input, context: RunContext):
+        updated = dict(input.dictionary)
+        found = _key_in(updated, input.key)
+        if found is None:
+            yield "error", _no_key(input.key, updated)
+            return
+        old = updated[found]
+        updated[found] = input.value
+        yield "updated_dictionary", updated
+        yield "old_value", old
+
+
+class DictionaryIsEmptyBlock(Block):
+    """Tells whether a dictionary has no entries."""
+
+    id = "a3cf3f64-6bb9-4cc6-9900-608a0b3359b0"
+    name = "Dictionary is empty"
+    autogpt_name = "DictionaryIsEmptyBlock"
+    description = "Tells whether a dictionary is empty (has no named values at all)."
+    categories = (BlockCategory.DATA, BlockCategory.LOGIC)
+
+    class Input(BlockInput):
+        dictionary: AnyDict = Field(description="The dictionary to check")
+
+    class Output(BlockOutput):
+        is_empty: bool = Field(description="Whether the dictionary has no entries")
+
+    examples = (
+        BlockExample(input={"dictionary": {}}, output=[("is_empty", True)]),
+        BlockExample(input={"dictionary": {"a": None}}, output=[("is_empty", False)]),
+    )
+
+    async def run(self, input: Input, context: RunContext):
+        yield "is_empty", not input.dictionary

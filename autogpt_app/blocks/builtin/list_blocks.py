@@ -1,4 +1,4 @@
-"""List blocks: create a list (optionally in batches), add items to one, get an item, find an item.
+"""List blocks: create a list (optionally in batches), add, get, find, remove and replace items, check emptiness.
 
 Ids and pin names follow AutoGPT's blocks of the same purpose, so its agent exports import.
 """
@@ -167,3 +167,126 @@ class FindInListBlock(Block):
             return
         yield "index", index
         yield "found", True
+
+
+def _no_position(index: int, size: int) -> str:
+    return f"There is no item at position {index}: the list has {size} item{'' if size == 1 else 's'}."
+
+
+class RemoveFromListBlock(Block):
+    """Removes one item from a list, by position or by value; the list given is not changed in place."""
+
+    id = "d93c5a93-ac7e-41c1-ae5c-ef67e6e9b826"
+    name = "Remove from list"
+    autogpt_name = "RemoveFromListBlock"
+    description = "Takes an item out of a list, chosen by its position (0 is the first) or by its value."
+    categories = (BlockCategory.DATA, BlockCategory.BASIC)
+
+    class Input(BlockInput):
+        list: AnyList = Field(description="The list to remove from")
+        value: Any = Field(default=None, description="The value to remove (its first occurrence)")
+        index: int | None = Field(
+            default=None, description="The position to remove, counting from 0 (-1 is the last); wins over value"
+        )
+        return_item: bool = Field(default=False, description="Also send the removed item on 'removed_item'")
+
+    class Output(BlockOutput):
+        updated_list: AnyList = Field(description="The list without the item")
+        removed_item: Any = Field(description="The item removed, when asked for")
+
+    examples = (
+        BlockExample(
+            input={"list": [1, 2, 3], "index": 1, "return_item": True},
+            output=[("updated_list", [1, 3]), ("removed_item", 2)],
+        ),
+        BlockExample(input={"list": ["a", "b", "c", "b"], "value": "b"}, output=[("updated_list", ["a", "c", "b"])]),
+        BlockExample(input={"list": ["a", "b"], "index": 5}, output=[("error", _no_position(5, 2))]),
+        BlockExample(input={"list": ["a", "b"], "value": "z"}, output=[("error", "The value 'z' is not in the list.")]),
+        BlockExample(
+            input={"list": ["a"]}, output=[("error", "Give the position or the value of the item to remove.")]
+        ),
+    )
+
+    async def run(self, input: Input, context: RunContext):
+        items = list(input.list)
+        if input.index is not None:
+            if not -len(items) <= input.index < len(items):
+                yield "error", _no_position(input.index, len(items))
+                return
+            removed = items.pop(input.index)
+        elif input.value is not None:
+            if input.value not in items:
+                yield "error", f"The value {input.value!r} is not in the list."
+                return
+            items.remove(input.value)
+            removed = input.value
+        else:
+            yield "error", "Give the position or the value of the item to remove."
+            return
+        yield "updated_list", items
+        if input.return_item:
+            yield "removed_item", removed
+
+
+class ReplaceListItemBlock(Block):
+    """Puts a new value at a position of a list; the list given is not changed in place."""
+
+    id = "fbf62922-bea1-4a3d-8bac-23587f810b38"
+    name = "Replace list item"
+    autogpt_name = "ReplaceListItemBlock"
+    description = "Replaces the item at a position in a list with a new value, and gives back the old one."
+    categories = (BlockCategory.DATA, BlockCategory.BASIC)
+
+    class Input(BlockInput):
+        list: AnyList = Field(description="The list")
+        index: int = Field(description="The position to replace, counting from 0 (-1 is the last)")
+        value: Any = Field(description="The new value")
+
+    class Output(BlockOutput):
+        updated_list: AnyList = Field(description="The list with the new value")
+        old_item: Any = Field(description="The value that was at that position")
+
+    examples = (
+        BlockExample(
+            input={"list": [1, 2, 3], "index": 1, "value": 99}, output=[("updated_list", [1, 99, 3]), ("old_item", 2)]
+        ),
+        BlockExample(
+            input={"list": ["a", "b"], "index": -1, "value": "c"},
+            output=[("updated_list", ["a", "c"]), ("old_item", "b")],
+        ),
+        BlockExample(input={"list": [], "index": 0, "value": 1}, output=[("error", _no_position(0, 0))]),
+    )
+
+    async def run(self, input: Input, context: RunContext):
+        items = list(input.list)
+        if not -len(items) <= input.index < len(items):
+            yield "error", _no_position(input.index, len(items))
+            return
+        old = items[input.index]
+        items[input.index] = input.value
+        yield "updated_list", items
+        yield "old_item", old
+
+
+class ListIsEmptyBlock(Block):
+    """Tells whether a list has no items."""
+
+    id = "896ed73b-27d0-41be-813c-c1c1dc856c03"
+    name = "List is empty"
+    autogpt_name = "ListIsEmptyBlock"
+    description = "Tells whether a list is empty (has no items at all)."
+    categories = (BlockCategory.DATA, BlockCategory.LOGIC)
+
+    class Input(BlockInput):
+        list: AnyList = Field(description="The list to check")
+
+    class Output(BlockOutput):
+        is_empty: bool = Field(description="Whether the list has no items")
+
+    examples = (
+        BlockExample(input={"list": []}, output=[("is_empty", True)]),
+        BlockExample(input={"list": [None]}, output=[("is_empty", False)], description="an empty item is an item"),
+    )
+
+    async def run(self, input: Input, context: RunContext):
+        yield "is_empty", not input.list

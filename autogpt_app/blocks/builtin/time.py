@@ -1,96 +1,29 @@
-"""Date and time blocks: the current time, formatting, differences, time-zone conversion, delays.
+"""Date and time blocks: the current date and time, formatting, differences, time-zone conversion, delays.
 
 ``GetCurrentDateAndTimeBlock`` keeps AutoGPT's id and pins (including its ``format_type`` object),
-so its agent exports import. Time zones are IANA names resolved with ``zoneinfo``.
+so its agent exports import. The current time and date alone and the countdown are in ``clock.py``.
 """
 
 from __future__ import annotations
 
 import asyncio
-import difflib
-from datetime import UTC, datetime, timedelta, tzinfo
-from functools import lru_cache
+from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from pydantic import Field
 
+from autogpt_app.blocks.builtin._time_helpers import (
+    TimeInputError,
+    is_recent,
+    parse_iso,
+    read_time_format,
+    resolve_zone,
+    strftime_checked,
+)
 from autogpt_app.blocks.sdk import Block, BlockCategory, BlockError, BlockExample, BlockInput, BlockOutput, RunContext
 from autogpt_app.settings import get_settings
 
-MAX_FORMAT_LENGTH = 500
 MAX_DELAY_SECONDS = 3600
-
-
-class TimeInputError(ValueError):
-    """Bad date, time zone or format given by the person; the message is shown as is."""
-
-
-@lru_cache(maxsize=1)
-def _zone_names() -> dict[str, str]:
-    """Every IANA zone name known here, by its lower-case spelling (reads the zone database once)."""
-    return {name.lower(): name for name in available_timezones()}
-
-
-def _zone_error(name: str, names: dict[str, str]) -> TimeInputError:
-    close = difflib.get_close_matches(name.lower(), list(names), n=3, cutoff=0.6)
-    hint = f" Did you mean {', '.join(repr(names[c]) for c in close)}?" if close else ""
-    return TimeInputError(
-        f"Unknown time zone {name!r}.{hint} Write it as an IANA name, Area/City with underscores for spaces, "
-        "e.g. 'Europe/Berlin', 'America/New_York', 'Asia/Kolkata' or 'UTC'."
-    )
-
-
-async def resolve_zone(name: str) -> tzinfo:
-    """Return the time zone called ``name`` (IANA; letter case is forgiven).
-
-    Raises:
-        TimeInputError: no such zone, with suggestions and how to spell one.
-    """
-    text = name.strip()
-    if text.upper() in ("UTC", "Z", "GMT"):
-        return UTC
-    try:
-        return ZoneInfo(text)
-    except (ZoneInfoNotFoundError, ValueError):
-        pass
-    names = await asyncio.to_thread(_zone_names)  # a directory scan: keep it off the event loop
-    if text.lower() in names:
-        return ZoneInfo(names[text.lower()])
-    raise _zone_error(text, names)
-
-
-def parse_iso(text: str, what: str = "date") -> datetime:
-    """Parse an ISO 8601 date or date-time ('2025-03-19', '2025-03-19T14:30', '…Z', '…+02:00').
-
-    Raises:
-        TimeInputError: the text is not ISO 8601.
-    """
-    value = text.strip()
-    try:
-        return datetime.fromisoformat(value)
-    except ValueError:
-        raise TimeInputError(
-            f"{what.capitalize()} {text!r} is not an ISO 8601 date; "
-            "write it like '2025-03-19' or '2025-03-19T14:30:00+01:00'."
-        ) from None
-
-
-def _strftime(moment: datetime, fmt: str) -> str:
-    if len(fmt) > MAX_FORMAT_LENGTH:
-        raise TimeInputError(f"The format is too long (the limit is {MAX_FORMAT_LENGTH} characters).")
-    try:
-        return moment.strftime(fmt)
-    except ValueError as exc:
-        raise TimeInputError(f"The format {fmt!r} cannot be used: {exc}.") from None
-
-
-def _is_recent(text: str, fmt: str = "%Y-%m-%d %H:%M:%S") -> bool:
-    try:
-        moment = datetime.strptime(text, fmt).replace(tzinfo=UTC)
-    except ValueError:
-        return False
-    return abs(datetime.now(UTC) - moment) < timedelta(seconds=60)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -124,14 +57,14 @@ class GetCurrentDateAndTimeBlock(Block):
         date_time: str = Field(description="The current date and time, formatted")
 
     examples = (
-        BlockExample(input={"trigger": "go"}, output=[("date_time", _is_recent)]),
+        BlockExample(input={"trigger": "go"}, output=[("date_time", is_recent)]),
         BlockExample(
             input={"trigger": "go", "format": "%Y-%m-%dT%H:%M:%S%z", "timezone": "Asia/Kolkata"},
             output=[("date_time", lambda t: t.endswith("+0530") and len(t) == 24)],
         ),
         BlockExample(
             input={"trigger": "go", "format_type": {"discriminator": "iso8601", "timezone": "UTC"}},
-            output=[("date_time", lambda t: t.endswith("+00:00") and _is_recent(t, "%Y-%m-%dT%H:%M:%S+00:00"))],
+            output=[("date_time", lambda t: t.endswith("+00:00") and is_recent(t, "%Y-%m-%dT%H:%M:%S+00:00"))],
             description="AutoGPT's ISO 8601 format object",
         ),
         BlockExample(
@@ -141,16 +74,14 @@ class GetCurrentDateAndTimeBlock(Block):
     )
 
     async def run(self, input: Input, context: RunContext):
-        fmt, zone_name, iso, micro = input.format, input.timezone, False, False
-        if input.format_type:
-            spec = input.format_type
-            iso = spec.get("discriminator") == "iso8601"
-            fmt = str(spec.get("format") or fmt)
-            zone_name = str(spec.get("timezone") or zone_name)
-            micro = bool(spec.get("include_microseconds"))
+        spec = read_time_format(input.format_type, input.format, input.timezone)
+        spec.note_zone(context)
         try:
-            now = datetime.now(await resolve_zone(zone_name))
-            text = now.isoformat(timespec="microseconds" if micro else "seconds") if iso else _strftime(now, fmt)
+            now = datetime.now(await resolve_zone(spec.zone))
+            if spec.iso:
+                text = now.isoformat(timespec="microseconds" if spec.microseconds else "seconds")
+            else:
+                text = strftime_checked(now, spec.pattern)
         except TimeInputError as exc:
             yield "error", str(exc)
             return
@@ -209,7 +140,7 @@ class FormatDateBlock(Block):
             if input.timezone.strip():
                 zone = await resolve_zone(input.timezone)
                 moment = moment.astimezone(zone) if moment.tzinfo else moment.replace(tzinfo=zone)
-            text = _strftime(moment, input.format)
+            text = strftime_checked(moment, input.format)
         except TimeInputError as exc:
             yield "error", str(exc)
             return
