@@ -216,14 +216,18 @@ def test_a_block_with_its_own_retry_input_keeps_that_meaning():
     assert retry_count(find_block(CALC), {"operation": "Add"}) == (0, None)
 
 
-def test_any_node_may_carry_a_retry_count_but_no_other_unknown_input():
+def test_any_node_may_carry_a_retry_count_and_an_import_reports_only_other_fields_as_ignored():
+    import json
+
+    from autogpt_app.graphs import service as graphs
     from autogpt_app.graphs.spec import GraphSpec
     from autogpt_app.graphs.validation import find_problems
 
     doc = retrying_graph(3)
-    assert find_problems(GraphSpec.model_validate(doc)) == []
     doc["nodes"][0]["input_default"]["retries"] = 3
-    assert [p.message for p in find_problems(GraphSpec.model_validate(doc))] == ["'Delay' has no input 'retries'."]
+    assert find_problems(GraphSpec.model_validate(doc)) == []  # kept with the node, never refused
+    ignored = graphs.preview_import(json.dumps(doc).encode())["ignored_fields"]
+    assert [(f["node_id"], f["field"]) for f in ignored] == [(doc["nodes"][0]["id"], "retries")]
 
 
 def test_the_backoff_doubles_and_stops_at_thirty_seconds():

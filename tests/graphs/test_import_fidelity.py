@@ -102,7 +102,7 @@ def test_refusal_names_missing_blocks_by_autogpt_name_and_says_what_to_do():
         "name": "Needs code",
         "nodes": [
             node("code", EXECUTE_CODE, code="print(1)"),
-            node("ideo", "6ab085e2-20b3-4055-bc3e-08036e01eca6"),
+            node("notion", "5246cc1d-34b7-452b-8fc5-3fb25fd8f542"),
             {**node("mystery", "00000000-1111-2222-3333-444444444444"), "metadata": {"block_name": "MysteryBlock"}},
             node("ghost", "99999999-1111-2222-3333-444444444444"),
         ],
@@ -115,7 +115,7 @@ def test_refusal_names_missing_blocks_by_autogpt_name_and_says_what_to_do():
     names = {d["name"]: d.get("reason") for d in error.details}
     assert names == {
         "ExecuteCodeBlock": "runs code, which this platform does not offer",
-        "IdeogramModelBlock": None,
+        "NotionReadPageBlock": None,
         "MysteryBlock": None,
         "unknown block 99999999-1111-2222-3333-444444444444": None,
     }
