@@ -109,6 +109,13 @@ class Settings(BaseSettings):
     outbound_max_redirects: int = Field(default=5, ge=0)
     outbound_allow_loopback: bool = False
 
+    # Where the messaging blocks (autogpt_app/blocks/builtin/discord.py, slack.py, telegram.py,
+    # gmail.py) send their requests; tests point them at local fakes.
+    discord_api_url: str = "https://discord.com/api/v10"
+    slack_api_url: str = "https://slack.com/api"
+    telegram_api_url: str = "https://api.telegram.org"
+    gmail_api_url: str = "https://gmail.googleapis.com/gmail/v1"
+
     max_graph_nodes: int = Field(default=500, ge=1)
     # Runaway protection and durability of runs (autogpt_app/executions).
     node_timeout_seconds: float = Field(default=300.0, gt=0)
