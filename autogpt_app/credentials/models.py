@@ -29,7 +29,14 @@ class CredentialType(StrEnum):
 
 
 #: How people know the providers whose name is not just a capitalised word.
-PROVIDER_NAMES = {"openai": "OpenAI", "smtp": "SMTP", "http": "HTTP", "github": "GitHub", "ollama": "Ollama"}
+PROVIDER_NAMES = {
+    "openai": "OpenAI",
+    "smtp": "SMTP",
+    "imap": "IMAP",
+    "http": "HTTP",
+    "github": "GitHub",
+    "ollama": "Ollama",
+}
 
 
 def provider_label(provider: str) -> str:

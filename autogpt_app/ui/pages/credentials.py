@@ -31,7 +31,19 @@ DEFAULT_PROVIDER = {
     CredentialType.USER_PASSWORD.value: "smtp",
     CredentialType.HOST_SCOPED.value: "http",
 }
-PROVIDER_SUGGESTIONS = ("openai", "anthropic", "groq", "ollama", "smtp", "http", "github", "slack")
+PROVIDER_SUGGESTIONS = (
+    "openai",
+    "anthropic",
+    "groq",
+    "ollama",
+    "smtp",
+    "imap",
+    "http",
+    "github",
+    "slack",
+    "discord",
+    "telegram",
+)
 
 
 class CredentialRow(BaseModel):
