@@ -20,7 +20,14 @@ _DETAIL_CHARS = 200
 
 
 class ServiceProblem(Exception):
-    """A messaging call that failed; ``str()`` is a sentence fit for the run page (never a secret)."""
+    """A messaging call that failed; ``str()`` is a sentence fit for the run page (never a secret).
+
+    ``status`` is the service's HTTP status when it answered with an error (``None`` otherwise).
+    """
+
+    def __init__(self, message: str, status: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status
 
 
 def masked(text: str, *secrets: str) -> str:
@@ -127,7 +134,8 @@ async def call_json(
         raise ServiceProblem(masked(exc.message, *secrets)) from None
     body = _parsed(response)
     if not response.is_success:
-        raise ServiceProblem(masked(explain_status(service, response, body, what=what), *secrets))
+        message = masked(explain_status(service, response, body, what=what), *secrets)
+        raise ServiceProblem(message, response.status_code)
     if body is None and response.content.strip():
         raise ServiceProblem(f"{service} answered with something that is not JSON.")
     return body
