@@ -142,7 +142,7 @@ async def test_discord_missing_permission_rate_limit_and_outage_are_readable(api
     assert await discord_send(message_content="Hi", channel_name=GENERAL_ID) == [
         (
             "error",
-            "Discord refused the request (HTTP 403): Missing Permissions. Check that the bot or app may do this here.",
+            "Discord refused the request (HTTP 403): Missing Permissions. Check what the credential is allowed to do.",
         )
     ]
     api.fail_next(429, {"message": "You are being rate limited.", "retry_after": 2.5, "global": False})

@@ -65,7 +65,7 @@ def _detail(body: Any) -> str:
         if isinstance(value, dict):
             value = value.get("message")
         if isinstance(value, str) and value.strip():
-            text = " ".join(value.split())
+            text = " ".join(value.split()).rstrip(".")
             return text if len(text) <= _DETAIL_CHARS else text[: _DETAIL_CHARS - 1] + "…"
     return ""
 
@@ -78,7 +78,7 @@ def explain_status(service: str, response: SafeResponse, body: Any, *, what: str
     if status == 401:
         return f"{service} did not accept {what} (HTTP 401){said}. Check the credential, or create a new one."
     if status == 403:
-        return f"{service} refused the request (HTTP 403){said}. Check that the bot or app may do this here."
+        return f"{service} refused the request (HTTP 403){said}. Check what the credential is allowed to do."
     if status == 404:
         return f"{service} did not find what the request names (HTTP 404){said}. Check the ids."
     if status == 429:
