@@ -27,6 +27,7 @@ from cryptography.x509.oid import NameOID
 
 from autogpt_app.blocks.builtin import communication
 from autogpt_app.blocks.builtin.communication import SendEmailBlock, SendNotificationBlock, parse_recipients
+from autogpt_app.blocks.builtin.email_autogpt import SMTPSendEmailBlock
 from autogpt_app.blocks.sdk import CredentialSecret, RunContext, run_block
 from autogpt_app.net import addresses
 from autogpt_app.settings import get_settings
@@ -458,3 +459,63 @@ async def test_send_email_through_the_runner_with_a_saved_credential(smtp_server
     assert inbox.message()["From"] == "Ada <ada@example.com>" and inbox.message()["Subject"] == "Run result"
     assert CANARY not in repr([r.model_dump() for r in records]) + repr(result.model_dump())
     assert_no_canary([], logs)
+
+
+# --- AutoGPT's Send Email, on our SMTP delivery ---------------------------------------------------
+
+
+def smtp_login(*, password: str = CANARY, **meta: Any) -> CredentialSecret:
+    return CredentialSecret.model_validate(
+        {"id": "cred-smtp", "provider": "smtp", "type": "user_password", "username": USER, "password": password}
+        | {"meta": meta}
+    )
+
+
+async def test_autogpt_send_email_uses_the_agents_server(smtp_server, loopback, logs) -> None:
+    port, inbox = smtp_server
+    inputs = {
+        "to_email": "bob@example.com",
+        "subject": "Weekly report",
+        "body": "All good.",
+        "config": {"smtp_server": "127.0.0.1", "smtp_port": port},
+    }
+    credential = smtp_login(tls=False, **{"from": "Ada <ada@example.com>"})
+
+    outputs = await run_block(SMTPSendEmailBlock(), inputs, RunContext(credentials={"credentials": credential}))
+
+    assert outputs == [("status", "Email sent successfully")]
+    sent = inbox.message()
+    assert sent["To"] == "bob@example.com" and sent["From"] == "Ada <ada@example.com>"
+    assert sent.get_content().strip() == "All good."
+    assert CANARY not in repr(outputs) and CANARY not in logs.text
+
+
+async def test_autogpt_send_email_prefers_the_persons_server(smtp_server, loopback) -> None:
+    port, inbox = smtp_server
+    inputs = {
+        "to_email": "bob@example.com",
+        "subject": "Hi",
+        "body": "Hello",
+        "config": {"smtp_server": "smtp.gmail.com"},
+    }
+    credential = smtp_login(host="127.0.0.1", port=port, tls=False)
+
+    outputs = await run_block(SMTPSendEmailBlock(), inputs, RunContext(credentials={"credentials": credential}))
+
+    assert outputs == [("status", "Email sent successfully")]
+    assert len(inbox.envelopes) == 1
+
+
+async def test_autogpt_send_email_wrong_password_is_our_sentence(smtp_server, loopback) -> None:
+    port, _ = smtp_server
+    credential = smtp_login(tls=False, password="wrong-password")
+    inputs = {
+        "to_email": "bob@example.com",
+        "subject": "Hi",
+        "body": "x",
+        "config": {"smtp_server": "127.0.0.1", "smtp_port": port},
+    }
+
+    outputs = await run_block(SMTPSendEmailBlock(), inputs, RunContext(credentials={"credentials": credential}))
+
+    assert outputs == [("error", "The SMTP server at 127.0.0.1 refused the username or password (code 535).")]
