@@ -18,6 +18,8 @@ from autogpt_app.blocks.builtin.imap import ReadEmailBlock
 from autogpt_app.blocks.builtin.slack import SendSlackMessageBlock
 from autogpt_app.blocks.builtin.telegram import SendTelegramMessageBlock
 from autogpt_app.blocks.sdk import Block, CredentialSecret, RunContext, run_block
+from autogpt_app.graphs.portable import spec_from_document
+from autogpt_app.graphs.validation import find_problems
 from autogpt_app.settings import get_settings
 from tests.fakes.chat_apis import (
     BOT_ID,
@@ -467,3 +469,46 @@ async def test_closed_port_and_private_address_are_refused(monkeypatch: pytest.M
     assert await run_block(ReadEmailBlock(), {}, private) == [
         ("error", "Requests to private or local addresses are not allowed (10.0.0.8).")
     ]
+
+
+# --- AutoGPT exports ----------------------------------------------------------------------------
+
+
+def test_an_autogpt_export_using_the_messaging_blocks_imports_cleanly() -> None:
+    def node(node_id: str, block_id: str, provider: str, kind: str, **inputs: Any) -> dict[str, Any]:
+        ref = {"id": f"cred-{node_id}", "provider": provider, "type": kind, "title": provider}
+        return {"id": node_id, "block_id": block_id, "input_default": inputs | {"credentials": ref}, "metadata": {}}
+
+    document = {
+        "name": "Inbox relay",
+        "description": "",
+        "version": 4,
+        "is_active": True,
+        "nodes": [
+            node("read", "25310c70-b89b-43ba-b25c-4dfa7e2a481c", "google", "oauth2", query="is:unread", max_results=5),
+            node("mail", "6c27abc2-e51d-499e-a85f-5a0041ba94f0", "google", "oauth2", to=["a@example.com"], subject="s"),
+            node("discord", "d0822ab5-9f8a-44a3-8971-531dd0178b6b", "discord", "api_key", channel_name="general"),
+            node("listen", "df06086a-d5ac-4abb-9996-2ad0acb2eff7", "discord", "api_key", continuous_read=False),
+            node("slack", "50cf5290-ec87-4ca1-b7d7-b8b4ef772f6d", "slack", "api_key", channel="C1", text="hi"),
+            node("tg", "787678ad-1f47-4efc-89df-643f9908621a", "telegram", "api_key", chat_id=12345678, text="hi"),
+            node(
+                "smtp",
+                "4335878a-394e-4e67-adf2-919877ff49ae",
+                "smtp",
+                "user_password",
+                to_email="a@example.com",
+                subject="s",
+                body="b",
+                config={"smtp_server": "smtp.gmail.com", "smtp_port": 587},
+            ),
+        ],
+        "links": [
+            {"source_id": "listen", "sink_id": "mail", "source_name": "message_content", "sink_name": "body"},
+            {"source_id": "read", "sink_id": "discord", "source_name": "error", "sink_name": "message_content"},
+        ],
+    }
+
+    spec = spec_from_document(document)
+
+    assert len(spec.nodes) == 7
+    assert find_problems(spec) == []

@@ -221,6 +221,12 @@ class ReadDiscordMessagesBlock(Block):
             description="Only messages newer than this message id (e.g. the last one read)",
             json_schema_extra=_ADVANCED,
         )
+        continuous_read: bool = Field(
+            default=False,
+            description="AutoGPT's setting to keep waiting for messages; this block reads once (schedule the agent "
+            "to read again)",
+            json_schema_extra=_ADVANCED,
+        )
 
     class Output(BlockOutput):
         message_content: str = Field(description="The text of a message (attachments named after it)")
@@ -242,6 +248,8 @@ class ReadDiscordMessagesBlock(Block):
 
     async def run(self, input: Input, context: RunContext):
         channel_id, after = input.channel_id.strip(), input.after.strip()
+        if input.continuous_read:
+            context.note("Discord messages are read once per run; schedule the agent to read again.")
         try:
             if not channel_id:
                 raise ServiceProblem(NO_CHANNEL_ID)
