@@ -512,3 +512,25 @@ def test_an_autogpt_export_using_the_messaging_blocks_imports_cleanly() -> None:
 
     assert len(spec.nodes) == 7
     assert find_problems(spec) == []
+
+
+async def test_discord_channel_name_needs_the_server_when_the_bot_is_in_many(api: FakeChatApis) -> None:
+    api.guilds = api.guilds + [{"id": str(950000000000000000 + n), "name": f"Club {n}"} for n in range(10)]
+
+    assert await discord_send(message_content="Hi", channel_name="general") == [
+        ("error", "The bot is in 11 Discord servers: give the server's name too, or the channel's id.")
+    ]
+    assert ("channel_id", GENERAL_ID) in await discord_send(
+        message_content="Hi", channel_name="general", server_name="Acme"
+    )
+
+
+async def test_an_imap_server_sending_a_huge_part_is_cut_off(mailbox: FakeImapServer, monkeypatch) -> None:
+    monkeypatch.setattr(imap, "MAX_LITERAL_BYTES", 1000)
+    mailbox.deliver(subject="Looks small", body="y" * 5000)
+
+    ((pin, message),) = await read_mail(mailbox)
+
+    assert pin == "error"
+    assert message.startswith("The IMAP server sent a message part of 5,")
+    assert message.endswith("bytes; at most 1,000 bytes are read.")

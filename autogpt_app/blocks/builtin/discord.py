@@ -40,6 +40,7 @@ SERVICE = "Discord"
 MESSAGE_LIMIT = 2000  # characters Discord takes in one message
 MAX_CHUNKS = 10  # a longer text is refused rather than sent as a flood of messages
 PAGE = 100  # messages Discord gives per request at most
+MAX_SERVERS_SEARCHED = 10  # a channel name is looked up in at most this many servers
 _SNOWFLAKE = re.compile(r"\d{1,25}")
 _TEXT_CHANNELS = {0, 5}  # guild text and announcement channels
 
@@ -100,6 +101,10 @@ async def _find_channel(context: RunContext, token: str, name: str, server: str)
     matches = [g for g in guilds if isinstance(g, dict) and (not server or str(g.get("name", "")) == server)]
     if server and not matches:
         raise ServiceProblem(f"The bot is not a member of a Discord server called '{server[:100]}'.")
+    if len(matches) > MAX_SERVERS_SEARCHED:
+        raise ServiceProblem(
+            f"The bot is in {len(matches)} Discord servers: give the server's name too, or the channel's id."
+        )
     for guild in matches:
         guild_id = str(guild.get("id", ""))
         if not _SNOWFLAKE.fullmatch(guild_id):

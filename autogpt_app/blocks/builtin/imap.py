@@ -50,6 +50,8 @@ IMAP_TIMEOUT = 45.0
 MAX_MESSAGES = 50
 MAX_MESSAGE_BYTES = 1_000_000
 MAX_BODY_CHARS = 100_000
+#: Largest literal (message or headers) accepted from the server, whatever it announced before.
+MAX_LITERAL_BYTES = 2 * MAX_MESSAGE_BYTES
 _MASK = "********"
 _ADVANCED = {"advanced": True}
 _FETCH_SIZE = re.compile(rb"UID (\d+).*?RFC822\.SIZE (\d+)|RFC822\.SIZE (\d+).*?UID (\d+)")
@@ -105,6 +107,14 @@ def tls_context() -> ssl.SSLContext:
     return ssl.create_default_context()
 
 
+def _refuse_huge_literal(size: int) -> None:
+    """Stop before reading a literal that would blow the memory up (a server may lie about sizes)."""
+    if size > MAX_LITERAL_BYTES:
+        raise MailboxProblem(
+            f"The IMAP server sent a message part of {size:,} bytes; at most {MAX_LITERAL_BYTES:,} bytes are read."
+        )
+
+
 class _PinnedIMAP(imaplib.IMAP4):
     """IMAP to an address checked beforehand; ``self.host`` (TLS, STARTTLS) stays the host name."""
 
@@ -115,9 +125,17 @@ class _PinnedIMAP(imaplib.IMAP4):
     def _create_socket(self, timeout: float | None) -> socket.socket:
         return socket.create_connection((self._address, self.port), timeout)
 
+    def read(self, size: int) -> bytes:
+        _refuse_huge_literal(size)
+        return super().read(size)
+
 
 class _PinnedIMAPSSL(imaplib.IMAP4_SSL):
     """Implicit TLS over the checked address, with SNI and certificate check for the host name."""
+
+    def read(self, size: int) -> bytes:
+        _refuse_huge_literal(size)
+        return super().read(size)
 
     def __init__(self, address: str, host: str, port: int, timeout: float) -> None:
         self._address = address
