@@ -7,7 +7,6 @@ checks that it appears in no output, no error and no log line.
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 import email
 import logging
 import socket
@@ -20,10 +19,6 @@ from typing import Any
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.x509.oid import NameOID
 
 from autogpt_app.blocks.builtin import communication
 from autogpt_app.blocks.builtin.communication import SendEmailBlock, SendNotificationBlock, parse_recipients
@@ -31,6 +26,7 @@ from autogpt_app.blocks.builtin.email_autogpt import SMTPSendEmailBlock
 from autogpt_app.blocks.sdk import CredentialSecret, RunContext, run_block
 from autogpt_app.net import addresses
 from autogpt_app.settings import get_settings
+from tests.fakes.tls_certificates import issue_certificates
 
 CANARY = "canary-93e1b7-smtp-password"
 USER = "ada"
@@ -269,43 +265,7 @@ def test_parse_recipients():
 @pytest.fixture(scope="module")
 def certificates(tmp_path_factory) -> tuple[str, str, str]:
     """A test CA and a server certificate for smtp.example.com: (ca pem, cert path, key path)."""
-    now = dt.datetime.now(dt.UTC)
-    ca_key = ec.generate_private_key(ec.SECP256R1())
-    ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Test CA")])
-    ca = (
-        x509.CertificateBuilder()
-        .subject_name(ca_name)
-        .issuer_name(ca_name)
-        .public_key(ca_key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - dt.timedelta(days=1))
-        .not_valid_after(now + dt.timedelta(days=30))
-        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-        .add_extension(x509.KeyUsage(False, False, False, False, False, True, True, False, False), critical=True)
-        .add_extension(x509.SubjectKeyIdentifier.from_public_key(ca_key.public_key()), critical=False)
-        .sign(ca_key, hashes.SHA256())
-    )
-    key = ec.generate_private_key(ec.SECP256R1())
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, HOST)]))
-        .issuer_name(ca_name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - dt.timedelta(days=1))
-        .not_valid_after(now + dt.timedelta(days=30))
-        .add_extension(x509.SubjectAlternativeName([x509.DNSName(HOST)]), critical=False)
-        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-        .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()), critical=False)
-        .sign(ca_key, hashes.SHA256())
-    )
-    folder = tmp_path_factory.mktemp("tls")
-    cert_path, key_path = folder / "server.pem", folder / "server.key"
-    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    key_path.write_bytes(
-        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
-    )
-    return ca.public_bytes(serialization.Encoding.PEM).decode(), str(cert_path), str(key_path)
+    return issue_certificates(tmp_path_factory.mktemp("tls"), HOST)
 
 
 @pytest.fixture

@@ -7,6 +7,8 @@ output, no error and no log line.
 from __future__ import annotations
 
 import logging
+import socket
+import ssl
 from collections.abc import Iterator
 from typing import Any
 
@@ -20,6 +22,7 @@ from autogpt_app.blocks.builtin.telegram import SendTelegramMessageBlock
 from autogpt_app.blocks.sdk import Block, CredentialSecret, RunContext, run_block
 from autogpt_app.graphs.portable import spec_from_document
 from autogpt_app.graphs.validation import find_problems
+from autogpt_app.net import addresses
 from autogpt_app.settings import get_settings
 from tests.fakes.chat_apis import (
     BOT_ID,
@@ -31,6 +34,7 @@ from tests.fakes.chat_apis import (
     FakeChatApis,
 )
 from tests.fakes.imap_server import FakeImapServer
+from tests.fakes.tls_certificates import issue_certificates
 
 CANARIES = (DISCORD_TOKEN, SLACK_TOKEN, TELEGRAM_TOKEN)
 
@@ -534,3 +538,57 @@ async def test_an_imap_server_sending_a_huge_part_is_cut_off(mailbox: FakeImapSe
     assert pin == "error"
     assert message.startswith("The IMAP server sent a message part of 5,")
     assert message.endswith("bytes; at most 1,000 bytes are read.")
+
+
+# --- IMAP over TLS: connect to the checked address, verify the certificate for the host name -----
+
+IMAP_HOST = "imap.example.com"
+
+
+@pytest.fixture(scope="module")
+def imap_certificates(tmp_path_factory) -> tuple[str, str, str]:
+    return issue_certificates(tmp_path_factory.mktemp("imap-tls"), IMAP_HOST)
+
+
+@pytest.fixture
+def imap_tls(imap_certificates, monkeypatch: pytest.MonkeyPatch) -> ssl.SSLContext:
+    """The server's TLS context; the block trusts the test CA and imap.example.com resolves to 127.0.0.1 once."""
+    ca_pem, cert_path, key_path = imap_certificates
+    server = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    server.load_cert_chain(cert_path, key_path)
+    monkeypatch.setattr(imap, "tls_context", lambda: ssl.create_default_context(cadata=ca_pem))
+    monkeypatch.setattr(get_settings(), "outbound_allow_loopback", True)
+
+    async def resolve(host, port):
+        assert host == IMAP_HOST
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("127.0.0.1", port))]
+
+    real = socket.getaddrinfo
+
+    def no_second_lookup(host, *args, **kwargs):
+        assert host != IMAP_HOST, "the IMAP connection looked the host name up again"
+        return real(host, *args, **kwargs)
+
+    monkeypatch.setattr(addresses, "_getaddrinfo", resolve)
+    monkeypatch.setattr(socket, "getaddrinfo", no_second_lookup)
+    return server
+
+
+async def test_imap_over_implicit_tls_and_starttls(imap_tls: ssl.SSLContext) -> None:
+    for options, tls in (({"tls_context": imap_tls}, "ssl"), ({"starttls_context": imap_tls}, True)):
+        with FakeImapServer(password=IMAP_PASSWORD, **options) as server:
+            server.deliver(subject="Over TLS")
+            outputs = await read_mail(server, meta={"host": IMAP_HOST, "tls": tls})
+            assert [e["subject"] for e in dict(outputs)["emails"]] == ["Over TLS"], outputs
+            if tls is True:
+                assert server.commands[:2] == ["CAPABILITY", "STARTTLS"]
+
+
+async def test_imap_with_an_untrusted_certificate_is_refused(imap_tls: ssl.SSLContext, monkeypatch) -> None:
+    monkeypatch.setattr(imap, "tls_context", ssl.create_default_context)
+    with FakeImapServer(password=IMAP_PASSWORD, tls_context=imap_tls) as server:
+        ((pin, message),) = await read_mail(server, meta={"host": IMAP_HOST, "tls": "ssl"})
+
+    assert pin == "error"
+    assert message.startswith("The IMAP server at imap.example.com presented a certificate that cannot be trusted")
+    assert server.commands == []

@@ -2,7 +2,8 @@
 
 Written from RFC 3501, only what a reader needs: ``CAPABILITY``, ``LOGIN``, ``SELECT``/``EXAMINE``,
 ``UID SEARCH ALL|UNSEEN``, ``UID FETCH <uid> (RFC822.SIZE | BODY[] | BODY.PEEK[] |
-BODY.PEEK[HEADER])``, ``NOOP`` and ``LOGOUT``, over plain TCP. ``BODY[]`` marks a message seen,
+BODY.PEEK[HEADER])``, ``NOOP`` and ``LOGOUT``, over plain TCP, implicit TLS (``tls_context``) or
+``STARTTLS`` (``starttls_context``). ``BODY[]`` marks a message seen,
 except in a folder opened with ``EXAMINE`` (read-only), as a real server does::
 
     with FakeImapServer(user="ada", password="pw") as server:
@@ -16,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import socketserver
+import ssl
 import threading
 import time
 from dataclasses import dataclass, field
@@ -47,6 +49,10 @@ class FakeImapServer:
     commands: list[str] = field(default_factory=list)
     #: Seconds to wait before answering SELECT/EXAMINE (to test the time limit).
     select_delay: float = 0.0
+    #: Speak TLS from the first byte with this context (as on port 993).
+    tls_context: ssl.SSLContext | None = None
+    #: Offer STARTTLS with this context.
+    starttls_context: ssl.SSLContext | None = None
     _next_uid: int = 100
     _server: socketserver.ThreadingTCPServer | None = None
 
@@ -86,7 +92,13 @@ class FakeImapServer:
 
         class Handler(socketserver.StreamRequestHandler):
             def handle(self) -> None:
-                _Session(fake, self.rfile, self.wfile).run()
+                sock = self.request
+                if fake.tls_context is not None:
+                    try:
+                        sock = fake.tls_context.wrap_socket(sock, server_side=True)
+                    except (ssl.SSLError, OSError):
+                        return  # the client refused our certificate
+                _Session(fake, sock).run()
 
         socketserver.ThreadingTCPServer.allow_reuse_address = True
         self._server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Handler)
@@ -115,8 +127,9 @@ class FakeImapServer:
 class _Session:
     """One client connection."""
 
-    def __init__(self, fake: FakeImapServer, rfile: Any, wfile: Any) -> None:
-        self.fake, self.rfile, self.wfile = fake, rfile, wfile
+    def __init__(self, fake: FakeImapServer, sock: Any) -> None:
+        self.fake, self.sock = fake, sock
+        self.rfile, self.wfile = sock.makefile("rb"), sock.makefile("wb", buffering=0)
         self.logged_in = False
         self.folder: list[StoredMail] | None = None
         self.readonly = True
@@ -148,8 +161,20 @@ class _Session:
 
     def dispatch(self, tag: str, command: str, args: list[str]) -> bool:
         if command == "CAPABILITY":
-            self.send("* CAPABILITY IMAP4rev1 AUTH=PLAIN")
+            offer = (
+                " STARTTLS"
+                if self.fake.starttls_context is not None and not isinstance(self.sock, ssl.SSLSocket)
+                else ""
+            )
+            self.send(f"* CAPABILITY IMAP4rev1 AUTH=PLAIN{offer}")
             self.send(f"{tag} OK CAPABILITY completed")
+        elif command == "STARTTLS" and self.fake.starttls_context is not None:
+            self.send(f"{tag} OK Begin TLS negotiation now")
+            try:
+                self.sock = self.fake.starttls_context.wrap_socket(self.sock, server_side=True)
+            except (ssl.SSLError, OSError):
+                return False
+            self.rfile, self.wfile = self.sock.makefile("rb"), self.sock.makefile("wb", buffering=0)
         elif command == "NOOP":
             self.send(f"{tag} OK NOOP completed")
         elif command == "LOGOUT":

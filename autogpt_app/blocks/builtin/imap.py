@@ -3,7 +3,8 @@
 The mailbox comes from an ``imap`` credential of type ``user_password``: its settings (``meta``)
 hold ``host``, ``port`` and ``tls``, its secret fields the login (for Gmail and most providers an
 app password). ``tls`` true (the default) means implicit TLS on port 993 and required STARTTLS on
-any other port; false means no encryption, for a server on a trusted network.
+any other port; false means no encryption, for a server on a trusted network. As for SMTP, the
+strings ``"ssl"``, ``"starttls"`` and ``"none"`` are understood too.
 
 ``imaplib`` runs in a worker thread, so the event loop never blocks. The host is checked against
 the SSRF rules once (:func:`~autogpt_app.net.check_host`) and the connection goes to the checked
@@ -77,15 +78,26 @@ class ImapSettings:
             port = int(port)
         if port is not None and (isinstance(port, bool) or not isinstance(port, int) or not 1 <= port <= 65535):
             raise MailboxProblem("The IMAP credential's port must be a number from 1 to 65535.")
-        tls = meta.get("tls", True)
-        if isinstance(tls, str):
-            tls = tls.strip().lower() not in ("false", "no", "off", "none", "0")
-        self.mode = "none" if tls is False else ("ssl" if port in (None, 993) else "starttls")
+        self.mode = _tls_mode(meta.get("tls", True), port)
         self.port: int = port if port is not None else 993
         self.username = credential.username or ""
         self.password = credential.password.get_secret_value() if credential.password is not None else ""
         if not self.username or not self.password:
             raise MailboxProblem("The IMAP credential needs a username and a password.")
+
+
+def _tls_mode(value: Any, port: int | None) -> str:
+    """``ssl`` (implicit TLS), ``starttls`` or ``none``; the strings of the SMTP block are understood too."""
+    if isinstance(value, str):
+        text = value.strip().lower()
+        if text in ("ssl", "implicit", "imaps"):
+            return "ssl"
+        if text == "starttls":
+            return "starttls"
+        value = text not in ("false", "no", "off", "none", "0", "plain")
+    if value is False or value is None:
+        return "none"
+    return "ssl" if port in (None, 993) else "starttls"
 
 
 def quoted_folder(name: str) -> str:
