@@ -271,3 +271,50 @@ async def test_send_with_a_wrong_client_asks_to_reconnect(google: FakeGoogleApis
         )
     ]
     assert "GOCSPX-wrong-secret" not in logs.text and google.sent == []
+
+
+# --- through the engine with a saved credential -------------------------------------------------
+
+
+async def test_a_gmail_run_with_a_saved_oauth2_credential(google: FakeGoogleApis, logs) -> None:
+    from sqlalchemy import select
+
+    from autogpt_app.auth import service as auth_service
+    from autogpt_app.credentials import service as credentials
+    from autogpt_app.db import session_scope
+    from autogpt_app.executions import service as executions
+    from autogpt_app.executions.models import NodeExecution
+    from autogpt_app.executions.runner import GraphRunner
+    from autogpt_app.graphs import service as graphs
+    from autogpt_app.graphs.spec import GraphSpec
+    from tests.graphs.helpers import OUTPUT, link, node
+
+    google.add_message("Invoice 42", "Please pay by Friday.")
+    doc = {
+        "name": "Unread mail",
+        "nodes": [node("read", GmailReadBlock.id, query="is:unread"), node("out", OUTPUT, name="subjects")],
+        "links": [link("read", "emails", "out", "value")],
+    }
+    async with session_scope() as s:
+        user = await auth_service.signup(s, email="ada@example.com", display_name="Ada", password="violet-harbour-42")
+        saved = await credentials.create_credential(
+            s,
+            user,
+            provider="google",
+            type="oauth2",
+            title="My Gmail",
+            client_id=CLIENT_ID,
+            client_secret=CLIENT_SECRET,
+            refresh_token=REFRESH_TOKEN,
+            meta={"token_uri": google.token_uri},
+        )
+        graph = await graphs.create_graph(s, user, GraphSpec.model_validate(doc))
+        run = await executions.add_graph_execution(s, user, graph.id, credentials={"google_oauth2": saved.id})
+    assert await GraphRunner(run.id).run() == "COMPLETED"
+    async with session_scope() as s:
+        result = await executions.get_execution(s, user, run.id)
+        records = (await s.execute(select(NodeExecution))).scalars().all()
+    (emails,) = result.outputs["subjects"]
+    assert [e["subject"] for e in emails] == ["Invoice 42"]
+    recorded = repr([r.model_dump() for r in records]) + repr(result.model_dump())
+    assert_no_secret(recorded, google, logs)
