@@ -359,8 +359,8 @@ async def create_credential(
 
     Secret fields per type: ``api_key`` → ``api_key``; ``user_password`` → ``username`` and
     ``password``; ``host_scoped`` → ``headers`` (1–20 name/value pairs) and ``host``; ``oauth2`` →
-    ``client_id``, ``client_secret`` and ``refresh_token`` (its settings get ``token_uri``, Google's
-    token endpoint unless given, so a block can renew the access token at run time).
+    ``client_id``, ``client_secret`` and ``refresh_token`` plus a ``token_uri`` setting (Google's token
+    endpoint by default for provider ``google``), so a block can renew the access token at run time.
 
     Raises:
         InvalidInput: a field is missing or malformed, or belongs to another type (nothing is written).
@@ -400,7 +400,13 @@ async def create_credential(
         hint = ""  # no character of a password is ever shown
     elif kind is CredentialType.OAUTH2:
         payload = _clean_oauth2(client_id, client_secret, refresh_token)
-        clean_meta.setdefault("token_uri", GOOGLE_TOKEN_URI)
+        if provider == "google":
+            clean_meta.setdefault("token_uri", GOOGLE_TOKEN_URI)
+        elif not clean_meta.get("token_uri"):
+            raise InvalidInput(
+                "Give the token URI of the provider's OAuth server (its address for renewing access tokens).",
+                code="invalid_meta",
+            )
         hint = make_hint(payload["refresh_token"])
     else:
         clean_host_value = clean_host(host or "")

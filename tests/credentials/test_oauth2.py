@@ -64,6 +64,7 @@ async def test_oauth2_token_uri_can_be_given(session):
         ({"client_id": "two words"}, "invalid_client_id"),
         ({"meta": {"token_uri": "ftp://example.com/token"}}, "invalid_meta"),
         ({"api_key": "sk-extra"}, "invalid_fields"),
+        ({"provider": "github"}, "invalid_meta"),  # only Google's token endpoint is known without being told
     ],
 )
 async def test_oauth2_refusals(session, overrides, code):
