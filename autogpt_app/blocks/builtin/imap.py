@@ -325,7 +325,7 @@ _CREDENTIAL_EXAMPLE = {
 class ReadEmailBlock(Block):
     """Reads the newest messages of a mailbox folder over IMAP."""
 
-    id = "6a0d9b55-3f5e-4c55-9a57-0d1f0f3e7c21"
+    id = "46c980e0-f998-4529-8ce3-32dd6b8292fe"
     name = "Read e-mails (IMAP)"
     description = (
         "Reads the newest e-mails of a folder of your mailbox (by default only unread ones) over IMAP: "
