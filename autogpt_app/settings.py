@@ -122,6 +122,12 @@ class Settings(BaseSettings):
     openweathermap_api_url: str = "https://api.openweathermap.org"
     google_places_api_url: str = "https://places.googleapis.com"
     youtube_url: str = "https://www.youtube.com"
+    # Where the messaging blocks (autogpt_app/blocks/builtin/discord.py, slack.py, telegram.py,
+    # gmail.py) send their requests; tests point them at local fakes.
+    discord_api_url: str = "https://discord.com/api/v10"
+    slack_api_url: str = "https://slack.com/api"
+    telegram_api_url: str = "https://api.telegram.org"
+    gmail_api_url: str = "https://gmail.googleapis.com/gmail/v1"
 
     max_graph_nodes: int = Field(default=500, ge=1)
     # Runaway protection and durability of runs (autogpt_app/executions).

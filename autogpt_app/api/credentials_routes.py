@@ -23,7 +23,7 @@ class CredentialCreate(BaseModel):
     """A new credential. Send only the secret fields of its ``type``."""
 
     provider: str = Field(max_length=64, description="e.g. openai, smtp, http")
-    type: Literal["api_key", "user_password", "host_scoped"]
+    type: Literal["api_key", "user_password", "host_scoped", "oauth2"]
     title: str = Field(max_length=200, description="Your label for it")
     api_key: SecretStr | None = Field(default=None, max_length=service.MAX_API_KEY, description="type api_key")
     username: str | None = Field(default=None, max_length=service.MAX_USERNAME, description="type user_password")
@@ -32,6 +32,13 @@ class CredentialCreate(BaseModel):
         default=None, max_length=service.MAX_HEADERS, description="type host_scoped: header name → value"
     )
     host: str | None = Field(default=None, max_length=253, description="type host_scoped: where the headers may go")
+    client_id: str | None = Field(default=None, max_length=service.MAX_CLIENT_ID, description="type oauth2")
+    client_secret: SecretStr | None = Field(
+        default=None, max_length=service.MAX_CLIENT_SECRET, description="type oauth2"
+    )
+    refresh_token: SecretStr | None = Field(
+        default=None, max_length=service.MAX_REFRESH_TOKEN, description="type oauth2: the person's refresh token"
+    )
     meta: dict[MetaKey, MetaValue] | None = Field(
         default=None,
         max_length=service.MAX_META_KEYS,
@@ -58,6 +65,9 @@ async def create_credential(body: CredentialCreate, user: CurrentUser, session: 
         headers={k: v.get_secret_value() for k, v in body.headers.items()} if body.headers is not None else None,
         host=body.host,
         meta=body.meta,
+        client_id=body.client_id,
+        client_secret=_reveal(body.client_secret),
+        refresh_token=_reveal(body.refresh_token),
     )
 
 

@@ -117,6 +117,10 @@ class CredentialSecret(BaseModel):
     host: str | None = None
     headers: dict[str, SecretStr] = Field(default_factory=dict)
     meta: dict[str, Any] = Field(default_factory=dict)
+    #: OAuth 2.0 credentials (type ``oauth2``): the app's client and the person's refresh token.
+    client_id: str | None = None
+    client_secret: SecretStr | None = None
+    refresh_token: SecretStr | None = None
 
 
 class SubgraphResult(BaseModel):

@@ -26,12 +26,15 @@ class CredentialType(StrEnum):
     API_KEY = "api_key"  # api_key
     USER_PASSWORD = "user_password"  # username, password
     HOST_SCOPED = "host_scoped"  # headers, sent only to ``host``
+    OAUTH2 = "oauth2"  # client_id, client_secret, refresh_token; meta token_uri (and scopes)
 
 
 #: How people know the providers whose name is not just a capitalised word.
 PROVIDER_NAMES = {
     "openai": "OpenAI",
+    "google": "Google",
     "smtp": "SMTP",
+    "imap": "IMAP",
     "http": "HTTP",
     "github": "GitHub",
     "ollama": "Ollama",
@@ -51,7 +54,7 @@ class Credential(SQLModel, table=True):
 
     __tablename__ = "credentials"
     __table_args__ = (
-        CheckConstraint("type IN ('api_key', 'user_password', 'host_scoped')", name="ck_credentials_type"),
+        CheckConstraint("type IN ('api_key', 'user_password', 'host_scoped', 'oauth2')", name="ck_credentials_type"),
     )
 
     id: str = Field(default_factory=new_id, primary_key=True, max_length=36)
@@ -102,6 +105,9 @@ class CredentialSecret(BaseModel):
     username: str | None = None
     password: SecretStr | None = None
     headers: dict[str, SecretStr] = {}
+    client_id: str | None = None
+    client_secret: SecretStr | None = None
+    refresh_token: SecretStr | None = None
 
     def header_values(self) -> dict[str, str]:
         """Return the host-scoped headers in clear, to pass to the outbound HTTP client."""

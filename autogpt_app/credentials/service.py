@@ -21,6 +21,7 @@ from autogpt_app.auth.models import User
 from autogpt_app.auth.permissions import Permission, require_permission
 from autogpt_app.credentials import crypto
 from autogpt_app.credentials.models import Credential, CredentialPublic, CredentialSecret, CredentialType
+from autogpt_app.credentials.oauth import GOOGLE_TOKEN_URI
 from autogpt_app.errors import Conflict, InvalidInput, NotFound
 
 __all__ = [
@@ -49,6 +50,9 @@ MAX_HEADER_NAME = 100
 MAX_HEADER_VALUE = 8192
 MAX_META_KEYS = 20
 MAX_META_VALUE = 2048
+MAX_CLIENT_ID = 512
+MAX_CLIENT_SECRET = 512
+MAX_REFRESH_TOKEN = 4096
 HINT_MIN_SECRET = 12  # shorter secrets get no hint at all
 HINT_PREFIX_MIN_SECRET = 20  # a public-looking prefix ("sk-") is shown only for long secrets
 ROTATE_BATCH = 500
@@ -82,6 +86,7 @@ _SECRET_FIELDS = {
     CredentialType.API_KEY: ("api_key",),
     CredentialType.USER_PASSWORD: ("username", "password"),
     CredentialType.HOST_SCOPED: ("headers",),
+    CredentialType.OAUTH2: ("client_id", "client_secret", "refresh_token"),
 }
 
 
@@ -177,6 +182,26 @@ def _clean_user_password(username: str | None, password: str | None) -> tuple[st
     return username, password
 
 
+def _clean_oauth2(client_id: str | None, client_secret: str | None, refresh_token: str | None) -> dict[str, str]:
+    """The OAuth 2.0 fields, checked: all three are needed to renew an access token."""
+    fields = {
+        "client_id": ("client id", client_id, MAX_CLIENT_ID),
+        "client_secret": ("client secret", client_secret, MAX_CLIENT_SECRET),
+        "refresh_token": ("refresh token", refresh_token, MAX_REFRESH_TOKEN),
+    }
+    cleaned: dict[str, str] = {}
+    for name, (label, value, limit) in fields.items():
+        value = (value or "").strip()
+        if not value:
+            raise InvalidInput(f"Enter the {label}.", code=f"invalid_{name}")
+        if len(value) > limit or _has_control_chars(value) or " " in value:
+            raise InvalidInput(
+                f"The {label} must be at most {limit} characters without spaces or line breaks.", code=f"invalid_{name}"
+            )
+        cleaned[name] = value
+    return cleaned
+
+
 def _clean_headers(headers: dict[str, str] | None) -> dict[str, str]:
     if not isinstance(headers, dict) or not headers:
         raise InvalidInput("Add at least one header (name and value).", code="invalid_headers")
@@ -267,6 +292,13 @@ def _check_known_meta(meta: dict[str, Any]) -> None:
         meta["port"] = port
     if meta.get("tls") is not None and not isinstance(meta["tls"], bool):
         raise InvalidInput("TLS must be true or false.", code="invalid_meta")
+    if meta.get("token_uri") is not None:
+        url = meta["token_uri"]
+        parts = urlsplit(url) if isinstance(url, str) else None
+        if parts is None or parts.scheme not in ("http", "https") or not parts.hostname or parts.username:
+            raise InvalidInput(
+                "Token URI must be an http(s) address such as https://oauth2.googleapis.com/token.", code="invalid_meta"
+            )
 
 
 def make_hint(secret: str) -> str:
@@ -319,11 +351,16 @@ async def create_credential(
     headers: dict[str, str] | None = None,
     host: str | None = None,
     meta: dict[str, Any] | None = None,
+    client_id: str | None = None,
+    client_secret: str | None = None,
+    refresh_token: str | None = None,
 ) -> CredentialPublic:
     """Store a credential for ``user``, encrypted, and return its masked record.
 
     Secret fields per type: ``api_key`` → ``api_key``; ``user_password`` → ``username`` and
-    ``password``; ``host_scoped`` → ``headers`` (1–20 name/value pairs) and ``host``.
+    ``password``; ``host_scoped`` → ``headers`` (1–20 name/value pairs) and ``host``; ``oauth2`` →
+    ``client_id``, ``client_secret`` and ``refresh_token`` plus a ``token_uri`` setting (Google's token
+    endpoint by default for provider ``google``), so a block can renew the access token at run time.
 
     Raises:
         InvalidInput: a field is missing or malformed, or belongs to another type (nothing is written).
@@ -333,7 +370,15 @@ async def create_credential(
     kind = _clean_type(type)
     provider = _clean_provider(provider)
     title = _clean_title(title)
-    given = {"api_key": api_key, "username": username, "password": password, "headers": headers}
+    given = {
+        "api_key": api_key,
+        "username": username,
+        "password": password,
+        "headers": headers,
+        "client_id": client_id,
+        "client_secret": client_secret,
+        "refresh_token": refresh_token,
+    }
     extra = [name for name, value in given.items() if value and name not in _SECRET_FIELDS[kind]]
     if extra:
         raise InvalidInput(
@@ -353,6 +398,16 @@ async def create_credential(
         clean_user, clean_password = _clean_user_password(username, password)
         payload = {"username": clean_user, "password": clean_password}
         hint = ""  # no character of a password is ever shown
+    elif kind is CredentialType.OAUTH2:
+        payload = _clean_oauth2(client_id, client_secret, refresh_token)
+        if provider == "google":
+            clean_meta.setdefault("token_uri", GOOGLE_TOKEN_URI)
+        elif not clean_meta.get("token_uri"):
+            raise InvalidInput(
+                "Give the token URI of the provider's OAuth server (its address for renewing access tokens).",
+                code="invalid_meta",
+            )
+        hint = make_hint(payload["refresh_token"])
     else:
         clean_host_value = clean_host(host or "")
         clean_headers = _clean_headers(headers)
@@ -455,6 +510,9 @@ async def get_secret(session: AsyncSession, user_id: str, credential_id: str) ->
         username=payload.get("username"),
         password=payload.get("password"),
         headers=payload.get("headers") or {},
+        client_id=payload.get("client_id"),
+        client_secret=payload.get("client_secret"),
+        refresh_token=payload.get("refresh_token"),
     )
 
 

@@ -484,6 +484,9 @@ class GraphRunner:
                 host=secret.host,
                 headers=headers,
                 meta=secret.meta,
+                client_id=secret.client_id,
+                client_secret=secret.client_secret,
+                refresh_token=secret.refresh_token,
             )
             loaded[need] = value
             self.scrubber.add(value)

@@ -20,7 +20,8 @@ class Scrubber:
 
     def add(self, credential: CredentialSecret) -> None:
         """Remember the secret values of ``credential``."""
-        for value in (credential.api_key, credential.password, *credential.headers.values()):
+        values = (credential.api_key, credential.password, credential.client_secret, credential.refresh_token)
+        for value in (*values, *credential.headers.values()):
             raw = value.get_secret_value() if isinstance(value, SecretStr) else value
             if raw and len(raw) >= _MIN_SECRET:
                 self._secrets.add(raw)

@@ -55,14 +55,6 @@ def flow_links(spec: GraphSpec) -> list[Link]:
     return [link for link in spec.links if not is_feedback_link(link, ids)]
 
 
-def loop_check_links(spec: GraphSpec) -> list[Link]:
-    """The links that can form a loop of steps: all but tool links and feedback links."""
-    ids = deciders(spec)
-    if not ids:
-        return spec.links
-    return [link for link in spec.links if not is_tool_link(link, ids) and not is_feedback_link(link, ids)]
-
-
 def tool_pins(links: Iterable[Link], decider_id: str) -> dict[str, tuple[str, ...]]:
     """For one decision maker: each tool node it is wired to, with the inputs it fills, in link order."""
     found: dict[str, list[str]] = {}

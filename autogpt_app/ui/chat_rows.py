@@ -84,7 +84,12 @@ class FieldRow(BaseModel):
 
 
 #: How a credentials card names each kind of credential.
-CREDENTIAL_TYPE_LABELS = {"api_key": "API key", "user_password": "username and password", "host_scoped": "host headers"}
+CREDENTIAL_TYPE_LABELS = {
+    "api_key": "API key",
+    "user_password": "username and password",
+    "host_scoped": "host headers",
+    "oauth2": "OAuth sign-in",
+}
 
 
 class CredentialNeedRow(BaseModel):

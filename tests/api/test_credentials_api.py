@@ -205,3 +205,23 @@ async def test_no_auth(client, method, path):
 async def test_openapi_lists_credentials(client):
     spec = (await client.get("/api/v1/openapi.json")).json()
     assert {"/api/v1/credentials", "/api/v1/credentials/{credential_id}"} <= set(spec["paths"])
+
+
+async def test_oauth2_credential_created_through_the_api(client, ada):
+    secret, refresh = canary(), "1//" + canary()
+    body = {
+        "provider": "google",
+        "type": "oauth2",
+        "title": "My Gmail",
+        "client_id": "1234-abc.apps.googleusercontent.com",
+        "client_secret": secret,
+        "refresh_token": refresh,
+    }
+    r = await client.post(BASE, json=body, headers=ada)
+    assert r.status_code == 201, r.text
+    created = r.json()
+    assert created["type"] == "oauth2" and created["provider"] == "google"
+    assert created["meta"] == {"token_uri": "https://oauth2.googleapis.com/token"}
+    assert created["hint"] == f"…{refresh[-4:]}"
+    assert secret not in r.text and refresh[:-4] not in r.text
+    assert_error(await client.post(BASE, json=body | {"refresh_token": ""}, headers=ada), 422, "invalid_refresh_token")

@@ -94,13 +94,13 @@ async def test_import_json_yaml_multipart_and_preview(client):
 async def test_import_with_unsupported_blocks_imports_nothing(client):
     token = await token_for(client)
     doc = echo_graph()
-    doc["nodes"].append({"id": "x", "block_id": "6c27abc2-e51d-499e-a85f-5a0041ba94f0", "input_default": {}})
+    doc["nodes"].append({"id": "x", "block_id": "0f0f0f0f-0000-4000-8000-00000000dead", "input_default": {}})
     err = assert_error(
         await client.post("/api/v1/graphs/import", files={"file": ("a.json", json.dumps(doc))}, headers=bearer(token)),
         422,
         "unsupported_blocks",
     )
-    assert err["details"][0]["block_id"] == "6c27abc2-e51d-499e-a85f-5a0041ba94f0"
+    assert err["details"][0]["block_id"] == "0f0f0f0f-0000-4000-8000-00000000dead"
     assert (await client.get("/api/v1/graphs", headers=bearer(token))).json() == []
     assert_error(
         await client.post("/api/v1/graphs/import", files={"file": ("a.json", "{oops")}, headers=bearer(token)),

@@ -7,7 +7,6 @@ checks that it appears in no output, no error and no log line.
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 import email
 import logging
 import socket
@@ -20,16 +19,14 @@ from typing import Any
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.x509.oid import NameOID
 
 from autogpt_app.blocks.builtin import communication
 from autogpt_app.blocks.builtin.communication import SendEmailBlock, SendNotificationBlock, parse_recipients
+from autogpt_app.blocks.builtin.email_autogpt import SMTPSendEmailBlock
 from autogpt_app.blocks.sdk import CredentialSecret, RunContext, run_block
 from autogpt_app.net import addresses
 from autogpt_app.settings import get_settings
+from tests.fakes.tls_certificates import issue_certificates
 
 CANARY = "canary-93e1b7-smtp-password"
 USER = "ada"
@@ -268,43 +265,7 @@ def test_parse_recipients():
 @pytest.fixture(scope="module")
 def certificates(tmp_path_factory) -> tuple[str, str, str]:
     """A test CA and a server certificate for smtp.example.com: (ca pem, cert path, key path)."""
-    now = dt.datetime.now(dt.UTC)
-    ca_key = ec.generate_private_key(ec.SECP256R1())
-    ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Test CA")])
-    ca = (
-        x509.CertificateBuilder()
-        .subject_name(ca_name)
-        .issuer_name(ca_name)
-        .public_key(ca_key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - dt.timedelta(days=1))
-        .not_valid_after(now + dt.timedelta(days=30))
-        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-        .add_extension(x509.KeyUsage(False, False, False, False, False, True, True, False, False), critical=True)
-        .add_extension(x509.SubjectKeyIdentifier.from_public_key(ca_key.public_key()), critical=False)
-        .sign(ca_key, hashes.SHA256())
-    )
-    key = ec.generate_private_key(ec.SECP256R1())
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, HOST)]))
-        .issuer_name(ca_name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - dt.timedelta(days=1))
-        .not_valid_after(now + dt.timedelta(days=30))
-        .add_extension(x509.SubjectAlternativeName([x509.DNSName(HOST)]), critical=False)
-        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-        .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()), critical=False)
-        .sign(ca_key, hashes.SHA256())
-    )
-    folder = tmp_path_factory.mktemp("tls")
-    cert_path, key_path = folder / "server.pem", folder / "server.key"
-    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    key_path.write_bytes(
-        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
-    )
-    return ca.public_bytes(serialization.Encoding.PEM).decode(), str(cert_path), str(key_path)
+    return issue_certificates(tmp_path_factory.mktemp("tls"), HOST)
 
 
 @pytest.fixture
@@ -458,3 +419,63 @@ async def test_send_email_through_the_runner_with_a_saved_credential(smtp_server
     assert inbox.message()["From"] == "Ada <ada@example.com>" and inbox.message()["Subject"] == "Run result"
     assert CANARY not in repr([r.model_dump() for r in records]) + repr(result.model_dump())
     assert_no_canary([], logs)
+
+
+# --- AutoGPT's Send Email, on our SMTP delivery ---------------------------------------------------
+
+
+def smtp_login(*, password: str = CANARY, **meta: Any) -> CredentialSecret:
+    return CredentialSecret.model_validate(
+        {"id": "cred-smtp", "provider": "smtp", "type": "user_password", "username": USER, "password": password}
+        | {"meta": meta}
+    )
+
+
+async def test_autogpt_send_email_uses_the_agents_server(smtp_server, loopback, logs) -> None:
+    port, inbox = smtp_server
+    inputs = {
+        "to_email": "bob@example.com",
+        "subject": "Weekly report",
+        "body": "All good.",
+        "config": {"smtp_server": "127.0.0.1", "smtp_port": port},
+    }
+    credential = smtp_login(tls=False, **{"from": "Ada <ada@example.com>"})
+
+    outputs = await run_block(SMTPSendEmailBlock(), inputs, RunContext(credentials={"credentials": credential}))
+
+    assert outputs == [("status", "Email sent successfully")]
+    sent = inbox.message()
+    assert sent["To"] == "bob@example.com" and sent["From"] == "Ada <ada@example.com>"
+    assert sent.get_content().strip() == "All good."
+    assert CANARY not in repr(outputs) and CANARY not in logs.text
+
+
+async def test_autogpt_send_email_prefers_the_persons_server(smtp_server, loopback) -> None:
+    port, inbox = smtp_server
+    inputs = {
+        "to_email": "bob@example.com",
+        "subject": "Hi",
+        "body": "Hello",
+        "config": {"smtp_server": "smtp.gmail.com"},
+    }
+    credential = smtp_login(host="127.0.0.1", port=port, tls=False)
+
+    outputs = await run_block(SMTPSendEmailBlock(), inputs, RunContext(credentials={"credentials": credential}))
+
+    assert outputs == [("status", "Email sent successfully")]
+    assert len(inbox.envelopes) == 1
+
+
+async def test_autogpt_send_email_wrong_password_is_our_sentence(smtp_server, loopback) -> None:
+    port, _ = smtp_server
+    credential = smtp_login(tls=False, password="wrong-password")
+    inputs = {
+        "to_email": "bob@example.com",
+        "subject": "Hi",
+        "body": "x",
+        "config": {"smtp_server": "127.0.0.1", "smtp_port": port},
+    }
+
+    outputs = await run_block(SMTPSendEmailBlock(), inputs, RunContext(credentials={"credentials": credential}))
+
+    assert outputs == [("error", "The SMTP server at 127.0.0.1 refused the username or password (code 535).")]

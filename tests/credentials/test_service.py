@@ -114,7 +114,7 @@ async def test_user_password_and_host_scoped(session):
 
 
 BAD_INPUTS = [
-    ({"type": "oauth2"}, "invalid_type"),
+    ({"type": "oauth1"}, "invalid_type"),
     ({"provider": ""}, "invalid_provider"),
     ({"provider": "open ai"}, "invalid_provider"),
     ({"provider": "p" * 65}, "invalid_provider"),

@@ -122,6 +122,18 @@ async def _credential_for(session, user, provider: str, kind: str, canary: str):
             password=canary,
             meta={"host": "127.0.0.1", "port": 2525} if provider == "smtp" else None,
         )
+    if kind == "oauth2":
+        return await credentials.create_credential(
+            session,
+            user,
+            provider=provider,
+            type=kind,
+            title="Canary",
+            client_id="canary-client",
+            client_secret=canary,
+            refresh_token=canary,
+            meta={"token_uri": "http://127.0.0.1:9/token"},
+        )
     return await credentials.create_credential(
         session, user, provider=provider, type=kind, title="Canary", host="127.0.0.1", headers={"X-Canary": canary}
     )

@@ -97,6 +97,12 @@ def test_a_reloaded_chat_shows_the_same_card():
             {"provider": "http", "type": "host_scoped", "title": "H", "host": "api.example.com",
              "headers": {"X-Key": "v"}},
         ),
+        (
+            {"provider": "google", "type": "oauth2", "title": "G", "client_id": "c", "client_secret": "s",
+             "refresh_token": "r"},
+            {"provider": "google", "type": "oauth2", "title": "G", "client_id": "c", "client_secret": "s",
+             "refresh_token": "r"},
+        ),
     ],
 )  # fmt: skip
 def test_the_form_becomes_the_services_arguments(form: dict[str, Any], expected: dict[str, Any]):

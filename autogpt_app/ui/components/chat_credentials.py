@@ -57,6 +57,16 @@ def _user_password_fields() -> rx.Component:
     )
 
 
+def _oauth2_fields() -> rx.Component:
+    return rx.vstack(
+        _labelled("Client ID", "client_id", placeholder="….apps.googleusercontent.com", spell_check=False),
+        _labelled("Client secret", "client_secret", secret=True),
+        _labelled("Refresh token", "refresh_token", secret=True, placeholder="1//…"),
+        spacing="2",
+        width="100%",
+    )
+
+
 def _host_scoped_fields() -> rx.Component:
     return rx.vstack(
         _labelled("Host", "host", placeholder="api.example.com (the only host the header is sent to)"),
@@ -81,6 +91,7 @@ def credential_form(need: rx.Var[CredentialNeedRow]) -> rx.Component:
                 (CredentialType.API_KEY.value, _api_key_fields()),
                 (CredentialType.USER_PASSWORD.value, _user_password_fields()),
                 (CredentialType.HOST_SCOPED.value, _host_scoped_fields()),
+                (CredentialType.OAUTH2.value, _oauth2_fields()),
                 rx.fragment(),
             ),
             rx.cond(

@@ -25,15 +25,34 @@ TYPE_LABELS = {
     CredentialType.API_KEY.value: "API key",
     CredentialType.USER_PASSWORD.value: "Username & password",
     CredentialType.HOST_SCOPED.value: "Host-scoped headers",
+    CredentialType.OAUTH2.value: "OAuth 2.0 (e.g. Google)",
 }
 DEFAULT_PROVIDER = {
     CredentialType.API_KEY.value: "openai",
     CredentialType.USER_PASSWORD.value: "smtp",
     CredentialType.HOST_SCOPED.value: "http",
+    CredentialType.OAUTH2.value: "google",
 }
-PROVIDER_SUGGESTIONS = ("openai", "anthropic", "groq", "ollama", "smtp", "http", "github", "slack")
-# The web blocks' services (autogpt_app/blocks/builtin/search.py, weather.py, maps.py).
-PROVIDER_SUGGESTIONS += ("jina", "tavily", "brave", "openweathermap", "google_maps")
+PROVIDER_SUGGESTIONS = (
+    "openai",
+    "google",
+    "anthropic",
+    "groq",
+    "ollama",
+    "smtp",
+    "imap",
+    "http",
+    "github",
+    "slack",
+    "discord",
+    "telegram",
+    # The web blocks' services (autogpt_app/blocks/builtin/search.py, weather.py, maps.py).
+    "jina",
+    "tavily",
+    "brave",
+    "openweathermap",
+    "google_maps",
+)
 
 
 class CredentialRow(BaseModel):
@@ -120,6 +139,11 @@ class CredentialsState(AuthState):
             args["username"] = _text(form, "username")
             args["password"] = _text(form, "password")
             args["meta"] = {"host": _text(form, "server_host") or None, "port": _text(form, "server_port") or None}
+        elif self.form_type == CredentialType.OAUTH2.value:
+            args["client_id"] = _text(form, "client_id")
+            args["client_secret"] = _text(form, "client_secret")
+            args["refresh_token"] = _text(form, "refresh_token")
+            args["meta"] = {"token_uri": _text(form, "token_uri") or None}
         else:
             args["host"] = _text(form, "host")
             headers: dict[str, str] = {}
@@ -305,6 +329,29 @@ def _user_password_fields() -> rx.Component:
     )
 
 
+def _oauth2_fields() -> rx.Component:
+    return rx.vstack(
+        rx.text(
+            "Paste the OAuth client of your Google Cloud project and a refresh token made for it "
+            "(e.g. with the OAuth 2.0 Playground, with the Gmail scopes). Signing in from this page is "
+            "not offered yet.",
+            size="2",
+            color_scheme="gray",
+        ),
+        field("Client ID", "client_id", autocomplete="off", placeholder="….apps.googleusercontent.com"),
+        field("Client secret", "client_secret", type_="password", autocomplete="off"),
+        field("Refresh token", "refresh_token", type_="password", autocomplete="off", placeholder="1//…"),
+        field(
+            "Token URI (optional)",
+            "token_uri",
+            required=False,
+            placeholder="https://oauth2.googleapis.com/token",
+        ),
+        spacing="3",
+        width="100%",
+    )
+
+
 def _header_pair(slot: rx.Var) -> rx.Component:
     return rx.hstack(
         rx.input(
@@ -361,7 +408,11 @@ def _add_form() -> rx.Component:
                 rx.cond(
                     kind == CredentialType.API_KEY.value,
                     _api_key_fields(),
-                    rx.cond(kind == CredentialType.USER_PASSWORD.value, _user_password_fields(), _host_scoped_fields()),
+                    rx.cond(
+                        kind == CredentialType.USER_PASSWORD.value,
+                        _user_password_fields(),
+                        rx.cond(kind == CredentialType.OAUTH2.value, _oauth2_fields(), _host_scoped_fields()),
+                    ),
                 ),
                 error_callout(CredentialsState.add_error),
                 success_callout(CredentialsState.credentials_message),

@@ -41,8 +41,9 @@ def create_args(form: dict[str, Any]) -> dict[str, Any] | str:
     """The credentials service's arguments for a submitted inline form, or a message about what is missing.
 
     The form has ``provider``, ``type`` and ``title``, then the fields of its type: ``api_key`` (and an
-    optional ``base_url``), ``username`` and ``password``, or ``host`` with one ``header_name`` /
-    ``header_value`` pair. The service checks every value; only a half-filled header is caught here.
+    optional ``base_url``), ``username`` and ``password``, ``host`` with one ``header_name`` /
+    ``header_value`` pair, or ``client_id``, ``client_secret`` and ``refresh_token`` (OAuth 2.0).
+    The service checks every value; only a half-filled header is caught here.
     """
     kind = _text(form, "type")
     args: dict[str, Any] = {"provider": _text(form, "provider"), "type": kind, "title": _text(form, "title")}
@@ -58,6 +59,9 @@ def create_args(form: dict[str, Any]) -> dict[str, Any] | str:
             return "Enter the header's name and its value."
         args["host"] = _text(form, "host")
         args["headers"] = {name: value}
+    elif kind == CredentialType.OAUTH2.value:
+        for name in ("client_id", "client_secret", "refresh_token"):
+            args[name] = _text(form, name)
     return args
 
 

@@ -30,7 +30,12 @@ from autogpt_app.ui.states.marketplace import CategoryChip, SearchParams, path_a
 VERSIONS_SHOWN = 10
 #: How an input's JSON-Schema type reads on an agent page.
 TYPE_LABELS = {"string": "text", "number": "number", "integer": "whole number", "boolean": "yes / no"}
-CREDENTIAL_KINDS = {"api_key": "API key", "user_password": "username & password", "host_scoped": "host headers"}
+CREDENTIAL_KINDS = {
+    "api_key": "API key",
+    "user_password": "username & password",
+    "host_scoped": "host headers",
+    "oauth2": "OAuth sign-in",
+}
 
 
 # --- rows the page shows ----------------------------------------------------------------------
