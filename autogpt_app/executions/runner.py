@@ -36,6 +36,7 @@ from autogpt_app.bus import execution_channel, get_bus, user_channel
 from autogpt_app.db import get_recorder_engine, session_scope
 from autogpt_app.errors import ServiceError
 from autogpt_app.executions import fairness, leases
+from autogpt_app.executions.coercion import coerce_inputs
 from autogpt_app.executions.dataflow import OUTPUT_BLOCK_ID, DataFlow, ReadyRun, apply_dynamic_pins
 from autogpt_app.executions.models import TERMINAL, ExecutionStatus, GraphExecution, NodeExecution
 from autogpt_app.executions.retries import backoff_delay, merge_notes, retry_count, retry_note
@@ -739,7 +740,7 @@ class GraphRunner:
                 raise BlockError(f"Unknown block {item.block_id}.")
             if block.disabled:
                 raise BlockError(f"The block '{block.name}' is disabled on this platform.")
-            parsed = block.Input.model_validate(item.inputs)
+            parsed = block.Input.model_validate(coerce_inputs(block, item.inputs))
             context = RunContext(
                 user_id=self.user_id,
                 graph_exec_id=self.execution_id,

@@ -31,7 +31,7 @@ class Problem:
         return {"node_id": self.node_id, "pin": self.pin, "message": self.message}
 
 
-def _types(schema: dict[str, Any]) -> set[str]:
+def schema_types(schema: dict[str, Any]) -> set[str]:
     """The JSON types a field schema admits; empty means 'anything'."""
     if "type" in schema:
         t = schema["type"]
@@ -39,7 +39,7 @@ def _types(schema: dict[str, Any]) -> set[str]:
     if "anyOf" in schema or "oneOf" in schema:
         out: set[str] = set()
         for option in schema.get("anyOf", []) + schema.get("oneOf", []):
-            option_types = _types(option)
+            option_types = schema_types(option)
             if not option_types:
                 return set()
             out |= option_types
@@ -57,13 +57,14 @@ def _coercible(source: str, sink: str) -> bool:
         return True
     if {source, sink} <= {"number", "integer"}:
         return True
-    # Scalars turn into text, and text parses into numbers and booleans at run time.
-    return (sink == "string" and source in _SCALARS) or (source == "string" and sink in _SCALARS)
+    # Scalars, dictionaries and lists turn into text (the latter two as JSON, as AutoGPT's engine does),
+    # and text parses into numbers and booleans, at run time (autogpt_app.executions.coercion).
+    return (sink == "string" and source in _SCALARS | {"object", "array"}) or (source == "string" and sink in _SCALARS)
 
 
 def pins_compatible(source_schema: dict[str, Any], sink_schema: dict[str, Any]) -> bool:
     """Whether a value of ``source_schema`` can feed an input of ``sink_schema``."""
-    source_types, sink_types = _types(source_schema), _types(sink_schema)
+    source_types, sink_types = schema_types(source_schema), schema_types(sink_schema)
     if not source_types or not sink_types:
         return True
     return any(_coercible(a, b) for a in source_types for b in sink_types)
@@ -93,7 +94,7 @@ def pin_types(block: Block, pin: str, *, output: bool) -> set[str]:
 
     The one rule for links, shared by save-time validation, the builder's connect and the palette.
     """
-    return _types(field_schema(block, pin, output=output))
+    return schema_types(field_schema(block, pin, output=output))
 
 
 _TYPE_WORDS = {
