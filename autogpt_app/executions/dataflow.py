@@ -82,6 +82,20 @@ def apply_dynamic_pins(values: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def output_part(value: Any, kind: str, key: str) -> tuple[bool, Any]:
+    """One part of an output value, as a link from ``pin_#_key`` (a dictionary's key), ``pin_$_2``
+    (a list's item) or ``pin_@_name`` (a field) takes it: ``(found, part)``. A value without that
+    part sends nothing along the link."""
+    if kind == "$" and isinstance(value, (list, tuple)):
+        try:
+            return True, value[int(key)]
+        except (ValueError, IndexError):
+            return False, None
+    if isinstance(value, dict) and key in value:
+        return True, value[key]
+    return False, None
+
+
 class DataFlow:
     """The moving state of one run."""
 
@@ -91,8 +105,13 @@ class DataFlow:
         self.links_from: dict[tuple[str, str], list[Link]] = defaultdict(list)
         self.linked_pins: dict[str, set[str]] = defaultdict(set)
         self.static_pins: dict[str, set[str]] = defaultdict(set)
+        #: (node, output) → links from one part of that output (``result_#_status``) with the part's path.
+        self.part_links_from: dict[tuple[str, str], list[tuple[Link, tuple[str, str]]]] = defaultdict(list)
         for link in flow_links(spec):  # a decision maker's feedback links loop inside its own step
             self.links_from[(link.source_id, link.source_name)].append(link)
+            if parts := split_dynamic_pin(link.source_name):
+                base, kind, key = parts
+                self.part_links_from[(link.source_id, base)].append((link, (kind, key)))
             self.linked_pins[link.sink_id].add(link.sink_name)
             if link.is_static:
                 self.static_pins[link.sink_id].add(link.sink_name)
@@ -122,7 +141,12 @@ class DataFlow:
         ``order`` is the causal position of the output (see :attr:`ReadyRun.order`).
         """
         ready: list[ReadyRun] = []
-        for link in self.links_from.get((source_id, pin), ()):
+        links = [(link, value) for link in self.links_from.get((source_id, pin), ())]
+        for link, (kind, key) in self.part_links_from.get((source_id, pin), ()):
+            found, part = output_part(value, kind, key)
+            if found:
+                links.append((link, part))
+        for link, value in links:
             sink = link.sink_id
             if link.sink_name in self.static_pins[sink]:
                 self.static_values[sink][link.sink_name] = value

@@ -25,7 +25,7 @@ from autogpt_app.graphs.autogpt_names import autogpt_block_name, refusal_reason
 from autogpt_app.graphs.schemas import input_schema, output_schema
 from autogpt_app.graphs.secrets import strip_secrets
 from autogpt_app.graphs.spec import NODE_RETRY_INPUT, GraphSpec, Node, base_pin
-from autogpt_app.graphs.validation import SUBAGENT_BLOCK_ID
+from autogpt_app.graphs.validation import SUBAGENT_BLOCK_ID, is_legacy_secret_pin
 from autogpt_app.library.uploads import MAX_UPLOAD_BYTES, safe_yaml_load
 
 FORMAT = "agpt-graph/1"
@@ -154,11 +154,18 @@ def ignored_fields(spec: GraphSpec) -> list[dict[str, str]]:
             if block is None:
                 continue
             pins = block.input_pins()
-            for key in node.input_default:
+            linked_secrets = [
+                link.sink_name
+                for link in graph.links
+                if link.sink_id == node.id and is_legacy_secret_pin(block, base_pin(link.sink_name))
+            ]
+            for key in dict.fromkeys([*node.input_default, *linked_secrets]):
                 if base_pin(key) not in pins and key not in HONOURED_EXTRA_FIELDS:
                     entry = {"node_id": node.id, "block": block.name, "field": key}
                     if graph is not spec:
                         entry["graph"] = graph.name
+                    if key in linked_secrets:
+                        entry["reason"] = "a secret here comes from a credential"
                     found.append(entry)
     return found
 

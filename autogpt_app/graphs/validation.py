@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
@@ -122,6 +123,16 @@ def incompatible_link_message(source: Block, source_pin: str, sink: Block, sink_
     return f"'{source.name}' output '{source_pin}' is {carries}; '{sink.name}' input '{sink_pin}' takes {takes}."
 
 
+_SECRET_PIN = re.compile(r"(token|api_?key|secret|password|credential)", re.IGNORECASE)
+
+
+def is_legacy_secret_pin(block: Block, pin: str) -> bool:
+    """Whether ``pin`` is a secret an older AutoGPT version of ``block`` took as a plain input (e.g.
+    ``discord_bot_token``): links into it are kept and ignored, as the block now takes the secret
+    from the person's credential (AutoGPT's exports of such agents still carry those links)."""
+    return bool(block.credentials) and pin not in block.input_pins() and bool(_SECRET_PIN.search(pin))
+
+
 def link_fits(source: Block, source_pin: str, sink: Block, sink_pin: str) -> bool:
     """Whether ``source_pin``'s values can feed ``sink_pin`` (plain pins; a dynamic sink takes anything)."""
     return pins_compatible(field_schema(source, source_pin, output=True), field_schema(sink, sink_pin, output=False))
@@ -176,7 +187,8 @@ def find_problems(spec: GraphSpec, subagent_inputs: dict[str, set[str]] | None =
         if source is None or sink is None:
             continue
         ok = True
-        if link.source_name not in source.output_pins() and not source.dynamic_outputs:
+        # ``result_#_status`` takes one key of the ``result`` output (``_$_2`` an item, ``_@_x`` an attribute).
+        if base_pin(link.source_name) not in source.output_pins() and not source.dynamic_outputs:
             problems.append(
                 Problem(f"'{source.name}' has no output '{link.source_name}'.", link.source_id, link.source_name)
             )
@@ -196,6 +208,8 @@ def find_problems(spec: GraphSpec, subagent_inputs: dict[str, set[str]] | None =
             linked_inputs[link.sink_id].add(link.sink_name)
             continue
         if sink_base not in sink.input_pins():
+            if is_legacy_secret_pin(sink, sink_base):
+                continue  # kept and ignored: the secret comes from the person's credential
             problems.append(Problem(f"'{sink.name}' has no input '{link.sink_name}'.", link.sink_id, link.sink_name))
             ok = False
         linked_inputs[link.sink_id].add(sink_base)

@@ -42,3 +42,26 @@ def test_same_inputs_same_key():
         flow.initial_runs()[0].key
         != DataFlow(GraphSpec.model_validate(greeting_graph()), {"name": "Bo"}).initial_runs()[0].key
     )
+
+
+def test_a_link_from_part_of_an_output_takes_that_part_only():
+    """AutoGPT links ``result_#_status`` (a key), ``items_$_0`` (an item): only that part travels."""
+    from tests.graphs.helpers import FILL, OUTPUT, link, node
+
+    spec = GraphSpec.model_validate(
+        {
+            "name": "Parts",
+            "nodes": [
+                node("make", FILL, format="x"),
+                node("status", OUTPUT, name="status"),
+                node("first", OUTPUT, name="first"),
+            ],
+            "links": [link("make", "output_#_status", "status", "value"), link("make", "output_$_0", "first", "value")],
+        }
+    )
+    flow = DataFlow(spec, {})
+    [status] = flow.deliver("make", "output", {"status": "sent", "id": "m-1"})
+    assert status.node_id == "status" and status.inputs["value"] == "sent"
+    [first] = flow.deliver("make", "output", ["a", "b"])
+    assert first.node_id == "first" and first.inputs["value"] == "a"
+    assert flow.deliver("make", "output", "plain text") == []  # no such part: nothing is sent

@@ -270,3 +270,24 @@ async def test_an_imported_agent_asks_for_its_subagents_credentials():
         saved = await graphs.import_graph(s, user, _bytes({**_parent("child-id"), "sub_graphs": [child]}))
     [need] = saved.credentials_input_schema["properties"].values()
     assert need["nodes"] == [{"node_id": "Greeter/llm", "block": "AI text generator", "field": "credentials"}]
+
+
+def test_a_secret_an_older_autogpt_block_took_as_input_is_kept_and_reported_not_refused():
+    """Old AutoGPT templates link a bot token into ``discord_bot_token``; the token is a credential here."""
+    discord_read = "df06086a-d5ac-4abb-9996-2ad0acb2eff7"
+    store = "1ff065e9-88e8-4358-9d82-8dc91f622ba9"
+    doc = {
+        "name": "Old Discord bot",
+        "nodes": [node("token", store, input="DISCORD BOT API KEY HERE"), node("read", discord_read)],
+        "links": [{"source_id": "token", "sink_id": "read", "source_name": "output", "sink_name": "discord_bot_token"}],
+    }
+    preview = graphs.preview_import(_bytes(doc))
+    assert {"node_id": "read", "block": "Read Discord messages", "field": "discord_bot_token"}.items() <= (
+        preview["ignored_fields"][0].items()
+    )
+    assert "credential" in preview["ignored_fields"][0]["reason"]
+    assert preview["credentials_input_schema"]["properties"]  # the run asks for a Discord credential instead
+    # Any other missing input is still a problem.
+    doc["links"][0]["sink_name"] = "channel_nickname"
+    with pytest.raises(InvalidInput, match="has no input 'channel_nickname'"):
+        graphs.preview_import(_bytes(doc))

@@ -18,6 +18,7 @@ from typing import Any, Literal, TypeVar
 import regex
 from pydantic import Field
 
+from autogpt_app.blocks.builtin.io import ADVANCED
 from autogpt_app.blocks.sdk import Block, BlockCategory, BlockExample, BlockInput, BlockOutput, RunContext
 from autogpt_app.blocks.templates import TemplateError, render_template
 
@@ -139,20 +140,35 @@ class CombineTextsBlock(Block):
     categories = (BlockCategory.TEXT,)
 
     class Input(BlockInput):
-        input: list[Any] = Field(description="The texts to join, in order (numbers and other values become text)")
+        input: list[Any] = Field(
+            default_factory=list, description="The texts to join, in order (numbers and other values become text)"
+        )
         delimiter: str = Field(default="", description="What to put between the texts, e.g. ', '")
+        # Older AutoGPT versions of this block joined two texts given apart; their exports still link them.
+        input1: Any = Field(
+            default=None, description="A first text, before the list (older agents)", json_schema_extra=ADVANCED
+        )
+        input2: Any = Field(
+            default=None, description="A second text, after the first (older agents)", json_schema_extra=ADVANCED
+        )
 
     class Output(BlockOutput):
         output: str = Field(description="The joined text")
 
     examples = (
         BlockExample(input={"input": ["Hello world I like ", "cake"]}, output=[("output", "Hello world I like cake")]),
+        BlockExample(
+            input={"input1": "Asked: ", "input2": "why?"},
+            output=[("output", "Asked: why?")],
+            description="the two texts of an older AutoGPT agent",
+        ),
         BlockExample(input={"input": ["a", "b", 3], "delimiter": ", "}, output=[("output", "a, b, 3")]),
         BlockExample(input={"input": []}, output=[("output", "")], description="nothing to join"),
     )
 
     async def run(self, input: Input, context: RunContext):
-        yield "output", input.delimiter.join("" if v is None else as_text(v) for v in input.input)
+        texts = [*(t for t in (input.input1, input.input2) if t is not None), *input.input]
+        yield "output", input.delimiter.join("" if v is None else as_text(v) for v in texts)
 
 
 class TextSplitBlock(Block):
