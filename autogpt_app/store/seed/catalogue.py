@@ -6,6 +6,7 @@ from autogpt_app.store.seed.ai_agents import AI_AGENTS
 from autogpt_app.store.seed.creators import CREATORS
 from autogpt_app.store.seed.data_agents import DATA_AGENTS
 from autogpt_app.store.seed.finance_agents import FINANCE_AGENTS
+from autogpt_app.store.seed.messaging_agents import MESSAGING_AGENTS
 from autogpt_app.store.seed.model import SeedAgent
 from autogpt_app.store.seed.research_agents import RESEARCH_AGENTS
 from autogpt_app.store.seed.text_agents import TEXT_AGENTS
@@ -15,6 +16,7 @@ from autogpt_app.store.seed.web_agents import WEB_AGENTS
 CATALOGUE: tuple[SeedAgent, ...] = (
     *WEB_AGENTS,
     *RESEARCH_AGENTS,
+    *MESSAGING_AGENTS,
     *TEXT_AGENTS,
     *DATA_AGENTS,
     *FINANCE_AGENTS,
