@@ -108,6 +108,16 @@ class Settings(BaseSettings):
     outbound_max_response_bytes: int = Field(default=10 * 1024 * 1024, ge=1024)
     outbound_max_redirects: int = Field(default=5, ge=0)
     outbound_allow_loopback: bool = False
+    #: Host names (or addresses) the operator trusts on a private network, comma-separated, e.g.
+    #: "searxng,ollama": requests to them pass the private-address check (every person's blocks can
+    #: then reach them, so list only services meant for the platform's users).
+    outbound_trusted_hosts: str = ""
+
+    @property
+    def trusted_hosts(self) -> frozenset[str]:
+        """``OUTBOUND_TRUSTED_HOSTS`` as lower-case names, without brackets or a trailing dot."""
+        names = (h.strip().strip("[]").rstrip(".").lower() for h in self.outbound_trusted_hosts.split(","))
+        return frozenset(n for n in names if n)
 
     # Web services the web blocks call (autogpt_app/blocks/builtin/search.py, wikipedia.py, weather.py,
     # maps.py). Each is the service's public address; tests point them at local fakes.

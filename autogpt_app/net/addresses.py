@@ -237,11 +237,12 @@ async def resolve_public(host: str, port: int) -> list[IPAddress]:
     if not name:
         raise InvalidOutboundURL("The URL has no host name.")
     literal = parse_host_literal(name)
+    trusted = name in get_settings().trusted_hosts  # the operator's own services (OUTBOUND_TRUSTED_HOSTS)
     if literal is not None:
-        if not is_public_address(literal):
+        if not trusted and not is_public_address(literal):
             raise _refuse(literal, name)
         return [literal]
-    loopback_allowed = get_settings().outbound_allow_loopback
+    loopback_allowed = get_settings().outbound_allow_loopback or trusted
     if (name == "localhost" or name.endswith(".localhost")) and not loopback_allowed:
         raise BlockedAddress(f"Requests to private or local addresses are not allowed ({name}).")
     try:
@@ -256,7 +257,7 @@ async def resolve_public(host: str, port: int) -> list[IPAddress]:
     if not addresses:
         raise OutboundRequestError(f"The host name {name} has no usable address.", code="dns_failed")
     for ip in addresses:
-        if not is_public_address(ip):
+        if not trusted and not is_public_address(ip):
             raise _refuse(ip, name)
     return addresses
 

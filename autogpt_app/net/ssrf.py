@@ -71,7 +71,8 @@ def checked_url(url: str | httpx.URL) -> httpx.URL:
         raise InvalidOutboundURL("The URL has no host name.")
     literal = parse_host_literal(host)
     if literal is not None:
-        if not is_public_address(literal):
+        trusted = {str(literal), host.lower()} & get_settings().trusted_hosts  # OUTBOUND_TRUSTED_HOSTS
+        if not trusted and not is_public_address(literal):
             raise BlockedAddress(f"Requests to private or local addresses are not allowed ({literal}).")
         netloc = f"[{literal}]" if literal.version == 6 else str(literal)
         if port is not None:

@@ -31,6 +31,7 @@ from autogpt_app.net import (
     OutboundRequestError,
     SafeHTTP,
     check_host,
+    checked_url,
     is_public_address,
     parse_host_literal,
     resolve_public,
@@ -797,3 +798,20 @@ async def test_https_verifies_the_original_host_name_while_dialing_the_ip(
             assert info.value.code == "connection_failed"
     finally:
         await srv.stop()
+
+
+async def test_hosts_the_operator_trusts_may_be_private(
+    monkeypatch: pytest.MonkeyPatch, settings: Settings, fake_dns: SimpleNamespace
+) -> None:
+    """A self-hosted SearXNG or Ollama on the compose network: trusted by name, nothing else is."""
+    fake_dns.table = {"searxng": ["172.18.0.5"], "intranet": ["10.0.0.9"]}
+    monkeypatch.setattr(settings, "outbound_trusted_hosts", " SearXNG., 10.1.2.3 ")
+    assert await resolve_public("searxng", 8080) == [ipaddress.ip_address("172.18.0.5")]
+    assert await resolve_public("10.1.2.3", 80) == [ipaddress.ip_address("10.1.2.3")]
+    assert str(checked_url("http://10.1.2.3:11434/v1")) == "http://10.1.2.3:11434/v1"
+    with pytest.raises(BlockedAddress):
+        await resolve_public("intranet", 80)
+    with pytest.raises(BlockedAddress):
+        checked_url("http://10.1.2.4/")
+    with pytest.raises(BlockedAddress):
+        await resolve_public("localhost", 80)
