@@ -132,6 +132,8 @@ class Settings(BaseSettings):
     openweathermap_api_url: str = "https://api.openweathermap.org"
     google_places_api_url: str = "https://places.googleapis.com"
     youtube_url: str = "https://www.youtube.com"
+    #: Firecrawl's API (blocks/builtin/firecrawl.py); a credential's base_url may name a self-hosted one.
+    firecrawl_api_url: str = "https://api.firecrawl.dev"
     # Where the messaging blocks (autogpt_app/blocks/builtin/discord.py, slack.py, telegram.py,
     # gmail.py) send their requests; tests point them at local fakes.
     discord_api_url: str = "https://discord.com/api/v10"

@@ -31,7 +31,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr
 
@@ -163,6 +163,22 @@ MAX_NOTES = 20
 MAX_NOTE_CHARS = 500
 
 
+class ValueStore(Protocol):
+    """Values an agent keeps between its runs, for the run's owner (see ``RunContext.store``).
+
+    ``across_agents`` False: the value belongs to the running agent; True: to every agent of the owner.
+    Both methods raise :class:`BlockError` with a readable reason (a value too large, too many keys).
+    """
+
+    async def get(self, key: str, *, across_agents: bool) -> Any:
+        """The value kept under ``key``, or None when there is none."""
+        ...
+
+    async def put(self, key: str, value: Any, *, across_agents: bool) -> None:
+        """Keep ``value`` under ``key`` (None forgets the key)."""
+        ...
+
+
 class BlockError(Exception):
     """A block failure with a message fit for the run page (no secrets, no tracebacks)."""
 
@@ -185,6 +201,7 @@ class RunContext:
             that was replaced, a retry); kept with the node run and shown on the run page.
         tools: the steps wired to this node's tool pins (a decision maker's; empty for others).
         run_tool: runs one of ``tools`` with values for its pins, as a node run of this execution.
+        store: values kept between runs for the owner (None outside the engine).
     """
 
     user_id: str = ""
@@ -199,6 +216,7 @@ class RunContext:
     notes: list[str] = field(default_factory=list)
     tools: tuple[ToolNode, ...] = ()
     run_tool: Callable[[str, dict[str, Any]], Awaitable[ToolRun]] | None = None
+    store: ValueStore | None = None
 
     def note(self, text: str) -> None:
         """Add a sentence for the person to this node run's notes (at most ``MAX_NOTES``, each cut short)."""

@@ -7,7 +7,7 @@ from enum import StrEnum
 from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import JSON, Column, Index, Text, text
+from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from autogpt_app.auth.models import new_id
@@ -144,3 +144,32 @@ class ExecutionPublic(BaseModel):
     started_at: datetime | None
     ended_at: datetime | None
     nodes: list[NodeExecutionPublic] | None = None
+
+
+class AgentValue(SQLModel, table=True):
+    """A value an agent keeps between runs (*Persist information* / *Retrieve information*).
+
+    ``graph_id`` names the agent it belongs to; NULL means it is shared by all the owner's agents.
+    Deleting the user or the agent deletes its values. A unique constraint lets NULLs repeat on both
+    engines, so a partial unique index keeps one shared value per key and user.
+    """
+
+    __tablename__ = "agent_values"
+    __table_args__ = (
+        UniqueConstraint("user_id", "graph_id", "key", name="uq_agent_values_user_graph_key"),
+        Index(
+            "uq_agent_values_user_shared_key",
+            "user_id",
+            "key",
+            unique=True,
+            postgresql_where=text("graph_id IS NULL"),
+            sqlite_where=text("graph_id IS NULL"),
+        ),
+    )
+
+    id: str = Field(default_factory=new_id, primary_key=True, max_length=36)
+    user_id: str = Field(foreign_key="users.id", ondelete="CASCADE", max_length=36)
+    graph_id: str | None = Field(default=None, foreign_key="graphs.id", index=True, ondelete="CASCADE", max_length=36)
+    key: str = Field(max_length=200)
+    value: Any = Field(default=None, sa_column=Column(JSON, nullable=False))
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

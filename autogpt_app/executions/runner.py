@@ -36,6 +36,7 @@ from autogpt_app.bus import execution_channel, get_bus, user_channel
 from autogpt_app.db import get_recorder_engine, session_scope
 from autogpt_app.errors import ServiceError
 from autogpt_app.executions import fairness, leases
+from autogpt_app.executions.agent_memory import RunValues
 from autogpt_app.executions.coercion import coerce_inputs
 from autogpt_app.executions.dataflow import OUTPUT_BLOCK_ID, DataFlow, ReadyRun, apply_dynamic_pins
 from autogpt_app.executions.models import TERMINAL, ExecutionStatus, GraphExecution, NodeExecution
@@ -755,6 +756,7 @@ class GraphRunner:
                 run_tool=functools.partial(self._run_tool, item) if item.node_id in self.tools else None,
                 run_subgraph=self._run_subgraph,
                 notify=lambda title, body, link, node=item.node_id: self._notify(title, body, link, node_id=node),
+                store=RunValues(self.user_id, self.graph_id),
             )
             pins = block.output_pins()
             async with asyncio.timeout(block.timeout_seconds or self.settings.node_timeout_seconds):
