@@ -52,6 +52,7 @@ PROVIDER_SUGGESTIONS = (
     "brave",
     "openweathermap",
     "google_maps",
+    "exa",  # Exa search (blocks/builtin/exa.py)
 )
 
 
