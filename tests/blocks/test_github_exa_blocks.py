@@ -436,3 +436,33 @@ async def test_exa_wrong_key(api: FakeDevApis) -> None:
     outputs = await run(ExaContentsBlock(), "exa-wrong-key-000", "exa", urls=["https://example.org/agents"])
     assert outputs[0][1].startswith("Exa refused the request (HTTP 401)")
     assert "exa-wrong-key-000" not in repr(outputs)
+
+
+async def test_githubs_validation_failure_is_its_own_words(api: FakeDevApis) -> None:
+    api.fail_next(422, {"message": "Validation Failed", "errors": [{"code": "missing_field"}]})
+    assert await run(github.GithubMakeIssueBlock(), repo_url=REPO, title="x") == [
+        ("error", "GitHub refused the request (HTTP 422): Validation Failed.")
+    ]
+
+
+async def test_the_services_go_through_the_guarded_client(api: FakeDevApis, monkeypatch) -> None:
+    monkeypatch.setattr(get_settings(), "outbound_allow_loopback", False)
+    blocked = "Requests to private or local addresses are not allowed (127.0.0.1)."
+
+    assert await run(github.GithubListIssuesBlock(), repo_url=REPO) == [
+        ("error", f"GitHub could not be reached: {blocked}")
+    ]
+    assert await run(ExaSearchBlock(), EXA_KEY, "exa", query="q") == [("error", f"Exa could not be reached: {blocked}")]
+    assert api.requests == []
+
+
+async def test_exa_contents_by_older_search_ids(api: FakeDevApis) -> None:
+    outputs = await run(ExaContentsBlock(), EXA_KEY, "exa", ids=["https://example.net/b"], text=False, livecrawl="")
+
+    assert api.requests[-1].json == {
+        "ids": ["https://example.net/b"],
+        "livecrawlTimeout": 10000,
+        "subpages": 0,
+        "context": True,
+    }
+    assert [r["title"] for r in dict(outputs)["results"]] == ["B"]
