@@ -140,6 +140,12 @@ class Settings(BaseSettings):
     slack_api_url: str = "https://slack.com/api"
     telegram_api_url: str = "https://api.telegram.org"
     gmail_api_url: str = "https://gmail.googleapis.com/gmail/v1"
+    # GitHub's REST API and web address (autogpt_app/blocks/builtin/github.py); for GitHub Enterprise
+    # Server set both, e.g. https://ghe.example.com/api/v3 and https://ghe.example.com.
+    github_api_url: str = "https://api.github.com"
+    github_url: str = "https://github.com"
+    # Exa's search API (autogpt_app/blocks/builtin/exa.py).
+    exa_api_url: str = "https://api.exa.ai"
 
     max_graph_nodes: int = Field(default=500, ge=1)
     # Runaway protection and durability of runs (autogpt_app/executions).

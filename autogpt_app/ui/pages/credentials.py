@@ -53,6 +53,7 @@ PROVIDER_SUGGESTIONS = (
     "openweathermap",
     "google_maps",
     "firecrawl",
+    "exa",  # Exa search (blocks/builtin/exa.py)
 )
 
 
