@@ -128,6 +128,9 @@ class Settings(BaseSettings):
     slack_api_url: str = "https://slack.com/api"
     telegram_api_url: str = "https://api.telegram.org"
     gmail_api_url: str = "https://gmail.googleapis.com/gmail/v1"
+    # The Google Calendar and Sheets blocks (google_calendar.py, google_sheets.py); tests point them at fakes.
+    google_calendar_api_url: str = "https://www.googleapis.com/calendar/v3"
+    google_sheets_api_url: str = "https://sheets.googleapis.com/v4"
 
     max_graph_nodes: int = Field(default=500, ge=1)
     # Runaway protection and durability of runs (autogpt_app/executions).

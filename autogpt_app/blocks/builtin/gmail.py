@@ -23,8 +23,14 @@ from typing import Any, Literal
 
 from pydantic import Field
 
-from autogpt_app.blocks.builtin._messaging_helpers import ServiceProblem, call_json
-from autogpt_app.blocks.builtin._web_helpers import open_http
+from autogpt_app.blocks.builtin._google_api import (
+    NO_CREDENTIAL,
+    NOT_OAUTH,
+    call_google,
+    google_requirement,
+    oauth_client,
+)
+from autogpt_app.blocks.builtin._messaging_helpers import ServiceProblem
 from autogpt_app.blocks.builtin.communication import MailProblem, parse_recipients
 from autogpt_app.blocks.sdk import (
     Block,
@@ -33,11 +39,10 @@ from autogpt_app.blocks.sdk import (
     BlockExample,
     BlockInput,
     BlockOutput,
-    CredentialRequirement,
     CredentialsRef,
     RunContext,
 )
-from autogpt_app.credentials.oauth import GOOGLE_TOKEN_URI, OAuthClient, TokenProblem, access_token, forget
+from autogpt_app.credentials.oauth import OAuthClient
 from autogpt_app.settings import get_settings
 
 log = logging.getLogger(__name__)
@@ -51,66 +56,15 @@ _MESSAGE_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
 _HTML = re.compile(r"<(?:html|body|p|div|br|a|table|tr|td|b|i|strong|em|h[1-6]|ul|ol|li|span|img)\b[^>]*>", re.I)
 _ADVANCED = {"advanced": True}
 
-NO_CREDENTIAL = "No credential was provided for 'credentials'."
-NOT_OAUTH = "The Google credential must be an OAuth 2.0 credential with a client id, client secret and refresh token."
-RECONNECT_AFTER_401 = (
-    "Gmail refused the access Google gave (HTTP 401). Reconnect your Google account: make a new refresh token "
-    "and update the credential."
-)
-
-
-def _requirement(scope: str) -> CredentialRequirement:
-    return CredentialRequirement(
-        field="credentials",
-        provider="google",
-        types=("oauth2",),
-        description=f"Your Google account (OAuth 2.0 client and refresh token with the {scope} scope)",
-    )
-
-
-def oauth_client(context: RunContext) -> OAuthClient:
-    """The run's Google credential as an OAuth client, or a readable refusal."""
-    credential = context.secret("credentials")
-    client_id = (credential.client_id or "").strip()
-    secret = credential.client_secret.get_secret_value() if credential.client_secret is not None else ""
-    refresh = credential.refresh_token.get_secret_value() if credential.refresh_token is not None else ""
-    if credential.type != "oauth2" or not (client_id and secret and refresh):
-        raise ServiceProblem(NOT_OAUTH)
-    token_uri = str((credential.meta or {}).get("token_uri") or GOOGLE_TOKEN_URI)
-    return OAuthClient(credential.id, client_id, secret, refresh, token_uri)
-
 
 async def gmail(context: RunContext, client: OAuthClient, method: str, path: str, **kwargs: Any) -> Any:
-    """One Gmail API call with a fresh or cached access token; a refused cached token is renewed once.
+    """One Gmail API call (``path`` under ``users/me``) through :func:`call_google`.
 
     Raises:
         ServiceProblem: the call failed (with a sentence for the person).
     """
     url = f"{get_settings().gmail_api_url.rstrip('/')}/users/me{path}"
-    for attempt in (1, 2):
-        try:
-            async with open_http(context) as http:
-                token = await access_token(http, client)
-        except TokenProblem as exc:
-            raise ServiceProblem(str(exc)) from None
-        try:
-            return await call_json(
-                context,
-                SERVICE,
-                method,
-                url,
-                headers={"Authorization": f"Bearer {token}", "Accept": "application/json"},
-                secrets=(token, client.client_secret, client.refresh_token),
-                what="the access",
-                **kwargs,
-            )
-        except ServiceProblem as exc:
-            if exc.status != 401:
-                raise
-            forget(client)
-            if attempt == 2:
-                raise ServiceProblem(RECONNECT_AFTER_401, 401) from None
-    raise AssertionError("unreachable")
+    return await call_google(context, client, SERVICE, method, url, **kwargs)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -199,7 +153,7 @@ class GmailReadBlock(Block):
         "sender, recipients, subject, date, text and attachments of each, newest first."
     )
     categories = (BlockCategory.COMMUNICATION, BlockCategory.INPUT)
-    credentials = (_requirement("gmail.readonly"),)
+    credentials = (google_requirement("gmail.readonly"),)
 
     class Input(BlockInput):
         credentials: CredentialsRef | None = Field(default=None, description="The Google account to read")
@@ -285,7 +239,7 @@ class GmailSendBlock(Block):
         "it appears in your Sent folder."
     )
     categories = (BlockCategory.COMMUNICATION, BlockCategory.OUTPUT)
-    credentials = (_requirement("gmail.send"),)
+    credentials = (google_requirement("gmail.send"),)
 
     class Input(BlockInput):
         credentials: CredentialsRef | None = Field(default=None, description="The Google account to send from")
