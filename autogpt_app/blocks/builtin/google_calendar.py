@@ -16,6 +16,7 @@ import json
 import logging
 import uuid
 from datetime import UTC, datetime, timedelta, tzinfo
+from email.utils import parseaddr
 from typing import Annotated, Any, Literal
 from urllib.parse import quote
 
@@ -403,7 +404,7 @@ class GoogleCalendarCreateEventBlock(Block):
             raise ServiceProblem("The event must end after it starts.")
         if not input.event_title.strip():
             raise ServiceProblem("The event needs a title.")
-        guests = parse_recipients(input.guest_emails) if input.guest_emails else []
+        guests = [parseaddr(guest)[1] for guest in parse_recipients(input.guest_emails)] if input.guest_emails else []
         body: dict[str, Any] = {
             "summary": " ".join(input.event_title.split()),
             # Repeating events need a named zone (an offset alone does not say when summer time starts).
