@@ -80,8 +80,8 @@ async def test_events_of_the_window_with_autogpts_fields(google: FakeGoogleWorks
         recurringEventId="series1",
     )
     google.add_event("Holiday", "2026-12-08", "2026-12-09")
-    google.add_event("Declined", "2026-12-08T16:00:00Z", "2026-12-08T17:00:00Z",
-                     attendees=[{"email": "ada@example.com", "self": True, "responseStatus": "declined"}])  # fmt: skip
+    me_declined = [{"email": "ada@example.com", "self": True, "responseStatus": "declined"}]
+    google.add_event("Declined", "2026-12-08T16:00:00Z", "2026-12-08T17:00:00Z", attendees=me_declined)
 
     outputs = await run(GoogleCalendarReadEventsBlock(), google, WINDOW)
 
@@ -237,7 +237,10 @@ async def test_an_event_with_guests_meet_reminders_and_repeats(google: FakeGoogl
 
 
 async def test_exact_timing_from_text_and_no_invitations(google: FakeGoogleWorkspace) -> None:
-    timing = '{"discriminator": "exact_timing", "start_datetime": "2026-12-09T10:00:00Z", "end_datetime": "2026-12-09T12:00:00Z"}'
+    timing = (
+        '{"discriminator": "exact_timing", "start_datetime": "2026-12-09T10:00:00Z", '
+        '"end_datetime": "2026-12-09T12:00:00Z"}'
+    )
     outputs = await run(
         GoogleCalendarCreateEventBlock(),
         google,

@@ -104,8 +104,12 @@ async def test_read_by_address_or_older_pin_with_sheet_names_quoted(google: Fake
         ("error", "Google Sheets refused the request (HTTP 400): Unable to parse range: Nope!A1.")
     ]
     assert await run(GoogleSheetsReadBlock(), google, {"spreadsheet": "1abcdefghijklmnop"}) == [
-        ("error", "Google Sheets did not find what the request names (HTTP 404): Requested entity was not found. Check the ids.")
-    ]  # fmt: skip
+        (
+            "error",
+            "Google Sheets did not find what the request names (HTTP 404): Requested entity was not found. "
+            "Check the ids.",
+        )
+    ]
     assert await run(GoogleSheetsReadBlock(), google, {"spreadsheet": "../../x"}) == [
         ("error", "'../../x' is not a spreadsheet id.")
     ]
