@@ -51,7 +51,7 @@ def _letters(index: int) -> str:
 
 
 class FakeGoogleWorkspace(FakeGoogleApis):
-    """The token endpoint, Gmail, calendars and spreadsheets."""
+    """The token endpoint, Gmail (a sent message keeps the ``threadId`` it names), calendars and spreadsheets."""
 
     name = "fake-google-workspace"
 
@@ -80,6 +80,13 @@ class FakeGoogleWorkspace(FakeGoogleApis):
         }
         self.calendars["primary"].append(event)
         return event
+
+    def _send(self, body: dict[str, Any]) -> ApiAnswer:
+        # Gmail keeps a reply in the thread it names.
+        answer = super()._send(body)
+        if answer.status == 200 and body.get("threadId"):
+            answer.body["threadId"] = str(body["threadId"])
+        return answer
 
     # --- routing --------------------------------------------------------------------------------
 

@@ -1,14 +1,17 @@
-"""Gmail blocks: read the messages a Gmail search finds, and send an e-mail from the person's account.
+"""Gmail blocks: read the messages a Gmail search finds, send an e-mail from the person's account, and
+reply to one in its conversation.
 
-Both use Gmail's REST API (``GMAIL_API_URL``, by default ``https://gmail.googleapis.com/gmail/v1``:
+They use Gmail's REST API (``GMAIL_API_URL``, by default ``https://gmail.googleapis.com/gmail/v1``:
 ``users.messages.list``, ``users.messages.get`` and ``users.messages.send``) with a ``google``
 credential of type ``oauth2``. The access token is renewed at run time from the credential's
 refresh token through the token endpoint and cached until it expires
 (:mod:`autogpt_app.credentials.oauth`); when Gmail refuses a cached token it is renewed once more,
 and a refresh token Google refuses gives a "reconnect your Google account" sentence. All requests,
-the token endpoint's included, go through the run's SSRF-guarded client. The blocks keep AutoGPT's
-ids, pin names and e-mail fields (``GmailReadBlock``, ``GmailSendBlock``) so its exports import;
-attachments are listed when reading but cannot be sent yet.
+the token endpoint's included, go through the run's SSRF-guarded client (:mod:`._google_api`, shared
+with the Calendar and Sheets blocks). The blocks keep AutoGPT's ids, pin names and e-mail fields
+(``GmailReadBlock``, ``GmailSendBlock``, ``GmailReplyBlock``) so its exports import; attachments are
+listed when reading but cannot be sent yet. A reply reads the original's headers
+(``format=metadata``) for its recipients, subject, ``In-Reply-To`` and ``References``.
 """
 
 from __future__ import annotations
@@ -291,3 +294,145 @@ class GmailSendBlock(Block):
             return
         log.info("gmail message sent to %d recipient(s)", len(to) + len(cc) + len(bcc))
         yield "result", {"id": str(sent["id"]), "status": "sent"}
+
+
+# ---------------------------------------------------------------------------------------------
+# Replying
+# ---------------------------------------------------------------------------------------------
+
+_REPLY_HEADERS = ["Subject", "References", "Message-ID", "From", "To", "Cc", "Reply-To"]
+
+
+def reply_recipients(headers: dict[str, str], reply_all: bool) -> list[str]:
+    """Who a reply goes to when none is named: the sender (its Reply-To first), or with ``reply_all``
+    the sender and everyone the message was sent or copied to."""
+    if reply_all:
+        found = [parseaddr(headers.get("from", ""))[1]]
+        found += _addresses(headers.get("to", "")) + _addresses(headers.get("cc", ""))
+    else:
+        found = [parseaddr(headers.get("reply-to") or headers.get("from", ""))[1]]
+    return list(dict.fromkeys(address for address in found if address))
+
+
+def reply_subject(subject: str, original: str) -> str:
+    """``subject`` when given, else the original's with one "Re: " in front."""
+    if subject.strip():
+        return subject
+    original = " ".join(original.split())
+    return original if original.lower().startswith("re:") else f"Re: {original}".strip()
+
+
+class GmailReplyBlock(Block):
+    """Replies to a Gmail message within its conversation."""
+
+    id = "12bf5a24-9b90-4f40-9090-4e86e6995e60"
+    name = "Reply in Gmail"
+    autogpt_name = "GmailReplyBlock"
+    description = (
+        "Replies from your Gmail account to an e-mail, in the same conversation: to its sender (or everyone, with "
+        "reply all) unless you name the recipients, with 'Re:' and its subject unless you give one."
+    )
+    categories = (BlockCategory.COMMUNICATION, BlockCategory.OUTPUT)
+    credentials = (google_requirement("gmail.send", "gmail.readonly"),)
+
+    class Input(BlockInput):
+        credentials: CredentialsRef | None = Field(default=None, description="The Google account to reply from")
+        threadId: str = Field(default="", max_length=64, description="The conversation (thread) to reply in")
+        parentMessageId: str = Field(max_length=64, description="The id of the e-mail being answered")
+        to: list[str] = Field(default_factory=list, description="Recipients (empty: the sender of the e-mail)")
+        cc: list[str] = Field(default_factory=list, description="Copy to these addresses")
+        bcc: list[str] = Field(default_factory=list, description="Blind copy to these addresses")
+        replyAll: bool = Field(default=False, description="Reply to the sender and everyone else it went to")
+        subject: str = Field(default="", max_length=500, description="The subject (empty: Re: and the original's)")
+        body: str = Field(max_length=MAX_TEXT, description="The reply, plain text or HTML")
+        content_type: Literal["auto", "plain", "html"] | None = Field(
+            default=None,
+            description="auto (HTML when the body has HTML tags), plain or html",
+            json_schema_extra=_ADVANCED,
+        )
+        attachments: list[str] = Field(
+            default_factory=list, description="Files to attach (not supported yet)", json_schema_extra=_ADVANCED
+        )
+
+    class Output(BlockOutput):
+        messageId: str = Field(description="The id of the reply sent")
+        threadId: str = Field(description="The conversation it was sent in")
+        message: dict[str, Any] = Field(description="Gmail's answer: id, threadId, labelIds")
+        email: dict[str, Any] = Field(description="The reply in the e-mail fields of Read Gmail")
+
+    examples = (
+        BlockExample(input={"parentMessageId": "m1", "body": "Thanks"}, output=[("error", NO_CREDENTIAL)]),
+        BlockExample(
+            input={"parentMessageId": "../m1", "body": "Thanks"},
+            output=[("error", "'../m1' is not a Gmail message id.")],
+            secrets={"credentials": _OAUTH_EXAMPLE},
+        ),
+    )
+
+    async def run(self, input: Input, context: RunContext):
+        try:
+            if not _MESSAGE_ID.fullmatch(input.parentMessageId):
+                raise ServiceProblem(f"'{input.parentMessageId[:64]}' is not a Gmail message id.")
+            if input.attachments:
+                raise ServiceProblem("Sending attachments through Gmail is not supported yet; remove them.")
+            if not input.body.strip():
+                raise ServiceProblem("The reply needs a body.")
+            to = parse_recipients(input.to) if input.to else []
+            cc = parse_recipients(input.cc) if input.cc else []
+            bcc = parse_recipients(input.bcc) if input.bcc else []
+            client = oauth_client(context)
+            parent = await gmail(
+                context,
+                client,
+                "GET",
+                f"/messages/{input.parentMessageId}",
+                params={"format": "metadata", "metadataHeaders": _REPLY_HEADERS},
+            )
+            parent = parent if isinstance(parent, dict) else {}
+            headers: dict[str, str] = {}
+            for header in (parent.get("payload") or {}).get("headers") or []:
+                if isinstance(header, dict):
+                    headers.setdefault(str(header.get("name", "")).lower(), str(header.get("value", "")))
+            if not (to or cc or bcc):
+                to = reply_recipients(headers, input.replyAll)
+            if not (to or cc or bcc):
+                raise ServiceProblem("The e-mail has no sender to reply to; name the recipients.")
+            subject = reply_subject(input.subject, headers.get("subject", ""))
+            message = build_message(to, cc, bcc, subject, input.body, input.content_type)
+            references = headers.get("references", "").split()
+            if headers.get("message-id"):
+                message["In-Reply-To"] = headers["message-id"]
+                references.append(headers["message-id"])
+            if references:
+                message["References"] = " ".join(references)
+            thread = input.threadId.strip() or str(parent.get("threadId", ""))
+            raw = base64.urlsafe_b64encode(message.as_bytes()).decode("ascii")
+            sent = await gmail(context, client, "POST", "/messages/send", json={"raw": raw, "threadId": thread})
+            if not isinstance(sent, dict) or not sent.get("id"):
+                raise ServiceProblem("Gmail answered in an unexpected form.")
+        except (ServiceProblem, MailProblem, BlockError) as exc:
+            yield "error", str(exc)
+            return
+        thread = str(sent.get("threadId") or thread)
+        log.info("gmail reply sent to %d recipient(s)", len(to) + len(cc) + len(bcc))
+        yield "messageId", str(sent["id"])
+        yield "threadId", thread
+        yield "message", sent
+        yield (
+            "email",
+            {
+                "threadId": thread,
+                "labelIds": [str(label) for label in sent.get("labelIds") or []],
+                "id": str(sent["id"]),
+                "subject": subject,
+                "snippet": str(sent.get("snippet", "")),
+                "from_": "",
+                "to": [parseaddr(a)[1] for a in to],
+                "cc": [parseaddr(a)[1] for a in cc],
+                "bcc": [parseaddr(a)[1] for a in bcc],
+                "date": "",
+                "body": input.body,
+                "sizeEstimate": int(sent.get("sizeEstimate") or 0),
+                "attachments": [],
+            },
+        )
