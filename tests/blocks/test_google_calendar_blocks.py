@@ -276,3 +276,45 @@ async def test_create_failure_is_a_sentence(google: FakeGoogleWorkspace) -> None
             "Google Calendar refused the request (HTTP 403): Forbidden. Check what the credential is allowed to do.",
         )
     ]
+
+
+# --- through the engine with a saved credential -------------------------------------------------
+
+
+async def test_a_calendar_run_with_a_saved_oauth2_credential(google: FakeGoogleWorkspace, logs) -> None:
+    from autogpt_app.auth import service as auth_service
+    from autogpt_app.credentials import service as credentials
+    from autogpt_app.db import session_scope
+    from autogpt_app.executions import service as executions
+    from autogpt_app.executions.runner import GraphRunner
+    from autogpt_app.graphs import service as graphs
+    from autogpt_app.graphs.spec import GraphSpec
+    from tests.graphs.helpers import OUTPUT, link, node
+
+    google.add_event("Board meeting", "2026-12-08T14:00:00Z", "2026-12-08T15:00:00Z")
+    doc = {
+        "name": "Tomorrow's meetings",
+        "nodes": [node("read", GoogleCalendarReadEventsBlock.id, **WINDOW), node("out", OUTPUT, name="events")],
+        "links": [link("read", "events", "out", "value")],
+    }
+    async with session_scope() as s:
+        user = await auth_service.signup(s, email="ada@example.com", display_name="Ada", password="violet-harbour-42")
+        saved = await credentials.create_credential(
+            s,
+            user,
+            provider="google",
+            type="oauth2",
+            title="My Google",
+            client_id=CLIENT_ID,
+            client_secret=CLIENT_SECRET,
+            refresh_token=REFRESH_TOKEN,
+            meta={"token_uri": google.token_uri},
+        )
+        graph = await graphs.create_graph(s, user, GraphSpec.model_validate(doc))
+        run = await executions.add_graph_execution(s, user, graph.id, credentials={"google_oauth2": saved.id})
+    assert await GraphRunner(run.id).run() == "COMPLETED"
+    async with session_scope() as s:
+        result = await executions.get_execution(s, user, run.id)
+    (events,) = result.outputs["events"]
+    assert [e["title"] for e in events] == ["Board meeting"]
+    assert_no_secret(repr(result.model_dump()), google, logs)

@@ -50,7 +50,7 @@ log = logging.getLogger(__name__)
 SERVICE = "Google Calendar"
 #: Calendar API's own ceiling for one page of events.
 MAX_EVENTS = 250
-MAX_DAYS = 366
+MAX_DAYS = 3660  # ten years: enough for any agent, far from datetime overflow
 #: Google keeps at most 5 reminder overrides per event, each at most 4 weeks ahead.
 MAX_REMINDERS = 5
 MAX_REMINDER_MINUTES = 40_320
