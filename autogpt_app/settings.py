@@ -146,6 +146,9 @@ class Settings(BaseSettings):
     github_url: str = "https://github.com"
     # Exa's search API (autogpt_app/blocks/builtin/exa.py).
     exa_api_url: str = "https://api.exa.ai"
+    # The Google Calendar and Sheets blocks (google_calendar.py, google_sheets.py); tests point them at fakes.
+    google_calendar_api_url: str = "https://www.googleapis.com/calendar/v3"
+    google_sheets_api_url: str = "https://sheets.googleapis.com/v4"
 
     max_graph_nodes: int = Field(default=500, ge=1)
     # Runaway protection and durability of runs (autogpt_app/executions).

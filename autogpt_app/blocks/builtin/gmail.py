@@ -1,14 +1,17 @@
-"""Gmail blocks: read the messages a Gmail search finds, and send an e-mail from the person's account.
+"""Gmail blocks: read the messages a Gmail search finds, send an e-mail from the person's account, and
+reply to one in its conversation.
 
-Both use Gmail's REST API (``GMAIL_API_URL``, by default ``https://gmail.googleapis.com/gmail/v1``:
+They use Gmail's REST API (``GMAIL_API_URL``, by default ``https://gmail.googleapis.com/gmail/v1``:
 ``users.messages.list``, ``users.messages.get`` and ``users.messages.send``) with a ``google``
 credential of type ``oauth2``. The access token is renewed at run time from the credential's
 refresh token through the token endpoint and cached until it expires
 (:mod:`autogpt_app.credentials.oauth`); when Gmail refuses a cached token it is renewed once more,
 and a refresh token Google refuses gives a "reconnect your Google account" sentence. All requests,
-the token endpoint's included, go through the run's SSRF-guarded client. The blocks keep AutoGPT's
-ids, pin names and e-mail fields (``GmailReadBlock``, ``GmailSendBlock``) so its exports import;
-attachments are listed when reading but cannot be sent yet.
+the token endpoint's included, go through the run's SSRF-guarded client (:mod:`._google_api`, shared
+with the Calendar and Sheets blocks). The blocks keep AutoGPT's ids, pin names and e-mail fields
+(``GmailReadBlock``, ``GmailSendBlock``, ``GmailReplyBlock``) so its exports import; attachments are
+listed when reading but cannot be sent yet. A reply reads the original's headers
+(``format=metadata``) for its recipients, subject, ``In-Reply-To`` and ``References``.
 """
 
 from __future__ import annotations
@@ -23,8 +26,14 @@ from typing import Any, Literal
 
 from pydantic import Field
 
-from autogpt_app.blocks.builtin._messaging_helpers import ServiceProblem, call_json
-from autogpt_app.blocks.builtin._web_helpers import open_http
+from autogpt_app.blocks.builtin._google_api import (
+    NO_CREDENTIAL,
+    NOT_OAUTH,
+    call_google,
+    google_requirement,
+    oauth_client,
+)
+from autogpt_app.blocks.builtin._messaging_helpers import ServiceProblem
 from autogpt_app.blocks.builtin.communication import MailProblem, parse_recipients
 from autogpt_app.blocks.sdk import (
     Block,
@@ -33,11 +42,10 @@ from autogpt_app.blocks.sdk import (
     BlockExample,
     BlockInput,
     BlockOutput,
-    CredentialRequirement,
     CredentialsRef,
     RunContext,
 )
-from autogpt_app.credentials.oauth import GOOGLE_TOKEN_URI, OAuthClient, TokenProblem, access_token, forget
+from autogpt_app.credentials.oauth import OAuthClient
 from autogpt_app.settings import get_settings
 
 log = logging.getLogger(__name__)
@@ -51,66 +59,15 @@ _MESSAGE_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
 _HTML = re.compile(r"<(?:html|body|p|div|br|a|table|tr|td|b|i|strong|em|h[1-6]|ul|ol|li|span|img)\b[^>]*>", re.I)
 _ADVANCED = {"advanced": True}
 
-NO_CREDENTIAL = "No credential was provided for 'credentials'."
-NOT_OAUTH = "The Google credential must be an OAuth 2.0 credential with a client id, client secret and refresh token."
-RECONNECT_AFTER_401 = (
-    "Gmail refused the access Google gave (HTTP 401). Reconnect your Google account: make a new refresh token "
-    "and update the credential."
-)
-
-
-def _requirement(scope: str) -> CredentialRequirement:
-    return CredentialRequirement(
-        field="credentials",
-        provider="google",
-        types=("oauth2",),
-        description=f"Your Google account (OAuth 2.0 client and refresh token with the {scope} scope)",
-    )
-
-
-def oauth_client(context: RunContext) -> OAuthClient:
-    """The run's Google credential as an OAuth client, or a readable refusal."""
-    credential = context.secret("credentials")
-    client_id = (credential.client_id or "").strip()
-    secret = credential.client_secret.get_secret_value() if credential.client_secret is not None else ""
-    refresh = credential.refresh_token.get_secret_value() if credential.refresh_token is not None else ""
-    if credential.type != "oauth2" or not (client_id and secret and refresh):
-        raise ServiceProblem(NOT_OAUTH)
-    token_uri = str((credential.meta or {}).get("token_uri") or GOOGLE_TOKEN_URI)
-    return OAuthClient(credential.id, client_id, secret, refresh, token_uri)
-
 
 async def gmail(context: RunContext, client: OAuthClient, method: str, path: str, **kwargs: Any) -> Any:
-    """One Gmail API call with a fresh or cached access token; a refused cached token is renewed once.
+    """One Gmail API call (``path`` under ``users/me``) through :func:`call_google`.
 
     Raises:
         ServiceProblem: the call failed (with a sentence for the person).
     """
     url = f"{get_settings().gmail_api_url.rstrip('/')}/users/me{path}"
-    for attempt in (1, 2):
-        try:
-            async with open_http(context) as http:
-                token = await access_token(http, client)
-        except TokenProblem as exc:
-            raise ServiceProblem(str(exc)) from None
-        try:
-            return await call_json(
-                context,
-                SERVICE,
-                method,
-                url,
-                headers={"Authorization": f"Bearer {token}", "Accept": "application/json"},
-                secrets=(token, client.client_secret, client.refresh_token),
-                what="the access",
-                **kwargs,
-            )
-        except ServiceProblem as exc:
-            if exc.status != 401:
-                raise
-            forget(client)
-            if attempt == 2:
-                raise ServiceProblem(RECONNECT_AFTER_401, 401) from None
-    raise AssertionError("unreachable")
+    return await call_google(context, client, SERVICE, method, url, **kwargs)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -199,7 +156,7 @@ class GmailReadBlock(Block):
         "sender, recipients, subject, date, text and attachments of each, newest first."
     )
     categories = (BlockCategory.COMMUNICATION, BlockCategory.INPUT)
-    credentials = (_requirement("gmail.readonly"),)
+    credentials = (google_requirement("gmail.readonly"),)
 
     class Input(BlockInput):
         credentials: CredentialsRef | None = Field(default=None, description="The Google account to read")
@@ -285,7 +242,7 @@ class GmailSendBlock(Block):
         "it appears in your Sent folder."
     )
     categories = (BlockCategory.COMMUNICATION, BlockCategory.OUTPUT)
-    credentials = (_requirement("gmail.send"),)
+    credentials = (google_requirement("gmail.send"),)
 
     class Input(BlockInput):
         credentials: CredentialsRef | None = Field(default=None, description="The Google account to send from")
@@ -337,3 +294,145 @@ class GmailSendBlock(Block):
             return
         log.info("gmail message sent to %d recipient(s)", len(to) + len(cc) + len(bcc))
         yield "result", {"id": str(sent["id"]), "status": "sent"}
+
+
+# ---------------------------------------------------------------------------------------------
+# Replying
+# ---------------------------------------------------------------------------------------------
+
+_REPLY_HEADERS = ["Subject", "References", "Message-ID", "From", "To", "Cc", "Reply-To"]
+
+
+def reply_recipients(headers: dict[str, str], reply_all: bool) -> list[str]:
+    """Who a reply goes to when none is named: the sender (its Reply-To first), or with ``reply_all``
+    the sender and everyone the message was sent or copied to."""
+    if reply_all:
+        found = [parseaddr(headers.get("from", ""))[1]]
+        found += _addresses(headers.get("to", "")) + _addresses(headers.get("cc", ""))
+    else:
+        found = [parseaddr(headers.get("reply-to") or headers.get("from", ""))[1]]
+    return list(dict.fromkeys(address for address in found if address))
+
+
+def reply_subject(subject: str, original: str) -> str:
+    """``subject`` when given, else the original's with one "Re: " in front."""
+    if subject.strip():
+        return subject
+    original = " ".join(original.split())
+    return original if original.lower().startswith("re:") else f"Re: {original}".strip()
+
+
+class GmailReplyBlock(Block):
+    """Replies to a Gmail message within its conversation."""
+
+    id = "12bf5a24-9b90-4f40-9090-4e86e6995e60"
+    name = "Reply in Gmail"
+    autogpt_name = "GmailReplyBlock"
+    description = (
+        "Replies from your Gmail account to an e-mail, in the same conversation: to its sender (or everyone, with "
+        "reply all) unless you name the recipients, with 'Re:' and its subject unless you give one."
+    )
+    categories = (BlockCategory.COMMUNICATION, BlockCategory.OUTPUT)
+    credentials = (google_requirement("gmail.send", "gmail.readonly"),)
+
+    class Input(BlockInput):
+        credentials: CredentialsRef | None = Field(default=None, description="The Google account to reply from")
+        threadId: str = Field(default="", max_length=64, description="The conversation (thread) to reply in")
+        parentMessageId: str = Field(max_length=64, description="The id of the e-mail being answered")
+        to: list[str] = Field(default_factory=list, description="Recipients (empty: the sender of the e-mail)")
+        cc: list[str] = Field(default_factory=list, description="Copy to these addresses")
+        bcc: list[str] = Field(default_factory=list, description="Blind copy to these addresses")
+        replyAll: bool = Field(default=False, description="Reply to the sender and everyone else it went to")
+        subject: str = Field(default="", max_length=500, description="The subject (empty: Re: and the original's)")
+        body: str = Field(max_length=MAX_TEXT, description="The reply, plain text or HTML")
+        content_type: Literal["auto", "plain", "html"] | None = Field(
+            default=None,
+            description="auto (HTML when the body has HTML tags), plain or html",
+            json_schema_extra=_ADVANCED,
+        )
+        attachments: list[str] = Field(
+            default_factory=list, description="Files to attach (not supported yet)", json_schema_extra=_ADVANCED
+        )
+
+    class Output(BlockOutput):
+        messageId: str = Field(description="The id of the reply sent")
+        threadId: str = Field(description="The conversation it was sent in")
+        message: dict[str, Any] = Field(description="Gmail's answer: id, threadId, labelIds")
+        email: dict[str, Any] = Field(description="The reply in the e-mail fields of Read Gmail")
+
+    examples = (
+        BlockExample(input={"parentMessageId": "m1", "body": "Thanks"}, output=[("error", NO_CREDENTIAL)]),
+        BlockExample(
+            input={"parentMessageId": "../m1", "body": "Thanks"},
+            output=[("error", "'../m1' is not a Gmail message id.")],
+            secrets={"credentials": _OAUTH_EXAMPLE},
+        ),
+    )
+
+    async def run(self, input: Input, context: RunContext):
+        try:
+            if not _MESSAGE_ID.fullmatch(input.parentMessageId):
+                raise ServiceProblem(f"'{input.parentMessageId[:64]}' is not a Gmail message id.")
+            if input.attachments:
+                raise ServiceProblem("Sending attachments through Gmail is not supported yet; remove them.")
+            if not input.body.strip():
+                raise ServiceProblem("The reply needs a body.")
+            to = parse_recipients(input.to) if input.to else []
+            cc = parse_recipients(input.cc) if input.cc else []
+            bcc = parse_recipients(input.bcc) if input.bcc else []
+            client = oauth_client(context)
+            parent = await gmail(
+                context,
+                client,
+                "GET",
+                f"/messages/{input.parentMessageId}",
+                params={"format": "metadata", "metadataHeaders": _REPLY_HEADERS},
+            )
+            parent = parent if isinstance(parent, dict) else {}
+            headers: dict[str, str] = {}
+            for header in (parent.get("payload") or {}).get("headers") or []:
+                if isinstance(header, dict):
+                    headers.setdefault(str(header.get("name", "")).lower(), str(header.get("value", "")))
+            if not (to or cc or bcc):
+                to = reply_recipients(headers, input.replyAll)
+            if not (to or cc or bcc):
+                raise ServiceProblem("The e-mail has no sender to reply to; name the recipients.")
+            subject = reply_subject(input.subject, headers.get("subject", ""))
+            message = build_message(to, cc, bcc, subject, input.body, input.content_type)
+            references = headers.get("references", "").split()
+            if headers.get("message-id"):
+                message["In-Reply-To"] = headers["message-id"]
+                references.append(headers["message-id"])
+            if references:
+                message["References"] = " ".join(references)
+            thread = input.threadId.strip() or str(parent.get("threadId", ""))
+            raw = base64.urlsafe_b64encode(message.as_bytes()).decode("ascii")
+            sent = await gmail(context, client, "POST", "/messages/send", json={"raw": raw, "threadId": thread})
+            if not isinstance(sent, dict) or not sent.get("id"):
+                raise ServiceProblem("Gmail answered in an unexpected form.")
+        except (ServiceProblem, MailProblem, BlockError) as exc:
+            yield "error", str(exc)
+            return
+        thread = str(sent.get("threadId") or thread)
+        log.info("gmail reply sent to %d recipient(s)", len(to) + len(cc) + len(bcc))
+        yield "messageId", str(sent["id"])
+        yield "threadId", thread
+        yield "message", sent
+        yield (
+            "email",
+            {
+                "threadId": thread,
+                "labelIds": [str(label) for label in sent.get("labelIds") or []],
+                "id": str(sent["id"]),
+                "subject": subject,
+                "snippet": str(sent.get("snippet", "")),
+                "from_": "",
+                "to": [parseaddr(a)[1] for a in to],
+                "cc": [parseaddr(a)[1] for a in cc],
+                "bcc": [parseaddr(a)[1] for a in bcc],
+                "date": "",
+                "body": input.body,
+                "sizeEstimate": int(sent.get("sizeEstimate") or 0),
+                "attachments": [],
+            },
+        )

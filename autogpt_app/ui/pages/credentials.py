@@ -335,7 +335,8 @@ def _oauth2_fields() -> rx.Component:
     return rx.vstack(
         rx.text(
             "Paste the OAuth client of your Google Cloud project and a refresh token made for it "
-            "(e.g. with the OAuth 2.0 Playground, with the Gmail scopes). Signing in from this page is "
+            "(e.g. with the OAuth 2.0 Playground, with the scopes your Google blocks name: Gmail, Calendar, Sheets). "
+            "Signing in from this page is "
             "not offered yet.",
             size="2",
             color_scheme="gray",
