@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import email
-import logging
 import socket
 import ssl
 from collections.abc import Iterator
@@ -96,12 +95,6 @@ def open_relay() -> Iterator[tuple[int, Inbox]]:
 @pytest.fixture
 def loopback(monkeypatch):
     monkeypatch.setattr(get_settings(), "outbound_allow_loopback", True)
-
-
-@pytest.fixture
-def logs(caplog):
-    caplog.set_level(logging.DEBUG)
-    return caplog
 
 
 def secret(port: int, *, password: str = CANARY, **meta: Any) -> CredentialSecret:

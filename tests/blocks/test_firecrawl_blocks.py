@@ -7,7 +7,6 @@ no error and no log line.
 from __future__ import annotations
 
 import json
-import logging
 from collections.abc import Iterator
 from typing import Any
 
@@ -33,12 +32,6 @@ def api(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeFirecrawl]:
     with FakeFirecrawl() as fake:
         fake.configure(settings, monkeypatch)
         yield fake
-
-
-@pytest.fixture
-def logs(caplog: pytest.LogCaptureFixture) -> pytest.LogCaptureFixture:
-    caplog.set_level(logging.DEBUG)
-    return caplog
 
 
 async def run(block: Block, key: str = KEY, **inputs: Any) -> list[tuple[str, Any]]:

@@ -7,7 +7,6 @@ no output, no error and no log line.
 from __future__ import annotations
 
 import base64
-import logging
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -33,12 +32,6 @@ def api(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeDevApis]:
     with FakeDevApis() as fake:
         fake.configure(settings, monkeypatch)
         yield fake
-
-
-@pytest.fixture
-def logs(caplog: pytest.LogCaptureFixture) -> pytest.LogCaptureFixture:
-    caplog.set_level(logging.DEBUG)
-    return caplog
 
 
 async def run(

@@ -7,60 +7,13 @@ token must appear in no output, no error and no log line.
 from __future__ import annotations
 
 import base64
-import logging
-from collections.abc import Iterator
-from typing import Any
 
 import pytest
 
 from autogpt_app.blocks.builtin.gmail import GmailReadBlock, GmailSendBlock
-from autogpt_app.blocks.sdk import Block, CredentialSecret, RunContext, run_block
-from autogpt_app.credentials import oauth
-from autogpt_app.settings import get_settings
-from tests.fakes.google_apis import CLIENT_ID, CLIENT_SECRET, REFRESH_TOKEN, FakeGoogleApis
-
-
-@pytest.fixture
-def google(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeGoogleApis]:
-    settings = get_settings()
-    monkeypatch.setattr(settings, "outbound_allow_loopback", True)
-    oauth.clear_cache()
-    with FakeGoogleApis() as fake:
-        fake.configure(settings, monkeypatch)
-        yield fake
-    oauth.clear_cache()
-
-
-@pytest.fixture
-def logs(caplog: pytest.LogCaptureFixture) -> pytest.LogCaptureFixture:
-    caplog.set_level(logging.DEBUG)
-    return caplog
-
-
-def google_credential(fake: FakeGoogleApis, **changes: Any) -> CredentialSecret:
-    fields = {
-        "id": "cred-google",
-        "provider": "google",
-        "type": "oauth2",
-        "client_id": CLIENT_ID,
-        "client_secret": CLIENT_SECRET,
-        "refresh_token": REFRESH_TOKEN,
-        "meta": {"token_uri": fake.token_uri},
-        **changes,
-    }
-    return CredentialSecret.model_validate(fields)
-
-
-async def run(block: Block, fake: FakeGoogleApis, inputs: dict[str, Any], **changes: Any) -> list[tuple[str, Any]]:
-    context = RunContext(user_id="u1", credentials={"credentials": google_credential(fake, **changes)})
-    return await run_block(block, inputs, context)
-
-
-def assert_no_secret(outputs: Any, fake: FakeGoogleApis, logs: pytest.LogCaptureFixture) -> None:
-    for secret in (CLIENT_SECRET, REFRESH_TOKEN, *fake.valid_tokens, "fake-access-token"):
-        assert secret not in repr(outputs)
-        assert secret not in logs.text
-
+from autogpt_app.blocks.sdk import RunContext, run_block
+from tests.blocks.google_helpers import assert_no_secret, google_credential, run, run_agent_with_google
+from tests.fakes.google_apis import REFRESH_TOKEN, FakeGoogleApis
 
 # --- reading ----------------------------------------------------------------------------------
 
@@ -277,16 +230,6 @@ async def test_send_with_a_wrong_client_asks_to_reconnect(google: FakeGoogleApis
 
 
 async def test_a_gmail_run_with_a_saved_oauth2_credential(google: FakeGoogleApis, logs) -> None:
-    from sqlalchemy import select
-
-    from autogpt_app.auth import service as auth_service
-    from autogpt_app.credentials import service as credentials
-    from autogpt_app.db import session_scope
-    from autogpt_app.executions import service as executions
-    from autogpt_app.executions.models import NodeExecution
-    from autogpt_app.executions.runner import GraphRunner
-    from autogpt_app.graphs import service as graphs
-    from autogpt_app.graphs.spec import GraphSpec
     from tests.graphs.helpers import OUTPUT, link, node
 
     google.add_message("Invoice 42", "Please pay by Friday.")
@@ -295,25 +238,7 @@ async def test_a_gmail_run_with_a_saved_oauth2_credential(google: FakeGoogleApis
         "nodes": [node("read", GmailReadBlock.id, query="is:unread"), node("out", OUTPUT, name="subjects")],
         "links": [link("read", "emails", "out", "value")],
     }
-    async with session_scope() as s:
-        user = await auth_service.signup(s, email="ada@example.com", display_name="Ada", password="violet-harbour-42")
-        saved = await credentials.create_credential(
-            s,
-            user,
-            provider="google",
-            type="oauth2",
-            title="My Gmail",
-            client_id=CLIENT_ID,
-            client_secret=CLIENT_SECRET,
-            refresh_token=REFRESH_TOKEN,
-            meta={"token_uri": google.token_uri},
-        )
-        graph = await graphs.create_graph(s, user, GraphSpec.model_validate(doc))
-        run = await executions.add_graph_execution(s, user, graph.id, credentials={"google_oauth2": saved.id})
-    assert await GraphRunner(run.id).run() == "COMPLETED"
-    async with session_scope() as s:
-        result = await executions.get_execution(s, user, run.id)
-        records = (await s.execute(select(NodeExecution))).scalars().all()
+    result, records = await run_agent_with_google(google, doc)
     (emails,) = result.outputs["subjects"]
     assert [e["subject"] for e in emails] == ["Invoice 42"]
     recorded = repr([r.model_dump() for r in records]) + repr(result.model_dump())

@@ -8,44 +8,17 @@ from __future__ import annotations
 import base64
 import email
 import logging
-from collections.abc import Iterator
 from email import policy
 from typing import Any
 
-import pytest
-
 from autogpt_app.blocks.builtin.gmail import GmailReplyBlock
-from autogpt_app.blocks.sdk import CredentialSecret, RunContext, run_block
-from autogpt_app.credentials import oauth
-from autogpt_app.settings import get_settings
-from tests.fakes.google_apis import CLIENT_ID, CLIENT_SECRET, REFRESH_TOKEN
+from tests.blocks.google_helpers import run
+from tests.fakes.google_apis import CLIENT_SECRET, REFRESH_TOKEN
 from tests.fakes.google_workspace import FakeGoogleWorkspace
 
 
-@pytest.fixture
-def google(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeGoogleWorkspace]:
-    settings = get_settings()
-    monkeypatch.setattr(settings, "outbound_allow_loopback", True)
-    oauth.clear_cache()
-    with FakeGoogleWorkspace() as fake:
-        fake.configure(settings, monkeypatch)
-        yield fake
-    oauth.clear_cache()
-
-
 async def reply(fake: FakeGoogleWorkspace, inputs: dict[str, Any]) -> list[tuple[str, Any]]:
-    secret = CredentialSecret.model_validate(
-        {
-            "id": "cred-google",
-            "provider": "google",
-            "type": "oauth2",
-            "client_id": CLIENT_ID,
-            "client_secret": CLIENT_SECRET,
-            "refresh_token": REFRESH_TOKEN,
-            "meta": {"token_uri": fake.token_uri},
-        }
-    )
-    return await run_block(GmailReplyBlock(), inputs, RunContext(credentials={"credentials": secret}))
+    return await run(GmailReplyBlock(), fake, inputs)
 
 
 def sent_mail(fake: FakeGoogleWorkspace) -> email.message.EmailMessage:

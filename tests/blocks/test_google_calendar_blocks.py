@@ -6,61 +6,14 @@ token must appear in no output, no error and no log line.
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Iterator
-from typing import Any
-
 import pytest
 
 from autogpt_app.blocks.builtin.google_calendar import GoogleCalendarCreateEventBlock, GoogleCalendarReadEventsBlock
-from autogpt_app.blocks.sdk import Block, CredentialSecret, RunContext, run_block
-from autogpt_app.credentials import oauth
-from autogpt_app.settings import get_settings
-from tests.fakes.google_apis import CLIENT_ID, CLIENT_SECRET, REFRESH_TOKEN
+from autogpt_app.blocks.sdk import RunContext, run_block
+from tests.blocks.google_helpers import assert_no_secret, google_credential, run, run_agent_with_google
 from tests.fakes.google_workspace import FakeGoogleWorkspace
 
 WINDOW = {"start_time": "2026-12-08T00:00:00Z", "time_range_days": 1}
-
-
-@pytest.fixture
-def google(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeGoogleWorkspace]:
-    settings = get_settings()
-    monkeypatch.setattr(settings, "outbound_allow_loopback", True)
-    oauth.clear_cache()
-    with FakeGoogleWorkspace() as fake:
-        fake.configure(settings, monkeypatch)
-        yield fake
-    oauth.clear_cache()
-
-
-@pytest.fixture
-def logs(caplog: pytest.LogCaptureFixture) -> pytest.LogCaptureFixture:
-    caplog.set_level(logging.DEBUG)
-    return caplog
-
-
-def credential(fake: FakeGoogleWorkspace) -> CredentialSecret:
-    return CredentialSecret.model_validate(
-        {
-            "id": "cred-google",
-            "provider": "google",
-            "type": "oauth2",
-            "client_id": CLIENT_ID,
-            "client_secret": CLIENT_SECRET,
-            "refresh_token": REFRESH_TOKEN,
-            "meta": {"token_uri": fake.token_uri},
-        }
-    )
-
-
-async def run(block: Block, fake: FakeGoogleWorkspace, inputs: dict[str, Any]) -> list[tuple[str, Any]]:
-    return await run_block(block, inputs, RunContext(user_id="u1", credentials={"credentials": credential(fake)}))
-
-
-def assert_no_secret(outputs: Any, fake: FakeGoogleWorkspace, logs: pytest.LogCaptureFixture) -> None:
-    for secret in (CLIENT_SECRET, REFRESH_TOKEN, *fake.valid_tokens, "fake-access-token"):
-        assert secret not in repr(outputs)
-        assert secret not in logs.text
 
 
 # --- reading ----------------------------------------------------------------------------------
@@ -137,7 +90,7 @@ async def test_search_paging_and_an_empty_window(google: FakeGoogleWorkspace) ->
 
 
 async def test_an_unknown_calendar_and_the_cap(google: FakeGoogleWorkspace) -> None:
-    context = RunContext(credentials={"credentials": credential(google)})
+    context = RunContext(credentials={"credentials": google_credential(google)})
     outputs = await run_block(
         GoogleCalendarReadEventsBlock(), {"calendar_id": "team@group", "max_events": 900}, context
     )
@@ -282,13 +235,6 @@ async def test_create_failure_is_a_sentence(google: FakeGoogleWorkspace) -> None
 
 
 async def test_a_calendar_run_with_a_saved_oauth2_credential(google: FakeGoogleWorkspace, logs) -> None:
-    from autogpt_app.auth import service as auth_service
-    from autogpt_app.credentials import service as credentials
-    from autogpt_app.db import session_scope
-    from autogpt_app.executions import service as executions
-    from autogpt_app.executions.runner import GraphRunner
-    from autogpt_app.graphs import service as graphs
-    from autogpt_app.graphs.spec import GraphSpec
     from tests.graphs.helpers import OUTPUT, link, node
 
     google.add_event("Board meeting", "2026-12-08T14:00:00Z", "2026-12-08T15:00:00Z")
@@ -297,24 +243,7 @@ async def test_a_calendar_run_with_a_saved_oauth2_credential(google: FakeGoogleW
         "nodes": [node("read", GoogleCalendarReadEventsBlock.id, **WINDOW), node("out", OUTPUT, name="events")],
         "links": [link("read", "events", "out", "value")],
     }
-    async with session_scope() as s:
-        user = await auth_service.signup(s, email="ada@example.com", display_name="Ada", password="violet-harbour-42")
-        saved = await credentials.create_credential(
-            s,
-            user,
-            provider="google",
-            type="oauth2",
-            title="My Google",
-            client_id=CLIENT_ID,
-            client_secret=CLIENT_SECRET,
-            refresh_token=REFRESH_TOKEN,
-            meta={"token_uri": google.token_uri},
-        )
-        graph = await graphs.create_graph(s, user, GraphSpec.model_validate(doc))
-        run = await executions.add_graph_execution(s, user, graph.id, credentials={"google_oauth2": saved.id})
-    assert await GraphRunner(run.id).run() == "COMPLETED"
-    async with session_scope() as s:
-        result = await executions.get_execution(s, user, run.id)
+    result, _records = await run_agent_with_google(google, doc)
     (events,) = result.outputs["events"]
     assert [e["title"] for e in events] == ["Board meeting"]
     assert_no_secret(repr(result.model_dump()), google, logs)

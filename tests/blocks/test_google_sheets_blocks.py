@@ -6,10 +6,6 @@ token must appear in no output, no error and no log line.
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Iterator
-from typing import Any
-
 import pytest
 
 from autogpt_app.blocks.builtin.google_sheets import (
@@ -17,10 +13,7 @@ from autogpt_app.blocks.builtin.google_sheets import (
     GoogleSheetsReadBlock,
     GoogleSheetsWriteBlock,
 )
-from autogpt_app.blocks.sdk import Block, CredentialSecret, RunContext, run_block
-from autogpt_app.credentials import oauth
-from autogpt_app.settings import get_settings
-from tests.fakes.google_apis import CLIENT_ID, CLIENT_SECRET, REFRESH_TOKEN
+from tests.blocks.google_helpers import assert_no_secret, run
 from tests.fakes.google_workspace import FakeGoogleWorkspace
 
 BOOK = "1BxiMVs0XRA5nFMdKvBdBZjgmUUqptlbs74OgvE2upms"
@@ -28,48 +21,13 @@ PICKED = {"id": BOOK, "name": "Scores", "mimeType": "application/vnd.google-apps
 
 
 @pytest.fixture
-def google(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeGoogleWorkspace]:
-    settings = get_settings()
-    monkeypatch.setattr(settings, "outbound_allow_loopback", True)
-    oauth.clear_cache()
-    with FakeGoogleWorkspace() as fake:
-        fake.configure(settings, monkeypatch)
-        fake.spreadsheets[BOOK] = {
-            "Scores": [["Name", "Score"], ["Ada", "95"], ["Bob", "80"]],
-            "Team Leads": [["Lead"]],
-        }
-        yield fake
-    oauth.clear_cache()
-
-
-@pytest.fixture
-def logs(caplog: pytest.LogCaptureFixture) -> pytest.LogCaptureFixture:
-    caplog.set_level(logging.DEBUG)
-    return caplog
-
-
-def credential(fake: FakeGoogleWorkspace) -> CredentialSecret:
-    return CredentialSecret.model_validate(
-        {
-            "id": "cred-google",
-            "provider": "google",
-            "type": "oauth2",
-            "client_id": CLIENT_ID,
-            "client_secret": CLIENT_SECRET,
-            "refresh_token": REFRESH_TOKEN,
-            "meta": {"token_uri": fake.token_uri},
-        }
-    )
-
-
-async def run(block: Block, fake: FakeGoogleWorkspace, inputs: dict[str, Any]) -> list[tuple[str, Any]]:
-    return await run_block(block, inputs, RunContext(user_id="u1", credentials={"credentials": credential(fake)}))
-
-
-def assert_no_secret(outputs: Any, fake: FakeGoogleWorkspace, logs: pytest.LogCaptureFixture) -> None:
-    for secret in (CLIENT_SECRET, REFRESH_TOKEN, *fake.valid_tokens, "fake-access-token"):
-        assert secret not in repr(outputs)
-        assert secret not in logs.text
+def google(google: FakeGoogleWorkspace) -> FakeGoogleWorkspace:
+    """The Google fakes with one spreadsheet, "Scores", and an almost empty second sheet."""
+    google.spreadsheets[BOOK] = {
+        "Scores": [["Name", "Score"], ["Ada", "95"], ["Bob", "80"]],
+        "Team Leads": [["Lead"]],
+    }
+    return google
 
 
 async def test_read_a_range_of_a_picked_spreadsheet(google: FakeGoogleWorkspace, logs) -> None:

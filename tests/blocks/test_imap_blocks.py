@@ -6,7 +6,6 @@ output, no error, no log line and nothing the server recorded.
 
 from __future__ import annotations
 
-import logging
 import socket
 import ssl
 from collections.abc import Iterator
@@ -21,13 +20,6 @@ from autogpt_app.net import addresses
 from autogpt_app.settings import get_settings
 from tests.fakes.imap_server import FakeImapServer
 from tests.fakes.tls_certificates import issue_certificates
-
-
-@pytest.fixture
-def logs(caplog: pytest.LogCaptureFixture) -> pytest.LogCaptureFixture:
-    caplog.set_level(logging.DEBUG)
-    return caplog
-
 
 IMAP_PASSWORD = "imap-canary-4c1d9e-password"
 

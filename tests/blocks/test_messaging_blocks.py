@@ -6,7 +6,6 @@ output, no error and no log line.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterator
 from typing import Any
 
@@ -39,12 +38,6 @@ def api(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeChatApis]:
     with FakeChatApis() as fake:
         fake.configure(settings, monkeypatch)
         yield fake
-
-
-@pytest.fixture
-def logs(caplog: pytest.LogCaptureFixture) -> pytest.LogCaptureFixture:
-    caplog.set_level(logging.DEBUG)
-    return caplog
 
 
 def credential(provider: str, token: str) -> CredentialSecret:

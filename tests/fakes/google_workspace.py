@@ -110,10 +110,10 @@ class FakeGoogleWorkspace(FakeGoogleApis):
         if events is None:
             return _error(404, "Not Found", "NOT_FOUND")
         if request.method == "POST":
-            return self._insert(events, request.json or {})
-        return self._list(events, request.query)
+            return self._insert_event(events, request.json or {})
+        return self._list_events(events, request.query)
 
-    def _list(self, events: list[dict[str, Any]], query: dict[str, str]) -> ApiAnswer:
+    def _list_events(self, events: list[dict[str, Any]], query: dict[str, str]) -> ApiAnswer:
         def start(event: dict[str, Any]) -> datetime:
             edge = event["start"]
             raw = edge.get("dateTime") or edge["date"] + "T00:00:00+00:00"
@@ -131,7 +131,7 @@ class FakeGoogleWorkspace(FakeGoogleApis):
             body["nextPageToken"] = str(first + size)
         return ApiAnswer(200, body)
 
-    def _insert(self, events: list[dict[str, Any]], body: dict[str, Any]) -> ApiAnswer:
+    def _insert_event(self, events: list[dict[str, Any]], body: dict[str, Any]) -> ApiAnswer:
         if not body.get("summary") or not (body.get("start") or {}).get("dateTime"):
             return _error(400, "Missing start time.", "INVALID_ARGUMENT")
         number = next(self._ids)
