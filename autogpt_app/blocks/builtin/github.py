@@ -20,7 +20,7 @@ import logging
 import math
 import re
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
@@ -302,6 +302,22 @@ _ELSEWHERE = "https://gitlab.com/owner/repo"
 _NOT_GITHUB = "'gitlab.com' is not GitHub: give an address on github.com, such as https://github.com/{}."
 
 
+async def _titled_links(
+    context: RunContext, repo_url: str, listing: str, skip: Callable[[dict[str, Any]], bool] | None = None
+) -> list[dict[str, str]]:
+    """Title and address of each open item of a repository's ``issues`` or ``pulls`` listing (first page)."""
+    repo = parse_repo_url(repo_url)
+    body = await _json(
+        context, _token(context), "GET", f"{repo.api_path}/{listing}", what="repository", params={"per_page": PAGE}
+    )
+    what = "pull requests" if listing == "pulls" else listing
+    return [
+        TitledLink(title=str(item.get("title") or ""), url=str(item.get("html_url") or "")).model_dump()
+        for item in _items(body, what)
+        if skip is None or not skip(item)
+    ]
+
+
 # --- issues ---------------------------------------------------------------------------------------
 
 
@@ -325,16 +341,8 @@ class GithubListIssuesBlock(_GitHubBlock):
     )
 
     async def work(self, input: Input, context: RunContext) -> list[tuple[str, Any]]:
-        repo = parse_repo_url(input.repo_url)
-        token = _token(context)
-        body = await _json(
-            context, token, "GET", f"{repo.api_path}/issues", what="repository", params={"per_page": PAGE}
-        )
-        issues = [
-            TitledLink(title=str(i.get("title") or ""), url=str(i.get("html_url") or "")).model_dump()
-            for i in _items(body, "issues")
-            if "pull_request" not in i
-        ]
+        # GitHub lists pull requests among issues; they have their own block.
+        issues = await _titled_links(context, input.repo_url, "issues", skip=lambda item: "pull_request" in item)
         return [("issues", issues), *(("issue", issue) for issue in issues)]
 
 
@@ -547,15 +555,7 @@ class GithubListPullRequestsBlock(_GitHubBlock):
     )
 
     async def work(self, input: Input, context: RunContext) -> list[tuple[str, Any]]:
-        repo = parse_repo_url(input.repo_url)
-        token = _token(context)
-        body = await _json(
-            context, token, "GET", f"{repo.api_path}/pulls", what="repository", params={"per_page": PAGE}
-        )
-        pulls = [
-            TitledLink(title=str(p.get("title") or ""), url=str(p.get("html_url") or "")).model_dump()
-            for p in _items(body, "pull requests")
-        ]
+        pulls = await _titled_links(context, input.repo_url, "pulls")
         return [("pull_requests", pulls), *(("pull_request", pull) for pull in pulls)]
 
 
