@@ -15,8 +15,18 @@ from tests.graphs.helpers import echo_graph
 UNKNOWN_BLOCK = "0f0e0d0c-0000-4000-8000-00000000beef"
 
 
-def agent_file(tmp_path: Path, filename: str, name: str, description: str, *, unknown_block: bool = False) -> Path:
+def agent_file(
+    tmp_path: Path,
+    filename: str,
+    name: str,
+    description: str,
+    *,
+    unknown_block: bool = False,
+    autogpt_field: bool = False,
+) -> Path:
     doc = {**echo_graph(name), "description": description}
+    if autogpt_field:  # a field AutoGPT's input block carries and no block here takes
+        doc["nodes"][0]["input_default"]["placeholder_values"] = ["rain", "sun"]
     if unknown_block:
         doc["nodes"].append({"id": "x", "block_id": UNKNOWN_BLOCK, "block_name": "TwitterPost", "input_default": {}})
     path = tmp_path / filename
@@ -66,7 +76,9 @@ def test_upload_favourite_view_search_and_archive(page: Page, tmp_path: Path) ->
     expect(page.get_by_test_id("library-empty")).to_contain_text("Your library is empty")
 
     # Upload a YAML agent: the dialog checks it and shows what it is before anything is saved.
-    weather = agent_file(tmp_path, "weather.yaml", "Weather echo", "Repeats the weather topic back.")
+    weather = agent_file(
+        tmp_path, "weather.yaml", "Weather echo", "Repeats the weather topic back.", autogpt_field=True
+    )
     dialog = open_upload(page)
     choose_file(page, weather)
     preview = dialog.get_by_test_id("upload-preview")
@@ -76,6 +88,8 @@ def test_upload_favourite_view_search_and_archive(page: Page, tmp_path: Path) ->
     expect(preview.get_by_test_id("preview-input")).to_contain_text("required")
     expect(preview.get_by_test_id("preview-block").filter(has_text="Short text input")).to_have_count(1)
     expect(preview).to_contain_text("None.")  # no credentials needed
+    # Kept with the step, but said before importing: it has no effect here.
+    expect(preview.get_by_test_id("preview-ignored")).to_contain_text("placeholder_values")
     expect(page.get_by_test_id("library-empty")).to_be_visible()  # nothing imported yet
     dialog.get_by_test_id("upload-import").click()
     expect(page.get_by_role("dialog")).to_have_count(0)

@@ -123,3 +123,34 @@ async def test_a_newer_load_of_the_run_page_takes_over(monkeypatch):
         if not task.done():
             await cancelled(task)
     assert page.live and get_bus().subscriber_count == 0  # the flag belongs to the newer task
+
+
+async def test_a_retried_step_shows_why_on_the_run_page(monkeypatch):
+    """A step that failed once and was tried again (``retry``) says so on its row of the run page."""
+    from autogpt_app.blocks.registry import find_block
+    from autogpt_app.blocks.sdk import BlockError
+    from autogpt_app.settings import get_settings
+    from tests.graphs.helpers import FILL
+
+    template = type(find_block(FILL))
+    real_run = template.run
+    attempts = []
+
+    async def flaky_run(self, input, context):
+        attempts.append(1)
+        if len(attempts) == 1:
+            raise BlockError("The template service hiccuped.")
+        async for pin, value in real_run(self, input, context):
+            yield pin, value
+
+    monkeypatch.setattr(template, "run", flaky_run)
+    monkeypatch.setattr(get_settings(), "node_retry_base_seconds", 0)
+    doc = greeting_graph()
+    doc["nodes"][1]["input_default"]["retry"] = 2
+    user = await make_user()
+    run_id = await run_to_end(user, doc, name="Ada")
+    async with session_scope() as s:
+        view = await read_run(s, user, run_id, 1)
+    step = next(n for n in view.nodes if n.node_id == "tpl")
+    assert step.status == "COMPLETED" and step.outputs == "output: Hello Ada!"
+    assert step.notes == ["Attempt 1 of 3 failed: The template service hiccuped; tried again after 0 s."]
