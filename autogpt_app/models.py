@@ -11,5 +11,6 @@ from autogpt_app.library import models as _library_models  # noqa: F401
 from autogpt_app.notifications import models as _notification_models  # noqa: F401
 from autogpt_app.scheduling import models as _scheduling_models  # noqa: F401
 from autogpt_app.store import models as _store_models  # noqa: F401
+from autogpt_app.triggers import models as _trigger_models  # noqa: F401
 
 metadata = SQLModel.metadata
