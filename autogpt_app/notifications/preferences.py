@@ -48,6 +48,8 @@ NOTIFICATION_TYPES: dict[str, str] = {
     "submission_reviewed": "A submission was reviewed",
     "new_version": "A new version of an agent in my library",
     "agent_message": "Messages from my agents",
+    "trigger_failed": "A trigger keeps failing",
+    "review_requested": "A run waits for my review",
 }
 
 IN_APP, EMAIL, OFF = "in_app", "email", "off"

@@ -43,6 +43,8 @@ async def test_defaults_are_in_app_for_every_type_in_display_order_and_no_digest
         ("submission_reviewed", "A submission was reviewed", "in_app"),
         ("new_version", "A new version of an agent in my library", "in_app"),
         ("agent_message", "Messages from my agents", "in_app"),
+        ("trigger_failed", "A trigger keeps failing", "in_app"),
+        ("review_requested", "A run waits for my review", "in_app"),
     ]
     assert await count(NotificationPreference) == 0
 
