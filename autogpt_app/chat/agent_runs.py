@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import re
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -25,6 +26,7 @@ from autogpt_app.chat.events import (
     InputsNeeded,
     ReadyToRun,
     ScheduleCreated,
+    TriggerCreated,
 )
 from autogpt_app.chat.when import resolve_run_at
 from autogpt_app.errors import InvalidInput, NotFound
@@ -32,9 +34,12 @@ from autogpt_app.executions import service as executions
 from autogpt_app.executions.preparation import missing_inputs, prepare_run
 from autogpt_app.library import service as library
 from autogpt_app.scheduling import service as scheduling
+from autogpt_app.scheduling.firing import duration_words
 from autogpt_app.scheduling.models import MAX_NAME
 from autogpt_app.store import service as store
 from autogpt_app.timeutil import utcnow
+from autogpt_app.triggers.mapping import default_mapping, describe_mapping
+from autogpt_app.triggers.models import MAX_NAME as TRIGGER_MAX_NAME
 
 MAX_AGENT_ID = 200
 SHORT_DESCRIPTION = 160
@@ -127,6 +132,62 @@ async def resolve_agent(session: AsyncSession, user: User | None, agent_id: str)
         input_schema=listing.input_schema,
         credentials_schema=listing.credentials_input_schema,
         listing_slug=listing.slug,
+    )
+
+
+def watch_words(kind: str, url: str) -> str:
+    """When a trigger runs its agent, in words."""
+    return f"whenever a new item appears in {url}" if kind == "feed" else f"whenever the page {url} changes"
+
+
+def _with_defaults(schema: dict[str, Any], given: dict[str, Any], mapping: dict[str, str]) -> dict[str, Any]:
+    """The inputs a run would get with the defaults filled in, without the ones a trigger's event fills."""
+    properties = schema.get("properties") or {}
+    placeholder = {name: _SAMPLE.get((properties.get(name) or {}).get("type"), "x") for name in mapping}
+    values = executions.validate_inputs(schema, {**given, **placeholder})
+    return {k: v for k, v in values.items() if k not in mapping}
+
+
+#: A value of each type standing in for what an event will bring, to check the rest of the inputs.
+_SAMPLE: dict[Any, Any] = {"string": "x", "integer": 0, "number": 0, "boolean": False, "object": {}, "array": []}
+
+
+async def _make_trigger(
+    session: AsyncSession,
+    user: User,
+    agent: ResolvedAgent,
+    watch: tuple[str, str],
+    mapping: dict[str, str],
+    inputs: dict[str, Any],
+    credentials: dict[str, str],
+    name: str | None,
+) -> TriggerCreated:
+    """Make the feed or page trigger the person asked for (checked by the triggers service like any other)."""
+    from autogpt_app.triggers import service as triggers  # TODO(merge): top level once the service lands
+
+    kind, url = watch
+    assert agent.graph_id is not None
+    label = " ".join(str(name or "").split()) or f"{agent.name} ({'new items' if kind == 'feed' else 'page changes'})"
+    trigger = await triggers.create_trigger(
+        session,
+        user,
+        graph_id=agent.graph_id,
+        kind=kind,
+        name=label[:TRIGGER_MAX_NAME],
+        config={"url": url},
+        input_mapping=mapping,
+        inputs=inputs,
+        credentials=credentials,
+    )
+    titles = {n: str((spec or {}).get("title") or n) for n, spec in _properties(agent.input_schema)}
+    return TriggerCreated(
+        trigger_id=trigger.id,
+        agent_name=agent.name,
+        kind=kind,  # type: ignore[arg-type]
+        url=str(trigger.config.get("url") or url),
+        description=watch_words(kind, str(trigger.config.get("url") or url)).capitalize(),
+        mapping=describe_mapping(kind, mapping, titles),
+        interval=f"every {duration_words(timedelta(seconds=trigger.poll_interval_seconds or 0))}",
     )
 
 
@@ -260,9 +321,13 @@ async def run_or_schedule(
     schedule_name: str | None,
     run_at: str | None = None,
     confirm: bool = False,
-) -> InputsNeeded | CredentialsNeeded | ReadyToRun | ScheduleCreated | ExecutionStarted:
+    watch: tuple[str, str] | None = None,
+    item_input: str | None = None,
+) -> InputsNeeded | CredentialsNeeded | ReadyToRun | ScheduleCreated | ExecutionStarted | TriggerCreated:
     """Run the agent now, schedule it when ``cron`` is given, or once at ``run_at`` (ISO 8601 or the
-    person's words, read in ``timezone``); or say what is still missing.
+    person's words, read in ``timezone``), or make a trigger when ``watch`` names a feed or page
+    (``("feed" | "page", url)``) whose new items go to ``item_input`` (or the one input left for
+    them); or say what is still missing.
 
     Raises:
         ServiceError: refused by the executions or scheduling service (bad input, bad cron, a time
@@ -270,10 +335,20 @@ async def run_or_schedule(
     """
     if cron and run_at:
         raise InvalidInput("Give either a repetition (cron) or one time (run_at), not both.", code="invalid_schedule")
+    if watch is not None and (cron or run_at):
+        raise InvalidInput(
+            "Give either a time (cron or run_at) or something to watch (a feed or a page), not both.",
+            code="invalid_trigger",
+        )
     # Reading words for a date loads dateparser's language data on first use: off the event loop.
     moment = await asyncio.to_thread(resolve_run_at, run_at, timezone or "UTC", utcnow()) if run_at else None
     given = {k: v for k, v in match_inputs(agent.input_schema, inputs).items() if v is not None}
-    missing = missing_inputs(agent.input_schema, given)
+    mapping: dict[str, str] = {}
+    if watch is not None:
+        chosen = next(iter(match_inputs(agent.input_schema, {item_input: None}))) if item_input else None
+        mapping = default_mapping(watch[0], agent.input_schema, set(given), chosen)
+        given = {k: v for k, v in given.items() if k not in mapping}
+    missing = [name for name in missing_inputs(agent.input_schema, given) if name not in mapping]
     if missing:
         return InputsNeeded(
             agent_id=agent.id,
@@ -284,28 +359,31 @@ async def run_or_schedule(
                 agent.input_schema, [n for n in _input_names(agent.input_schema) if n not in missing]
             ),
         )
-    executions.validate_inputs(agent.input_schema, given)  # mistyped values are refused before anything is added
+    _with_defaults(agent.input_schema, given, mapping)  # mistyped values are refused before anything is added
     picked, open_needs = await plan_credentials(session, user, agent.credentials_schema, credentials)
     if open_needs:
         return CredentialsNeeded(agent_id=agent.id, agent_name=agent.name, credentials=open_needs)
     if confirm:  # everything checks out; nothing is added or started until the person says yes
         titles = {name: str((spec or {}).get("title") or name) for name, spec in _properties(agent.input_schema)}
         zone = timezone or "UTC"
-        if cron:
+        if watch is not None:
+            when = watch_words(*watch)
+        elif cron:
             when = f"{scheduling.describe_cron(cron, zone).description} ({zone})"
         elif moment is not None:
             when = f"once, on {moment.astimezone(ZoneInfo(zone)):%a %d %b %Y at %H:%M} ({zone})"
         else:
             when = "now"
-        values = executions.validate_inputs(agent.input_schema, given)  # with the defaults it would use
-        return ReadyToRun(
-            agent_id=agent.id,
-            agent_name=agent.name,
-            inputs={titles.get(k, k): v for k, v in values.items()},
-            when=when,
-        )
+        values = _with_defaults(agent.input_schema, given, mapping)
+        shown = {titles.get(k, k): v for k, v in values.items()}
+        for line in describe_mapping(watch[0], mapping, titles) if watch else []:
+            title, _, part = line.partition(" ← ")
+            shown[title] = part
+        return ReadyToRun(agent_id=agent.id, agent_name=agent.name, inputs=shown, when=when)
     agent = await _library_entry(session, user, agent)
     assert agent.graph_id is not None
+    if watch is not None:
+        return await _make_trigger(session, user, agent, watch, mapping, given, picked, schedule_name)
     if cron or moment is not None:
         zone = timezone or "UTC"
         if cron:

@@ -198,6 +198,23 @@ class ScheduleCreated(_Card):
     next_runs: list[str] = []
 
 
+class TriggerCreated(_Card):
+    """A poll trigger was created: the agent runs whenever a feed has a new item or a page changes."""
+
+    type: Literal["trigger_created"] = "trigger_created"
+    trigger_id: str
+    agent_name: str
+    #: ``feed`` (a new item in an RSS/Atom feed) or ``page`` (the page's text changed).
+    kind: Literal["feed", "page"]
+    url: str
+    #: When it runs, in words ("Whenever a new item appears in https://…").
+    description: str
+    #: Which input gets what of each event, in words ("Feed URL ← each new item: link").
+    mapping: list[str] = []
+    #: How often the source is looked at, in words ("every 5 minutes").
+    interval: str = ""
+
+
 class ScheduleItem(BaseModel):
     """One schedule of a list."""
 
@@ -256,6 +273,7 @@ _CARDS = (
     ExecutionStarted,
     ExecutionUpdate,
     ScheduleCreated,
+    TriggerCreated,
     ScheduleList,
     NoResults,
     NeedLogin,

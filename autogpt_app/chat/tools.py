@@ -34,7 +34,7 @@ from autogpt_app.chat.events import (
 )
 from autogpt_app.chat.providers.base import ToolSpec
 from autogpt_app.db import session_scope
-from autogpt_app.errors import NotFound, ServiceError
+from autogpt_app.errors import InvalidInput, NotFound, ServiceError
 from autogpt_app.executions import service as executions
 from autogpt_app.library import service as library
 from autogpt_app.scheduling import service as scheduling
@@ -99,6 +99,27 @@ class _RunArgs(_AgentArgs):
         description="IANA time zone of the cron or run_at, e.g. Europe/Paris (default: the person's).",
     )
     schedule_name: str | None = Field(default=None, max_length=200, description="A name for the schedule.")
+    when_new_item_in_feed: str | None = Field(
+        default=None,
+        max_length=2000,
+        description=(
+            "Address (https://…) of an RSS or Atom feed: run the agent whenever a new item appears in it, instead "
+            "of now. Not together with cron, run_at or when_page_changes."
+        ),
+    )
+    when_page_changes: str | None = Field(
+        default=None,
+        max_length=2000,
+        description="Address (https://…) of a web page: run the agent whenever the page's text changes.",
+    )
+    item_input: str | None = Field(
+        default=None,
+        max_length=200,
+        description=(
+            "With when_new_item_in_feed or when_page_changes: the input that receives each new item (its link "
+            "for an address input, else the item). Leave it out when only one input is left for it."
+        ),
+    )
     confirm: bool = Field(
         default=False,
         description=(
@@ -166,8 +187,9 @@ TOOLS: list[ToolSpec] = [
             "cannot say the repetition exactly, ask the person instead of calling. Answers inputs_needed (ask "
             "the person for those inputs, then call again with all of them), credentials_needed (the person "
             "adds them on the card), ready_to_run (with confirm: nothing started; run it once the person says "
-            "yes), execution_started, or schedule_created. A marketplace agent is added to the library first. "
-            "Needs login."
+            "yes), execution_started, or schedule_created. With when_new_item_in_feed or when_page_changes "
+            "it makes a trigger instead (trigger_created): the agent runs whenever the feed has a new item or the "
+            "page changes. A marketplace agent is added to the library first. Needs login."
         ),
         parameters=_parameters(_RunArgs, "agent_id"),
     ),
@@ -262,7 +284,19 @@ async def _run_agent(session: AsyncSession, user: User, args: _RunArgs) -> CardE
         confirm=args.confirm,
         timezone=(args.timezone or "").strip() or None,
         schedule_name=args.schedule_name,
+        watch=_watch(args),
+        item_input=(args.item_input or "").strip() or None,
     )
+
+
+def _watch(args: _RunArgs) -> tuple[str, str] | None:
+    """What a run_agent call asks to watch: ``("feed" | "page", url)``, or None for a run or schedule."""
+    feed, page = (args.when_new_item_in_feed or "").strip(), (args.when_page_changes or "").strip()
+    if feed and page:
+        raise InvalidInput("Watch either a feed or a page, not both.", code="invalid_trigger")
+    if feed or page:
+        return ("feed", feed) if feed else ("page", page)
+    return None
 
 
 def _shown(value: Any) -> Any:

@@ -52,3 +52,71 @@ def map_inputs(mapping: dict[str, str], event: Any, fixed: dict[str, Any] | None
         if found:
             values[name] = value
     return values
+
+
+#: Where a link lives in each kind of event, for an input that takes a web address.
+_LINK_PATHS = {"feed": "$.link", "page": "$.url"}
+#: Where the text lives, for a text input (a feed item goes whole: title, link and summary as JSON text).
+_TEXT_PATHS = {"page": "$.text", "imap": "$.text"}
+_WHAT = {
+    "webhook": "each delivery's body",
+    "feed": "each new item",
+    "page": "the changed page",
+    "imap": "each new e-mail",
+}
+
+
+def _takes_link(name: str, spec: dict[str, Any]) -> bool:
+    words = f"{name} {spec.get('title') or ''}".lower()
+    return spec.get("format") in ("uri", "url") or any(w in words for w in ("url", "link", "address", "website"))
+
+
+def default_mapping(
+    kind: str, input_schema: dict[str, Any], filled: set[str] | frozenset[str] = frozenset(), chosen: str | None = None
+) -> dict[str, str]:
+    """The mapping a trigger gets when the person did not draw one: one input receives the event.
+
+    The input is ``chosen``, else the one required input nothing else fills, else the one input nothing
+    else fills. It receives the event's link when it takes a web address (a feed item's link, the page's
+    address), the page's or e-mail's text when it takes text, otherwise the whole event. Anything else
+    would be a guess, so it is refused with the inputs to choose from.
+
+    Raises:
+        InvalidInput: ``mapping_needed`` (no input, or several, could take the event; or ``chosen`` is
+            not one of the agent's inputs).
+    """
+    properties: dict[str, Any] = input_schema.get("properties") or {}
+    required = set(input_schema.get("required") or [])
+    names = ", ".join(properties) or "none"
+    if chosen is not None:
+        if chosen not in properties:
+            raise InvalidInput(
+                f"This agent has no input named “{chosen}”; its inputs are: {names}.", code="mapping_needed"
+            )
+        target = chosen
+    else:
+        open_required = [n for n in properties if n in required and n not in filled]
+        open_any = [n for n in properties if n not in filled]
+        candidates = open_required or open_any
+        if len(candidates) != 1:
+            raise InvalidInput(
+                f"Which input should get {_WHAT.get(kind, 'the event')}? This agent's inputs are: {names}.",
+                code="mapping_needed",
+            )
+        target = candidates[0]
+    spec = properties.get(target) or {}
+    if _takes_link(target, spec) and kind in _LINK_PATHS:
+        return {target: _LINK_PATHS[kind]}
+    if spec.get("type", "string") == "string" and kind in _TEXT_PATHS:
+        return {target: _TEXT_PATHS[kind]}
+    return {target: WHOLE}
+
+
+def describe_mapping(kind: str, mapping: dict[str, str], titles: dict[str, str] | None = None) -> list[str]:
+    """The mapping in words, one line per input: "Feed URL ← each new item's link"."""
+    what = _WHAT.get(kind, "the event")
+    lines = []
+    for name, path in mapping.items():
+        part = what if path == WHOLE else f"{what}: {path[len(WHOLE) + 1 :].replace('.', ' → ')}"
+        lines.append(f"{(titles or {}).get(name, name)} ← {part}")
+    return lines

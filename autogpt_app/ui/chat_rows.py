@@ -32,12 +32,14 @@ from autogpt_app.chat.events import (
     ScheduleCreated,
     ScheduleList,
     TextDelta,
+    TriggerCreated,
     timeline,
 )
 from autogpt_app.chat.models import MessagePublic, MessageRole
 from autogpt_app.credentials.models import provider_label
 from autogpt_app.store import pictures
 from autogpt_app.timeutil import readable_time
+from autogpt_app.triggers.firing import TRIGGER_LINK
 from autogpt_app.ui import routes
 from autogpt_app.ui.components.outputs import OutputValue, render_outputs
 from autogpt_app.wording import plural
@@ -287,6 +289,15 @@ def card_row(event: Event) -> ChatRow | None:
             lines=[readable_time(run, event.timezone) for run in event.next_runs],
             schedule_id=event.schedule_id,
             href=routes.SCHEDULES,
+        )
+    if isinstance(event, TriggerCreated):
+        return ChatRow(
+            kind="trigger_created",
+            title=event.agent_name,
+            text=event.description,
+            subtitle=event.interval,
+            lines=event.mapping,
+            href=TRIGGER_LINK.format(trigger_id=event.trigger_id),
         )
     if isinstance(event, ScheduleList):
         return ChatRow(

@@ -86,6 +86,16 @@ RESULTS = {
         "description": "At 08:00, Monday through Friday",
         "next_runs": ["2026-01-02T08:00:00+00:00"],
     },
+    "trigger_created": {
+        "type": "trigger_created",
+        "trigger_id": "t",
+        "agent_name": "X",
+        "kind": "feed",
+        "url": "https://blog.example/feed.xml",
+        "description": "Whenever a new item appears in https://blog.example/feed.xml",
+        "mapping": ["Article URL ← each new item: link"],
+        "interval": "every 5 minutes",
+    },
     "schedules": {
         "type": "schedules",
         "schedules": [

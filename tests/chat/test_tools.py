@@ -58,6 +58,9 @@ def test_the_six_tools_of_the_contract() -> None:
         "timezone",
         "schedule_name",
         "confirm",
+        "when_new_item_in_feed",
+        "when_page_changes",
+        "item_input",
     }
 
 

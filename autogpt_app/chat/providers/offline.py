@@ -246,7 +246,7 @@ _QUESTION_RE = re.compile(r"^(?:what|who|when|where|why|how|whose|which)\b", _I)
 
 def _actionable(schedule) -> bool:
     """Whether a parsed schedule asks for a schedule (a cron, an exact moment, or a cron it cannot be)."""
-    return schedule is not None and bool(schedule.cron or schedule.run_at or schedule.error)
+    return schedule is not None and bool(schedule.cron or schedule.run_at or schedule.error or schedule.watch)
 
 
 #: Words that may surround a time without changing what a message asks ("run it tomorrow at 9 then"),
@@ -262,6 +262,12 @@ def _only_a_schedule(text: str) -> bool:
     for the agent being discussed; "what my loan costs each month" is not one."""
     rest = [w for w in re.findall(r"[a-z']+", text.lower()) if w not in SCHEDULE_WORDS and not w.endswith("/")]
     return len(rest) <= 2 or bool(re.search(r"\d\s+\*|@(?:daily|hourly|weekly|monthly|yearly)", text))
+
+
+def _only_a_watch(text: str, phrase: str) -> bool:
+    """Whether a message is a feed or page to watch and little else ("and whenever https://… changes")."""
+    rest = " ".join(text.split()).lower().replace(phrase, " ")
+    return len([w for w in re.findall(r"[\w']+", rest) if w not in _FILLER]) <= 1
 
 
 def _only_a_time(text: str, schedule) -> bool:
@@ -405,6 +411,9 @@ def understand(message: str, memory: Memory, last_reply: str = "") -> Plan:
     if _FIND_RE.search(core):
         return plan_find(core)
     schedule = parse_schedule(core)
+    if schedule is not None and schedule.watch is not None and _only_a_watch(core, schedule.watch.phrase):
+        # "whenever a new post appears on https://…" on its own: watch it for the agent being discussed.
+        return plan_run("it " + core, "run", memory)
     if schedule is not None and (schedule.cron or schedule.error) and _only_a_schedule(core):
         # "every weekday at 8am" on its own: schedule the agent being discussed.
         return plan_run(core, "schedule", memory)

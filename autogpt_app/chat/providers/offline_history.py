@@ -93,7 +93,7 @@ class Memory:
             inputs = [i for i in result.get("inputs") or [] if isinstance(i, dict)]
             agent_id = str(result.get("agent_id") or event.arguments.get("agent_id") or "")
             return AgentRef(agent_id, str(result.get("agent_name") or ""), "", inputs)
-        if kind in ("credentials_needed", "ready_to_run", "execution_started", "schedule_created"):
+        if kind in ("credentials_needed", "ready_to_run", "execution_started", "schedule_created", "trigger_created"):
             agent_id = str(result.get("agent_id") or event.arguments.get("agent_id") or "")
             return AgentRef(agent_id, str(result.get("agent_name") or self._name_of(agent_id)))
         if kind == "agent_carousel":

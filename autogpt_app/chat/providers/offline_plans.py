@@ -184,6 +184,10 @@ def tool_plan(text: str, tool: str, **arguments: Any) -> Plan:
     return Plan(Step(text, tool, arguments))
 
 
+#: The run_agent arguments that make a trigger (a feed's new items, a page's changes) instead of a run.
+_WATCH_ARGUMENTS = ("when_new_item_in_feed", "when_page_changes")
+
+
 def run_step(
     agent: AgentRef,
     memory: Memory,
@@ -218,6 +222,9 @@ def run_step(
                 arguments["confirm"] = True
             timezone = previous.arguments.get("timezone")
             name = previous.arguments.get("schedule_name")
+            for key in _WATCH_ARGUMENTS:
+                if previous.arguments.get(key):
+                    arguments[key] = previous.arguments[key]
     if fields:
         # The person's words for an input ("rate") become the agent's names for it ("annual_rate").
         carried = {match_field(k, fields) or k: v for k, v in carried.items()}
@@ -225,6 +232,13 @@ def run_step(
     arguments["inputs"] = {**carried, **inputs}
     if schedule is not None and (schedule.cron or schedule.run_at):
         cron, run_at, timezone, name = schedule.cron, schedule.run_at, schedule.timezone, schedule.name
+    if schedule is not None and schedule.watch is not None and schedule.watch.url:
+        for key in _WATCH_ARGUMENTS:
+            arguments.pop(key, None)
+        arguments[_WATCH_ARGUMENTS[schedule.watch.kind == "page"]] = schedule.watch.url
+        cron = run_at = None
+        if schedule.name:
+            arguments["schedule_name"] = schedule.name
     if cron or run_at:
         arguments["cron" if cron else "run_at"] = cron or run_at
         if timezone:
@@ -324,6 +338,9 @@ def plan_run(rest: str, verb: str, memory: Memory) -> Plan:
             inputs_text = _before(inputs_text, schedule.run_at)
         elif schedule is not None:
             inputs_text = _SCHEDULE_START_RE.split(inputs_text, maxsplit=1)[0]
+    if schedule is not None and schedule.watch is not None:
+        target_text = _before(target_text, schedule.watch.phrase)
+        inputs_text = _before(inputs_text, schedule.watch.phrase)
     if schedule is not None and schedule.run_at:
         target_text = _before(target_text, schedule.run_at)
         start = time_starts(target_text)

@@ -224,6 +224,20 @@ def _schedule_created(result: dict[str, Any]) -> str:
     return text + " Say “show my schedules” to see them all."
 
 
+def _trigger_created(result: dict[str, Any]) -> str:
+    name = str(result.get("agent_name") or "The agent")
+    when = str(result.get("description") or "whenever something new appears")
+    gives = "; ".join(str(line) for line in result.get("mapping") or [])
+    interval = str(result.get("interval") or "")
+    text = f"Done: {name} will run {when[:1].lower() + when[1:]}"
+    text += f" (I look {interval})." if interval else "."
+    if gives:
+        text += f" Each time: {gives}."
+    if result.get("kind") == "feed":
+        text += " Items already in the feed don't count: only new ones start a run."
+    return text + " Its page lists what it received and the runs it started; you can pause or delete it there."
+
+
 def _execution_update(result: dict[str, Any]) -> str:
     name = str(result.get("agent_name") or "Your run")
     status = str(result.get("status") or "unknown").lower()
@@ -294,6 +308,7 @@ _REPLIES = {
     "ready_to_run": _ready_to_run,
     "execution_started": _execution_started,
     "schedule_created": _schedule_created,
+    "trigger_created": _trigger_created,
     "execution_update": _execution_update,
     "schedules": _schedules,
     "need_login": _need_login,

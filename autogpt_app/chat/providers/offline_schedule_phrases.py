@@ -13,6 +13,7 @@ from functools import lru_cache
 from zoneinfo import available_timezones
 
 from autogpt_app.chat.providers.offline_phrases import normalize
+from autogpt_app.chat.providers.offline_watch_phrases import WatchRequest, find_watch
 from autogpt_app.chat.when import find_time
 from autogpt_app.errors import InvalidInput
 from autogpt_app.scheduling.cron import validate_cron, validate_timezone
@@ -148,6 +149,8 @@ class ScheduleRequest:
     error: str | None = None
     run_at: str | None = None
     question: str | None = None
+    #: A feed or page to watch instead of a time ("whenever a new post appears on https://…").
+    watch: WatchRequest | None = None
 
 
 _DAYS = {
@@ -551,6 +554,9 @@ def parse_schedule(text: str, *, forced: bool = False) -> ScheduleRequest | None
     name = (name_match.group(1) or name_match.group(2)).strip() if name_match else None
     if name_match:
         lowered = lowered.replace(name_match.group(0).lower(), " ")
+    watch = find_watch(plain)
+    if watch is not None:  # "whenever a new post appears on …": a trigger, never a time
+        return ScheduleRequest(watch=watch, question=watch.question, name=name)
     cron: str | None = None
     error: str | None = None
     raw = _RAW_CRON_RE.search(lowered) or _MACRO_RE.search(lowered)

@@ -372,6 +372,20 @@ def schedule_card(row: rx.Var[ChatRow]) -> rx.Component:
     )
 
 
+def trigger_card(row: rx.Var[ChatRow]) -> rx.Component:
+    """A trigger was made: when the agent runs, what each event gives it, and how often the source is read."""
+    return _card(
+        rx.text("Watching for ", row.title, weight="medium"),
+        rx.text(row.text, size="2"),
+        rx.text("Looked at ", row.subtitle, size="2", color_scheme="gray"),
+        rx.text("Each event gives", size="2", weight="medium"),
+        _items(row, "trigger-mapping"),
+        rx.link("See the trigger and what it received", href=row.href),
+        testid="trigger-created",
+        color="green",
+    )
+
+
 def schedules_card(row: rx.Var[ChatRow]) -> rx.Component:
     """The user's schedules."""
     return _card(
@@ -447,6 +461,7 @@ def chat_row(row: rx.Var[ChatRow]) -> rx.Component:
         ("credentials_needed", credentials_card(row)),
         ("execution", execution_card(row)),
         ("schedule_created", schedule_card(row)),
+        ("trigger_created", trigger_card(row)),
         ("schedules", schedules_card(row)),
         ("need_login", login_card(row)),
         ("error", error_card(row)),
