@@ -36,7 +36,7 @@ from autogpt_app.blocks.sdk import (
     CredentialsRef,
     RunContext,
 )
-from autogpt_app.net import OutboundRequestError, checked_url
+from autogpt_app.net import OutboundRequestError, SafeResponse, checked_url
 from autogpt_app.settings import get_settings
 
 NO_SEARCH_SERVICE = (
@@ -258,9 +258,19 @@ async def _fetch(context: RunContext, url: str, *, raw: bool, seconds: float | N
         response = await http.get(url, timeout=seconds)
     if not response.is_success:
         raise BlockError(f"The page at {checked_url(url).host} answered with HTTP {response.status_code}.")
-    text = response.text()
     if raw:
-        return text
+        return response.text()
+    return await page_text(response)
+
+
+async def page_text(response: SafeResponse) -> str:
+    """The main text of a fetched page: plain text as it is, a web page's main text as Markdown
+    (trafilatura, in a worker thread). Used by this block and by page-change triggers.
+
+    Raises:
+        BlockError: the answer is not a web page, or has no readable text.
+    """
+    text = response.text()
     kind = response.headers.get("content-type", "").split(";")[0].strip().lower()
     if kind in _TEXT_TYPES:
         return text
