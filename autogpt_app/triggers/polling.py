@@ -209,6 +209,7 @@ async def _insert_items(session: AsyncSession, trigger_id: str, keys: list[str],
         dialect.insert(_I)
         .values([{"trigger_id": trigger_id, "item_key": key, "seen_at": now} for key in dict.fromkeys(keys)])
         .on_conflict_do_nothing(index_elements=["trigger_id", "item_key"])
+        .returning(_I.c.item_key)
     )
-    result = await session.execute(statement)
-    return max(0, result.rowcount or 0)
+    # RETURNING, not rowcount: drivers report -1 for a multi-row insert.
+    return len((await session.execute(statement)).all())
