@@ -182,3 +182,19 @@ async def until(condition, what: str, within: float = 20.0) -> None:
             return
         await asyncio.sleep(0.1)
     raise AssertionError(f"timed out waiting for {what}")
+
+
+async def test_the_leader_plans_the_poll_tick_and_drops_it_when_it_steps_down():
+    from workers.scheduler import TRIGGER_POLL_JOB, ScheduleKeeper, build_scheduler
+
+    scheduler = build_scheduler(background=True)
+    scheduler.start(paused=True)
+    try:
+        keeper = ScheduleKeeper(scheduler)
+        keeper._plan_housekeeping_jobs()
+        tick = scheduler.get_job(TRIGGER_POLL_JOB)
+        assert tick.trigger.interval == timedelta(seconds=15) and tick.func == keeper._poll_triggers
+        keeper._demoted()
+        assert scheduler.get_job(TRIGGER_POLL_JOB) is None
+    finally:
+        scheduler.shutdown(wait=False)
