@@ -15,7 +15,7 @@ from autogpt_app.settings import get_settings
 from autogpt_app.timeutil import utcnow
 from autogpt_app.triggers import feeds
 from autogpt_app.triggers.models import Trigger
-from autogpt_app.triggers.polling import FAILED, LOOKED, TAKEN, poll_due, record_look
+from autogpt_app.triggers.polling import FAILED, LOOKED, STOPPED, TAKEN, poll_due, poll_trigger, record_look
 from tests.fakes.web_services import serving
 from tests.triggers.poll_factories import (
     RSS_TYPE,
@@ -198,3 +198,23 @@ async def test_the_leader_plans_the_poll_tick_and_drops_it_when_it_steps_down():
         assert scheduler.get_job(TRIGGER_POLL_JOB) is None
     finally:
         scheduler.shutdown(wait=False)
+
+
+async def test_a_trigger_paused_while_its_feed_is_read_starts_nothing(web, monkeypatch):
+    _user, graph, trigger = await primed_feed(web)
+    web.page("blog.rss", rss([post(n) for n in range(1, 4)]), RSS_TYPE)
+    real_look = feeds.look
+
+    async def paused_meanwhile(config, state):
+        async with session_scope() as s:  # the owner pauses it while the feed is on its way
+            (await s.get(Trigger, trigger.id)).is_active = False
+        return await real_look(config, state)
+
+    monkeypatch.setattr(feeds, "look", paused_meanwhile)
+    await make_due(trigger.id)
+    async with session_scope() as s:
+        due = (await s.get(Trigger, trigger.id)).next_poll_at
+    look = await poll_trigger(trigger.id, due)
+
+    assert look.outcome == STOPPED
+    assert await runs(graph.id) == [] and await deliveries(trigger.id) == []
