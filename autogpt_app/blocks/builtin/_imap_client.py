@@ -251,14 +251,16 @@ class _Reading:
             raise
         return imap
 
-    def close(self) -> None:
-        """Log out politely if possible, and close the connection."""
+    def close(self, *, polite: bool = False) -> None:
+        """Close the connection; ``polite`` logs out first (only after a conversation that went well:
+        after a failure the stream may be half-way through a message)."""
         imap = self.imap
         if imap is None:
             return
-        with contextlib.suppress(imaplib.IMAP4.error, OSError, TimeoutError):
-            self._step()
-            imap.logout()
+        if polite:
+            with contextlib.suppress(imaplib.IMAP4.error, OSError, TimeoutError):
+                self._step()
+                imap.logout()
         with contextlib.suppress(Exception):
             imap.shutdown()
 
@@ -273,9 +275,12 @@ class _Reading:
         imap = self.open(folder, readonly=not mark_as_read)
         try:
             uids = self.search(imap, "UNSEEN" if unread_only else "ALL")[-limit:]
-            return [self._fetch(imap, str(uid), folder, mark_as_read) for uid in uids]
-        finally:
+            messages = [self._fetch(imap, str(uid), folder, mark_as_read) for uid in uids]
+        except BaseException:
             self.close()
+            raise
+        self.close(polite=True)
+        return messages
 
     def read_after(self, folder: str, since: tuple[int, int] | None, *, limit: int) -> NewMail:
         """The oldest ``limit`` messages after ``since`` (UIDVALIDITY, last UID seen), read-only.
@@ -289,13 +294,17 @@ class _Reading:
             if since is None or since[0] != validity:
                 following = _response_number(imap, "UIDNEXT")
                 last = following - 1 if following else max(self.search(imap, "ALL"), default=0)
-                return NewMail(validity, last, [])
-            after = since[1]
-            uids = [uid for uid in self.search(imap, f"UID {after + 1}:*") if uid > after][:limit]
-            messages = [self._fetch(imap, str(uid), folder, False) for uid in uids]
-            return NewMail(validity, max(uids, default=after), messages)
-        finally:
+                found = NewMail(validity, last, [])
+            else:
+                after = since[1]
+                uids = [uid for uid in self.search(imap, f"UID {after + 1}:*") if uid > after][:limit]
+                messages = [self._fetch(imap, str(uid), folder, False) for uid in uids]
+                found = NewMail(validity, max(uids, default=after), messages)
+        except BaseException:
             self.close()
+            raise
+        self.close(polite=True)
+        return found
 
     def _fetch(self, imap: imaplib.IMAP4, uid: str, folder: str, mark_as_read: bool) -> dict[str, Any]:
         self._step()
