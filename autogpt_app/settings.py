@@ -186,6 +186,8 @@ class Settings(BaseSettings):
     scheduler_threads: int = Field(default=8, ge=1)
     #: Run the scheduler inside the web process in embedded mode (in-process broker).
     scheduler_embedded: bool = True
+    #: How often the leading scheduler looks for poll triggers (feed, page, mailbox) that are due.
+    trigger_poll_tick_seconds: float = Field(default=15.0, gt=0)
 
     # Throttling of logins, sign-ups and account e-mails (autogpt_app/auth/throttle.py), per window.
     #: Failed logins for one account from one client address before that pair waits.

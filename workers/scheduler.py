@@ -13,7 +13,8 @@ time. The claim inside ``fire`` makes every occurrence fire once, whatever the s
 
 While leading, it also sends the queued notification e-mails every ``EMAIL_SEND_INTERVAL_SECONDS``
 and queues the daily digest of finished runs at ``EMAIL_DIGEST_HOUR`` (UTC; also at election when
-that hour has passed, since a digest is queued once per user and day whoever runs it).
+that hour has passed, since a digest is queued once per user and day whoever runs it), and looks at
+the due poll triggers every ``TRIGGER_POLL_TICK_SECONDS`` (:mod:`autogpt_app.triggers.polling`).
 
 Options:
     --once                      start, then shut down right away (a start-up check)
@@ -57,6 +58,7 @@ RESYNC_JOB = "scheduler:resync"
 EMAIL_JOB = "scheduler:email"
 DIGEST_JOB = "scheduler:digest"
 IMAGE_SWEEP_JOB = "scheduler:image-sweep"
+TRIGGER_POLL_JOB = "scheduler:trigger-poll"
 
 _local = threading.local()
 
@@ -143,6 +145,16 @@ def image_sweep_job() -> None:
         _run_async(_then_release, sweep)
     except Exception:
         logger.exception("sweeping unused listing images failed; it is tried again tomorrow")
+
+
+def poll_triggers_job() -> None:
+    """Look at the poll triggers that are due (a scheduler job; never raises)."""
+    from autogpt_app.triggers.polling import poll_due
+
+    try:
+        _run_async(_then_release, poll_due)
+    except Exception:
+        logger.exception("polling triggers failed; trying again at the next tick")
 
 
 class ScheduleKeeper:
@@ -244,10 +256,33 @@ class ScheduleKeeper:
             misfire_grace_time=None,
         )
 
+        # Poll triggers (feeds, pages, mailboxes): each look is claimed in the table, so a tick that
+        # overlaps another scheduler's starts nothing twice.
+        self.scheduler.add_job(
+            self._poll_triggers,
+            IntervalTrigger(seconds=settings.trigger_poll_tick_seconds, timezone=UTC),
+            id=TRIGGER_POLL_JOB,
+            replace_existing=True,
+            next_run_time=now,
+            coalesce=True,
+            max_instances=1,
+            misfire_grace_time=None,
+        )
+
+    def _poll_triggers(self) -> None:
+        if self.is_leader:
+            poll_triggers_job()
+
     def _demoted(self) -> None:
         with self._plan_lock:
             for job in self.scheduler.get_jobs():
-                if job.id in (RESYNC_JOB, EMAIL_JOB, DIGEST_JOB, IMAGE_SWEEP_JOB) or job.id.startswith(JOB_PREFIX):
+                if job.id in (
+                    RESYNC_JOB,
+                    EMAIL_JOB,
+                    DIGEST_JOB,
+                    IMAGE_SWEEP_JOB,
+                    TRIGGER_POLL_JOB,
+                ) or job.id.startswith(JOB_PREFIX):
                     with contextlib.suppress(JobLookupError):
                         job.remove()
 

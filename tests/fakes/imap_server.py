@@ -1,7 +1,7 @@
 """A minimal IMAP4rev1 server on 127.0.0.1 for the e-mail reading block's tests.
 
 Written from RFC 3501, only what a reader needs: ``CAPABILITY``, ``LOGIN``, ``SELECT``/``EXAMINE``,
-``UID SEARCH ALL|UNSEEN``, ``UID FETCH <uid> (RFC822.SIZE | BODY[] | BODY.PEEK[] |
+``UID SEARCH ALL|UNSEEN|UID <first>:<last or *>``, ``UID FETCH <uid> (RFC822.SIZE | BODY[] | BODY.PEEK[] |
 BODY.PEEK[HEADER])``, ``NOOP`` and ``LOGOUT``, over plain TCP, implicit TLS (``tls_context``) or
 ``STARTTLS`` (``starttls_context``). ``BODY[]`` marks a message seen,
 except in a folder opened with ``EXAMINE`` (read-only), as a real server does::
@@ -53,6 +53,8 @@ class FakeImapServer:
     tls_context: ssl.SSLContext | None = None
     #: Offer STARTTLS with this context.
     starttls_context: ssl.SSLContext | None = None
+    #: The folders' UIDVALIDITY (a new number tells clients that old UIDs mean other messages now).
+    uidvalidity: int = 1
     _next_uid: int = 100
     _server: socketserver.ThreadingTCPServer | None = None
 
@@ -198,6 +200,8 @@ class _Session:
             self.folder, self.readonly = folder, command == "EXAMINE"
             self.send(f"* {len(folder)} EXISTS")
             self.send("* 0 RECENT")
+            self.send(f"* OK [UIDVALIDITY {self.fake.uidvalidity}] UIDs valid")
+            self.send(f"* OK [UIDNEXT {self.fake._next_uid + 1}] Predicted next UID")
             self.send("* FLAGS (\\Seen \\Answered \\Flagged \\Deleted \\Draft)")
             self.send(f"{tag} OK [{'READ-ONLY' if self.readonly else 'READ-WRITE'}] {command} completed")
         elif command == "UID" and self.folder is not None and args:
@@ -210,7 +214,10 @@ class _Session:
         folder = self.folder or []
         if sub == "SEARCH":
             criteria = " ".join(args).upper()
-            found = [m.uid for m in folder if criteria == "ALL" or (criteria == "UNSEEN" and not m.seen)]
+            if criteria.startswith("UID "):
+                found = _uid_range(folder, criteria[4:])
+            else:
+                found = [m.uid for m in folder if criteria == "ALL" or (criteria == "UNSEEN" and not m.seen)]
             self.send("* SEARCH" + "".join(f" {u}" for u in found))
             self.send(f"{tag} OK SEARCH completed")
             return
@@ -237,3 +244,12 @@ class _Session:
                 self.send(f"{tag} BAD unsupported FETCH items")
                 return
         self.send(f"{tag} OK FETCH completed")
+
+
+def _uid_range(folder: list[StoredMail], text: str) -> list[int]:
+    """UIDs in ``first:last`` (``*`` is the highest UID, so ``n:*`` always includes it, as RFC 3501 says)."""
+    highest = max((m.uid for m in folder), default=0)
+    first, _, last = text.strip().partition(":")
+    ends = [highest if v == "*" else int(v) for v in (first, last or first)]
+    low, high = min(ends), max(ends)
+    return [m.uid for m in folder if low <= m.uid <= high]

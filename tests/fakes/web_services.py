@@ -26,12 +26,16 @@ Services and what they check, as the real ones do:
   the ``srv3`` format when ``fmt=srv3`` is asked), as YouTube's own players use them; see :data:`VIDEOS`.
 * ``/pages/<name>``: pages set with :meth:`FakeWebServices.page` (404 otherwise). The search fakes'
   results point there (``/pages/searx-1``, ``/pages/brave-2``...), so a test can serve their pages.
+  Each page is sent with an ``ETag`` (a hash of its body) and a fixed ``Last-Modified``; a request
+  whose ``If-None-Match`` names the current ETag gets ``304 Not Modified`` with no body, as a web
+  server or CDN answers a feed reader's conditional GET.
 
 Every request is recorded (:attr:`FakeWebServices.requests`).
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import threading
 from collections.abc import Iterator
@@ -208,12 +212,14 @@ class _Handler(BaseHTTPRequestHandler):
             if seen.path.startswith(prefix):
                 status, data = route(self.fake, seen)
                 if isinstance(data, tuple):
-                    return self._send(status, data[1], data[0])
+                    return self._send(status, data[1], data[0], *data[2:])
                 return self._send(status, json.dumps(data).encode(), "application/json")
         return self._send(404, b"no such page", "text/plain")
 
-    def _send(self, status: int, body: bytes, content_type: str) -> None:
+    def _send(self, status: int, body: bytes, content_type: str, headers: dict[str, str] | None = None) -> None:
         self.send_response(status)
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
@@ -419,7 +425,12 @@ def _youtube_captions(fake: FakeWebServices, seen: Seen) -> tuple[int, Any]:
 def _pages(fake: FakeWebServices, seen: Seen) -> tuple[int, Any]:
     if seen.path not in fake.pages:
         return 404, ("text/html", b"<h1>Not found</h1>")
-    return 200, fake.pages[seen.path]
+    content_type, body = fake.pages[seen.path]
+    etag = '"' + hashlib.sha256(body).hexdigest()[:16] + '"'
+    validators = {"ETag": etag, "Last-Modified": "Mon, 07 Dec 2026 09:00:00 GMT"}
+    if seen.headers.get("if-none-match") == etag:
+        return 304, (content_type, b"", validators)
+    return 200, (content_type, body, validators)
 
 
 _ROUTES = (

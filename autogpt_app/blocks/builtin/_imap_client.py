@@ -18,10 +18,12 @@ import re
 import socket
 import ssl
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from email.utils import parsedate_to_datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from autogpt_app.blocks.sdk import CredentialSecret
 
@@ -32,11 +34,29 @@ MAX_BODY_CHARS = 100_000
 #: Largest literal (message or headers) accepted from the server, whatever it announced before.
 MAX_LITERAL_BYTES = 2 * MAX_MESSAGE_BYTES
 _MASK = "********"
+_T = TypeVar("_T")
 _FETCH_SIZE = re.compile(rb"UID (\d+).*?RFC822\.SIZE (\d+)|RFC822\.SIZE (\d+).*?UID (\d+)")
 
 
 class MailboxProblem(Exception):
     """A refusal or failure with a message fit to show as is (never a secret)."""
+
+
+@dataclass(frozen=True)
+class NewMail:
+    """Where a folder stands (UIDVALIDITY, the last UID looked at) and the messages read after it."""
+
+    uidvalidity: int
+    last_uid: int
+    messages: list[dict[str, Any]]
+
+
+def _response_number(imap: imaplib.IMAP4, code: str) -> int:
+    """A number the server gave with the folder (``UIDVALIDITY``, ``UIDNEXT``), 0 when it gave none."""
+    _typ, data = imap.response(code)
+    value = data[0] if data else None
+    text = value.decode("ascii", "replace") if isinstance(value, bytes) else str(value or "")
+    return int(text) if text.strip().isdigit() else 0
 
 
 class ImapSettings:
@@ -203,7 +223,8 @@ class _Reading:
             raise MailboxProblem(f"{what} ({_reply(data, self.settings.password)}).")
         return data
 
-    def read(self, folder: str, *, unread_only: bool, limit: int, mark_as_read: bool) -> list[dict[str, Any]]:
+    def open(self, folder: str, *, readonly: bool) -> imaplib.IMAP4:
+        """Connect, log in and open ``folder`` (``EXAMINE`` when ``readonly``); the caller closes."""
         s = self.settings
         if s.mode == "ssl":
             imap: imaplib.IMAP4 = _PinnedIMAPSSL(self.address, s.host, s.port, IMAP_TIMEOUT)
@@ -222,21 +243,68 @@ class _Reading:
             self._step()
             imap.login(s.username, s.password)
             self._step()
-            typ, data = imap.select(quoted_folder(folder), readonly=not mark_as_read)
+            typ, _data = imap.select(quoted_folder(folder), readonly=readonly)
             if typ != "OK":
                 raise MailboxProblem(f"There is no folder called '{folder.strip()[:200]}' in this mailbox.")
-            self._step()
-            typ, data = imap.uid("SEARCH", "UNSEEN" if unread_only else "ALL")
-            found = self._check(typ, data, "The IMAP server could not search the folder")
-            uids = [u.decode() for u in (found[0] or b"").split() if u.isdigit()][-limit:]
-            messages = [self._fetch(imap, uid, folder, mark_as_read) for uid in uids]
-            with contextlib.suppress(imaplib.IMAP4.error, OSError):
+        except BaseException:
+            self.close()
+            raise
+        return imap
+
+    def close(self, *, polite: bool = False) -> None:
+        """Close the connection; ``polite`` logs out first (only after a conversation that went well:
+        after a failure the stream may be half-way through a message)."""
+        imap = self.imap
+        if imap is None:
+            return
+        if polite:
+            with contextlib.suppress(imaplib.IMAP4.error, OSError, TimeoutError):
                 self._step()
                 imap.logout()
-            return messages
-        finally:
-            with contextlib.suppress(Exception):
-                imap.shutdown()
+        with contextlib.suppress(Exception):
+            imap.shutdown()
+
+    def search(self, imap: imaplib.IMAP4, criteria: str) -> list[int]:
+        """UIDs matching ``criteria``, in ascending order."""
+        self._step()
+        typ, data = imap.uid("SEARCH", criteria)
+        found = self._check(typ, data, "The IMAP server could not search the folder")
+        return sorted({int(u) for u in (found[0] or b"").split() if u.isdigit()})
+
+    def read(self, folder: str, *, unread_only: bool, limit: int, mark_as_read: bool) -> list[dict[str, Any]]:
+        imap = self.open(folder, readonly=not mark_as_read)
+        try:
+            uids = self.search(imap, "UNSEEN" if unread_only else "ALL")[-limit:]
+            messages = [self._fetch(imap, str(uid), folder, mark_as_read) for uid in uids]
+        except BaseException:
+            self.close()
+            raise
+        self.close(polite=True)
+        return messages
+
+    def read_after(self, folder: str, since: tuple[int, int] | None, *, limit: int) -> NewMail:
+        """The oldest ``limit`` messages after ``since`` (UIDVALIDITY, last UID seen), read-only.
+
+        Without ``since``, or when the folder's UIDVALIDITY changed (its UIDs mean other messages now),
+        nothing is read: the answer only says where the folder stands, for the next call.
+        """
+        imap = self.open(folder, readonly=True)
+        try:
+            validity = _response_number(imap, "UIDVALIDITY")
+            if since is None or since[0] != validity:
+                following = _response_number(imap, "UIDNEXT")
+                last = following - 1 if following else max(self.search(imap, "ALL"), default=0)
+                found = NewMail(validity, last, [])
+            else:
+                after = since[1]
+                uids = [uid for uid in self.search(imap, f"UID {after + 1}:*") if uid > after][:limit]
+                messages = [self._fetch(imap, str(uid), folder, False) for uid in uids]
+                found = NewMail(validity, max(uids, default=after), messages)
+        except BaseException:
+            self.close()
+            raise
+        self.close(polite=True)
+        return found
 
     def _fetch(self, imap: imaplib.IMAP4, uid: str, folder: str, mark_as_read: bool) -> dict[str, Any]:
         self._step()
@@ -288,6 +356,31 @@ def explain(exc: BaseException, settings: ImapSettings) -> str:
     return f"Reading mail from {where} failed unexpectedly ({type(exc).__name__})."
 
 
+async def _in_thread(settings: ImapSettings, address: str, work: Callable[[_Reading], _T]) -> _T:
+    """Run one conversation in a worker thread within ``IMAP_TIMEOUT``; a cancelled caller closes it.
+
+    Raises:
+        MailboxProblem: anything failed (the message is fit to show).
+    """
+    reading = _Reading(settings, address)
+
+    def run() -> _T:
+        try:
+            return work(reading)
+        except Exception as exc:  # translated here: only MailboxProblem leaves the thread
+            raise MailboxProblem(explain(exc, settings)) from None
+
+    try:
+        async with asyncio.timeout(IMAP_TIMEOUT + 5):
+            return await asyncio.to_thread(run)
+    except TimeoutError:
+        reading.abort()
+        raise MailboxProblem(explain(TimeoutError(), settings)) from None
+    except asyncio.CancelledError:
+        reading.abort()  # a stopped run must not leave the conversation hanging
+        raise
+
+
 async def read_mailbox(
     settings: ImapSettings, address: str, folder: str, *, unread_only: bool, limit: int, mark_as_read: bool
 ) -> list[dict[str, Any]]:
@@ -296,20 +389,20 @@ async def read_mailbox(
     Raises:
         MailboxProblem: anything failed (the message is fit for the run page).
     """
-    reading = _Reading(settings, address)
+    return await _in_thread(
+        settings,
+        address,
+        lambda reading: reading.read(folder, unread_only=unread_only, limit=limit, mark_as_read=mark_as_read),
+    )
 
-    def work() -> list[dict[str, Any]]:
-        try:
-            return reading.read(folder, unread_only=unread_only, limit=limit, mark_as_read=mark_as_read)
-        except Exception as exc:  # translated here: only MailboxProblem leaves the thread
-            raise MailboxProblem(explain(exc, settings)) from None
 
-    try:
-        async with asyncio.timeout(IMAP_TIMEOUT + 5):
-            return await asyncio.to_thread(work)
-    except TimeoutError:
-        reading.abort()
-        raise MailboxProblem(explain(TimeoutError(), settings)) from None
-    except asyncio.CancelledError:
-        reading.abort()  # a stopped run must not leave the conversation hanging
-        raise
+async def read_new_mail(
+    settings: ImapSettings, address: str, folder: str, since: tuple[int, int] | None, *, limit: int
+) -> NewMail:
+    """The messages that arrived in ``folder`` after ``since`` (see :meth:`_Reading.read_after`), read-only
+    (``EXAMINE``, ``BODY.PEEK``): nothing is marked as read.
+
+    Raises:
+        MailboxProblem: anything failed (the message is fit to show).
+    """
+    return await _in_thread(settings, address, lambda reading: reading.read_after(folder, since, limit=limit))

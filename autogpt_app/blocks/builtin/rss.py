@@ -30,7 +30,8 @@ from autogpt_app.net import OutboundRequestError
 _FEED_TYPES = "application/rss+xml, application/atom+xml, application/xml;q=0.9, */*;q=0.5"
 
 
-def _entry_time(entry: Any) -> datetime | None:
+def entry_time(entry: Any) -> datetime | None:
+    """When a feedparser entry was published (else updated, else created), in UTC; None when it does not say."""
     for key in ("published_parsed", "updated_parsed", "created_parsed"):
         value = entry.get(key)
         if value:
@@ -39,6 +40,20 @@ def _entry_time(entry: Any) -> datetime | None:
             except (TypeError, ValueError):
                 continue
     return None
+
+
+def read_feed(content: bytes, content_type: str = "", url: str = "") -> Any:
+    """The feedparser result for an RSS or Atom document, read from bytes (feedparser never opens a URL
+    or a file itself). Used by this block and by feed triggers.
+
+    Raises:
+        WebProblem: the document is not a feed.
+    """
+    headers = {"content-type": content_type or "application/xml", "content-location": url}
+    feed = feedparser.parse(io.BytesIO(content), response_headers=headers)
+    if not feed.get("version") and not feed.entries:
+        raise WebProblem("The address did not return an RSS or Atom feed.")
+    return feed
 
 
 def parse_feed(content: bytes, content_type: str = "", url: str = "") -> list[tuple[datetime | None, dict[str, Any]]]:
@@ -50,13 +65,9 @@ def parse_feed(content: bytes, content_type: str = "", url: str = "") -> list[tu
     Raises:
         WebProblem: the document is not a feed.
     """
-    headers = {"content-type": content_type or "application/xml", "content-location": url}
-    feed = feedparser.parse(io.BytesIO(content), response_headers=headers)
-    if not feed.get("version") and not feed.entries:
-        raise WebProblem("The address did not return an RSS or Atom feed.")
     entries = []
-    for entry in feed.entries:
-        published = _entry_time(entry)
+    for entry in read_feed(content, content_type, url).entries:
+        published = entry_time(entry)
         entries.append(
             (
                 published,

@@ -36,7 +36,7 @@ from autogpt_app.blocks.sdk import (
     CredentialsRef,
     RunContext,
 )
-from autogpt_app.net import OutboundRequestError, checked_url
+from autogpt_app.net import OutboundRequestError, SafeResponse, checked_url
 from autogpt_app.settings import get_settings
 
 NO_SEARCH_SERVICE = (
@@ -258,14 +258,28 @@ async def _fetch(context: RunContext, url: str, *, raw: bool, seconds: float | N
         response = await http.get(url, timeout=seconds)
     if not response.is_success:
         raise BlockError(f"The page at {checked_url(url).host} answered with HTTP {response.status_code}.")
-    text = response.text()
     if raw:
-        return text
+        return response.text()
+    return await page_text(response, not_a_page_hint="; use 'raw content' to get it as sent")
+
+
+async def page_text(response: SafeResponse, *, not_a_page_hint: str = "") -> str:
+    """The main text of a fetched page: plain text as it is, a web page's main text as Markdown
+    (trafilatura, in a worker thread). Used by this block and by page-change triggers.
+
+    Args:
+        response: The fetched page.
+        not_a_page_hint: Words added to the refusal of an answer that is no web page (the caller's way out).
+
+    Raises:
+        BlockError: the answer is not a web page, or has no readable text.
+    """
+    text = response.text()
     kind = response.headers.get("content-type", "").split(";")[0].strip().lower()
     if kind in _TEXT_TYPES:
         return text
     if kind and "html" not in kind and "xml" not in kind:
-        raise BlockError(f"The page is not a web page ({kind}); use 'raw content' to get it as sent.")
+        raise BlockError(f"The page is not a web page ({kind}){not_a_page_hint}.")
     # Without a charset in the header, trafilatura reads the page's own <meta charset> from the bytes.
     declared = "charset=" in response.headers.get("content-type", "").lower()
     extracted = await asyncio.to_thread(_main_text, text if declared else response.content, response.url)
