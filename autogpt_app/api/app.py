@@ -13,6 +13,7 @@ from autogpt_app.api import (
     execution_routes,
     graph_routes,
     library_routes,
+    mcp_routes,
     notification_routes,
     schedule_routes,
     store_routes,
@@ -45,6 +46,7 @@ def build_api() -> FastAPI:
         library_routes.router,
         schedule_routes.router,
         chat_routes.router,
+        mcp_routes.router,
     )
     for router in routers:
         api.include_router(router, prefix=API_PREFIX)
