@@ -9,6 +9,7 @@ one call to the next as long as the agents it was told apart from stay.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
@@ -41,8 +42,10 @@ class AgentTool:
 
 
 def slug(name: str) -> str:
-    """``name`` as a tool name: unsafe characters become ``_``, at most 64 characters, never empty."""
-    cleaned = _UNSAFE.sub("_", name.strip()).strip("_-")
+    """``name`` as a tool name: accents dropped ("Ü" → "U"), other unsafe characters become ``_``, at
+    most 64 characters, never empty."""
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    cleaned = _UNSAFE.sub("_", ascii_name.strip()).strip("_-")
     return cleaned[:MAX_NAME].rstrip("_-") or "agent"
 
 

@@ -11,6 +11,7 @@ import pytest
 from mcp import ClientSession
 from mcp.client.streamable_http import streamable_http_client
 
+from autogpt_app.blocks.builtin.mcp_tool import McpToolBlock
 from tests.api.test_accounts_api import token_for
 from tests.api.test_api_key_scopes import make_key
 from tests.api.test_graphs_api import make_graph
@@ -20,7 +21,8 @@ from tests.mcp.app_server import served_app
 
 @pytest.fixture(scope="module")
 def app_url():
-    with served_app() as url:
+    # Loopback allowed: the *Call an MCP tool* block of one agent calls this same app's /mcp.
+    with served_app(OUTBOUND_ALLOW_LOOPBACK="true") as url:
         yield url
 
 
@@ -141,3 +143,42 @@ async def test_a_read_only_key_lists_but_cannot_run(app_url, client):
         result = await mcp.call_tool("Echo", {"topic": "x"})
         assert result.isError and "'run' scope" in result.content[0].text
         assert (await mcp.call_tool("list_runs", {})).structuredContent["runs"] == []
+
+
+async def test_an_agent_calls_another_of_the_persons_agents_through_mcp(app_url, client):
+    """Both sides of ours: the MCP block in one agent calls the platform's /mcp, which runs another agent."""
+    token, key = await _person(client, "ada@example.com", "Ada")
+    await make_graph(client, token, echo_graph())
+    r = await client.post(
+        "/api/v1/credentials",
+        json={"provider": "mcp", "type": "api_key", "title": "My platform", "api_key": key},
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert r.status_code == 201, r.text
+    credential = {"id": r.json()["id"], "provider": "mcp", "type": "api_key"}
+    relay = {
+        "name": "Relay via MCP",
+        "description": "Asks the Echo agent, through MCP.",
+        "nodes": [
+            node(
+                "call",
+                McpToolBlock.id,
+                server_url=f"{app_url}/mcp",
+                tool_name="Echo",
+                arguments={"topic": "relayed"},
+                credentials=credential,
+            ),
+            node("out", OUTPUT, name="answer"),
+        ],
+        "links": [link("call", "result", "out", "value")],
+    }
+    await make_graph(client, token, relay)
+    async with _mcp(app_url, {"X-API-Key": key}) as (read, write, _), ClientSession(read, write) as mcp:
+        await mcp.initialize()
+        result = await mcp.call_tool("Relay_via_MCP", {})
+        assert not result.isError, result.content
+        answer = result.structuredContent["outputs"]["answer"]
+        assert answer["status"] == "COMPLETED" and answer["outputs"] == {"echo": "relayed"}
+        # Both runs are the person's, listed like any other.
+        runs = (await mcp.call_tool("list_runs", {})).structuredContent["runs"]
+        assert sorted(run["agent"] for run in runs) == ["Echo", "Relay via MCP"]
