@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 import uvicorn
@@ -39,15 +39,17 @@ def _server() -> FastMCP:
 
 
 class _BearerOnly:
-    """Refuses any request without ``Authorization: Bearer <TOKEN>`` (as a real server would: 401)."""
+    """Refuses any request without an accepted ``Authorization: Bearer`` token (as a real server would: 401)."""
 
-    def __init__(self, app) -> None:
+    def __init__(self, app, accepts: Callable[[str], bool]) -> None:
         self.app = app
+        self.accepts = accepts
 
     async def __call__(self, scope, receive, send) -> None:
         if scope["type"] == "http":
             headers = dict(scope.get("headers") or [])
-            if headers.get(b"authorization", b"").decode() != f"Bearer {TOKEN}":
+            scheme, _, token = headers.get(b"authorization", b"").decode().partition(" ")
+            if scheme != "Bearer" or not self.accepts(token):
                 response = JSONResponse({"error": "invalid_token"}, status_code=401)
                 await response(scope, receive, send)
                 return
@@ -55,10 +57,13 @@ class _BearerOnly:
 
 
 @contextmanager
-def reference_server() -> Iterator[str]:
-    """Serve the reference server until the block ends; yields its MCP endpoint's URL."""
+def reference_server(accepts: Callable[[str], bool] = TOKEN.__eq__) -> Iterator[str]:
+    """Serve the reference server until the block ends; yields its MCP endpoint's URL.
+
+    ``accepts`` says which bearer tokens it takes (``TOKEN`` only, unless told otherwise).
+    """
     port = free_port()
-    app = _BearerOnly(_server().streamable_http_app())
+    app = _BearerOnly(_server().streamable_http_app(), accepts)
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on"))
     thread = threading.Thread(target=server.run, name="mcp-reference", daemon=True)
     thread.start()

@@ -6,9 +6,11 @@ import pytest
 
 from autogpt_app.blocks.builtin.mcp_tool import McpToolBlock
 from autogpt_app.blocks.sdk import CredentialSecret, RunContext, run_block
+from autogpt_app.credentials import oauth
 from autogpt_app.mcp import client as mcp
 from autogpt_app.net import BlockedAddress
 from autogpt_app.settings import get_settings
+from tests.fakes.google_apis import CLIENT_ID, CLIENT_SECRET, REFRESH_TOKEN, FakeGoogleApis
 from tests.fakes.mcp_reference import TOKEN, reference_server
 
 
@@ -70,3 +72,33 @@ async def test_a_loopback_server_is_refused_without_the_switch(server_url):
     assert "not allowed" in produced["error"] and "127.0.0.1" in produced["error"]
     with pytest.raises(BlockedAddress):
         await mcp.list_tools(server_url, TOKEN)
+
+
+async def test_an_oauth2_credential_renews_its_access_token_and_calls_the_tool(loopback, caplog):
+    """OAuth 2.0 with a client registered beforehand: the refresh token buys an access token at the
+    credential's token URI, which the server accepts; no secret reaches the outputs or the logs."""
+    oauth.clear_cache()
+    with FakeGoogleApis() as tokens, reference_server(accepts=lambda t: t in tokens.valid_tokens) as url:
+        credential = CredentialSecret.model_validate(
+            {
+                "id": "cred-mcp-oauth",
+                "provider": "mcp",
+                "type": "oauth2",
+                "client_id": CLIENT_ID,
+                "client_secret": CLIENT_SECRET,
+                "refresh_token": REFRESH_TOKEN,
+                "meta": {"token_uri": tokens.token_uri},
+            }
+        )
+        context = RunContext(user_id="u1", credentials={"credentials": credential})
+        inputs = {"server_url": url, "tool_name": "add", "arguments": {"a": 20, "b": 22}}
+        produced = dict(await run_block(McpToolBlock(), inputs, context))
+        assert produced["result"] == {"result": 42}
+        assert tokens.refreshes == 1
+        incomplete = credential.model_copy(update={"meta": {}})
+        context = RunContext(user_id="u1", credentials={"credentials": incomplete})
+        refused = dict(await run_block(McpToolBlock(), inputs, context))
+        assert "token URI" in refused["error"]
+        for secret in (CLIENT_SECRET, REFRESH_TOKEN, *tokens.valid_tokens):
+            assert secret not in repr(produced) and secret not in caplog.text
+    oauth.clear_cache()
