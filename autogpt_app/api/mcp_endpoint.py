@@ -67,7 +67,17 @@ async def authenticate(authorization: str | None, x_api_key: str | None) -> Call
         return await caller_from_headers(session, authorization, x_api_key)
 
 
+async def _drain(receive: Receive) -> None:
+    """Read the unread body (at most the body limit, see api/body_limit.py): answering with bytes still
+    unread would reset the connection of a client that is still sending."""
+    while True:
+        message = await receive()
+        if message["type"] != "http.request" or not message.get("more_body"):
+            return
+
+
 async def _refuse(scope: Scope, receive: Receive, send: Send, code: str, message: str) -> None:
+    await _drain(receive)
     headers = {"WWW-Authenticate": 'Bearer realm="mcp", error="invalid_token"'}
     await error_response(401, code, message, headers)(scope, receive, send)
 
