@@ -30,11 +30,12 @@ def mcp_tool_picker() -> rx.Component:
         rx.cond(
             loaded,
             rx.select.root(
-                rx.select.trigger(width="100%", placeholder="Choose a tool", aria_label="Tool"),
+                rx.select.trigger(
+                    width="100%", placeholder="Choose a tool", aria_label="Tool", data_testid="builder-mcp-tools"
+                ),
                 rx.select.content(rx.foreach(P.tools, lambda t: rx.select.item(t.name, value=t.name))),
                 value=P.selected,
                 on_change=P.choose,
-                data_testid="builder-mcp-tools",
             ),
             rx.text(
                 "Enter the server's address (and choose its credential), then load its tools.",
