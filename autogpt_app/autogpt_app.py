@@ -11,6 +11,7 @@ import reflex as rx
 
 from autogpt_app import db_budget
 from autogpt_app.api.app import build_api
+from autogpt_app.api.mcp_endpoint import mcp_lifespan
 from autogpt_app.db import dispose_engine
 from autogpt_app.settings import get_secret_key, get_settings
 from autogpt_app.ui import pages  # noqa: F401  (registers every page)
@@ -58,3 +59,5 @@ app = rx.App(
     ],
 )
 app.register_lifespan_task(_lifespan)
+# The MCP server's session manager (/mcp) needs a task group for the process's life.
+app.register_lifespan_task(mcp_lifespan)

@@ -155,6 +155,8 @@ class Settings(BaseSettings):
     node_timeout_seconds: float = Field(default=300.0, gt=0)
     execution_timeout_seconds: float = Field(default=3600.0, gt=0)
     max_node_runs: int = Field(default=10_000, ge=1)
+    # MCP server (/mcp): how long tools/call waits for an agent's run before answering "still running".
+    mcp_run_wait_seconds: float = Field(default=300.0, gt=0)
     max_parallel_nodes: int = Field(default=8, ge=1)
     lease_seconds: float = Field(default=15.0, gt=1)
     sweep_interval_seconds: float = Field(default=10.0, gt=0)

@@ -13,12 +13,14 @@ from autogpt_app.api import (
     execution_routes,
     graph_routes,
     library_routes,
+    mcp_routes,
     notification_routes,
     schedule_routes,
     store_routes,
 )
 from autogpt_app.api.body_limit import API_PREFIX, BodySizeLimit
 from autogpt_app.api.errors import error_response, install_error_handlers
+from autogpt_app.api.mcp_endpoint import MCP_PATH, McpEndpoint
 
 
 def build_api() -> FastAPI:
@@ -44,9 +46,13 @@ def build_api() -> FastAPI:
         library_routes.router,
         schedule_routes.router,
         chat_routes.router,
+        mcp_routes.router,
     )
     for router in routers:
         api.include_router(router, prefix=API_PREFIX)
+
+    # The platform as an MCP server (api/mcp_endpoint.py); its session manager runs in the app's lifespan.
+    api.add_route(MCP_PATH, McpEndpoint(), methods=["GET", "POST", "DELETE"], include_in_schema=False)
 
     @api.api_route(
         f"{API_PREFIX}/{{path:path}}", methods=["GET", "POST", "PUT", "PATCH", "DELETE"], include_in_schema=False

@@ -45,6 +45,8 @@ def body_limit_for(path: str) -> int:
     """The largest request body, in bytes, accepted on ``path``."""
     if path.startswith(API_PREFIX):
         return FILE_BODY_BYTES if path.rstrip("/").endswith(FILE_PATH_ENDINGS) else MAX_BODY_BYTES
+    if path.rstrip("/") == "/mcp":  # MCP messages carry an agent's inputs, like the API's JSON
+        return MAX_BODY_BYTES
     if path.rstrip("/") == UPLOAD_PATH:
         return FILE_BODY_BYTES
     return OTHER_BODY_BYTES

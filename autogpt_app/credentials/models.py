@@ -40,6 +40,7 @@ PROVIDER_NAMES = {
     "ollama": "Ollama",
     "openweathermap": "OpenWeatherMap",
     "brave": "Brave Search",
+    "mcp": "MCP server",
 }
 
 

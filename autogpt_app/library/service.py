@@ -150,6 +150,16 @@ async def _input_counts(session: AsyncSession, ids: Sequence[str]) -> dict[str, 
     return {agent_id: len((schema or {}).get("properties") or {}) for agent_id, schema in rows.all()}
 
 
+async def input_schemas(session: AsyncSession, user: User, ids: Sequence[str]) -> dict[str, dict]:
+    """The input JSON schema of the running version (pinned or active) of each of the user's library
+    agents in ``ids``, by library agent id (another user's ids are left out)."""
+    if not ids:
+        return {}
+    owned = _input_schemas_query().where(_A.user_id == user.id)
+    rows = await session.execute(owned, {"ids": list(ids)})
+    return {agent_id: schema or {} for agent_id, schema in rows.all()}
+
+
 async def _summaries(
     session: AsyncSession, rows: Sequence[LibraryAgent], runs: dict[str, RunStats] | None = None
 ) -> list[LibraryAgentSummary]:

@@ -28,6 +28,7 @@ from autogpt_app.net.addresses import (
     parse_host_literal,
     resolve_public,
 )
+from autogpt_app.net.capped import CappedTransport
 from autogpt_app.settings import get_settings
 
 USER_AGENT = "AutoGPT-Platform/0.1"
@@ -143,7 +144,11 @@ class GuardedTransport(httpx.AsyncHTTPTransport):
 
 
 def safe_client(
-    *, verify: ssl.SSLContext | bool = True, timeout: float | httpx.Timeout | None = None, **kwargs: Any
+    *,
+    verify: ssl.SSLContext | bool = True,
+    timeout: float | httpx.Timeout | None = None,
+    max_bytes: int | None = None,
+    **kwargs: Any,
 ) -> httpx.AsyncClient:
     """Return an ``httpx.AsyncClient`` whose connections are SSRF-guarded.
 
@@ -155,6 +160,8 @@ def safe_client(
     Args:
         verify: TLS verification: ``True``, ``False`` or an ``ssl.SSLContext``.
         timeout: ``httpx`` timeout; defaults to ``outbound_timeout_seconds``.
+        max_bytes: When given, a response body longer than this raises ``response_too_large``
+            (counted on the wire, for SDKs that stream, see :mod:`autogpt_app.net.capped`).
         **kwargs: Other ``httpx.AsyncClient`` arguments (``base_url``, ``headers``, ...).
 
     Raises:
@@ -166,8 +173,11 @@ def safe_client(
             raise TypeError(f"safe_client() does not accept {key!r}: it would bypass the address check")
     headers = httpx.Headers({"User-Agent": USER_AGENT})
     headers.update(kwargs.pop("headers", None) or {})
+    transport: httpx.AsyncBaseTransport = GuardedTransport(verify=verify)
+    if max_bytes is not None:
+        transport = CappedTransport(transport, max_bytes)
     return httpx.AsyncClient(
-        transport=GuardedTransport(verify=verify),
+        transport=transport,
         trust_env=False,
         timeout=timeout if timeout is not None else get_settings().outbound_timeout_seconds,
         headers=headers,

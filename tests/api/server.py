@@ -23,9 +23,21 @@ def free_port() -> int:
 
 
 @contextmanager
-def served(target: str, *, env: dict[str, str] | None = None, timeout: float = 60) -> Iterator[str]:
-    """Serve ``module:attribute`` with granian until the block ends; yields the base URL."""
+def served(
+    target: str,
+    *,
+    env: dict[str, str] | None = None,
+    timeout: float = 60,
+    factory: bool = False,
+    log: Path | None = None,
+) -> Iterator[str]:
+    """Serve ``module:attribute`` with granian until the block ends; yields the base URL.
+
+    ``factory``: the attribute is called to build the ASGI app (as Reflex serves its ``rx.App``).
+    ``log``: a file for the server's output (a long-lived server could fill a pipe nobody reads).
+    """
     port = free_port()
+    log_file = open(log, "wb") if log else None  # noqa: SIM115 - closed in finally
     proc = subprocess.Popen(
         [
             sys.executable,
@@ -39,19 +51,21 @@ def served(target: str, *, env: dict[str, str] | None = None, timeout: float = 6
             str(port),
             "--workers",
             "1",
+            *(["--factory"] if factory else []),
             target,
         ],
         cwd=ROOT,
         env={**os.environ, **(env or {})},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stdout=log_file or subprocess.DEVNULL,
+        stderr=log_file or subprocess.PIPE,
         start_new_session=True,
     )
     try:
         deadline = time.monotonic() + timeout
         while True:
             if proc.poll() is not None:
-                raise RuntimeError(f"granian exited: {proc.stderr.read().decode(errors='replace')[-2000:]}")
+                output = log.read_bytes() if log else proc.stderr.read()
+                raise RuntimeError(f"granian exited: {output.decode(errors='replace')[-2000:]}")
             try:
                 socket.create_connection(("127.0.0.1", port), timeout=1).close()
                 break
@@ -61,6 +75,8 @@ def served(target: str, *, env: dict[str, str] | None = None, timeout: float = 6
                 time.sleep(0.2)
         yield f"http://127.0.0.1:{port}"
     finally:
+        if log_file:
+            log_file.close()
         os.killpg(proc.pid, signal.SIGTERM)
         try:
             proc.wait(timeout=10)

@@ -69,3 +69,12 @@ async def test_paths_outside_the_api_have_a_limit_too(base_url):
         assert_error(await client.post("/some/page", content=b"x" * (2 * MB)), 413, "payload_too_large")
         # Reflex's upload endpoint takes agent files and images: up to 6 MB, not 50.
         assert_error(await _post_chunked(client, "/_upload", 50 * MB), 413, "payload_too_large")
+
+
+async def test_mcp_messages_may_be_as_large_as_api_json(base_url):
+    """/mcp carries an agent's inputs like the API: a 1 MB message reaches it (here: 401, no key); 20 MB does not."""
+    async with httpx.AsyncClient(base_url=base_url, timeout=60) as client:
+        headers = {"content-type": "application/json"}
+        assert_error(await client.post("/mcp", content=b"x" * MB, headers=headers), 401, "not_authenticated")
+        assert_error(await _post_chunked(client, "/mcp", 1 * MB), 401, "not_authenticated")
+        assert_error(await client.post("/mcp", content=b"x" * (20 * MB), headers=headers), 413, "payload_too_large")

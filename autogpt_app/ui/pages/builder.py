@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import reflex as rx
 
+from autogpt_app.blocks.builtin.mcp_tool import McpToolBlock
 from autogpt_app.ui import routes
 from autogpt_app.ui.components.agent_canvas import agent_canvas
+from autogpt_app.ui.components.mcp_picker import mcp_tool_picker
 from autogpt_app.ui.components.run_form import RUN_ID_PREFIX, credential_picker, run_field
 from autogpt_app.ui.components.shell import template
 from autogpt_app.ui.states.builder import BuilderState, ProblemRow, VersionRow
@@ -250,6 +252,8 @@ def _node_panel() -> rx.Component:
                 rx.divider(),
                 rx.foreach(p.credentials, _node_credential),
                 rx.foreach(p.fields, _node_field),
+                # The MCP tool step picks its tool from the server's list.
+                rx.cond(p.block_name == McpToolBlock.name, mcp_tool_picker(), rx.fragment()),
                 spacing="2",
                 width="100%",
             ),

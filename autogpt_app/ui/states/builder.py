@@ -398,6 +398,21 @@ class BuilderState(AuthState):
                     await self._panel_for(self.panel.node_id, session, await session.merge(user))
         return None
 
+    def selected_inputs(self) -> dict[str, Any]:
+        """The selected node's input values (empty when no node is selected), for helpers beside the
+        side panel such as the MCP tool picker."""
+        node = self._node(self.panel.node_id) if self.panel.node_id else None
+        return dict((node or {}).get("input_default") or {})
+
+    async def set_input_and_redraw(self, name: str, value: Any) -> None:
+        """Store ``value`` as the selected node's input ``name`` and redraw the side panel with it (a
+        value chosen by a helper, not typed into the field the panel shows)."""
+        await self._panel_op({"op": "set_input", "node": self.panel.node_id, "name": name, "value": value})
+        if not self.panel_error:
+            user = await self._require_user()
+            async with session_scope() as session:
+                await self._panel_for(self.panel.node_id, session, await session.merge(user))
+
     async def _panel_op(self, op: dict[str, Any]):
         try:
             await self._require_user()
