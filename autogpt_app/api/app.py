@@ -14,6 +14,7 @@ from autogpt_app.api import (
     graph_routes,
     library_routes,
     notification_routes,
+    review_routes,
     schedule_routes,
     store_routes,
 )
@@ -44,6 +45,7 @@ def build_api() -> FastAPI:
         library_routes.router,
         schedule_routes.router,
         chat_routes.router,
+        review_routes.router,
     )
     for router in routers:
         api.include_router(router, prefix=API_PREFIX)
