@@ -613,20 +613,22 @@ class GraphRunner:
         self.declined[item.key] = review_gate.declined_note(self._step_name(item), review)
         return item
 
-    def _step_name(self, item: ReadyRun) -> str:
+    def _node_title(self, item: ReadyRun) -> str:
+        """The name the person gave the step (the builder's title, or an AutoGPT export's), or ""."""
         node = self.spec.node(item.node_id)
-        title = str(((node.metadata if node else None) or {}).get("customized_name") or "")
+        meta = (node.metadata if node else None) or {}
+        return str(meta.get("title") or meta.get("customized_name") or "")
+
+    def _step_name(self, item: ReadyRun) -> str:
         block = find_block(item.block_id)
-        return title or (block.name if block else "this")
+        return self._node_title(item) or (block.name if block else "this")
 
     async def _open_review(self, item: ReadyRun) -> PendingReview:
         """Record the review a step waits for (secrets masked) and notify the owner."""
         from autogpt_app.notifications.triggers import RUN_LINK
 
         block = find_block(item.block_id)
-        node = self.spec.node(item.node_id)
-        title = str(((node.metadata if node else None) or {}).get("customized_name") or "")
-        kind, message, data, editable, hours = review_gate.describe(block, title, item.inputs)
+        kind, message, data, editable, hours = review_gate.describe(block, self._node_title(item), item.inputs)
         review = review_gate.new_review(
             execution_id=self.execution_id,
             user_id=self.user_id,

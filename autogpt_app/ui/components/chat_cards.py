@@ -331,7 +331,9 @@ def execution_card(row: rx.Var[ChatRow]) -> rx.Component:
                 data_testid="execution-status",
                 data_status=row.status,
             ),
-            rx.cond(final, rx.fragment(), rx.spinner(size="1", data_testid="execution-spinner")),
+            rx.cond(
+                final | (row.status == "WAITING"), rx.fragment(), rx.spinner(size="1", data_testid="execution-spinner")
+            ),
             align="center",
             wrap="wrap",
             aria_live="polite",
@@ -343,6 +345,14 @@ def execution_card(row: rx.Var[ChatRow]) -> rx.Component:
                 color_scheme=rx.cond(row.status == "FAILED", "red", "gray"),
                 size="2",
                 data_testid="execution-error",
+            ),
+        ),
+        rx.cond(
+            row.status == "WAITING",
+            rx.text(
+                "Waiting for your review: open the run to see the data and approve or reject it.",
+                size="2",
+                data_testid="execution-review",
             ),
         ),
         rx.cond(
