@@ -270,3 +270,27 @@ async def test_a_decision_made_while_other_steps_still_run_is_not_lost():
     assert (await run_row(execution_id)).status == "QUEUED"
     assert await GraphRunner(execution_id).run() == "COMPLETED"
     assert (await finished(user, execution_id)).outputs["approved"] == ["Dear Ada"]
+
+
+def test_an_autogpt_export_with_a_human_review_step_imports_and_the_flag_is_not_called_ignored():
+    from autogpt_app.graphs.portable import ignored_fields, spec_from_document, unsupported_blocks
+
+    document = {
+        "name": "From AutoGPT",
+        "nodes": [
+            {"id": "a", "block_id": SHORT_TEXT, "input_default": {"name": "draft"}, "metadata": {}},
+            {
+                "id": "b",
+                "block_id": REVIEW,
+                "input_default": {"name": "Check", "editable": True},
+                "metadata": {"customized_name": "Check the draft"},
+            },
+            {"id": "c", "block_id": FILL, "input_default": {"format": "x", "ask_before_running": True}, "metadata": {}},
+        ],
+        "links": [
+            {"source_id": "a", "sink_id": "b", "source_name": "result", "sink_name": "data"},
+            {"source_id": "b", "sink_id": "c", "source_name": "approved_data", "sink_name": "values_#_v"},
+        ],
+    }
+    assert unsupported_blocks(document) == []
+    assert ignored_fields(spec_from_document(document)) == []

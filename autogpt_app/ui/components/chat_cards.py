@@ -349,10 +349,32 @@ def execution_card(row: rx.Var[ChatRow]) -> rx.Component:
         ),
         rx.cond(
             row.status == "WAITING",
-            rx.text(
-                "Waiting for your review: open the run to see the data and approve or reject it.",
-                size="2",
-                data_testid="execution-review",
+            rx.vstack(
+                rx.text("Waiting for your review. ", row.review_text, size="2", data_testid="execution-review"),
+                rx.cond(
+                    row.review_id != "",
+                    rx.hstack(
+                        rx.button(
+                            "Approve",
+                            size="1",
+                            color_scheme="green",
+                            on_click=ChatState.approve_review(row.review_id),
+                            data_testid="execution-approve",
+                        ),
+                        rx.button(
+                            "Reject",
+                            size="1",
+                            color_scheme="red",
+                            variant="soft",
+                            on_click=ChatState.reject_review(row.review_id),
+                            data_testid="execution-reject",
+                        ),
+                        rx.text("To change the data first, open the run.", size="1", color_scheme="gray"),
+                        align="center",
+                        wrap="wrap",
+                    ),
+                ),
+                spacing="1",
             ),
         ),
         rx.cond(
