@@ -1,7 +1,7 @@
 """The recovery sweep on a timer: a daemon thread in every worker process (and the web process
 in embedded mode) that re-sends executions whose worker died, folds queued marketplace run
-counts into their listings and ends reviews nobody answered in time; beside it the relay (:mod:`workers.relay`) sends runs whose first
-message never went out."""
+counts into their listings and ends reviews nobody answered in time; beside it the relay
+(:mod:`workers.relay`) sends runs whose first message never went out."""
 
 from __future__ import annotations
 
