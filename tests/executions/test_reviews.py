@@ -294,3 +294,21 @@ def test_an_autogpt_export_with_a_human_review_step_imports_and_the_flag_is_not_
     }
     assert unsupported_blocks(document) == []
     assert ignored_fields(spec_from_document(document)) == []
+
+
+async def test_the_workers_sweep_expires_a_review_past_its_time_and_queues_its_run():
+    import asyncio
+
+    from sqlalchemy import update
+
+    from autogpt_app.executions.review_models import PendingReview
+    from workers.execution import expire_reviews_once
+
+    user = await make_user()
+    execution_id = await start(user, review_graph(), draft="Dear Ada")
+    await GraphRunner(execution_id).run()
+    async with session_scope() as s:
+        await s.execute(update(PendingReview).values(expires_at=utcnow() - timedelta(seconds=1)))
+    assert await asyncio.to_thread(expire_reviews_once) == 1
+    assert (await run_row(execution_id)).status == "QUEUED"
+    assert await pending(user) == []
