@@ -189,7 +189,8 @@ def new_review(
     hours: float,
 ) -> PendingReview:
     """A pending review, not yet recorded (see :func:`open_review`)."""
-    review = PendingReview(
+    now = utcnow()
+    return PendingReview(
         execution_id=execution_id,
         user_id=user_id,
         node_id=node_id,
@@ -200,8 +201,6 @@ def new_review(
         data=data,
         editable=editable,
         status=ReviewStatus.PENDING.value,
-        created_at=utcnow(),
-        expires_at=utcnow(),
+        created_at=now,
+        expires_at=now + timedelta(hours=hours),
     )
-    review.expires_at = review.created_at + timedelta(hours=hours)
-    return review
