@@ -10,6 +10,7 @@ from __future__ import annotations
 STATUS_LABELS: dict[str, str] = {
     "QUEUED": "Queued",
     "RUNNING": "Running",
+    "WAITING": "Waiting for review",
     "COMPLETED": "Completed",
     "FAILED": "Failed",
     "TERMINATED": "Stopped",

@@ -125,3 +125,18 @@ def apply_run_tallies_once() -> int:
                 return total
 
     return run_in_thread_loop(apply)
+
+
+def expire_reviews_once() -> int:
+    """Decide reviews nobody answered in time as expired and queue their runs (the reject path)."""
+    from autogpt_app.db import session_scope
+    from autogpt_app.executions.reviews import expire_due
+
+    async def expire() -> int:
+        async with session_scope() as session:
+            return await expire_due(session)
+
+    count = run_in_thread_loop(expire)
+    if count:
+        logger.info("%d review(s) ran out of time", count)
+    return count

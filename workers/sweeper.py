@@ -1,7 +1,7 @@
 """The recovery sweep on a timer: a daemon thread in every worker process (and the web process
-in embedded mode) that re-sends executions whose worker died and folds queued marketplace run
-counts into their listings; beside it the relay (:mod:`workers.relay`) sends runs whose first
-message never went out."""
+in embedded mode) that re-sends executions whose worker died, folds queued marketplace run
+counts into their listings and ends reviews nobody answered in time; beside it the relay
+(:mod:`workers.relay`) sends runs whose first message never went out."""
 
 from __future__ import annotations
 
@@ -35,7 +35,7 @@ class Sweeper:
         self._thread.join(timeout=5)
 
     def _loop(self) -> None:
-        from workers.execution import apply_run_tallies_once, sweep_once
+        from workers.execution import apply_run_tallies_once, expire_reviews_once, sweep_once
 
         grace = self.first_queued_grace
         while not self._stop.is_set():
@@ -47,6 +47,10 @@ class Sweeper:
                 apply_run_tallies_once()
             except Exception:
                 logger.exception("counting marketplace runs failed; trying again later")
+            try:
+                expire_reviews_once()
+            except Exception:
+                logger.exception("expiring reviews failed; trying again later")
             grace = None
             self._stop.wait(self.interval)
 

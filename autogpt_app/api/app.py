@@ -15,6 +15,7 @@ from autogpt_app.api import (
     library_routes,
     mcp_routes,
     notification_routes,
+    review_routes,
     schedule_routes,
     store_routes,
 )
@@ -47,6 +48,7 @@ def build_api() -> FastAPI:
         schedule_routes.router,
         chat_routes.router,
         mcp_routes.router,
+        review_routes.router,
     )
     for router in routers:
         api.include_router(router, prefix=API_PREFIX)

@@ -179,6 +179,22 @@ class ValueStore(Protocol):
         ...
 
 
+@dataclass(frozen=True)
+class ReviewDecision:
+    """A person's decision on a *Human review* step, given by the engine once it is made.
+
+    Attributes:
+        approved: True to continue on the approve path, False for the reject path (also when nobody
+            decided in time).
+        data: the data to pass on (the reviewer's edited version, if they changed it).
+        comment: what the reviewer wrote ("" if nothing).
+    """
+
+    approved: bool
+    data: Any = None
+    comment: str = ""
+
+
 class BlockError(Exception):
     """A block failure with a message fit for the run page (no secrets, no tracebacks)."""
 
@@ -202,6 +218,7 @@ class RunContext:
         tools: the steps wired to this node's tool pins (a decision maker's; empty for others).
         run_tool: runs one of ``tools`` with values for its pins, as a node run of this execution.
         store: values kept between runs for the owner (None outside the engine).
+        review: the person's decision, for a *Human review* step the engine paused at (None otherwise).
     """
 
     user_id: str = ""
@@ -217,6 +234,7 @@ class RunContext:
     tools: tuple[ToolNode, ...] = ()
     run_tool: Callable[[str, dict[str, Any]], Awaitable[ToolRun]] | None = None
     store: ValueStore | None = None
+    review: ReviewDecision | None = None
 
     def note(self, text: str) -> None:
         """Add a sentence for the person to this node run's notes (at most ``MAX_NOTES``, each cut short)."""

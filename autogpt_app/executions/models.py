@@ -19,6 +19,8 @@ class ExecutionStatus(StrEnum):
 
     QUEUED = "QUEUED"
     RUNNING = "RUNNING"
+    #: Paused for a person's decision (see ``reviews.py``): holds no worker, lease or fairness slot.
+    WAITING = "WAITING"
     COMPLETED = "COMPLETED"
     FAILED = "FAILED"
     TERMINATED = "TERMINATED"
@@ -30,8 +32,16 @@ TERMINAL = frozenset({ExecutionStatus.COMPLETED, ExecutionStatus.FAILED, Executi
 TRANSITIONS: dict[ExecutionStatus, frozenset[ExecutionStatus]] = {
     ExecutionStatus.QUEUED: frozenset({ExecutionStatus.RUNNING, ExecutionStatus.TERMINATED, ExecutionStatus.FAILED}),
     ExecutionStatus.RUNNING: frozenset(
-        {ExecutionStatus.RUNNING, ExecutionStatus.COMPLETED, ExecutionStatus.FAILED, ExecutionStatus.TERMINATED}
+        {
+            ExecutionStatus.RUNNING,
+            ExecutionStatus.WAITING,
+            ExecutionStatus.COMPLETED,
+            ExecutionStatus.FAILED,
+            ExecutionStatus.TERMINATED,
+        }
     ),
+    # A decision (or its time running out) queues it again; a stop ends it at once.
+    ExecutionStatus.WAITING: frozenset({ExecutionStatus.QUEUED, ExecutionStatus.TERMINATED}),
     ExecutionStatus.COMPLETED: frozenset(),
     ExecutionStatus.FAILED: frozenset(),
     ExecutionStatus.TERMINATED: frozenset(),

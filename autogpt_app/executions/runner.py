@@ -27,6 +27,7 @@ from autogpt_app.blocks.sdk import (
     Block,
     BlockError,
     CredentialSecret,
+    ReviewDecision,
     RunContext,
     SubgraphResult,
     ToolNode,
@@ -35,12 +36,13 @@ from autogpt_app.blocks.sdk import (
 from autogpt_app.bus import execution_channel, get_bus, user_channel
 from autogpt_app.db import get_recorder_engine, session_scope
 from autogpt_app.errors import ServiceError
-from autogpt_app.executions import fairness, leases
+from autogpt_app.executions import fairness, leases, review_gate, reviews
 from autogpt_app.executions.agent_memory import RunValues
 from autogpt_app.executions.coercion import coerce_inputs
 from autogpt_app.executions.dataflow import OUTPUT_BLOCK_ID, DataFlow, ReadyRun, apply_dynamic_pins
 from autogpt_app.executions.models import TERMINAL, ExecutionStatus, GraphExecution, NodeExecution
 from autogpt_app.executions.retries import backoff_delay, merge_notes, retry_count, retry_note
+from autogpt_app.executions.review_models import PendingReview, ReviewKind, ReviewStatus
 from autogpt_app.executions.secrets import Scrubber
 from autogpt_app.graphs.models import GraphVersion
 from autogpt_app.graphs.service import spec_of
@@ -318,6 +320,16 @@ class GraphRunner:
         self.outputs: dict[str, list[tuple[tuple[int, ...], Any]]] = defaultdict(list)
         #: The steps each decision-maker node may call as tools (set when the run starts).
         self.tools: dict[str, tuple[ToolNode, ...]] = {}
+        #: Nodes that wait for a person before they run (see review_gate), and what was decided on them.
+        self.review_nodes: frozenset[str] = frozenset()
+        self.reviews: dict[tuple[str, str], PendingReview] = {}
+        #: Reviews this attempt waits for: when nothing else can run, the run parks WAITING.
+        self.held: list[str] = []
+        #: By node run key: a Human review step's decision, an "ask before" step declined (its note), or
+        #: a step refused a review (its error).
+        self.decisions: dict[str, ReviewDecision] = {}
+        self.declined: dict[str, str] = {}
+        self.refusals: dict[str, str] = {}
 
     async def _publish(self, event_type: str, data: dict[str, Any]) -> None:
         """Publish on the execution's channel; run-level changes also on the owner's channel."""
@@ -358,6 +370,7 @@ class GraphRunner:
                 credentials = await self._load_credentials(session, claimed.user_id, claimed.credentials)
                 if claimed.attempts > 1:
                     await self._load_previous_attempts(session)
+                    self.reviews = await review_gate.reviews_of(session, self.execution_id)
         if claimed.stop_requested:
             await self._finish(ExecutionStatus.TERMINATED, "Stopped before it started.")
             return ExecutionStatus.TERMINATED.value
@@ -370,6 +383,8 @@ class GraphRunner:
         flow = DataFlow(spec, dict(claimed.inputs))
         self.credentials = credentials
         self.tools = _tools_by_decider(spec)
+        self.spec = spec
+        self.review_nodes = review_gate.asks_for_review(spec)
         status, error = ExecutionStatus.COMPLETED, None
         heartbeat = asyncio.create_task(self._heartbeat())
         flow_task = asyncio.create_task(self._flow(flow))
@@ -385,6 +400,8 @@ class GraphRunner:
                     status, error = ExecutionStatus.TERMINATED, self.STOPPED
                 elif self.failure:
                     status, error = ExecutionStatus.FAILED, self.failure
+                elif self.held:
+                    status = ExecutionStatus.WAITING
             elif heartbeat in done_tasks:
                 status, error = heartbeat.result()
             else:
@@ -399,6 +416,8 @@ class GraphRunner:
         if status is None:  # lost the lease: another worker carries on
             await self._write_pending_nodes()
             return None
+        if status == ExecutionStatus.WAITING:
+            return await self._park()
         await self._finish(ExecutionStatus(status), error)
         return ExecutionStatus(status).value
 
@@ -544,6 +563,10 @@ class GraphRunner:
                     ready.clear()
                     break
                 item = ready.popleft()
+                if item.node_id in self.review_nodes and not self.recorded.get(item.key):
+                    item = await self._gate(item)
+                    if item is None:  # waits for a person; the rest of the run goes on
+                        continue
                 self.node_runs += 1
                 running[asyncio.create_task(self._run_node(item, self.checked_at))] = item
             if not running:
@@ -560,6 +583,95 @@ class GraphRunner:
                     self.failure = step_failed(name, failed)
             if ready or running:  # more to do: record what ended before anything else starts
                 await self._write_pending_nodes()
+
+    async def _gate(self, item: ReadyRun) -> ReadyRun | None:
+        """A step that waits for a person: what to run now, or None while its review waits.
+
+        The first time, its review is recorded (and the owner notified); a resumed run finds it again
+        by node and input key. A decided Human review step runs with the decision; an approved "ask
+        before running" step runs (with the reviewer's changes); a declined one is recorded as not run.
+        """
+        if self.depth > 0:
+            self.refusals[item.key] = "A step that waits for a person's review cannot run inside a sub-agent."
+            return item
+        review = self.reviews.get((item.node_id, item.key))
+        if review is None:
+            review = await self._open_review(item)
+        if review.status == ReviewStatus.CANCELLED.value:
+            return None
+        if review.status == ReviewStatus.PENDING.value:
+            self.held.append(review.id)
+            return None
+        if review.kind == ReviewKind.BLOCK.value:
+            decision = review_gate.decision_of(review, item.inputs.get("data"))
+            if decision is not None:
+                self.decisions[item.key] = decision
+            return item
+        if review.status == ReviewStatus.APPROVED.value:
+            inputs = review_gate.approved_inputs(review, item.inputs)
+            return item if inputs == item.inputs else ReadyRun(item.node_id, item.block_id, inputs, item.order)
+        self.declined[item.key] = review_gate.declined_note(self._step_name(item), review)
+        return item
+
+    def _node_title(self, item: ReadyRun) -> str:
+        """The name the person gave the step (the builder's title, or an AutoGPT export's), or ""."""
+        node = self.spec.node(item.node_id)
+        meta = (node.metadata if node else None) or {}
+        return str(meta.get("title") or meta.get("customized_name") or "")
+
+    def _step_name(self, item: ReadyRun) -> str:
+        block = find_block(item.block_id)
+        return self._node_title(item) or (block.name if block else "this")
+
+    async def _open_review(self, item: ReadyRun) -> PendingReview:
+        """Record the review a step waits for (secrets masked) and notify the owner."""
+        from autogpt_app.notifications.triggers import RUN_LINK
+
+        block = find_block(item.block_id)
+        kind, message, data, editable, hours = review_gate.describe(block, self._node_title(item), item.inputs)
+        review = review_gate.new_review(
+            execution_id=self.execution_id,
+            user_id=self.user_id,
+            node_id=item.node_id,
+            block_id=item.block_id,
+            input_key=item.key,
+            kind=kind,
+            message=self.scrubber.scrub(message),
+            data=self.scrubber.scrub(data),
+            editable=editable,
+            hours=hours,
+        )
+        async with session_scope() as session:
+            review = await review_gate.open_review(
+                session, review, agent_link=RUN_LINK.format(execution_id=self.execution_id)
+            )
+            session.expunge(review)
+        self.reviews[(item.node_id, item.key)] = review
+        return review
+
+    async def _park(self) -> str | None:
+        """Nothing else can run and steps wait for a person: the run waits WAITING, holding no worker.
+
+        The lease and the fairness slot go (the owner's oldest run waiting for a slot is woken). A
+        decision made while this run was still busy found it RUNNING and left it: one more look at
+        the reviews queues the run again at once in that case.
+        """
+        await self._write_pending_nodes()
+        parked = (
+            await self.recorder.execute(
+                review_gate.PARK, {"execution_id": self.execution_id, "worker_id": self.worker_id}
+            )
+        ).first()
+        if parked is None:  # lost the lease: another worker carries on
+            return None
+        await self._publish("execution_status", {"status": ExecutionStatus.WAITING.value})
+        if parked[0] is not None:
+            await fairness.wake(parked[0])
+        async with session_scope() as session:
+            found = await session.execute(select(PendingReview.status).where(PendingReview.id.in_(self.held)))
+            if any(status != ReviewStatus.PENDING.value for status in found.scalars()):
+                await reviews.resume_run(session, self.execution_id, self.user_id)
+        return ExecutionStatus.WAITING.value
 
     async def _run_node(self, item: ReadyRun, started_at: datetime) -> tuple[list[tuple[str, Any]], str | None]:
         """Run one node (or replay its recorded result); return its outputs and error, if any.
@@ -708,6 +820,10 @@ class GraphRunner:
         leaves a note (handed to ``on_retry`` before the pause). A stop cancels this task, so it also
         ends a pause between attempts at once.
         """
+        if self.review_nodes and (item.key in self.declined or item.key in self.refusals):
+            if item.key in self.declined:  # an "ask before running" step the person said no to
+                return [], None, [self.declined[item.key]]
+            return [("error", self.refusals[item.key])], self.refusals[item.key], []
         block = find_block(item.block_id)
         notes: list[str] = []
         retries, clamped = retry_count(block, item.inputs) if block is not None else (0, None)
@@ -757,6 +873,7 @@ class GraphRunner:
                 run_subgraph=self._run_subgraph,
                 notify=lambda title, body, link, node=item.node_id: self._notify(title, body, link, node_id=node),
                 store=RunValues(self.user_id, self.graph_id),
+                review=self.decisions.get(item.key) if self.decisions else None,
             )
             pins = block.output_pins()
             async with asyncio.timeout(block.timeout_seconds or self.settings.node_timeout_seconds):
@@ -784,6 +901,8 @@ class GraphRunner:
         tool = next((t for t in self.tools.get(caller.node_id, ()) if t.node_id == node_id), None)
         if tool is None:
             raise BlockError("That step is not wired to this decision maker's tools.")
+        if node_id in self.review_nodes:
+            raise BlockError("That step waits for a person's approval, so it cannot be used as a tool.")
         if self.stopping.is_set():
             raise BlockError(self.STOPPED)
         if self.node_runs >= self.settings.max_node_runs:
@@ -876,6 +995,9 @@ class GraphRunner:
         return {name: [v for _o, v in sorted(values, key=lambda p: p[0])] for name, values in self.outputs.items()}
 
     async def _finish(self, status: ExecutionStatus, error: str | None) -> None:
+        if self.held:  # it ended (stopped, failed) while steps waited for a person: nobody needs to decide now
+            async with session_scope() as session:
+                await reviews.close_for_run(session, [self.execution_id])
         error = self.scrubber.scrub(error) if error else None
         outputs = self.final_outputs()
         params = {

@@ -19,6 +19,7 @@ from autogpt_app.auth.permissions import Permission, require_permission
 from autogpt_app.blocks.registry import find_block
 from autogpt_app.db import after_commit
 from autogpt_app.errors import Conflict, InvalidInput, NotFound
+from autogpt_app.executions import reviews
 from autogpt_app.executions.models import (
     TERMINAL,
     ExecutionPublic,
@@ -315,7 +316,7 @@ async def list_executions(
 
 
 async def stop_execution(session: AsyncSession, user: User, execution_id: str) -> ExecutionPublic:
-    """Ask a run to stop. A queued run ends at once; a running one within about a second.
+    """Ask a run to stop. A queued run or one waiting for a review ends at once; a running one within about a second.
 
     Raises:
         Conflict: the run has already ended.
@@ -323,6 +324,12 @@ async def stop_execution(session: AsyncSession, user: User, execution_id: str) -
     row = await _owned(session, user, execution_id)
     if row.status in {s.value for s in TERMINAL}:
         raise Conflict(f"This run has already ended ({row.status.lower()}).", code="execution_ended")
+    # No worker holds a run waiting for a review: it ends here, and its reviews close.
+    if row.status == ExecutionStatus.WAITING.value and await reviews.stop_waiting_run(
+        session, row, "Stopped by the user."
+    ):
+        await session.refresh(row)
+        return _public(row)
     row.stop_requested = True
     if row.status == ExecutionStatus.QUEUED.value and row.lease_owner is None:
         await session.execute(

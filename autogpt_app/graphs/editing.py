@@ -26,7 +26,7 @@ from pydantic import ValidationError
 from autogpt_app.blocks.registry import find_block
 from autogpt_app.blocks.sdk import Block, CredentialsRef
 from autogpt_app.graphs import palette
-from autogpt_app.graphs.spec import MAX_DESCRIPTION, MAX_NAME, GraphSpec, split_dynamic_pin
+from autogpt_app.graphs.spec import MAX_DESCRIPTION, MAX_NAME, NODE_ASK_INPUT, GraphSpec, split_dynamic_pin
 from autogpt_app.graphs.validation import graph_problems, incompatible_link_message, link_fits
 from autogpt_app.settings import get_settings
 
@@ -483,7 +483,10 @@ def _set_input(graph: dict[str, Any], op: dict[str, Any]) -> EditResult:
     node = _node(graph, op.get("node"))
     block = _usable_block(node)
     name = _identifier(op.get("name"), "input", MAX_PIN_NAME)
-    pin = _input_pin(node, block, name)
+    # "Ask before running" is a setting any node may carry, not a pin of its block.
+    pin = None if name == NODE_ASK_INPUT and NODE_ASK_INPUT not in block.input_pins() else _input_pin(node, block, name)
+    if pin is None and name == NODE_ASK_INPUT and op.get("value") not in (None, True):
+        raise _Refused("'Ask before running' is either on or off.")
     if pin is not None and pin["credential"]:
         raise _Refused(f"Pick the credential of '{_label(node)}' in the side panel.")
     if _is_linked(graph, node["id"], name):

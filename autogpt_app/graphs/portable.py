@@ -24,7 +24,7 @@ from autogpt_app.errors import InvalidInput
 from autogpt_app.graphs.autogpt_names import autogpt_block_name, refusal_reason
 from autogpt_app.graphs.schemas import input_schema, output_schema
 from autogpt_app.graphs.secrets import strip_secrets
-from autogpt_app.graphs.spec import NODE_RETRY_INPUT, GraphSpec, Node, base_pin
+from autogpt_app.graphs.spec import NODE_ASK_INPUT, NODE_RETRY_INPUT, GraphSpec, Node, base_pin
 from autogpt_app.graphs.validation import SUBAGENT_BLOCK_ID, is_legacy_secret_pin
 from autogpt_app.library.uploads import MAX_UPLOAD_BYTES, safe_yaml_load
 
@@ -64,8 +64,9 @@ def parse_document(data: bytes | str, *, filename: str = "") -> dict[str, Any]:
 
 
 #: Input fields AutoGPT blocks carry that this platform honours although no block declares them
-#: (``retry``: the engine's node retry policy), so an import does not report them as ignored.
-HONOURED_EXTRA_FIELDS = frozenset({NODE_RETRY_INPUT})
+#: (``retry``: the engine's node retry policy; ``ask_before_running``: a pause for the owner's approval),
+#: so an import does not report them as ignored.
+HONOURED_EXTRA_FIELDS = frozenset({NODE_RETRY_INPUT, NODE_ASK_INPUT})
 
 #: Keys under which some exports wrap the graph itself.
 _WRAPPER_KEYS = ("graph",)

@@ -19,6 +19,9 @@ MAX_DESCRIPTION = 10_000
 #: A fixed input any node may carry (AutoGPT exports have it on some nodes): how many times the engine
 #: tries the node again when it fails (see ``autogpt_app/executions/retries.py``). It is not a pin.
 NODE_RETRY_INPUT = "retry"
+#: A fixed input any node may carry: when true, the run pauses for the owner's approval before the node
+#: runs (see ``autogpt_app/executions/reviews.py``). It is not a pin either.
+NODE_ASK_INPUT = "ask_before_running"
 
 _DYNAMIC = re.compile(r"^(?P<base>.+?)_(?P<kind>[#$@])_(?P<key>.+)$")
 

@@ -15,6 +15,7 @@ replace the rows; nothing here but :func:`follow_execution` touches a state.
 
 from __future__ import annotations
 
+import json
 import logging
 import uuid
 from collections.abc import Iterable
@@ -26,6 +27,7 @@ from autogpt_app.auth import service as auth_service
 from autogpt_app.bus import execution_channel, user_channel
 from autogpt_app.db import session_scope
 from autogpt_app.errors import ServiceError
+from autogpt_app.executions import reviews
 from autogpt_app.executions import service as executions
 from autogpt_app.executions.models import TERMINAL
 from autogpt_app.scheduling import service as scheduling
@@ -57,6 +59,9 @@ class ExecutionView(BaseModel):
     status: str
     outputs: list[OutputValue] = []
     error: str = ""
+    #: The first review the run waits for (while it is WAITING): its id and what it asks, with the data.
+    review_id: str = ""
+    review_text: str = ""
 
 
 def is_final(status: str) -> bool:
@@ -90,7 +95,13 @@ def running_execution_ids(rows: Iterable[ChatRow], limit: int = MAX_FOLLOWED) ->
 
 def updated_execution_row(row: ChatRow, view: ExecutionView) -> ChatRow:
     """An execution card showing a fresh read of its run (the same row when nothing shown changed)."""
-    changes = {"status": view.status, "outputs": view.outputs, "text": view.error}
+    changes = {
+        "status": view.status,
+        "outputs": view.outputs,
+        "text": view.error,
+        "review_id": view.review_id,
+        "review_text": view.review_text,
+    }
     if all(getattr(row, name) == value for name, value in changes.items()):
         return row
     return row.model_copy(update=changes)
@@ -124,13 +135,26 @@ async def read_execution(token: str, execution_id: str) -> ExecutionView | None:
             user = await auth_service.user_from_token(session, token)
             run = await executions.get_execution(session, user, execution_id, with_nodes=False)
             summary = await executions.get_run_summary(session, user, execution_id)
+            waiting = []
+            if str(run.status).upper() == "WAITING":
+                waiting = await reviews.list_pending(session, user, execution_id=execution_id)
     except ServiceError:
         return None
     return ExecutionView(
         status=str(run.status).upper(),
         outputs=execution_outputs(run.outputs, summary.output_titles),
         error=run.error or "",
+        review_id=waiting[0].id if waiting else "",
+        review_text=review_words(waiting[0].message, waiting[0].data) if waiting else "",
     )
+
+
+def review_words(message: str, data: Any, limit: int = 400) -> str:
+    """What a chat card says of a waiting review: its question and the data, cut short."""
+    text = data if isinstance(data, str) else json.dumps(data, ensure_ascii=False, default=str)
+    if len(text) > limit:
+        text = text[: limit - 1] + "…"
+    return f"{message} {text}".strip()
 
 
 def _tab(state: Any) -> str:

@@ -142,6 +142,9 @@ class ChatRow(BaseModel):
     agent_id: str = ""
     #: The schedule a ``schedule_created`` card shows (a one-off's card follows it until it runs).
     schedule_id: str = ""
+    #: An execution card's review waiting for the person (its id, and what it asks with the data), if any.
+    review_id: str = ""
+    review_text: str = ""
 
 
 def _mention(name: str, creator: str, source: str) -> str:

@@ -203,3 +203,25 @@ async def test_a_step_takes_only_the_persons_own_fitting_credential_from_the_pic
     assert _ops(state) == [
         {"op": "set_inputs", "node": "llm", "input_default": state._working()["nodes"][0]["input_default"]}
     ]
+
+
+async def test_the_ask_before_running_switch_marks_the_step_and_the_saved_agent_keeps_it():
+    ada = await make_user()
+    state = await _open(ada)
+    nodes = [_node("in", SHORT_TEXT, name="name"), _node("tpl", FILL, format="Hi"), _node("out", OUTPUT, name="o")]
+    await call(state, "act", {"op": "add_nodes", "nodes": nodes, "links": []})
+    await call(state, "act", {"op": "select", "node": "tpl"})
+    assert state.panel.ask_before is False
+    await call(state, "set_node_ask_before", True)
+    assert state.panel_error == "", state.panel_error
+    assert state.panel.ask_before
+    assert _ops(state) == [
+        {"op": "set_inputs", "node": "tpl", "input_default": {"format": "Hi", "ask_before_running": True}}
+    ]
+    # Selected again (a fresh panel), the switch shows what the step holds; switching off removes the flag.
+    await call(state, "act", {"op": "select", "node": "out"})
+    await call(state, "act", {"op": "select", "node": "tpl"})
+    assert state.panel.ask_before is True
+    assert not [p for p in state.problems if p.get("node_id") == "tpl"]  # the flag is no problem on any block
+    await call(state, "set_node_ask_before", False)
+    assert _ops(state) == [{"op": "set_inputs", "node": "tpl", "input_default": {"format": "Hi"}}]

@@ -276,3 +276,24 @@ def test_a_one_off_card_waits_then_becomes_its_runs_card_or_says_why_it_did_not_
     missed = SimpleNamespace(last_execution_id=None, last_status="FAILED", last_error="Missed: the scheduler was down.")
     [card] = [r for r in replace_schedule(rows, "s1", missed) if r.schedule_id == "s1"]
     assert card.status == "missed" and card.text == "Missed: the scheduler was down."
+
+
+async def test_a_card_of_a_run_waiting_for_review_offers_the_decision_and_follows_it_to_the_end():
+    from autogpt_app.executions import reviews
+    from tests.executions.test_reviews import review_graph
+
+    user = await make_user()
+    run_id = await start_run(user, review_graph(), draft="Dear Ada")
+    page = ChatPage(auth_service.issue_token(user), [started(run_id)])
+    task = await following(page, run_id)
+    assert await GraphRunner(run_id).run() == "WAITING"
+    await wait_until(lambda: page.rows[0].status == "WAITING")
+    card = page.rows[0]
+    assert card.review_id and card.review_text == "Review: Reply to the customer Dear Ada"
+    assert not task.done()  # waiting is not the end
+    async with session_scope() as s:  # what the card's Approve button calls
+        await reviews.approve(s, user, card.review_id)
+    assert await GraphRunner(run_id).run() == "COMPLETED"
+    await get_bus().publish(execution_channel(run_id), "status", {})
+    await ended(task)
+    assert page.rows[0].status == "COMPLETED" and page.rows[0].review_id == ""

@@ -331,7 +331,9 @@ def execution_card(row: rx.Var[ChatRow]) -> rx.Component:
                 data_testid="execution-status",
                 data_status=row.status,
             ),
-            rx.cond(final, rx.fragment(), rx.spinner(size="1", data_testid="execution-spinner")),
+            rx.cond(
+                final | (row.status == "WAITING"), rx.fragment(), rx.spinner(size="1", data_testid="execution-spinner")
+            ),
             align="center",
             wrap="wrap",
             aria_live="polite",
@@ -343,6 +345,36 @@ def execution_card(row: rx.Var[ChatRow]) -> rx.Component:
                 color_scheme=rx.cond(row.status == "FAILED", "red", "gray"),
                 size="2",
                 data_testid="execution-error",
+            ),
+        ),
+        rx.cond(
+            row.status == "WAITING",
+            rx.vstack(
+                rx.text("Waiting for your review. ", row.review_text, size="2", data_testid="execution-review"),
+                rx.cond(
+                    row.review_id != "",
+                    rx.hstack(
+                        rx.button(
+                            "Approve",
+                            size="1",
+                            color_scheme="green",
+                            on_click=ChatState.approve_review(row.review_id),
+                            data_testid="execution-approve",
+                        ),
+                        rx.button(
+                            "Reject",
+                            size="1",
+                            color_scheme="red",
+                            variant="soft",
+                            on_click=ChatState.reject_review(row.review_id),
+                            data_testid="execution-reject",
+                        ),
+                        rx.text("To change the data first, open the run.", size="1", color_scheme="gray"),
+                        align="center",
+                        wrap="wrap",
+                    ),
+                ),
+                spacing="1",
             ),
         ),
         rx.cond(

@@ -33,6 +33,7 @@ FINAL_STATUSES = frozenset({"COMPLETED", "FAILED", "TERMINATED"})
 STATUS_COLORS = {
     "QUEUED": "gray",
     "RUNNING": "blue",
+    "WAITING": "amber",
     "COMPLETED": "green",
     "FAILED": "red",
     "TERMINATED": "orange",

@@ -249,6 +249,22 @@ def _node_panel() -> rx.Component:
                     aria_label="Note",
                     data_testid="builder-node-note",
                 ),
+                rx.hstack(
+                    rx.switch(
+                        checked=p.ask_before,
+                        on_change=S.set_node_ask_before,
+                        aria_label="Ask before running",
+                        data_testid="builder-node-ask-before",
+                    ),
+                    rx.text("Ask before running", size="2", weight="medium"),
+                    align="center",
+                    spacing="2",
+                ),
+                rx.text(
+                    "The run pauses and asks you to approve this step first (for sending, posting or paying).",
+                    size="1",
+                    color_scheme="gray",
+                ),
                 rx.divider(),
                 rx.foreach(p.credentials, _node_credential),
                 rx.foreach(p.fields, _node_field),

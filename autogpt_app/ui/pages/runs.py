@@ -9,6 +9,7 @@ from autogpt_app.ui.components.agent_canvas import agent_picture
 from autogpt_app.ui.components.forms import error_callout
 from autogpt_app.ui.components.outputs import outputs_view, status_badge
 from autogpt_app.ui.components.pager import numbered_pager
+from autogpt_app.ui.components.review_panel import review_panel
 from autogpt_app.ui.components.shell import template
 from autogpt_app.ui.components.tables import data_table
 from autogpt_app.ui.states.runs import InputRow, NodeRow, RunState
@@ -377,6 +378,7 @@ def run_page() -> rx.Component:
             "ready",
             rx.vstack(
                 _header(),
+                review_panel(),
                 _results(),
                 _picture(),
                 _steps(),

@@ -29,6 +29,7 @@ from autogpt_app.executions import service as executions
 from autogpt_app.executions.preparation import fits
 from autogpt_app.graphs import editing
 from autogpt_app.graphs import service as graphs
+from autogpt_app.graphs.spec import NODE_ASK_INPUT
 from autogpt_app.library import service as library
 from autogpt_app.settings import get_settings
 from autogpt_app.store.ratings import visible_listing
@@ -68,6 +69,8 @@ class NodePanel(BaseModel):
     texts: dict[str, str] = {}
     connected: list[str] = []
     credentials: list[CredentialNeed] = []
+    #: Whether the run pauses for the owner's approval before this step runs.
+    ask_before: bool = False
 
 
 class VersionRow(BaseModel):
@@ -264,6 +267,7 @@ class BuilderState(AuthState):
             texts=values_from_inputs(fields, defaults),
             connected=connected,
             credentials=needs,
+            ask_before=defaults.get(NODE_ASK_INPUT) is True,
         )
         self._show_panel_state()
         self.panel_key = f"{node_id}-{uuid.uuid4().hex[:8]}"
@@ -455,6 +459,17 @@ class BuilderState(AuthState):
                 self.panel_error = f"'{field.title}' must be a number."
                 return None
         return await self._panel_op({"op": "set_input", "node": self.panel.node_id, "name": name, "value": value})
+
+    @rx.event
+    async def set_node_ask_before(self, checked: bool):
+        """The "Ask before running" switch of the selected node: the run pauses for approval before it runs."""
+        if not self.panel.node_id or bool(checked) == self.panel.ask_before:
+            return None
+        op = {"op": "set_input", "node": self.panel.node_id, "name": NODE_ASK_INPUT, "value": True if checked else None}
+        outcome = await self._panel_op(op)
+        if not self.panel_error:
+            self.panel = self.panel.model_copy(update={"ask_before": bool(checked)})
+        return outcome
 
     @rx.event
     async def set_node_credential(self, field: str, credential_id: str):

@@ -29,6 +29,7 @@ from autogpt_app.chat.loop import run_turn
 from autogpt_app.chat.providers.factory import get_provider
 from autogpt_app.db import session_scope
 from autogpt_app.errors import NotFound, ServiceError
+from autogpt_app.executions import reviews
 from autogpt_app.library import service as library
 from autogpt_app.ui import chat_live, routes
 from autogpt_app.ui.chat_answers import mark_answered, marketplace_slugs, request_behind_login
@@ -509,6 +510,29 @@ class ChatState(AuthState):
     async def follow_schedule(self, schedule_id: str):
         """Keep a one-off schedule's card waiting until it runs, then follow its run."""
         await chat_live.follow_schedule(self, schedule_id)
+
+    async def _decide_review(self, review_id: str, approve: bool):
+        self.chat_error = ""
+
+        async def decide(session: AsyncSession, user: User) -> None:
+            if approve:
+                await reviews.approve(session, user, review_id)
+            else:
+                await reviews.reject(session, user, review_id, "Rejected in the chat.")
+
+        if await self._attempt(decide, error_field="chat_error") is FAILED:
+            return self._after_failure() or rx.toast.error(self.chat_error or "Could not record the decision.")
+        return rx.toast.success("Approved: the run goes on." if approve else "Rejected: the run goes on without it.")
+
+    @rx.event
+    async def approve_review(self, review_id: str):
+        """Approve a run card's waiting review as it is (the run page allows changing the data)."""
+        return await self._decide_review(str(review_id), True)
+
+    @rx.event
+    async def reject_review(self, review_id: str):
+        """Reject a run card's waiting review; the run takes the reject path."""
+        return await self._decide_review(str(review_id), False)
 
     @rx.event(background=True)
     async def follow_execution(self, execution_id: str):

@@ -23,6 +23,7 @@ from autogpt_app.blocks.registry import find_block
 from autogpt_app.bus import execution_channel
 from autogpt_app.db import session_scope
 from autogpt_app.errors import NotFound, ServiceError
+from autogpt_app.executions import reviews as review_service
 from autogpt_app.executions import service as executions
 from autogpt_app.graphs import service as graphs
 from autogpt_app.settings import get_settings
@@ -38,6 +39,7 @@ from autogpt_app.ui.components.outputs import (
 from autogpt_app.ui.live import follow_into_state, new_follow_id
 from autogpt_app.ui.states.agent_run import path_arg
 from autogpt_app.ui.states.auth import FAILED, AuthState
+from autogpt_app.ui.states.run_reviews import ReviewRow, edited_data, waiting_reviews
 from autogpt_app.wording import status_label
 
 NODES_PAGE_SIZE = 50
@@ -90,6 +92,8 @@ class RunView(BaseModel):
     graph_version: int
     #: Each node's latest state (node id → status and its label), for the picture of the run.
     node_states: dict[str, dict[str, str]]
+    #: Decisions the run waits for (only while it waits).
+    reviews: list[ReviewRow] = []
 
 
 def _short(value: Any, limit: int = 300) -> str:
@@ -150,6 +154,7 @@ async def read_run(session: AsyncSession, user: User, execution_id: str, node_pa
             node_id: {"status": status, "label": status_label(status)}
             for node_id, status in (await executions.node_states(session, user, execution_id)).items()
         },
+        reviews=await waiting_reviews(session, user, execution_id, zone) if run.status == "WAITING" else [],
     )
 
 
@@ -192,6 +197,7 @@ class RunState(AuthState):
     picture_key: str = ""
     node_states: dict[str, dict[str, str]] = {}
     builder_href: str = ""
+    reviews: list[ReviewRow] = []
 
     _follow_id: str = ""
 
@@ -223,6 +229,7 @@ class RunState(AuthState):
             ("node_total", view.node_total),
             ("node_page", view.node_page),
             ("node_states", view.node_states),
+            ("reviews", view.reviews),
         ):
             if getattr(self, name) != value:
                 setattr(self, name, value)
@@ -338,3 +345,40 @@ class RunState(AuthState):
     async def nodes_prev(self):
         """The previous page of node runs."""
         return await self._turn_page(self.node_page - 1)
+
+    async def _decide(self, review_id: str, decide) -> None:
+        """Decide one of the run's waiting reviews, then show the run as it is now."""
+        row = next((r for r in self.reviews if r.id == review_id), None)
+        if self.busy or row is None:
+            return None
+        self.action_error = ""
+
+        async def act(session: AsyncSession, user: User) -> None:
+            await decide(session, user, row)
+            await self._read(session, user)
+
+        if await self._attempt(act, error_field="action_error") is FAILED:
+            return self._after_failure()
+        if not self.live and not self.is_final:  # a page that stopped following picks the run up again
+            self._follow_id = new_follow_id()
+            self.live = True
+            return RunState.follow
+        return None
+
+    @rx.event
+    async def approve_review(self, form: dict[str, Any]):
+        """Approve a review with the data box as the person left it (unchanged: the data as it was)."""
+
+        async def decide(session: AsyncSession, user: User, row: ReviewRow) -> None:
+            await review_service.approve(session, user, row.id, edited_data(row, form.get("data")))
+
+        return await self._decide(str(form.get("review_id") or ""), decide)
+
+    @rx.event
+    async def reject_review(self, form: dict[str, Any]):
+        """Reject a review with the person's comment; the run takes the reject path."""
+
+        async def decide(session: AsyncSession, user: User, row: ReviewRow) -> None:
+            await review_service.reject(session, user, row.id, str(form.get("comment") or ""))
+
+        return await self._decide(str(form.get("review_id") or ""), decide)
