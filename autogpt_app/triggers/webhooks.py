@@ -211,6 +211,7 @@ async def receive(
     callbacks = session.info.setdefault("after_commit", [])
     queued = len(callbacks)
     the_id = trigger.id
+    await firing.begin_write(session, the_id)
     try:
         async with session.begin_nested():
             outcome = await firing.start_run(
