@@ -36,6 +36,7 @@ from autogpt_app.triggers import checks
 from autogpt_app.triggers.models import MAX_NAME, Trigger, TriggerDelivery
 from autogpt_app.triggers.views import (
     DeliveryPage,
+    DeliveryPublic,
     TriggerCreated,
     TriggerPublic,
     delivery_public,
@@ -300,6 +301,27 @@ async def list_deliveries(
         count = select(func.count()).select_from(TriggerDelivery).where(TriggerDelivery.trigger_id == row.id)
         total = int((await session.execute(count)).scalar_one())
     return DeliveryPage(items=items, total=total, offset=offset, limit=limit)
+
+
+async def last_deliveries(session: AsyncSession, user: User, trigger_ids: list[str]) -> dict[str, DeliveryPublic]:
+    """The newest delivery of each of the user's triggers among ``trigger_ids`` (those with any), in one query."""
+    require_permission(user, Permission.USE_PLATFORM)
+    wanted = list(dict.fromkeys(trigger_ids))[:MAX_PAGE]
+    if not wanted:
+        return {}
+    newest = (
+        select(TriggerDelivery.trigger_id, func.max(TriggerDelivery.received_at).label("at"))
+        .join(Trigger, Trigger.id == TriggerDelivery.trigger_id)
+        .where(Trigger.user_id == user.id, TriggerDelivery.trigger_id.in_(wanted))
+        .group_by(TriggerDelivery.trigger_id)
+        .subquery()
+    )
+    rows = await session.execute(
+        select(TriggerDelivery).join(
+            newest, (newest.c.trigger_id == TriggerDelivery.trigger_id) & (newest.c.at == TriggerDelivery.received_at)
+        )
+    )
+    return {row.trigger_id: delivery_public(row) for row in rows.scalars()}
 
 
 async def pause_for_graph(session: AsyncSession, graph_id: str, *, user_id: str | None = None) -> int:
