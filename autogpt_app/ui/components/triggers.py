@@ -47,13 +47,14 @@ def _select(value: rx.Var, on_change, choices: dict[str, str], *, label: str, te
 def _mapping_row(row: MappingRow) -> rx.Component:
     return rx.vstack(
         rx.text(row.title, rx.cond(row.required, " *", ""), size="2", weight="medium"),
-        rx.hstack(
+        rx.vstack(
             rx.select.root(
-                rx.select.trigger(width="100%", aria_label="Where " + row.title + " comes from"),
+                rx.select.trigger(
+                    width="100%", aria_label="Where " + row.title + " comes from", data_testid="mapping-source"
+                ),
                 rx.select.content(*[rx.select.item(text, value=key) for key, text in SOURCE_CHOICES.items()]),
                 value=row.source,
                 on_change=lambda value: T.set_source(row.name, value),
-                data_testid="mapping-source",
             ),
             rx.cond(
                 (row.source == "path") | (row.source == "fixed"),

@@ -1,0 +1,78 @@
+"""Webhook triggers in the browser: a person adds a webhook trigger to their agent, reads its address and
+secret (shown once), and a correctly signed delivery starts the agent with the mapped input — the trigger's
+page lists it, linking to the run, which completes; an unsigned delivery is refused (401) and listed so."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import time
+
+from playwright.sync_api import Page, expect
+
+from tests.e2e.conftest import signup, unique_email
+from tests.e2e.test_runs import api_token, open_agent, upload
+from tests.graphs.helpers import greeting_graph
+
+
+def _choose(page: Page, trigger, option: str) -> None:
+    trigger.click()
+    page.get_by_role("option", name=option, exact=True).click()
+
+
+def _signed(secret: str, body: bytes) -> dict[str, str]:
+    stamp = str(int(time.time()))
+    digest = hmac.new(secret.encode(), stamp.encode() + b"." + body, hashlib.sha256).hexdigest()
+    return {"Content-Type": "application/json", "X-Signature-Timestamp": stamp, "X-Signature": f"sha256={digest}"}
+
+
+def test_a_webhook_trigger_starts_the_agent_with_the_mapped_input(page: Page) -> None:
+    email = unique_email("hooks")
+    signup(page, email, "Hook Sender")
+    token = api_token(page, email)
+    agent_id = upload(page, token, greeting_graph())
+    open_agent(page, agent_id, "Greeter")
+    expect(page.get_by_test_id("no-triggers")).to_be_visible()
+
+    page.get_by_test_id("new-trigger").click()
+    dialog = page.get_by_test_id("trigger-dialog")
+    expect(dialog).to_be_visible()
+    dialog.get_by_test_id("trigger-name").fill("From the shop")
+    row = dialog.locator("[data-testid=mapping-row][data-name=name]")
+    _choose(page, row.get_by_test_id("mapping-source"), "A part of the event (path)")
+    row.get_by_test_id("mapping-value").fill("$.customer.name")
+    dialog.get_by_test_id("trigger-create").click()
+
+    shown = page.get_by_test_id("secret-dialog")
+    expect(shown).to_be_visible()
+    url = shown.get_by_test_id("secret-url").inner_text().strip()
+    secret = shown.get_by_test_id("secret-value").inner_text().strip()
+    assert url.startswith("http://localhost:") and "/api/v1/hooks/" in url and len(secret) >= 40
+    expect(shown).to_contain_text("X-Signature")
+    shown.get_by_test_id("secret-done").click()
+    expect(shown).not_to_be_visible()
+    expect(page.get_by_test_id("secret-value")).to_have_count(0)  # never shown again
+    item = page.get_by_test_id("agent-trigger")
+    expect(item).to_contain_text("From the shop")
+    expect(item.get_by_test_id("trigger-state")).to_have_text("Active")
+    expect(item.get_by_test_id("trigger-url-shown")).to_have_text(url)
+
+    body = json.dumps({"customer": {"name": "Grace"}, "order": 17}).encode()
+    accepted = page.request.post(url, data=body, headers=_signed(secret, body))
+    assert accepted.status == 202, accepted.text()
+    execution_id = accepted.json()["execution_id"]
+    refused = page.request.post(url, data=body, headers={"Content-Type": "application/json"})
+    assert refused.status == 401
+
+    item.get_by_test_id("trigger-link").click()
+    expect(page.get_by_test_id("trigger-name-heading")).to_have_text("From the shop")
+    rows = page.get_by_test_id("delivery-row")
+    expect(rows).to_have_count(2)
+    expect(rows.nth(0).get_by_test_id("delivery-status")).to_have_text("Refused")
+    expect(rows.nth(0)).to_contain_text("401")
+    expect(rows.nth(1).get_by_test_id("delivery-status")).to_have_text("Started a run")
+    rows.nth(1).get_by_test_id("delivery-run-link").click()
+    expect(page).to_have_url(f"{url.split('/api/')[0]}/runs/{execution_id}")
+    expect(page.get_by_test_id("run-status")).to_have_text("Completed", timeout=20_000)
+    expect(page.get_by_test_id("run-outputs")).to_contain_text("Hello Grace!")
