@@ -76,3 +76,59 @@ def test_a_webhook_trigger_starts_the_agent_with_the_mapped_input(page: Page) ->
     expect(page).to_have_url(f"{url.split('/api/')[0]}/runs/{execution_id}")
     expect(page.get_by_test_id("run-status")).to_have_text("Completed", timeout=20_000)
     expect(page.get_by_test_id("run-outputs")).to_contain_text("Hello Grace!")
+
+
+def test_manage_triggers_pause_resume_new_secret_delete_and_a_feed(page: Page) -> None:
+    email = unique_email("hookman")
+    signup(page, email, "Hook Manager")
+    token = api_token(page, email)
+    agent_id = upload(page, token, greeting_graph())
+    open_agent(page, agent_id, "Greeter")
+
+    # A feed trigger: its address, the check interval, and the one input gets the whole item.
+    page.get_by_test_id("new-trigger").click()
+    dialog = page.get_by_test_id("trigger-dialog")
+    _choose(page, dialog.get_by_test_id("trigger-kind"), "New item in an RSS or Atom feed")
+    dialog.get_by_test_id("trigger-name").fill("Blog posts")
+    dialog.get_by_test_id("trigger-url").fill("ftp://example.com/feed.xml")
+    dialog.get_by_test_id("trigger-create").click()
+    expect(dialog).to_contain_text("Only http:// and https:// URLs are allowed")
+    dialog.get_by_test_id("trigger-url").fill("https://example.com/feed.xml")
+    dialog.get_by_test_id("trigger-create").click()
+    feed = page.get_by_test_id("agent-trigger").filter(has_text="Blog posts")
+    expect(feed).to_contain_text("New item in a feed")
+    expect(feed).to_contain_text("https://example.com/feed.xml")
+    expect(page.get_by_test_id("secret-dialog")).to_have_count(0)  # a feed has no secret
+
+    # A webhook signed with a bearer secret; pause, resume, a new secret (the old one stops working), delete.
+    page.get_by_test_id("new-trigger").click()
+    dialog.get_by_test_id("trigger-name").fill("Alerts")
+    _choose(page, dialog.get_by_test_id("trigger-auth"), "Secret in the Authorization header")
+    dialog.get_by_test_id("trigger-create").click()
+    shown = page.get_by_test_id("secret-dialog")
+    url = shown.get_by_test_id("secret-url").inner_text().strip()
+    first = shown.get_by_test_id("secret-value").inner_text().strip()
+    expect(shown).to_contain_text("Authorization: Bearer")
+    shown.get_by_test_id("secret-done").click()
+
+    hook = page.get_by_test_id("agent-trigger").filter(has_text="Alerts")
+    hook.get_by_test_id("trigger-pause").click()
+    expect(hook.get_by_test_id("trigger-state")).to_have_text("Paused")
+    paused = page.request.post(url, data=b'"hi"', headers={"Authorization": f"Bearer {first}"})
+    assert paused.status == 409
+    hook.get_by_test_id("trigger-resume").click()
+    expect(hook.get_by_test_id("trigger-state")).to_have_text("Active")
+    expect(hook.get_by_test_id("trigger-last-delivery")).to_contain_text("Refused")
+
+    hook.get_by_test_id("trigger-rotate").click()
+    expect(shown).to_be_visible()
+    second = shown.get_by_test_id("secret-value").inner_text().strip()
+    assert second and second != first
+    shown.get_by_test_id("secret-done").click()
+    assert page.request.post(url, data=b'"hi"', headers={"Authorization": f"Bearer {first}"}).status == 401
+    assert page.request.post(url, data=b'"hi"', headers={"Authorization": f"Bearer {second}"}).status == 202
+
+    hook.get_by_test_id("trigger-delete").click()
+    page.get_by_test_id("trigger-delete-confirm").click()
+    expect(page.get_by_test_id("agent-trigger")).to_have_count(1)
+    assert page.request.post(url, data=b'"hi"', headers={"Authorization": f"Bearer {second}"}).status == 404
