@@ -356,7 +356,8 @@ class AgentTriggersState(AuthState):
             self.secret_open = False
             self.secret = self.secret_example = ""
 
-    async def _act(self, action, trigger_id: str, done: str) -> Any:
+    async def _act(self, action, trigger_id: str) -> Any:
+        """Run one service action on a trigger and re-read the list; the result, or :data:`FAILED`."""
         self.triggers_error = ""
 
         async def act(session: AsyncSession, user: User) -> Any:
@@ -364,38 +365,37 @@ class AgentTriggersState(AuthState):
             await self._load(session, user)
             return result
 
-        result = await self._attempt(act, error_field="triggers_error")
-        if result is FAILED:
-            return self._after_failure()
-        return result, rx.toast.success(done)
+        return await self._attempt(act, error_field="triggers_error")
 
     @rx.event
     async def pause(self, trigger_id: str):
         """Stop starting runs until resumed."""
-        answer = await self._act(service.pause_trigger, trigger_id, "Trigger paused.")
-        return answer[1] if isinstance(answer, tuple) else answer
+        if await self._act(service.pause_trigger, trigger_id) is FAILED:
+            return self._after_failure()
+        return rx.toast.success("Trigger paused.")
 
     @rx.event
     async def resume(self, trigger_id: str):
         """Start runs again (the service checks the agent still fits)."""
-        answer = await self._act(service.resume_trigger, trigger_id, "Trigger resumed.")
-        return answer[1] if isinstance(answer, tuple) else answer
+        if await self._act(service.resume_trigger, trigger_id) is FAILED:
+            return self._after_failure()
+        return rx.toast.success("Trigger resumed.")
 
     @rx.event
     async def rotate(self, trigger_id: str):
         """Replace a webhook's secret; the new one is shown once."""
-        answer = await self._act(service.rotate_secret, trigger_id, "New secret made: the old one no longer works.")
-        if not isinstance(answer, tuple):
-            return answer
-        made, toast = answer
+        made = await self._act(service.rotate_secret, trigger_id)
+        if made is FAILED:
+            return self._after_failure()
         self._show_secret(made.name, made.webhook_url or "", made.secret or "", made.auth_mode or "hmac")
-        return toast
+        return rx.toast.success("New secret made: the old one no longer works.")
 
     @rx.event
     async def delete(self, trigger_id: str):
         """Delete a trigger and its delivery log (its runs stay)."""
-        answer = await self._act(service.delete_trigger, trigger_id, "Trigger deleted.")
-        return answer[1] if isinstance(answer, tuple) else answer
+        if await self._act(service.delete_trigger, trigger_id) is FAILED:
+            return self._after_failure()
+        return rx.toast.success("Trigger deleted.")
 
 
 class TriggerPageState(AuthState):
