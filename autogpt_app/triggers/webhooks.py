@@ -219,6 +219,8 @@ async def receive(
             )
     except IntegrityError:  # the same signature won a moment ago in another request
         del callbacks[queued:]  # its run was rolled back with the savepoint: nothing to enqueue
+        if (await session.execute(select(Trigger.id).where(Trigger.id == the_id))).first() is None:
+            raise NotFound("No such webhook.", code="webhook_not_found") from None  # deleted meanwhile
         return await _refuse(session, the_id, 401, "signature_replayed", replayed, now=now, summary=size)
     if outcome.status == firing.STARTED:
         return Receipt(202, firing.STARTED, delivery_id=outcome.delivery_id, execution_id=outcome.execution_id)
