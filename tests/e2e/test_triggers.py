@@ -100,6 +100,23 @@ def test_manage_triggers_pause_resume_new_secret_delete_and_a_feed(page: Page) -
     expect(feed).to_contain_text("https://example.com/feed.xml")
     expect(page.get_by_test_id("secret-dialog")).to_have_count(0)  # a feed has no secret
 
+    # Editing shows what is stored; the input now gets a fixed value instead of the whole item.
+    feed.get_by_test_id("trigger-edit").click()
+    expect(dialog).to_contain_text("Edit trigger")
+    expect(dialog.get_by_test_id("trigger-name")).to_have_value("Blog posts")
+    expect(dialog.get_by_test_id("trigger-url")).to_have_value("https://example.com/feed.xml")
+    row = dialog.locator("[data-testid=mapping-row][data-name=name]")
+    _choose(page, row.get_by_test_id("mapping-source"), "A fixed value")
+    row.get_by_test_id("mapping-value").fill("Ada")
+    dialog.get_by_test_id("trigger-name").fill("Blog posts, daily")
+    dialog.get_by_test_id("trigger-create").click()
+    feed = page.get_by_test_id("agent-trigger").filter(has_text="Blog posts, daily")
+    expect(feed).to_contain_text("https://example.com/feed.xml")
+    stored = page.request.get("/api/v1/triggers", headers={"Authorization": f"Bearer {token}"}).json()
+    assert [(t["name"], t["input_mapping"], t["inputs"]) for t in stored] == [
+        ("Blog posts, daily", {}, {"name": "Ada"})
+    ]
+
     # A webhook signed with a bearer secret; pause, resume, a new secret (the old one stops working), delete.
     page.get_by_test_id("new-trigger").click()
     dialog.get_by_test_id("trigger-name").fill("Alerts")

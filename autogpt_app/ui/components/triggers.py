@@ -106,7 +106,7 @@ def _kind_settings() -> rx.Component:
                 _labelled(
                     "Folder",
                     "trigger-folder",
-                    rx.input(id="trigger-folder", name="folder", default_value="INBOX", width="100%"),
+                    rx.input(id="trigger-folder", name="folder", default_value=T.folder_default, width="100%"),
                 ),
                 credential_picker(T.mailbox),
                 spacing="3",
@@ -119,6 +119,7 @@ def _kind_settings() -> rx.Component:
             rx.input(
                 id="trigger-url",
                 name="url",
+                default_value=T.url_default,
                 placeholder="https://example.com/feed.xml",
                 width="100%",
                 data_testid="trigger-url",
@@ -133,7 +134,7 @@ def _interval() -> rx.Component:
         _labelled(
             "Check every (minutes)",
             "trigger-interval",
-            rx.input(id="trigger-interval", name="interval_minutes", default_value="5", width="100%"),
+            rx.input(id="trigger-interval", name="interval_minutes", default_value=T.interval_default, width="100%"),
             hint="At least 1 minute, at most 1 day.",
         ),
         rx.fragment(),
@@ -144,7 +145,7 @@ def trigger_dialog() -> rx.Component:
     """The "New trigger" dialog (render once on the agent's page)."""
     return rx.dialog.root(
         rx.dialog.content(
-            rx.dialog.title("New trigger"),
+            rx.dialog.title(rx.cond(T.mode == "edit", "Edit trigger", "New trigger")),
             rx.dialog.description(
                 "Start this agent when something happens.", size="2", color_scheme="gray", margin_bottom="0.75rem"
             ),
@@ -153,7 +154,14 @@ def trigger_dialog() -> rx.Component:
                     _labelled(
                         "What starts it",
                         "trigger-kind",
-                        _select(T.kind, T.set_kind, KIND_CHOICES, label="What starts it", testid="trigger-kind"),
+                        _select(
+                            T.kind,
+                            T.set_kind,
+                            KIND_CHOICES,
+                            label="What starts it",
+                            testid="trigger-kind",
+                            disabled=T.mode == "edit",
+                        ),
                     ),
                     _labelled(
                         "Name",
@@ -161,6 +169,7 @@ def trigger_dialog() -> rx.Component:
                         rx.input(
                             id="trigger-name",
                             name="trigger_name",
+                            default_value=T.name_default,
                             width="100%",
                             required=True,
                             data_testid="trigger-name",
@@ -180,7 +189,12 @@ def trigger_dialog() -> rx.Component:
                     error_callout(T.form_error),
                     rx.hstack(
                         rx.dialog.close(rx.button("Cancel", type="button", variant="soft", color_scheme="gray")),
-                        rx.button("Create", type="submit", loading=T.saving, data_testid="trigger-create"),
+                        rx.button(
+                            rx.cond(T.mode == "edit", "Save", "Create"),
+                            type="submit",
+                            loading=T.saving,
+                            data_testid="trigger-create",
+                        ),
                         spacing="3",
                         justify="end",
                         width="100%",
@@ -314,6 +328,14 @@ def _trigger_item(row: TriggerRow) -> rx.Component:
                     on_click=T.resume(row.id),
                     data_testid="trigger-resume",
                 ),
+            ),
+            rx.button(
+                "Edit",
+                size="1",
+                variant="soft",
+                color_scheme="gray",
+                on_click=T.open_edit(row.id),
+                data_testid="trigger-edit",
             ),
             rx.cond(
                 row.kind == "webhook",

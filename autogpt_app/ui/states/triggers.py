@@ -115,6 +115,33 @@ def mapping_words(trigger: TriggerPublic) -> list[str]:
     return lines or ["No inputs"]
 
 
+def mapping_row(
+    name: str, field: dict[str, Any], required: bool, only: bool, trigger: TriggerPublic | None
+) -> MappingRow:
+    """One input in the dialog: where its value comes from now (``trigger``) or by default.
+
+    A new trigger of a one-input agent gives it the whole event; otherwise a required input starts
+    as the path ``$.<name>`` and an optional one with nothing (its default).
+    """
+    title = str(field.get("title") or name)
+    if trigger is None:
+        if only:
+            return MappingRow(name=name, title=title, required=required, source="event", value="")
+        source, value = ("path", f"$.{name}") if required else ("none", "")
+        return MappingRow(name=name, title=title, required=required, source=source, value=value)
+    path = trigger.input_mapping.get(name)
+    if path == WHOLE:
+        source, value = "event", ""
+    elif path:
+        source, value = "path", path
+    elif name in trigger.inputs:
+        fixed = trigger.inputs[name]
+        source, value = "fixed", fixed if isinstance(fixed, str) else json.dumps(fixed)
+    else:
+        source, value = "none", ""
+    return MappingRow(name=name, title=title, required=required, source=source, value=value)
+
+
 def signing_example(url: str, secret: str) -> str:
     """A short, complete example of signing a delivery: curl, then the same in Python."""
     return (
@@ -152,8 +179,16 @@ class AgentTriggersState(AuthState):
     dialog_key: str = ""
     form_error: str = ""
     saving: bool = False
+    #: ``create`` or ``edit`` (then ``edit_id`` is the trigger; its kind cannot change).
+    mode: str = "create"
+    edit_id: str = ""
     kind: str = "webhook"
     auth_mode: str = "hmac"
+    name_default: str = ""
+    url_default: str = ""
+    folder_default: str = checks.DEFAULT_FOLDER
+    per_minute_default: str = str(checks.DEFAULT_PER_MINUTE)
+    interval_default: str = "5"
     mapping: list[MappingRow] = []
     needs: list[CredentialNeed] = []
     mailbox: CredentialNeed = CredentialNeed(key=MAILBOX_KEY, title="Mailbox login (IMAP)")
@@ -211,44 +246,65 @@ class AgentTriggersState(AuthState):
             return self._after_failure()
         return None
 
+    def _open(self, mode: str) -> None:
+        self._opened += 1
+        self.mode, self.dialog_key = mode, f"{mode}-{self._opened}"
+        self.kind, self.auth_mode, self.form_error, self.saving, self.edit_id = "webhook", "hmac", "", False, ""
+        self.name_default, self.url_default, self.folder_default = "", "", checks.DEFAULT_FOLDER
+        self.per_minute_default, self.interval_default = str(checks.DEFAULT_PER_MINUTE), "5"
+
+    async def _prepare(self, session: AsyncSession, user: User, trigger: TriggerPublic | None = None) -> None:
+        """The dialog's inputs, credential pickers and mailbox choices, from ``trigger`` when editing."""
+        graph_id = trigger.graph_id if trigger else await self._graph(session, user)
+        agent = (await library.agents_by_graph(session, user, [graph_id]))[graph_id]
+        detail = await library.get_agent(session, user, agent.id)
+        properties = detail.input_schema.get("properties") or {}
+        required = set(detail.input_schema.get("required") or [])
+        self.mapping = [
+            mapping_row(name, field, name in required, len(properties) == 1, trigger)
+            for name, field in properties.items()
+        ]
+        mine = await credentials_service.list_credentials(session, user)
+        needs = credential_needs(detail.credentials_input_schema, mine)
+        for need in needs if trigger else []:
+            chosen = trigger.credentials.get(need.key, "")
+            if any(c.id == chosen for c in need.choices):
+                need.selected = chosen
+        self.needs = needs
+        choices = [
+            CredentialChoice(id=c.id, label=c.title)
+            for c in mine
+            if c.provider == checks.IMAP_PROVIDER and str(getattr(c.type, "value", c.type)) in checks.IMAP_TYPES
+        ]
+        picked = str((trigger.config if trigger else {}).get("credential_id") or "")
+        if not any(c.id == picked for c in choices):
+            picked = choices[0].id if choices else ""
+        self.mailbox = CredentialNeed(key=MAILBOX_KEY, title="Mailbox login (IMAP)", choices=choices, selected=picked)
+
     @rx.event
     async def open_new(self):
         """Open the "New trigger" dialog on this agent's inputs and the person's fitting credentials."""
-        self._opened += 1
-        self.dialog_key = f"new-{self._opened}"
-        self.kind, self.auth_mode, self.form_error, self.saving = "webhook", "hmac", "", False
+        self._open("create")
+        if await self._attempt(self._prepare, error_field="triggers_error") is FAILED:
+            return self._after_failure()
+        self.dialog_open = True
+        return None
+
+    @rx.event
+    async def open_edit(self, trigger_id: str):
+        """Open the dialog on one of this agent's triggers: its name, settings, inputs and credentials."""
+        self._open("edit")
 
         async def load(session: AsyncSession, user: User) -> None:
-            graph_id = await self._graph(session, user)
-            agent = (await library.agents_by_graph(session, user, [graph_id]))[graph_id]
-            detail = await library.get_agent(session, user, agent.id)
-            schema = detail.input_schema
-            properties = schema.get("properties") or {}
-            required = set(schema.get("required") or [])
-            only = len(properties) == 1
-            self.mapping = [
-                MappingRow(
-                    name=name,
-                    title=str(field.get("title") or name),
-                    required=name in required,
-                    source="event" if only else ("path" if name in required else "none"),
-                    value="" if only or name not in required else f"$.{name}",
-                )
-                for name, field in properties.items()
-            ]
-            mine = await credentials_service.list_credentials(session, user)
-            self.needs = credential_needs(detail.credentials_input_schema, mine)
-            choices = [
-                CredentialChoice(id=c.id, label=c.title)
-                for c in mine
-                if c.provider == checks.IMAP_PROVIDER and str(getattr(c.type, "value", c.type)) in checks.IMAP_TYPES
-            ]
-            self.mailbox = CredentialNeed(
-                key=MAILBOX_KEY,
-                title="Mailbox login (IMAP)",
-                choices=choices,
-                selected=choices[0].id if choices else "",
-            )
+            trigger = await service.get_trigger(session, user, trigger_id)
+            self.edit_id, self.kind, self.auth_mode = trigger.id, trigger.kind, trigger.auth_mode or "hmac"
+            self.name_default = trigger.name
+            self.url_default = str(trigger.config.get("url") or "")
+            self.folder_default = str(trigger.config.get("folder") or checks.DEFAULT_FOLDER)
+            self.per_minute_default = str(trigger.config.get("max_per_minute") or checks.DEFAULT_PER_MINUTE)
+            seconds = trigger.poll_interval_seconds or checks.DEFAULT_INTERVAL
+            self.interval_default = f"{seconds / 60:g}"
+            await self._prepare(session, user, trigger)
 
         if await self._attempt(load, error_field="triggers_error") is FAILED:
             return self._after_failure()
@@ -295,7 +351,7 @@ class AgentTriggersState(AuthState):
 
     @rx.event
     async def create(self, form: dict[str, Any]):
-        """Create the trigger; a webhook's secret is then shown once."""
+        """Create the trigger (a webhook's secret is then shown once), or save the one being edited."""
         if self.saving:
             return
         self.form_error = ""
@@ -314,7 +370,23 @@ class AgentTriggersState(AuthState):
         interval: int | str = int(float(minutes) * 60) if minutes.replace(".", "", 1).isdigit() else minutes
         kind, name, chosen = self.kind, str(form.get("trigger_name") or ""), credentials_from_form(self.needs, form)
 
+        editing, edit_id = self.mode == "edit", self.edit_id
+
         async def save(session: AsyncSession, user: User):
+            if editing:
+                saved = await service.update_trigger(
+                    session,
+                    user,
+                    edit_id,
+                    name=name,
+                    input_mapping=mapping,
+                    inputs=fixed,
+                    credentials=chosen,
+                    config=config,
+                    poll_interval_seconds=interval if kind in checks.POLL_KINDS else None,
+                )
+                await self._load(session, user)
+                return saved
             made = await service.create_trigger(
                 session,
                 user,
@@ -340,6 +412,9 @@ class AgentTriggersState(AuthState):
             yield self._after_failure()
             return
         self.dialog_open = False
+        if editing:
+            yield rx.toast.success(f"Saved “{made.name}”.")
+            return
         if made.secret:
             self._show_secret(made.name, made.webhook_url or "", made.secret, made.auth_mode or "hmac")
         yield rx.toast.success(f"Trigger “{made.name}” created.")
