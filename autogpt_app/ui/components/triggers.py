@@ -292,10 +292,11 @@ def _trigger_item(row: TriggerRow) -> rx.Component:
     return rx.vstack(
         rx.hstack(
             rx.link(row.name, href=row.href, size="2", weight="medium", data_testid="trigger-link"),
-            rx.badge(row.kind_label, variant="soft"),
+            rx.badge(row.kind_label, variant="soft", high_contrast=True),
             rx.badge(
                 rx.cond(row.is_active, "Active", "Paused"),
                 color_scheme=rx.cond(row.is_active, "green", "gray"),
+                high_contrast=True,
                 data_testid="trigger-state",
             ),
             rx.spacer(),

@@ -76,6 +76,7 @@ def _outcome(row: DeliveryRow) -> rx.Component:
     return rx.badge(
         row.status_label,
         color_scheme=rx.match(row.status, *_OUTCOME_COLOURS.items(), "gray"),
+        high_contrast=True,
         data_testid="delivery-status",
         data_status=row.status,
     )
@@ -152,7 +153,11 @@ def _content() -> rx.Component:
         ),
         rx.hstack(
             rx.heading(P.name, size="6", data_testid="trigger-name-heading"),
-            rx.badge(rx.cond(P.is_active, "Active", "Paused"), color_scheme=rx.cond(P.is_active, "green", "gray")),
+            rx.badge(
+                rx.cond(P.is_active, "Active", "Paused"),
+                color_scheme=rx.cond(P.is_active, "green", "gray"),
+                high_contrast=True,
+            ),
             align="center",
             spacing="3",
         ),
