@@ -10,7 +10,7 @@ import sys
 import pytest
 
 from autogpt_app.triggers.views import RECEIVE_PATH
-from autogpt_app.ui.states.triggers import bearer_example, signing_example
+from autogpt_app.ui.states.trigger_rows import bearer_example, signing_example
 from tests.api.server import served
 from tests.triggers.conftest import deliveries, runs_of
 

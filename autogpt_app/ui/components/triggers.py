@@ -8,7 +8,8 @@ import reflex as rx
 from autogpt_app.triggers.views import AUTH_LABELS
 from autogpt_app.ui.components.forms import error_callout
 from autogpt_app.ui.components.run_form import credential_picker
-from autogpt_app.ui.states.triggers import KIND_CHOICES, SOURCE_CHOICES, AgentTriggersState, MappingRow, TriggerRow
+from autogpt_app.ui.states.trigger_rows import KIND_CHOICES, SOURCE_CHOICES, MappingRow, TriggerRow
+from autogpt_app.ui.states.triggers import AgentTriggersState
 
 T = AgentTriggersState
 

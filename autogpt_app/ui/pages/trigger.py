@@ -10,7 +10,8 @@ from autogpt_app.ui.components.forms import error_callout
 from autogpt_app.ui.components.outputs import status_badge
 from autogpt_app.ui.components.shell import template
 from autogpt_app.ui.components.tables import data_table
-from autogpt_app.ui.states.triggers import DeliveryRow, TriggerPageState
+from autogpt_app.ui.states.trigger_rows import DeliveryRow
+from autogpt_app.ui.states.triggers import TriggerPageState
 
 P = TriggerPageState
 WIDE_ONLY = ["none", "table-cell"]
