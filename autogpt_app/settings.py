@@ -191,6 +191,13 @@ class Settings(BaseSettings):
     #: How often the leading scheduler looks for poll triggers (feed, page, mailbox) that are due.
     trigger_poll_tick_seconds: float = Field(default=15.0, gt=0)
 
+    # Webhook triggers (autogpt_app/triggers/webhooks.py): ``POST /api/v1/hooks/{trigger id}``.
+    #: Largest delivery body accepted; a larger one is refused (413) before it is read.
+    webhook_max_body_bytes: int = Field(default=1024 * 1024, ge=1024, le=4 * 1024 * 1024)
+    #: A signed delivery's timestamp may be this far from the server's clock (either way); its
+    #: signature is remembered, so the same delivery is accepted once.
+    webhook_replay_window_seconds: int = Field(default=300, ge=30, le=3600)
+
     # Throttling of logins, sign-ups and account e-mails (autogpt_app/auth/throttle.py), per window.
     #: Failed logins for one account from one client address before that pair waits.
     login_max_failures: int = Field(default=5, ge=1)

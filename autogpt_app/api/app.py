@@ -18,6 +18,7 @@ from autogpt_app.api import (
     review_routes,
     schedule_routes,
     store_routes,
+    trigger_routes,
 )
 from autogpt_app.api.body_limit import API_PREFIX, BodySizeLimit
 from autogpt_app.api.errors import error_response, install_error_handlers
@@ -46,6 +47,8 @@ def build_api() -> FastAPI:
         store_routes.router,
         library_routes.router,
         schedule_routes.router,
+        trigger_routes.router,
+        trigger_routes.hooks_router,
         chat_routes.router,
         mcp_routes.router,
         review_routes.router,

@@ -25,12 +25,16 @@ from collections.abc import Callable
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from autogpt_app.settings import get_settings
+
 API_PREFIX = "/api/v1"
 #: JSON bodies of API calls.
 MAX_BODY_BYTES = 4 * 1024 * 1024
 #: Agent file uploads may be up to 5 MB, plus the multipart envelope.
 FILE_BODY_BYTES = 6 * 1024 * 1024
 FILE_PATH_ENDINGS = ("/upload", "/upload/preview", "/import", "/import/preview")
+#: Webhook deliveries (``/api/v1/hooks/{trigger id}``) have their own limit, ``WEBHOOK_MAX_BODY_BYTES``.
+HOOKS_PREFIX = API_PREFIX + "/hooks/"
 #: Reflex's upload endpoint: agent files (5 MB) and listing images, plus the multipart envelope.
 UPLOAD_PATH = "/_upload"
 #: Everything else (pages, health checks, Reflex's own endpoints) has no business with large bodies.
@@ -43,6 +47,8 @@ DRAIN_MAX_SECONDS = 10.0
 
 def body_limit_for(path: str) -> int:
     """The largest request body, in bytes, accepted on ``path``."""
+    if path.startswith(HOOKS_PREFIX):
+        return get_settings().webhook_max_body_bytes
     if path.startswith(API_PREFIX):
         return FILE_BODY_BYTES if path.rstrip("/").endswith(FILE_PATH_ENDINGS) else MAX_BODY_BYTES
     if path.rstrip("/") == "/mcp":  # MCP messages carry an agent's inputs, like the API's JSON

@@ -506,8 +506,10 @@ async def update(
         row.is_archived = bool(is_archived)
         if row.is_archived:  # an archived agent does not keep running on its schedules
             from autogpt_app.scheduling import service as schedules  # scheduling depends on runs, runs on us
+            from autogpt_app.triggers import service as triggers  # so do triggers
 
             await schedules.pause_for_graph(session, row.graph_id, user_id=user.id)
+            await triggers.pause_for_graph(session, row.graph_id, user_id=user.id)
     if name is not None or is_favorite is not None or is_archived is not None:
         row.updated_at = utcnow()
         session.add(row)
@@ -530,13 +532,16 @@ async def bulk(session: AsyncSession, user: User, ids: Sequence[str], action: st
     where = (_A.user_id == user.id, _A.id.in_(wanted))
     if action in ("archive", "delete"):
         from autogpt_app.scheduling import service as schedules  # scheduling depends on runs, runs on us
+        from autogpt_app.triggers import service as triggers  # so do triggers
 
         graph_ids = (await session.execute(select(_A.graph_id).where(*where))).scalars().all()
         for graph_id in graph_ids:  # schedules follow their agent, in the same transaction
             if action == "delete":
                 await schedules.delete_for_graph(session, graph_id, user_id=user.id)
+                await triggers.delete_for_graph(session, graph_id, user_id=user.id)
             else:
                 await schedules.pause_for_graph(session, graph_id, user_id=user.id)
+                await triggers.pause_for_graph(session, graph_id, user_id=user.id)
     if action == "delete":
         await session.execute(sql_delete(LibraryAgent).where(*where))
     else:
@@ -551,8 +556,10 @@ async def delete(session: AsyncSession, user: User, agent_id: str) -> None:
     """Remove one agent from the user's library (the graph and its runs stay)."""
     row = await _owned(session, user, agent_id)
     from autogpt_app.scheduling import service as schedules  # scheduling depends on runs, runs on us
+    from autogpt_app.triggers import service as triggers  # so do triggers
 
     await schedules.delete_for_graph(session, row.graph_id, user_id=user.id)
+    await triggers.delete_for_graph(session, row.graph_id, user_id=user.id)
     await session.delete(row)
     await session.flush()
 

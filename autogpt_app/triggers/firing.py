@@ -62,6 +62,20 @@ async def _deliver(session: AsyncSession, trigger_id: str, status: str, **values
     return delivery
 
 
+async def begin_write(session: AsyncSession, trigger_id: str) -> None:
+    """On SQLite, open the transaction as a writer before any savepoint (a no-op on PostgreSQL).
+
+    The SQLite driver begins a transaction only before a write. A savepoint opened first would start
+    a transaction of its own (and its release would commit it), and reads taken before the first
+    write could make that write fail at once ("database is locked") when another connection
+    committed meanwhile. An update that changes nothing takes the write lock, waiting its turn.
+    """
+    if session.get_bind().dialect.name == "sqlite":
+        await session.execute(
+            update(Trigger.__table__).where(_T.id == trigger_id).values(failure_count=_T.failure_count)
+        )
+
+
 async def start_run(
     session: AsyncSession,
     trigger: Trigger,
@@ -78,6 +92,7 @@ async def start_run(
     that is refused leaves nothing half-written; the delivery and the failure count are kept either
     way. The run is enqueued when the caller commits.
     """
+    await begin_write(session, trigger.id)
     now = utcnow()
     user = await session.get(User, trigger.user_id)
     execution_id: str | None = None

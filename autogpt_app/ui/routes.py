@@ -16,6 +16,7 @@ MARKETPLACE_AGENT = "/marketplace/agent/[slug]"
 MARKETPLACE_CREATOR = "/marketplace/creator/[username]"
 LIBRARY = "/library"
 LIBRARY_AGENT = "/library/agent/[agent_id]"
+LIBRARY_TRIGGER = "/library/triggers/[trigger_id]"
 RUNS = "/runs"
 RUN = "/runs/[execution_id]"
 SCHEDULES = "/schedules"
@@ -42,6 +43,11 @@ def marketplace_creator(username: str) -> str:
 def library_agent(agent_id: str) -> str:
     """Path of one library agent's page (run form and history)."""
     return f"/library/agent/{agent_id}"
+
+
+def trigger(trigger_id: str) -> str:
+    """Path of one trigger's page (its settings and deliveries); the ``trigger_failed`` notification's link."""
+    return f"/library/triggers/{trigger_id}"
 
 
 def builder(graph_id: str) -> str:

@@ -46,6 +46,10 @@ def user_pages(page: Page) -> list[MainPage]:
         time.sleep(0.3)
     schedule = {"graph_id": graph_id, "name": "Morning shout", "cron": "0 9 * * *", "timezone": "Europe/Paris"}
     _api(page, "POST", "/schedules", token, {**schedule, "inputs": {"topic": "otters"}})
+    hook = {"kind": "webhook", "graph_id": graph_id, "name": "Shop orders", "input_mapping": {"topic": "$.item"}}
+    trigger = _api(page, "POST", "/triggers", token, hook)
+    refused = page.request.post(trigger["webhook_url"], data=b"{}")  # one delivery for its log
+    assert refused.status == 401, refused.text()
     return [
         MainPage("chat", "/", "chat-input"),
         MainPage("marketplace home", "/marketplace"),
@@ -56,6 +60,7 @@ def user_pages(page: Page) -> list[MainPage]:
         MainPage("runs", "/runs", "run-row"),
         MainPage("run page", f"/runs/{run['id']}", "run-status"),
         MainPage("schedules", "/schedules", "schedule-row"),
+        MainPage("trigger page", f"/library/triggers/{trigger['id']}", "delivery-row"),
         MainPage("notifications", "/notifications", "notification-row"),
         MainPage("credentials", "/credentials"),
         MainPage("account", "/account"),

@@ -20,4 +20,5 @@ from autogpt_app.ui.pages import (  # noqa: F401
     schedules,
     signup,
     submissions,
+    trigger,
 )

@@ -1,5 +1,5 @@
 """A library agent's page: its details, a run form generated from its input schema, its run history,
-and its schedules (with the dialog that creates one)."""
+its schedules (with the dialog that creates one) and its triggers (webhooks, feeds, pages, mailboxes)."""
 
 from __future__ import annotations
 
@@ -14,8 +14,10 @@ from autogpt_app.ui.components.schedule_badges import state_badge
 from autogpt_app.ui.components.schedule_dialog import schedule_dialog
 from autogpt_app.ui.components.shell import template
 from autogpt_app.ui.components.tables import data_table
+from autogpt_app.ui.components.triggers import triggers_section
 from autogpt_app.ui.states.agent_run import AgentRunState, HistoryRow
 from autogpt_app.ui.states.schedules import AgentSchedulesState, ScheduleDialogState, ScheduleRow
+from autogpt_app.ui.states.triggers import AgentTriggersState
 
 
 def _not_found() -> rx.Component:
@@ -284,6 +286,7 @@ def _content() -> rx.Component:
         _header(),
         rx.grid(_run_form(), _history(), columns=rx.breakpoints(initial="1", md="2"), spacing="4", width="100%"),
         _schedules(),
+        triggers_section(),
         schedule_dialog(),
         spacing="4",
         width="100%",
@@ -293,7 +296,7 @@ def _content() -> rx.Component:
 @template(
     routes.LIBRARY_AGENT,
     "Agent",
-    on_load=[ScheduleDialogState.close, AgentRunState.load, AgentSchedulesState.load],
+    on_load=[ScheduleDialogState.close, AgentRunState.load, AgentSchedulesState.load, AgentTriggersState.load],
 )
 def library_agent_page() -> rx.Component:
     return rx.match(
