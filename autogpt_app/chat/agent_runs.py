@@ -38,6 +38,7 @@ from autogpt_app.scheduling.firing import duration_words
 from autogpt_app.scheduling.models import MAX_NAME
 from autogpt_app.store import service as store
 from autogpt_app.timeutil import utcnow
+from autogpt_app.triggers import service as triggers
 from autogpt_app.triggers.mapping import default_mapping, describe_mapping
 from autogpt_app.triggers.models import MAX_NAME as TRIGGER_MAX_NAME
 
@@ -163,8 +164,6 @@ async def _make_trigger(
     name: str | None,
 ) -> TriggerCreated:
     """Make the feed or page trigger the person asked for (checked by the triggers service like any other)."""
-    from autogpt_app.triggers import service as triggers  # TODO(merge): top level once the service lands
-
     kind, url = watch
     assert agent.graph_id is not None
     label = " ".join(str(name or "").split()) or f"{agent.name} ({'new items' if kind == 'feed' else 'page changes'})"

@@ -18,7 +18,7 @@ from autogpt_app.executions.preparation import missing_inputs
 from autogpt_app.executions.service import validate_inputs
 from autogpt_app.net import OutboundRequestError
 from autogpt_app.net.ssrf import checked_url
-from autogpt_app.triggers.mapping import WHOLE, check_path
+from autogpt_app.triggers.mapping import check_path, default_mapping
 from autogpt_app.triggers.models import AUTH_MODES, KINDS
 
 #: Webhook deliveries one trigger accepts per minute: the default and the bounds.
@@ -141,12 +141,13 @@ def _title(properties: dict[str, Any], name: str) -> str:
 
 
 def checked_inputs(
-    schema: dict[str, Any], mapping: dict[str, str] | None, fixed: dict[str, Any] | None
+    schema: dict[str, Any], kind: str, mapping: dict[str, str] | None, fixed: dict[str, Any] | None
 ) -> tuple[dict[str, str], dict[str, Any]]:
     """The input mapping and fixed inputs to store, checked against the agent's input schema.
 
-    Without a mapping, an agent with exactly one input gets the whole event (``$``) in it; otherwise
-    the person maps. Every mapped name must be an input of the agent and every path valid; every
+    Without a mapping, the one input no fixed value fills gets the event (``mapping.default_mapping``:
+    a feed item's link for an address input, a page's text for a text input, else all of it);
+    otherwise the person maps. Every mapped name must be an input of the agent and every path valid; every
     required input must be mapped or have a fixed value (inputs the mapping fills count as present);
     fixed values are checked and coerced as a run's inputs are.
 
@@ -156,7 +157,10 @@ def checked_inputs(
     """
     properties: dict[str, Any] = schema.get("properties") or {}
     if mapping is None:
-        mapping = {next(iter(properties)): WHOLE} if len(properties) == 1 else {}
+        try:
+            mapping = default_mapping(kind, schema, set(fixed or {})) if properties else {}
+        except InvalidInput:  # several inputs could take it: the check below names what still needs a value
+            mapping = {}
     if not isinstance(mapping, dict):
         raise InvalidInput("The input mapping must be an object of input → path.", code="invalid_mapping")
     unknown = sorted(set(mapping) - set(properties))

@@ -84,11 +84,12 @@ async def _checked_run_settings(
     session: AsyncSession,
     user: User,
     graph: GraphPublic,
+    kind: str,
     mapping: dict[str, str] | None,
     inputs: dict[str, Any] | None,
     credentials: dict[str, str] | None,
 ) -> tuple[dict[str, str], dict[str, Any], dict[str, str]]:
-    clean_mapping, fixed = checks.checked_inputs(graph.input_schema, mapping, inputs)
+    clean_mapping, fixed = checks.checked_inputs(graph.input_schema, kind, mapping, inputs)
     if credentials is not None and not isinstance(credentials, dict):
         raise InvalidInput("Credentials must be an object of need → credential id.", code="invalid_credentials")
     chosen = {str(k): str(v) for k, v in (credentials or {}).items()}
@@ -112,8 +113,8 @@ async def create_trigger(
 ) -> TriggerCreated:
     """Give one of the user's library agents a trigger; a webhook's answer carries its secret (once).
 
-    Without ``input_mapping`` an agent with one input gets the whole event in it; otherwise every
-    input needing a value must be mapped or fixed. Poll triggers look for the first time at once.
+    Without ``input_mapping`` the one input left open gets the event (``mapping.default_mapping``);
+    otherwise every input needing a value must be mapped or fixed. Poll triggers look for the first time at once.
 
     Raises:
         NotFound: not an agent in the user's library (or no such version).
@@ -126,7 +127,7 @@ async def create_trigger(
     checks.check_kind(kind)
     clean_name = _clean_name(name)
     graph = await _agent(session, user, graph_id, graph_version)
-    mapping, fixed, chosen = await _checked_run_settings(session, user, graph, input_mapping, inputs, credentials)
+    mapping, fixed, chosen = await _checked_run_settings(session, user, graph, kind, input_mapping, inputs, credentials)
     stored_config, auth_mode = await checks.checked_config(session, user, kind, config)
     now = utcnow()
     row = Trigger(
@@ -213,6 +214,7 @@ async def update_trigger(
             session,
             user,
             graph,
+            row.kind,
             input_mapping if input_mapping is not None else row.input_mapping,
             inputs if inputs is not None else row.inputs,
             credentials if credentials is not None else row.credentials,

@@ -124,3 +124,61 @@ async def test_the_reply_says_what_was_set_up() -> None:
     assert text.startswith(f"Done: AI Article Summarizer will run whenever a new item appears in {FEED}")
     assert "Article URL ← each new item: link" in text
     assert "only new ones start a run" in text
+
+
+# --- through the real chat loop, tools and poller ---------------------------------------------------
+
+
+@pytest.fixture
+def web(monkeypatch: pytest.MonkeyPatch):
+    from tests.fakes.web_services import serving
+
+    with serving(monkeypatch) as fake:
+        yield fake
+
+
+async def test_whenever_a_new_post_appears_makes_a_trigger_and_the_next_post_runs_the_agent(alice, web) -> None:
+    """One sentence → search → a feed trigger on the person's copy, the post's link into the address input;
+    the posts already there start nothing, the next one starts exactly one run with its link."""
+    from sqlalchemy import select
+
+    from autogpt_app.chat import sessions as chats
+    from autogpt_app.chat.loop import run_turn
+    from autogpt_app.chat.providers.offline import OfflineCopilot
+    from autogpt_app.db import session_scope
+    from autogpt_app.executions.models import GraphExecution
+    from autogpt_app.store.seed import CATALOGUE, seed_catalogue
+    from autogpt_app.triggers.models import Trigger
+    from autogpt_app.triggers.polling import poll_due
+    from tests.chat.conftest import collect as collect_events
+    from tests.triggers.poll_factories import RSS_TYPE, make_due, post, rss
+
+    async with session_scope() as s:
+        await seed_catalogue(s, agents=[a for a in CATALOGUE if a.slug == "web-page-summary-offline"])
+        chat_id = (await chats.create_session(s, user=alice)).session.id
+    feed = web.page("blog.rss", rss([post(1), post(2)]), RSS_TYPE)
+
+    sentence = f"run the Web Page Summary (Offline) whenever a new post appears on {feed}"
+    events = await collect_events(run_turn(chat_id, sentence, user=alice, provider=OfflineCopilot()))
+    calls = [(e.name, e.arguments) for e in events if e.type == "tool_call"]
+    assert calls[-1] == (
+        "run_agent",
+        {"agent_id": "web-page-summary-offline", "inputs": {}, "when_new_item_in_feed": feed},
+    )
+    created = next(e for e in events if e.type == "trigger_created")
+    assert created.kind == "feed" and created.url == feed
+    assert created.mapping == ["Page address ← each new item: link"]
+    reply = "".join(e.text for e in events[events.index(created) :] if e.type == "text_delta")
+    assert reply.startswith("Done: Web Page Summary (Offline) will run whenever a new item appears in")
+
+    async with session_scope() as s:
+        trigger = (await s.execute(select(Trigger).where(Trigger.user_id == alice.id))).scalar_one()
+    assert (trigger.kind, trigger.config["url"], trigger.input_mapping) == ("feed", feed, {"url": "$.link"})
+
+    await poll_due()  # the first look only remembers the two posts already there
+    web.page("blog.rss", rss([post(1), post(2), post(3)]), RSS_TYPE)
+    await make_due(trigger.id)
+    await poll_due()
+    async with session_scope() as s:
+        started = list((await s.execute(select(GraphExecution).where(GraphExecution.user_id == alice.id))).scalars())
+    assert [run.inputs["url"] for run in started] == ["https://blog.example.com/posts/3"]
