@@ -74,6 +74,11 @@ class SweeperMiddleware(dramatiq.Middleware):
 
         if isinstance(broker, StubBroker) or self.sweeper is not None:
             return
+        # Load every block before the first message: importing them takes seconds of CPU (more on a busy
+        # machine), and done inside a run it would hold the event loop while the run's lease must be renewed.
+        from autogpt_app.blocks.registry import all_blocks
+
+        all_blocks()
         self.sweeper = Sweeper().start()
         self.relay = Relay().start()
 

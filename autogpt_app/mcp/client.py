@@ -19,18 +19,21 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
-from mcp import ClientSession
-from mcp.client.streamable_http import streamable_http_client
-from mcp.shared.exceptions import McpError
 
 from autogpt_app.blocks.sdk import CredentialSecret
 from autogpt_app.credentials.oauth import OAuthClient, TokenProblem, access_token
 from autogpt_app.errors import ServiceError
 from autogpt_app.net import SafeHTTP, checked_url, safe_client
 from autogpt_app.settings import get_settings
+
+if TYPE_CHECKING:
+    from mcp import ClientSession
+
+# The SDK is imported where it is used: importing any part of ``mcp`` loads all of it (~0.6 s), and
+# every process that loads the block registry (web, workers, scheduler) would pay for it at start.
 
 log = logging.getLogger(__name__)
 
@@ -126,6 +129,8 @@ def _reason(exc: BaseException, server_url: str) -> str:
             if status == 404:
                 return f"No MCP server answers at that address on {host} (HTTP 404)."
             return f"The MCP server at {host} answered HTTP {status}."
+        from mcp.shared.exceptions import McpError
+
         if isinstance(leaf, McpError):
             return f"The MCP server at {host} refused: {leaf.error.message}"
         if isinstance(leaf, httpx.TimeoutException | TimeoutError):
@@ -137,6 +142,9 @@ def _reason(exc: BaseException, server_url: str) -> str:
 
 @asynccontextmanager
 async def _session(server_url: str, token: str | None) -> AsyncIterator[ClientSession]:
+    from mcp import ClientSession
+    from mcp.client.streamable_http import streamable_http_client
+
     settings = get_settings()
     headers = {"Authorization": f"Bearer {token}"} if token else {}
     http = safe_client(

@@ -113,6 +113,8 @@ async def test_preferences_and_digest(client):
         ("submission_reviewed", "in_app"),
         ("new_version", "in_app"),
         ("agent_message", "in_app"),
+        ("trigger_failed", "in_app"),
+        ("review_requested", "in_app"),
     ]
     assert got["items"][0]["label"] == "A run finished"
 
