@@ -419,9 +419,13 @@ class _Runner:
         self.scheduler = scheduler
         self.exit_after = exit_after
         self._stop_requested = threading.Event()
+        #: Set by the signal handler; a thread of its own then stops the scheduler (see ``_on_signal``).
+        self._signalled = threading.Event()
+        self._signal_name = ""
 
     def stop(self, reason: str) -> None:
-        """Ask the scheduler to shut down; safe from signal handlers, timers and before start.
+        """Ask the scheduler to shut down; safe from timers, other threads and before start (signal
+        handlers hand it to a thread, see ``_on_signal``).
 
         Args:
             reason: Logged with the shutdown.
@@ -433,13 +437,29 @@ class _Runner:
         self._shutdown_if_running()
 
     def _shutdown_if_running(self) -> None:
-        # No lock: this runs in signal handlers. A second, concurrent shutdown is harmless and a
-        # shutdown before start is caught here and repeated by the start listener.
+        # No lock of ours: stop() may run on a timer and on the signal thread at once. A second,
+        # concurrent shutdown is harmless and a shutdown before start is caught here and repeated by
+        # the start listener.
         with contextlib.suppress(SchedulerNotRunningError):
             self.scheduler.shutdown(wait=False)
 
     def _on_signal(self, signum: int, _frame: FrameType | None) -> None:
-        self.stop(signal.Signals(signum).name)
+        # Only note it here. The handler runs on the main thread wherever it was interrupted — possibly
+        # inside APScheduler's job submission, holding the thread pool's lock — and a shutdown from
+        # here would wait for that lock forever. The main thread returns, releases it, and the
+        # stopping thread shuts the scheduler down.
+        self._signal_name = signal.Signals(signum).name
+        self._signalled.set()
+
+    def handle_signals(self) -> None:
+        """Stop the scheduler on SIGTERM or SIGINT (from the main thread, before ``run`` blocks)."""
+        threading.Thread(target=self._stop_when_signalled, name="scheduler-signals", daemon=True).start()
+        signal.signal(signal.SIGTERM, self._on_signal)
+        signal.signal(signal.SIGINT, self._on_signal)
+
+    def _stop_when_signalled(self) -> None:
+        self._signalled.wait()
+        self.stop(self._signal_name)
 
     def _on_started(self, _event: SchedulerEvent) -> None:
         logger.info("scheduler is running with %d job(s)", len(self.scheduler.get_jobs()))
@@ -456,8 +476,7 @@ class _Runner:
         Returns:
             The process exit code (0 on a clean shutdown).
         """
-        signal.signal(signal.SIGTERM, self._on_signal)
-        signal.signal(signal.SIGINT, self._on_signal)
+        self.handle_signals()
         self.scheduler.add_listener(self._on_started, EVENT_SCHEDULER_STARTED)
         self.scheduler.start()  # blocks until shutdown
         logger.info("scheduler stopped")

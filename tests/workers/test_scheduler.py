@@ -154,3 +154,34 @@ def test_a_scheduler_stuck_on_the_database_still_stops_on_a_signal() -> None:
         text = _signal_a_running_scheduler(signal.SIGTERM)
     assert "scheduler stopped" in text
     assert time.monotonic() - started < 30
+
+
+def test_a_signal_landing_inside_job_submission_still_stops_the_scheduler() -> None:
+    """CI caught ``python -m workers.scheduler`` hanging on SIGTERM: the signal landed while the main
+    thread was submitting a job, holding the thread pool's lock, and the handler's shutdown waited for
+    that same lock forever. The handler now only notes the signal; a thread of its own stops."""
+    from apscheduler.schedulers.background import BackgroundScheduler
+    from apscheduler.schedulers.base import STATE_STOPPED
+
+    from workers.scheduler import _Runner
+
+    scheduler = BackgroundScheduler()
+    scheduler.start()
+    runner = _Runner(scheduler, None)
+    previous = signal.getsignal(signal.SIGTERM), signal.getsignal(signal.SIGINT)
+    try:
+        runner.handle_signals()
+        pool = scheduler._lookup_executor("default")._pool
+        with pool._shutdown_lock:  # where the main thread was: ThreadPoolExecutor.submit
+            started = time.monotonic()
+            os.kill(os.getpid(), signal.SIGTERM)  # the handler runs here, on this thread
+            assert time.monotonic() - started < 1, "the signal handler waited for a lock"
+        deadline = time.monotonic() + 5
+        while scheduler.state != STATE_STOPPED and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert scheduler.state == STATE_STOPPED
+    finally:
+        signal.signal(signal.SIGTERM, previous[0])
+        signal.signal(signal.SIGINT, previous[1])
+        with contextlib.suppress(Exception):
+            scheduler.shutdown(wait=False)
