@@ -182,3 +182,13 @@ async def test_whenever_a_new_post_appears_makes_a_trigger_and_the_next_post_run
     async with session_scope() as s:
         started = list((await s.execute(select(GraphExecution).where(GraphExecution.user_id == alice.id))).scalars())
     assert [run.inputs["url"] for run in started] == ["https://blog.example.com/posts/3"]
+
+
+async def test_a_time_and_a_feed_in_one_request_sets_up_neither_and_says_why() -> None:
+    """Acting on the feed alone would silently drop the schedule (and the reverse)."""
+    history = CONTEXTS["carousel"] + user(
+        f"run the second one every day at 9am and whenever a new post appears on {FEED}"
+    )
+    _chunks, text, calls = await collect(history)
+    assert calls == []
+    assert "a time and for a feed or page to watch" in text and "Nothing has been set up yet." in text

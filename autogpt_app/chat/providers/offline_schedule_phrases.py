@@ -556,6 +556,16 @@ def parse_schedule(text: str, *, forced: bool = False) -> ScheduleRequest | None
         lowered = lowered.replace(name_match.group(0).lower(), " ")
     watch = find_watch(plain)
     if watch is not None:  # "whenever a new post appears on …": a trigger, never a time
+        rest = parse_schedule(plain.lower().replace(watch.phrase, " ")) if watch.phrase else None
+        if rest is not None and (rest.cron or rest.run_at or rest.question or rest.error):
+            # "every morning and whenever a new post appears": doing one would drop the other
+            return ScheduleRequest(
+                name=name,
+                error=(
+                    "that asks for a time and for a feed or page to watch. I set up one at a time: say "
+                    "the schedule first, then the trigger (or the other way round). Nothing has been set up yet."
+                ),
+            )
         return ScheduleRequest(watch=watch, question=watch.question, name=name)
     cron: str | None = None
     error: str | None = None
